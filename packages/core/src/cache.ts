@@ -1,0 +1,507 @@
+import { createBreaker, type BreakerOptions } from './breaker'
+import { decodeValue, encodeValue, indexExtensions, type CodecExtension, type EncodedValue } from './codec'
+import { parseEntry, serializeEntry, stampsStillValid } from './entry'
+import { kvCacheError } from './errors'
+import { hashMaterial } from './hash'
+import { assertKnownOptions, assertPositive, assertTenant, byteLength } from './options'
+import { scopesOf, type ScopeTarget } from './scopes'
+import { storageVersions } from './storage-versions'
+import { withTimeout } from './timeout'
+import { trustedVersions } from './trusted-versions'
+import { planTtl, type TtlPlan } from './ttl'
+import type { CacheEvent, MissReason, Operation, Stamp, Storage, VersionStore } from './types'
+
+/** Options for `createCache`. */
+export interface CacheOptions {
+  /** Where entries live (`kvStorage(env.KV)`, `twoTierStorage(...)`, `memoryStorage()`). */
+  readonly storage: Storage
+  /** Where version stamps live. @default stamps kept in `storage` (its durable tier) */
+  readonly versions?: VersionStore
+  /** Prefix of every key this cache writes; letters, digits, `.`, `_`, `-`. @default 'kvc' */
+  readonly prefix?: string
+  /** Freshness of an entry when a call gives none, in seconds. @default 60 */
+  readonly defaultTtlSeconds?: number
+  /** Stale-while-revalidate window after freshness, in seconds. @default 0 */
+  readonly defaultSwrSeconds?: number
+  /** Keeps background work (fills, revalidation, stamp retries) alive: `ctx.waitUntil` in Workers. Without it, fills are awaited. */
+  readonly waitUntil?: (promise: Promise<unknown>) => void
+  /** Namespaces keys and scopes; 1-128 bytes, no `:`, `/`, whitespace. @default none */
+  readonly tenant?: string
+  /** Receives every cache event. Errors it throws are swallowed. */
+  readonly onEvent?: (event: CacheEvent) => void
+  /** Budget for one storage or version-store call, in milliseconds; past it the database answers. @default 1000 */
+  readonly timeoutMs?: number
+  /** Circuit breaker around storage, or `false` to disable it. @default { failureThreshold: 5, openSeconds: 30 } */
+  readonly breaker?: BreakerOptions | false
+  /** Entries larger than this many bytes are not stored. @default the storage's `maxValueBytes` */
+  readonly maxValueBytes?: number
+  /** Extra types the result codec should round-trip (e.g. Prisma Decimal). */
+  readonly codecExtensions?: readonly CodecExtension[]
+  /**
+   * How long stamps read by this isolate may be reused without asking the version store again,
+   * in seconds. Adds up to this much staleness after a write made elsewhere. @default 0
+   */
+  readonly stampTrustSeconds?: number
+  /** Clock in epoch milliseconds, for tests. @default Date.now */
+  readonly now?: () => number
+}
+
+/** What a binding hands the core for one read. */
+export interface QueryRequest {
+  /** Everything that identifies the result: dialect, database, SQL, parameters. Hashed with SHA-256. */
+  readonly material: unknown
+  /** Scopes the result depends on (`tableScope`, `rowScope`, `tagScope`). Empty = only TTL expires it. */
+  readonly scopes: readonly string[]
+  /** Freshness in seconds. @default the cache's `defaultTtlSeconds` */
+  readonly ttlSeconds?: number
+  /** Stale-while-revalidate window in seconds. @default the cache's `defaultSwrSeconds` */
+  readonly swrSeconds?: number
+}
+
+/** Options for one cache-aside entry: its lifetime and what invalidates it. */
+export interface EntryOptions extends ScopeTarget {
+  readonly ttlSeconds?: number
+  readonly swrSeconds?: number
+}
+
+/** Per-request context: a tenant and the request's `waitUntil`. */
+export interface CacheContext {
+  readonly tenant?: string
+  readonly waitUntil?: (promise: Promise<unknown>) => void
+}
+
+/** The cache that bindings and applications call. */
+export interface Cache {
+  readonly tenant: string | undefined
+  /** Serves a read from cache or runs `loader` (the database) and stores its result. Never fails because of the cache. */
+  query<T>(request: QueryRequest, loader: () => T | Promise<T>): Promise<T>
+  /** Cache-aside for any data: the value under `key`, or `loader`'s result, stored with `options`. */
+  wrap<T>(key: string, loader: () => T | Promise<T>, options?: EntryOptions): Promise<T>
+  /** The value stored under `key`, or undefined if absent, expired or invalidated. Pass the entry's tags to save a round trip. */
+  get<T = unknown>(key: string, options?: ScopeTarget): Promise<T | undefined>
+  /** Stores `value` under `key`. Reports failures through events instead of throwing. */
+  set(key: string, value: unknown, options?: EntryOptions): Promise<void>
+  /** Removes `key` from storage (where the storage can; prefer `invalidate` for global effect). */
+  delete(key: string): Promise<void>
+  /** Bumps the version stamps of every scope in `target`: all entries depending on them become misses. */
+  invalidate(target: ScopeTarget): Promise<void>
+  /** A view of this cache for one request or tenant; shares storage, breaker and de-duplication. */
+  withContext(context: CacheContext): Cache
+  /** Resolves when background work started by this cache (fills, stamp writes) has settled. */
+  flush(): Promise<void>
+}
+
+interface Outcome<T> {
+  readonly value: T
+  /** The stored form, so de-duplicated callers get their own copy. */
+  readonly encoded: EncodedValue | undefined
+}
+
+const KNOWN_OPTIONS = [
+  'storage',
+  'versions',
+  'prefix',
+  'defaultTtlSeconds',
+  'defaultSwrSeconds',
+  'waitUntil',
+  'tenant',
+  'onEvent',
+  'timeoutMs',
+  'breaker',
+  'maxValueBytes',
+  'codecExtensions',
+  'stampTrustSeconds',
+  'now',
+] as const satisfies readonly (keyof CacheOptions)[]
+
+const RECENT_BUMPS_LIMIT = 10_000
+
+/**
+ * Creates the query cache.
+ *
+ * @example
+ * const cache = createCache({ storage: kvStorage(env.KV), waitUntil: (p) => ctx.waitUntil(p) })
+ * const user = await cache.wrap(`user:${id}`, () => loadUser(id), { ttlSeconds: 300, tags: ['users'] })
+ */
+export function createCache(options: CacheOptions): Cache {
+  const where = 'core'
+  if (typeof options !== 'object' || options === null) {
+    throw kvCacheError('INVALID_OPTION', where, 'createCache expects an options object.')
+  }
+  assertKnownOptions(where, options, KNOWN_OPTIONS)
+  const { storage } = options
+  if (!storage || typeof storage.get !== 'function' || typeof storage.set !== 'function') {
+    throw kvCacheError('MISSING_BINDING', where, 'Missing required option `storage` (e.g. `kvStorage(env.KV)`).')
+  }
+  assertPositive(where, 'defaultTtlSeconds', options.defaultTtlSeconds)
+  assertPositive(where, 'defaultSwrSeconds', options.defaultSwrSeconds, { allowZero: true })
+  assertPositive(where, 'timeoutMs', options.timeoutMs)
+  assertPositive(where, 'maxValueBytes', options.maxValueBytes)
+  assertPositive(where, 'stampTrustSeconds', options.stampTrustSeconds, { allowZero: true })
+  if (options.breaker) {
+    assertKnownOptions(where, options.breaker, ['failureThreshold', 'openSeconds'])
+    assertPositive(where, 'breaker.failureThreshold', options.breaker.failureThreshold)
+    assertPositive(where, 'breaker.openSeconds', options.breaker.openSeconds)
+  }
+  const prefix = options.prefix ?? 'kvc'
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(prefix)) {
+    throw kvCacheError('INVALID_OPTION', where, `Option \`prefix\` must be 1-64 letters, digits, '.', '_' or '-', got ${JSON.stringify(prefix)}.`)
+  }
+  if (options.tenant !== undefined) assertTenant(where, options.tenant)
+  if (options.waitUntil !== undefined && typeof options.waitUntil !== 'function') {
+    throw kvCacheError('INVALID_OPTION', where, 'Option `waitUntil` must be a function (pass `(p) => ctx.waitUntil(p)`).')
+  }
+  const now = options.now ?? Date.now
+  const extensions = options.codecExtensions ?? []
+  const extensionsByTag = indexExtensions(extensions)
+  const baseVersions = options.versions ?? storageVersions({ storage: storage.durableTier ?? storage, prefix, now })
+  const versions = options.stampTrustSeconds ? trustedVersions(baseVersions, options.stampTrustSeconds, now) : baseVersions
+  const defaults = { ttlSeconds: options.defaultTtlSeconds ?? 60, swrSeconds: options.defaultSwrSeconds ?? 0 }
+  const timeoutMs = options.timeoutMs ?? 1000
+  const maxValueBytes = Math.min(options.maxValueBytes ?? Number.POSITIVE_INFINITY, storage.capabilities.maxValueBytes)
+  const onEvent = options.onEvent
+
+  const emit = (event: CacheEvent) => {
+    if (!onEvent) return
+    try {
+      onEvent(event)
+    } catch {
+      // An event handler must never break a read.
+    }
+  }
+  const reportError = (operation: Operation, error: unknown, key?: string) =>
+    emit(key === undefined ? { type: 'error', operation, error } : { type: 'error', operation, error, key })
+
+  const breakerOff = options.breaker === false
+  const breaker = createBreaker(options.breaker || {}, now, (state) => emit({ type: 'breaker', state, storage: storage.name }))
+  const allowStorage = () => breakerOff || breaker.allow()
+  const storageOk = () => breakerOff || breaker.success()
+  const storageFailed = () => breakerOff || breaker.failure()
+
+  const inflight = new Map<string, { readonly promise: Promise<Outcome<unknown>>; readonly scopes: readonly string[] }>()
+  const revalidating = new Set<string>()
+  const recentBumps = new Map<string, Stamp>()
+  const clampsReported = new Set<number>()
+  const background = new Set<Promise<unknown>>()
+
+  const colocated = versions.colocated?.storage === storage && storage.getMany ? versions.colocated : undefined
+
+  /** Reads an entry and the current stamps of its scopes: one bulk get when stamps sit beside entries. */
+  const fetchEntry = async (key: string, scopes: readonly string[]) => {
+    if (colocated && scopes.length + 1 <= storage.capabilities.maxBatchGet) {
+      const stampKeys = scopes.map(colocated.keyOf)
+      const found = await (storage.getMany as NonNullable<Storage['getMany']>)([key, ...stampKeys])
+      const current = scopes.map((scope, i) => colocated.decode(scope, found.get(stampKeys[i] as string) ?? null))
+      return { raw: found.get(key) ?? null, current }
+    }
+    const [raw, current] = await Promise.all([storage.get(key), versions.read(scopes)])
+    return { raw, current }
+  }
+
+  const bumpedSince = (scopes: readonly string[], stamps: readonly Stamp[]) =>
+    scopes.some((scope, i) => (recentBumps.get(scope) ?? '') > (stamps[i] ?? ''))
+
+  function makeView(tenant: string | undefined, waitUntil: CacheContext['waitUntil']): Cache {
+    const qualify = (scopes: readonly string[]) => scopes.map((scope) => `${tenant ?? ''}:${scope}`).sort()
+    const entryKey = async (material: unknown) => `${prefix}:e:${tenant ?? ''}:${await hashMaterial(material)}`
+
+    /** Background work goes to waitUntil when there is one; otherwise the caller awaits it. */
+    const runInBackground = (work: Promise<unknown>): Promise<unknown> => {
+      const settled = work.catch((error) => reportError('revalidate', error))
+      background.add(settled)
+      void settled.finally(() => background.delete(settled))
+      if (waitUntil) {
+        waitUntil(settled)
+        return Promise.resolve()
+      }
+      return settled
+    }
+
+    const reportClamp = (plan: TtlPlan) => {
+      const requested = plan.ttlSeconds + plan.swrSeconds
+      if (!plan.clamped || clampsReported.has(requested)) return
+      clampsReported.add(requested)
+      emit({ type: 'clamp', requestedSeconds: requested, appliedSeconds: plan.physicalSeconds, storage: storage.name })
+    }
+
+    /** Encodes and stores a loaded value with the stamps read before the load. Returns the encoding. */
+    const fill = async (
+      key: string,
+      scopes: readonly string[],
+      stamps: readonly Stamp[],
+      plan: TtlPlan,
+      value: unknown,
+      inBackground: boolean,
+    ): Promise<EncodedValue | undefined> => {
+      let encoded: EncodedValue
+      try {
+        encoded = encodeValue(value, extensions)
+      } catch (error) {
+        emit({ type: 'skip', key, reason: 'unencodable' })
+        reportError('encode', error, key)
+        return undefined
+      }
+      if (bumpedSince(scopes, stamps)) {
+        // A write in this isolate landed while the loader ran: the entry would be dead on arrival.
+        emit({ type: 'skip', key, reason: 'invalidated-during-load' })
+        return encoded
+      }
+      const raw = serializeEntry({
+        createdAtMs: now(),
+        ttlSeconds: plan.ttlSeconds,
+        swrSeconds: plan.swrSeconds,
+        scopes,
+        stamps,
+        value: encoded,
+      })
+      const bytes = byteLength(raw)
+      if (bytes > maxValueBytes) {
+        emit({ type: 'skip', key, reason: 'oversized' })
+        return encoded
+      }
+      reportClamp(plan)
+      const write = async () => {
+        if (!allowStorage()) {
+          emit({ type: 'skip', key, reason: 'breaker-open' })
+          return
+        }
+        try {
+          await withTimeout(storage.set(key, raw, { ttlSeconds: plan.physicalSeconds }), timeoutMs, `${storage.name}.set`)
+          storageOk()
+          emit({ type: 'fill', key, bytes, ttlSeconds: plan.ttlSeconds })
+        } catch (error) {
+          storageFailed()
+          reportError('set', error, key)
+        }
+      }
+      if (inBackground) await runInBackground(write())
+      else await write()
+      return encoded
+    }
+
+    const decode = (key: string, encoded: EncodedValue): { ok: true; value: unknown } | { ok: false } => {
+      try {
+        return { ok: true, value: decodeValue(encoded, extensionsByTag) }
+      } catch (error) {
+        reportError('decode', error, key)
+        return { ok: false }
+      }
+    }
+
+    const revalidate = (key: string, scopes: readonly string[], plan: TtlPlan, loader: () => unknown) => {
+      if (revalidating.has(key)) return
+      revalidating.add(key)
+      const work = (async () => {
+        try {
+          const stamps = await withTimeout(versions.read(scopes), timeoutMs, `${versions.name}.read`)
+          const value = await loader()
+          await fill(key, scopes, stamps, plan, value, false)
+        } finally {
+          revalidating.delete(key)
+        }
+      })()
+      void runInBackground(work)
+    }
+
+    /** The whole lookup for one key: storage, validity, freshness, loader, fill. */
+    const lookup = async <T>(
+      key: string,
+      scopes: readonly string[],
+      plan: TtlPlan,
+      loader: () => T | Promise<T>,
+    ): Promise<Outcome<T>> => {
+      let raw: string | null = null
+      let current: readonly Stamp[] | undefined
+      if (allowStorage()) {
+        try {
+          ;({ raw, current } = await withTimeout(fetchEntry(key, scopes), timeoutMs, `${storage.name}.get`))
+          storageOk()
+        } catch (error) {
+          storageFailed()
+          reportError('get', error, key)
+        }
+      } else {
+        emit({ type: 'skip', key, reason: 'breaker-open' })
+      }
+      if (current === undefined) {
+        // Storage is unusable right now: answer from the database and store nothing.
+        emit({ type: 'miss', key, reason: 'error' })
+        return { value: await loader(), encoded: undefined }
+      }
+      let reason: MissReason = 'absent'
+      if (raw !== null) {
+        const entry = parseEntry(raw)
+        if (!entry) {
+          reason = 'corrupt'
+        } else if (!sameList(entry.scopes, scopes) || !stampsStillValid(entry.stamps, current)) {
+          reason = 'invalidated'
+        } else {
+          const ageMs = now() - entry.createdAtMs
+          const fresh = ageMs <= entry.ttlSeconds * 1000
+          if (fresh || ageMs <= (entry.ttlSeconds + entry.swrSeconds) * 1000) {
+            const decoded = decode(key, entry.value)
+            if (decoded.ok) {
+              if (fresh) {
+                emit({ type: 'hit', key, ageMs })
+              } else {
+                emit({ type: 'stale', key, ageMs })
+                revalidate(key, scopes, plan, loader)
+              }
+              return { value: decoded.value as T, encoded: entry.value }
+            }
+            reason = 'corrupt'
+          } else {
+            reason = 'expired'
+          }
+        }
+      }
+      emit({ type: 'miss', key, reason })
+      const value = await loader()
+      const encoded = await fill(key, scopes, current, plan, value, true)
+      return { value, encoded }
+    }
+
+    /** De-duplicates concurrent lookups of one key in this isolate; followers get their own decoded copy. */
+    const dedupe = async <T>(key: string, scopes: readonly string[], run: () => Promise<Outcome<T>>): Promise<T> => {
+      const pending = inflight.get(key)
+      if (pending) {
+        const outcome = (await pending.promise) as Outcome<T>
+        if (outcome.encoded) {
+          const copy = decode(key, outcome.encoded)
+          if (copy.ok) return copy.value as T
+        }
+        return outcome.value
+      }
+      const started = run()
+      const slot = { promise: started as Promise<Outcome<unknown>>, scopes }
+      inflight.set(key, slot)
+      try {
+        return (await started).value
+      } finally {
+        if (inflight.get(key) === slot) inflight.delete(key)
+      }
+    }
+
+    const prepare = async (material: unknown, request: Omit<QueryRequest, 'material'>) => {
+      const plan = planTtl(request, defaults, storage.capabilities.minTtlSeconds)
+      const scopes = qualify(request.scopes)
+      return { plan, scopes, key: await entryKey(material) }
+    }
+
+    const view: Cache = {
+      tenant,
+
+      async query(request, loader) {
+        let prepared: Awaited<ReturnType<typeof prepare>>
+        try {
+          prepared = await prepare(request.material, request)
+        } catch (error) {
+          // Bad TTL or material we cannot hash: the database answers, the cache stays out of it.
+          reportError('encode', error)
+          return loader()
+        }
+        const { key, scopes, plan } = prepared
+        return dedupe(key, scopes, () => lookup(key, scopes, plan, loader))
+      },
+
+      wrap(key, loader, entryOptions = {}) {
+        return view.query({ ...ttlOf(entryOptions), material: ['key', key], scopes: scopesOf(entryOptions) }, loader)
+      },
+
+      async get<T>(key: string, target?: ScopeTarget): Promise<T | undefined> {
+        try {
+          const storageKey = await entryKey(['key', key])
+          let raw: string | null
+          let current: readonly Stamp[]
+          let scopes: readonly string[]
+          if (target) {
+            scopes = qualify(scopesOf(target))
+            ;({ raw, current } = await withTimeout(fetchEntry(storageKey, scopes), timeoutMs, `${storage.name}.get`))
+          } else {
+            raw = await withTimeout(storage.get(storageKey), timeoutMs, `${storage.name}.get`)
+            scopes = (raw && parseEntry(raw)?.scopes) || []
+            current = await withTimeout(versions.read(scopes), timeoutMs, `${versions.name}.read`)
+          }
+          const entry = raw === null ? null : parseEntry(raw)
+          if (!entry || !sameList(entry.scopes, scopes) || !stampsStillValid(entry.stamps, current)) return undefined
+          if (now() - entry.createdAtMs > (entry.ttlSeconds + entry.swrSeconds) * 1000) return undefined
+          const decoded = decode(storageKey, entry.value)
+          return decoded.ok ? (decoded.value as T) : undefined
+        } catch (error) {
+          reportError('get', error)
+          return undefined
+        }
+      },
+
+      async set(key, value, entryOptions = {}) {
+        try {
+          const { key: storageKey, scopes, plan } = await prepare(['key', key], {
+            ...ttlOf(entryOptions),
+            scopes: scopesOf(entryOptions),
+          })
+          const stamps = await withTimeout(versions.read(scopes), timeoutMs, `${versions.name}.read`)
+          await fill(storageKey, scopes, stamps, plan, value, false)
+        } catch (error) {
+          reportError('set', error)
+        }
+      },
+
+      async delete(key) {
+        try {
+          await withTimeout(storage.delete(await entryKey(['key', key])), timeoutMs, `${storage.name}.delete`)
+        } catch (error) {
+          reportError('delete', error)
+        }
+      },
+
+      async invalidate(target) {
+        const scopes = qualify(scopesOf(target))
+        if (scopes.length === 0) return
+        // A lookup already in flight may carry pre-write rows: later readers must not join it.
+        for (const [key, slot] of inflight) {
+          if (slot.scopes.some((scope) => scopes.includes(scope))) inflight.delete(key)
+        }
+        try {
+          const stamp = await withTimeout(
+            versions.bump(scopes, { waitUntil, onError: (error) => reportError('versions.bump', error) }),
+            timeoutMs,
+            `${versions.name}.bump`,
+          )
+          if (recentBumps.size > RECENT_BUMPS_LIMIT) recentBumps.clear()
+          for (const scope of scopes) recentBumps.set(scope, stamp)
+          emit({ type: 'invalidate', scopes, stamp })
+        } catch (error) {
+          // The user's write already happened; failing it now would be worse than a late invalidation.
+          reportError('versions.bump', error)
+        }
+      },
+
+      withContext(context) {
+        assertKnownOptions(where, context, ['tenant', 'waitUntil'])
+        if (context.tenant !== undefined) assertTenant(where, context.tenant)
+        return makeView(context.tenant ?? tenant, context.waitUntil ?? waitUntil)
+      },
+
+      async flush() {
+        while (background.size > 0) await Promise.allSettled([...background])
+        await versions.settle?.()
+      },
+    }
+    return view
+  }
+
+  return makeView(options.tenant, options.waitUntil)
+}
+
+function ttlOf(options: EntryOptions): { ttlSeconds?: number; swrSeconds?: number } {
+  const out: { ttlSeconds?: number; swrSeconds?: number } = {}
+  if (options.ttlSeconds !== undefined) out.ttlSeconds = options.ttlSeconds
+  if (options.swrSeconds !== undefined) out.swrSeconds = options.swrSeconds
+  return out
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}

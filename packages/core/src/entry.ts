@@ -1,0 +1,74 @@
+import { isStamp } from './clock'
+import type { EncodedValue } from './codec'
+import type { Stamp } from './types'
+
+/** Bumped when the stored layout changes; entries of another format are misses, never errors. */
+export const ENTRY_FORMAT = 1
+
+/** The small header every stored entry carries in front of its payload. */
+export interface EntryHeader {
+  /** Created at, epoch milliseconds. */
+  readonly createdAtMs: number
+  /** Freshness, seconds. */
+  readonly ttlSeconds: number
+  /** Stale-while-revalidate window after freshness ends, seconds. */
+  readonly swrSeconds: number
+  /** Scopes the value depends on, sorted and tenant-qualified. */
+  readonly scopes: readonly string[]
+  /** The stamps of `scopes`, as read before the loader ran. */
+  readonly stamps: readonly Stamp[]
+}
+
+export interface Entry extends EntryHeader {
+  readonly value: EncodedValue
+}
+
+/**
+ * Layout: one JSON header line, a newline, then the payload JSON. A hit parses the small header
+ * and hands the payload to JSON.parse untouched, so it costs about what a raw KV read does.
+ */
+export function serializeEntry(entry: Entry): string {
+  const header = {
+    f: ENTRY_FORMAT,
+    g: entry.value.tagged ? 1 : 0,
+    c: entry.createdAtMs,
+    t: entry.ttlSeconds,
+    s: entry.swrSeconds,
+    k: entry.scopes,
+    v: entry.stamps,
+  }
+  return `${JSON.stringify(header)}\n${entry.value.json}`
+}
+
+/** Parses an entry; returns null for anything unknown or malformed (a miss, reported as `corrupt`). */
+export function parseEntry(raw: string): Entry | null {
+  const newline = raw.indexOf('\n')
+  if (newline < 0) return null
+  let header: Record<string, unknown>
+  try {
+    header = JSON.parse(raw.slice(0, newline)) as Record<string, unknown>
+  } catch {
+    return null
+  }
+  if (typeof header !== 'object' || header === null || header.f !== ENTRY_FORMAT) return null
+  const { g, c, t, s, k, v } = header
+  if (typeof c !== 'number' || typeof t !== 'number' || typeof s !== 'number') return null
+  if (!Array.isArray(k) || !Array.isArray(v) || k.length !== v.length) return null
+  if (!k.every((scope) => typeof scope === 'string') || !v.every(isStamp)) return null
+  return {
+    createdAtMs: c,
+    ttlSeconds: t,
+    swrSeconds: s,
+    scopes: k as string[],
+    stamps: v as Stamp[],
+    value: { json: raw.slice(newline + 1), tagged: g === 1 },
+  }
+}
+
+/** An entry is valid only if every stamp it recorded is at least the scope's current stamp. */
+export function stampsStillValid(recorded: readonly Stamp[], current: readonly Stamp[]): boolean {
+  for (let i = 0; i < recorded.length; i++) {
+    if ((recorded[i] as Stamp) < (current[i] ?? '')) return false
+  }
+  return true
+}

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest'
+import type { Storage } from './types'
+
+/** Options for `storageConformance`. */
+export interface StorageConformanceOptions {
+  /** Label for the describe block. */
+  readonly name: string
+  /** Returns a fresh (or at least isolated) storage for each test. */
+  readonly create: () => Storage | Promise<Storage>
+}
+
+let counter = 0
+const uniqueKey = (label: string) => `conformance:${label}:${Date.now().toString(36)}:${(counter++).toString(36)}`
+
+/**
+ * The contract every storage backend must pass. Run it from the backend's own test file, inside
+ * the runtime the backend targets (workerd for KV and the Cache API).
+ */
+export function storageConformance(options: StorageConformanceOptions): void {
+  describe(`storage conformance: ${options.name}`, () => {
+    it('declares sane capabilities', async () => {
+      const storage = await options.create()
+      const caps = storage.capabilities
+      expect(typeof storage.name).toBe('string')
+      expect(storage.name.length).toBeGreaterThan(0)
+      expect(caps.minTtlSeconds).toBeGreaterThanOrEqual(0)
+      expect(caps.maxKeyBytes).toBeGreaterThanOrEqual(256)
+      expect(caps.maxValueBytes).toBeGreaterThanOrEqual(1024 * 1024)
+      expect(caps.maxBatchGet).toBeGreaterThanOrEqual(1)
+      expect(caps.minWriteIntervalMs).toBeGreaterThanOrEqual(0)
+      expect(['global', 'local']).toContain(caps.reach)
+      if (caps.maxBatchGet > 1) expect(typeof storage.getMany).toBe('function')
+    })
+
+    it('returns null for a missing key', async () => {
+      const storage = await options.create()
+      expect(await storage.get(uniqueKey('missing'))).toBeNull()
+    })
+
+    it('reads back what it wrote, and overwrites', async () => {
+      const storage = await options.create()
+      const key = uniqueKey('rw')
+      await storage.set(key, 'first', { ttlSeconds: Math.max(storage.capabilities.minTtlSeconds, 120) })
+      expect(await storage.get(key)).toBe('first')
+      await storage.set(key, 'second', { ttlSeconds: Math.max(storage.capabilities.minTtlSeconds, 120) })
+      expect(await storage.get(key)).toBe('second')
+    })
+
+    it('keeps a value written without a TTL', async () => {
+      const storage = await options.create()
+      const key = uniqueKey('no-ttl')
+      await storage.set(key, 'forever')
+      expect(await storage.get(key)).toBe('forever')
+    })
+
+    it('round-trips empty, unicode, newline and large values exactly', async () => {
+      const storage = await options.create()
+      const ttlSeconds = Math.max(storage.capabilities.minTtlSeconds, 120)
+      const values = ['', 'ünïcödé ✓ 日本語 🎉', '{"a":1}\n[1,2]', 'x'.repeat(1024 * 1024)]
+      for (const value of values) {
+        const key = uniqueKey('values')
+        await storage.set(key, value, { ttlSeconds })
+        expect(await storage.get(key)).toBe(value)
+      }
+    })
+
+    it('accepts keys with separators and unicode', async () => {
+      const storage = await options.create()
+      const key = `${uniqueKey('keys')}:a/b?c=d&e#f:ü`
+      await storage.set(key, 'ok', { ttlSeconds: Math.max(storage.capabilities.minTtlSeconds, 120) })
+      expect(await storage.get(key)).toBe('ok')
+      expect(await storage.get(`${key}x`)).toBeNull()
+    })
+
+    it('deletes, and deleting a missing key is not an error', async () => {
+      const storage = await options.create()
+      const key = uniqueKey('delete')
+      await storage.set(key, 'gone soon')
+      await storage.delete(key)
+      expect(await storage.get(key)).toBeNull()
+      await expect(Promise.resolve(storage.delete(uniqueKey('never')))).resolves.toBeUndefined()
+    })
+
+    it('bulk-reads present and missing keys in one call', async () => {
+      const storage = await options.create()
+      if (!storage.getMany) {
+        expect(storage.capabilities.maxBatchGet).toBe(1)
+        return
+      }
+      const present = [uniqueKey('many'), uniqueKey('many')]
+      const missing = uniqueKey('many-missing')
+      await storage.set(present[0] as string, 'a')
+      await storage.set(present[1] as string, 'b')
+      const found = await storage.getMany([...present, missing])
+      expect(found.get(present[0] as string)).toBe('a')
+      expect(found.get(present[1] as string)).toBe('b')
+      expect(found.get(missing)).toBeNull()
+    })
+
+    it('bulk-reads as many keys as it declares', async () => {
+      const storage = await options.create()
+      if (!storage.getMany) return
+      const count = Math.min(storage.capabilities.maxBatchGet, 100)
+      const keys = Array.from({ length: count }, () => uniqueKey('batch'))
+      await Promise.all(keys.slice(0, 3).map((key) => storage.set(key, key)))
+      const found = await storage.getMany(keys)
+      expect(found.size).toBe(count)
+      for (const key of keys.slice(0, 3)) expect(found.get(key)).toBe(key)
+      for (const key of keys.slice(3)) expect(found.get(key)).toBeNull()
+    })
+  })
+}

@@ -1,0 +1,38 @@
+import { kvCacheError } from './errors'
+
+/** How long an entry is fresh, how long it may be served stale, and how long its bytes are kept. */
+export interface TtlPlan {
+  readonly ttlSeconds: number
+  readonly swrSeconds: number
+  /** Physical expiration handed to storage, at least the backend's minimum. */
+  readonly physicalSeconds: number
+  /** True when the backend's minimum raised the physical TTL above ttl + swr. */
+  readonly clamped: boolean
+}
+
+function isSeconds(value: unknown, allowZero: boolean): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && (allowZero ? value >= 0 : value > 0)
+}
+
+/**
+ * Freshness stays exactly what was asked (checked against the entry's creation time on read);
+ * only the physical expiration is raised to the backend's minimum. So `ttlSeconds: 1` on KV is
+ * fresh for one second, and its bytes linger 60 s unused.
+ */
+export function planTtl(
+  requested: { readonly ttlSeconds?: number | undefined; readonly swrSeconds?: number | undefined },
+  defaults: { readonly ttlSeconds: number; readonly swrSeconds: number },
+  minTtlSeconds: number,
+): TtlPlan {
+  const ttlSeconds = requested.ttlSeconds ?? defaults.ttlSeconds
+  const swrSeconds = requested.swrSeconds ?? defaults.swrSeconds
+  if (!isSeconds(ttlSeconds, false)) {
+    throw kvCacheError('INVALID_OPTION', 'core', `\`ttlSeconds\` must be a finite number > 0, got ${String(ttlSeconds)}.`)
+  }
+  if (!isSeconds(swrSeconds, true)) {
+    throw kvCacheError('INVALID_OPTION', 'core', `\`swrSeconds\` must be a finite number >= 0, got ${String(swrSeconds)}.`)
+  }
+  const wanted = Math.ceil(ttlSeconds + swrSeconds)
+  const physicalSeconds = Math.max(wanted, minTtlSeconds)
+  return { ttlSeconds, swrSeconds, physicalSeconds, clamped: physicalSeconds > wanted }
+}

@@ -1,0 +1,164 @@
+/** A value or a promise of it: backends may answer synchronously (memory) or not (KV). */
+export type MaybePromise<T> = T | Promise<T>
+
+/** What a storage backend can and cannot do. The core picks its strategy from these flags. */
+export interface StorageCapabilities {
+  /** Smallest physical expiration the backend accepts, in seconds (KV: 60). 0 = any. */
+  readonly minTtlSeconds: number
+  /** Largest key the backend accepts, in UTF-8 bytes (KV: 512). */
+  readonly maxKeyBytes: number
+  /** Largest value the backend accepts, in UTF-8 bytes (KV: 25 MiB). */
+  readonly maxValueBytes: number
+  /** Most keys one `getMany` call may fetch (KV bulk get: 100). 1 when there is no bulk read. */
+  readonly maxBatchGet: number
+  /**
+   * Minimum interval between two writes of the same key, in milliseconds (KV: 1000).
+   * The in-storage version store coalesces stamp bumps to respect it. 0 = no limit.
+   */
+  readonly minWriteIntervalMs: number
+  /**
+   * True when a key written without a TTL is kept until deleted (KV). False when the backend
+   * may evict at any time (Cache API, LRU memory): such a backend cannot hold version stamps,
+   * since an evicted stamp would read as zero and resurrect invalidated entries.
+   */
+  readonly durable: boolean
+  /** Where a write is visible: `global` (all locations, maybe eventually), `local` (one data center / process). */
+  readonly reach: 'global' | 'local'
+  /** True when `delete` removes the key everywhere it can be read from. */
+  readonly globalDelete: boolean
+  /** True when the backend can enumerate keys. The core never needs it; reported for tooling. */
+  readonly listKeys: boolean
+}
+
+/** Options for one storage write. */
+export interface StorageSetOptions {
+  /** Physical time to keep the value, in seconds, already clamped by the core. Absent = keep until deleted. */
+  readonly ttlSeconds?: number
+}
+
+/**
+ * A storage backend: a plain object over some key-value store. Values arrive already encoded
+ * (strings); backends never see scopes, stamps or ORMs.
+ */
+export interface Storage {
+  /** Short name for events and errors, e.g. `kv`, `cache-api`, `memory`. */
+  readonly name: string
+  readonly capabilities: StorageCapabilities
+  get(key: string): MaybePromise<string | null>
+  /** Bulk read; keys never exceed `capabilities.maxBatchGet`. Missing keys map to null. */
+  getMany?(keys: readonly string[]): MaybePromise<ReadonlyMap<string, string | null>>
+  set(key: string, value: string, options?: StorageSetOptions): MaybePromise<void>
+  delete(key: string): MaybePromise<void>
+  /** Releases resources (timers, connections). */
+  dispose?(): MaybePromise<void>
+  /**
+   * The tier that can hold version stamps when this storage is a composite whose fast tier is
+   * not durable (two-tier: the L2). Absent = this storage itself.
+   */
+  readonly durableTier?: Storage
+}
+
+/**
+ * A version stamp: fixed-width, lexicographically ordered string. The empty string is the
+ * zero stamp (a scope never bumped).
+ */
+export type Stamp = string
+
+/**
+ * Where version stamps live. `read` returns one stamp per scope, in order; `bump` moves every
+ * given scope to one new stamp greater than anything it has seen.
+ */
+export interface VersionStore {
+  readonly name: string
+  /** How fresh a `read` is after a `bump` elsewhere (see ARCHITECTURE.md section 3). */
+  readonly consistency: 'eventual' | 'strong' | 'local'
+  read(scopes: readonly string[]): Promise<readonly Stamp[]>
+  bump(scopes: readonly string[], context?: BumpContext): Promise<Stamp>
+  /** Resolves when every write this store started has settled (tests, graceful shutdown). */
+  settle?(): Promise<void>
+  /**
+   * Present when stamps live in the same storage as entries: lets the core fetch an entry and
+   * its stamps with one `getMany` call.
+   */
+  readonly colocated?: ColocatedStamps
+}
+
+/** Per-call hooks for background work a bump may leave behind (coalesced or retried writes). */
+export interface BumpContext {
+  /** Keeps the request alive until background writes settle (`ctx.waitUntil` in Workers). */
+  readonly waitUntil?: (promise: Promise<unknown>) => void
+  /** Called when a stamp write is finally given up on, so it is never dropped silently. */
+  readonly onError?: (error: unknown) => void
+}
+
+/** How to find stamps inside the storage that also holds entries. */
+export interface ColocatedStamps {
+  readonly storage: Storage
+  keyOf(scope: string): string
+  /** Decodes a raw stored stamp (null = never bumped) and merges it with isolate-local knowledge. */
+  decode(scope: string, raw: string | null): Stamp
+}
+
+/** Everything the cache reports. Handlers must be cheap; errors thrown by them are swallowed. */
+export type CacheEvent =
+  | { readonly type: 'hit'; readonly key: string; readonly ageMs: number }
+  | { readonly type: 'miss'; readonly key: string; readonly reason: MissReason }
+  | { readonly type: 'stale'; readonly key: string; readonly ageMs: number }
+  | {
+      readonly type: 'fill'
+      readonly key: string
+      readonly bytes: number
+      readonly ttlSeconds: number
+    }
+  | { readonly type: 'skip'; readonly key: string; readonly reason: SkipReason }
+  | {
+      readonly type: 'invalidate'
+      readonly scopes: readonly string[]
+      readonly stamp: Stamp
+    }
+  | {
+      readonly type: 'error'
+      readonly operation: Operation
+      readonly error: unknown
+      readonly key?: string
+    }
+  | {
+      readonly type: 'breaker'
+      readonly state: BreakerState
+      readonly storage: string
+    }
+  | {
+      readonly type: 'clamp'
+      readonly requestedSeconds: number
+      readonly appliedSeconds: number
+      readonly storage: string
+    }
+
+export type CacheEventType = CacheEvent['type']
+
+export type MissReason =
+  | 'absent'
+  | 'expired'
+  | 'invalidated'
+  | 'corrupt'
+  | 'bypass'
+  | 'error'
+
+export type SkipReason =
+  | 'oversized'
+  | 'unencodable'
+  | 'breaker-open'
+  | 'invalidated-during-load'
+
+export type Operation =
+  | 'get'
+  | 'set'
+  | 'delete'
+  | 'versions.read'
+  | 'versions.bump'
+  | 'encode'
+  | 'decode'
+  | 'revalidate'
+  | 'event'
+
+export type BreakerState = 'closed' | 'open' | 'half-open'
