@@ -1,0 +1,38 @@
+// Counts KV calls the way Cloudflare bills them: a bulk get is one read call; puts and deletes are writes.
+export interface KvCounts {
+  readCalls: number
+  keysRead: number
+  writes: number
+  deletes: number
+}
+
+export function countingKv(kv: KVNamespace): { kv: KVNamespace; counts: KvCounts; reset(): void } {
+  const counts: KvCounts = { readCalls: 0, keysRead: 0, writes: 0, deletes: 0 }
+  const wrapped = {
+    get(key: string | string[], options?: unknown) {
+      counts.readCalls++
+      counts.keysRead += Array.isArray(key) ? key.length : 1
+      return (kv.get as (k: unknown, o?: unknown) => Promise<unknown>)(key, options)
+    },
+    put(key: string, value: string, options?: KVNamespacePutOptions) {
+      counts.writes++
+      return kv.put(key, value, options)
+    },
+    delete(key: string) {
+      counts.deletes++
+      return kv.delete(key)
+    },
+    list: kv.list.bind(kv),
+    getWithMetadata: kv.getWithMetadata.bind(kv),
+  } as unknown as KVNamespace
+  return {
+    kv: wrapped,
+    counts,
+    reset() {
+      counts.readCalls = 0
+      counts.keysRead = 0
+      counts.writes = 0
+      counts.deletes = 0
+    },
+  }
+}

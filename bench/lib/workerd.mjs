@@ -1,0 +1,62 @@
+// Runs a bench worker inside workerd (through Miniflare) so measurements come from the real runtime.
+import { build } from 'esbuild'
+import { Miniflare } from 'miniflare'
+import { fileURLToPath } from 'node:url'
+
+/**
+ * Bundles `entry` (TypeScript is fine) with the `@kvcache/source` condition and starts it in workerd.
+ * Options: entry (URL or path), kvNamespaces, d1Databases, hyperdrives, bindings, compatibilityDate.
+ * Returns { fetchJson(path, init?), fetch(path, init?), mf, dispose() }.
+ */
+export async function startWorker(options) {
+  const entry = options.entry instanceof URL ? fileURLToPath(options.entry) : options.entry
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    write: false,
+    conditions: ['@kvcache/source', 'workerd', 'worker', 'browser'],
+    mainFields: ['module', 'main'],
+    external: ['cloudflare:*', 'node:*'],
+    logLevel: 'error',
+  })
+  const script = result.outputFiles[0].text
+  const mf = new Miniflare({
+    modules: true,
+    script,
+    compatibilityDate: options.compatibilityDate ?? '2026-04-01',
+    compatibilityFlags: ['nodejs_compat'],
+    kvNamespaces: options.kvNamespaces ?? [],
+    d1Databases: options.d1Databases ?? [],
+    hyperdrives: options.hyperdrives ?? {},
+    bindings: options.bindings ?? {},
+  })
+  await mf.ready
+  const call = (path, init) => mf.dispatchFetch(new URL(path, 'http://bench.local').toString(), init)
+  return {
+    mf,
+    fetch: call,
+    async fetchJson(path, init) {
+      const response = await call(path, init)
+      const text = await response.text()
+      if (!response.ok) throw new Error(`bench worker ${path} answered ${response.status}: ${text}`)
+      return JSON.parse(text)
+    },
+    dispose: () => mf.dispose(),
+  }
+}
+
+/** Formats a number for a markdown table: 3 significant digits. */
+export function fmt(value) {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return String(value)
+  if (Number.isInteger(value)) return String(value)
+  return Math.abs(value) >= 100 ? value.toFixed(0) : value.toPrecision(3)
+}
+
+/** Renders rows (arrays of cells) as a markdown table under `headers`. */
+export function table(headers, rows) {
+  const line = (cells) => `| ${cells.map((cell) => (typeof cell === 'number' ? fmt(cell) : String(cell))).join(' | ')} |`
+  return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n')
+}
