@@ -211,10 +211,17 @@ function fromTagged(value: unknown, extensions: ReadonlyMap<string, CodecExtensi
       return new Map((v as [unknown, unknown][]).map(([k, item]) => [fromTagged(k, extensions), fromTagged(item, extensions)]))
     case 's':
       return new Set((v as unknown[]).map((item) => fromTagged(item, extensions)))
-    case 'o':
-      return fromTagged(v, extensions)
-    case 'np':
-      return Object.assign(Object.create(null), fromTagged(v, extensions))
+    case 'o': {
+      // The object's own keys include the tag key: revive its values, never the object itself.
+      const escaped = v as Record<string, unknown>
+      for (const key of Object.keys(escaped)) escaped[key] = fromTagged(escaped[key], extensions)
+      return escaped
+    }
+    case 'np': {
+      const revived = Object.create(null) as Record<string, unknown>
+      for (const [key, item] of Object.entries(v as Record<string, unknown>)) revived[key] = fromTagged(item, extensions)
+      return revived
+    }
   }
   if (name.startsWith('x:')) {
     const extension = extensions.get(name.slice(2))

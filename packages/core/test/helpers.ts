@@ -1,0 +1,73 @@
+import type { CacheEvent, Storage } from '../src'
+
+/** A promise whose resolution the test controls: makes interleavings deterministic. */
+export function deferred<T = void>() {
+  let resolve!: (value: T) => void
+  let reject!: (error: unknown) => void
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res
+    reject = rej
+  })
+  return { promise, resolve, reject }
+}
+
+/** A manual clock for TTL tests. */
+export function manualClock(start = 1_700_000_000_000) {
+  let current = start
+  return {
+    now: () => current,
+    advanceSeconds(seconds: number) {
+      current += seconds * 1000
+    },
+  }
+}
+
+/** Collects events so tests can assert what the cache reported. */
+export function eventLog() {
+  const events: CacheEvent[] = []
+  return {
+    events,
+    onEvent: (event: CacheEvent) => events.push(event),
+    types: () => events.map((event) => event.type),
+    of: <T extends CacheEvent['type']>(type: T) => events.filter((event) => event.type === type) as Extract<CacheEvent, { type: T }>[],
+    clear: () => events.splice(0),
+  }
+}
+
+/** A tiny table standing in for the database a loader reads. */
+export function fakeTable<T>(initial: T) {
+  let value = initial
+  let loads = 0
+  return {
+    load: async () => {
+      loads++
+      return structuredClone(value)
+    },
+    write(next: T) {
+      value = next
+    },
+    get loads() {
+      return loads
+    },
+  }
+}
+
+/** Fault injection the real backends cannot produce on demand: every call throws (or hangs). */
+export function failingStorageFault(inner: Storage, mode: { failing: boolean; hang?: boolean }): Storage & { calls: number } {
+  const wrapped = {
+    calls: 0,
+    name: `${inner.name}-fault`,
+    capabilities: inner.capabilities,
+    get: (key: string) => act(() => inner.get(key)),
+    getMany: (keys: readonly string[]) => act(() => inner.getMany!(keys)),
+    set: (key: string, value: string, options?: { ttlSeconds?: number }) => act(() => inner.set(key, value, options)),
+    delete: (key: string) => act(() => inner.delete(key)),
+  }
+  function act<T>(work: () => T | Promise<T>): Promise<T> {
+    wrapped.calls++
+    if (mode.hang) return new Promise<T>(() => {})
+    if (mode.failing) return Promise.reject(new Error('injected storage failure'))
+    return Promise.resolve(work())
+  }
+  return wrapped
+}
