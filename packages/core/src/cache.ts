@@ -1,7 +1,7 @@
 import { createBreaker, type BreakerOptions } from './breaker'
 import { decodeValue, encodeValue, indexExtensions, type CodecExtension, type EncodedValue } from './codec'
 import { parseEntry, serializeEntry, stampsStillValid } from './entry'
-import { kvCacheError } from './errors'
+import { isKvCacheError, kvCacheError } from './errors'
 import { hashMaterial } from './hash'
 import { assertKnownOptions, assertPositive, assertTenant, byteLength } from './options'
 import { scopesOf, type ScopeTarget } from './scopes'
@@ -182,6 +182,9 @@ export function createCache(options: CacheOptions): Cache {
   const revalidating = new Set<string>()
   const recentBumps = new Map<string, Stamp>()
   const clampsReported = new Set<number>()
+  // Last fill per key in this isolate: a backend with a per-key write limit (KV: 1/s) would reject a second one.
+  const lastFillMs = new Map<string, number>()
+  const fillIntervalMs = storage.capabilities.minWriteIntervalMs
   const background = new Set<Promise<unknown>>()
 
   const colocated = versions.colocated?.storage === storage && storage.getMany ? versions.colocated : undefined
@@ -260,6 +263,15 @@ export function createCache(options: CacheOptions): Cache {
         return encoded
       }
       reportClamp(plan)
+      if (fillIntervalMs > 0) {
+        const last = lastFillMs.get(key)
+        if (last !== undefined && now() - last < fillIntervalMs) {
+          emit({ type: 'skip', key, reason: 'rate-limited' })
+          return encoded
+        }
+        if (lastFillMs.size >= RECENT_BUMPS_LIMIT) lastFillMs.clear()
+        lastFillMs.set(key, now())
+      }
       const write = async () => {
         if (!allowStorage()) {
           emit({ type: 'skip', key, reason: 'breaker-open' })
@@ -270,6 +282,12 @@ export function createCache(options: CacheOptions): Cache {
           storageOk()
           emit({ type: 'fill', key, bytes, ttlSeconds: plan.ttlSeconds })
         } catch (error) {
+          if (isKvCacheError(error, 'RATE_LIMITED')) {
+            // A per-key limit says nothing about the backend's health: no breaker failure, the next miss refills.
+            storageOk()
+            emit({ type: 'skip', key, reason: 'rate-limited' })
+            return
+          }
           storageFailed()
           reportError('set', error, key)
         }

@@ -149,6 +149,7 @@ export type SkipReason =
   | 'unencodable'
   | 'breaker-open'
   | 'invalidated-during-load'
+  | 'rate-limited'
 
 export type Operation =
   | 'get'
