@@ -1,4 +1,5 @@
 import { createBreaker, type BreakerOptions } from './breaker'
+import { createStampClock, isStamp, maxStamp, ZERO_STAMP } from './clock'
 import { decodeValue, encodeValue, indexExtensions, type CodecExtension, type EncodedValue } from './codec'
 import { parseEntry, serializeEntry, stampsStillValid } from './entry'
 import { isKvCacheError, kvCacheError } from './errors'
@@ -64,10 +65,16 @@ export interface EntryOptions extends ScopeTarget {
   readonly swrSeconds?: number
 }
 
-/** Per-request context: a tenant and the request's `waitUntil`. */
+/** Per-request context: a tenant, the request's `waitUntil`, and the client's session bookmark. */
 export interface CacheContext {
   readonly tenant?: string
   readonly waitUntil?: (promise: Promise<unknown>) => void
+  /**
+   * The bookmark a client got from `cache.bookmark()` on an earlier request (e.g. from a cookie).
+   * Entries older than it are bypassed: read-your-writes and monotonic reads even on eventually
+   * consistent KV. An invalid bookmark is ignored and reported as an `error` event.
+   */
+  readonly bookmark?: string
 }
 
 /** The cache that bindings and applications call. */
@@ -89,6 +96,11 @@ export interface Cache {
   withContext(context: CacheContext): Cache
   /** Resolves when background work started by this cache (fills, stamp writes) has settled. */
   flush(): Promise<void>
+  /**
+   * The highest stamp this view wrote or served, as an opaque string to hand back to the client
+   * (cookie, header) and pass as `withContext({ bookmark })` on its next request.
+   */
+  bookmark(): string
 }
 
 interface Outcome<T> {
@@ -187,6 +199,9 @@ export function createCache(options: CacheOptions): Cache {
   const fillIntervalMs = storage.capabilities.minWriteIntervalMs
   const background = new Set<Promise<unknown>>()
 
+  // Mints the read stamp of each entry; observes every stamp seen so it orders after them.
+  const clock = createStampClock(now)
+
   const colocated = versions.colocated?.storage === storage && storage.getMany ? versions.colocated : undefined
 
   /** Reads an entry and the current stamps of its scopes: one bulk get when stamps sit beside entries. */
@@ -201,10 +216,21 @@ export function createCache(options: CacheOptions): Cache {
     return { raw, current }
   }
 
+  /** A stamp that orders after everything just read. */
+  const readStampAfter = (current: readonly Stamp[]) => {
+    for (const stamp of current) clock.observe(stamp)
+    return clock.next()
+  }
+
   const bumpedSince = (scopes: readonly string[], stamps: readonly Stamp[]) =>
     scopes.some((scope, i) => (recentBumps.get(scope) ?? '') > (stamps[i] ?? ''))
 
-  function makeView(tenant: string | undefined, waitUntil: CacheContext['waitUntil']): Cache {
+  function makeView(tenant: string | undefined, waitUntil: CacheContext['waitUntil'], floor: Stamp): Cache {
+    // Highest stamp this view wrote or served: the client's next bookmark.
+    let seen = floor
+    const see = (stamp: Stamp) => {
+      seen = maxStamp(seen, stamp)
+    }
     const qualify = (scopes: readonly string[]) => scopes.map((scope) => `${tenant ?? ''}:${scope}`).sort()
     const entryKey = async (material: unknown) => `${prefix}:e:${tenant ?? ''}:${await hashMaterial(material)}`
 
@@ -232,6 +258,7 @@ export function createCache(options: CacheOptions): Cache {
       key: string,
       scopes: readonly string[],
       stamps: readonly Stamp[],
+      readStamp: Stamp,
       plan: TtlPlan,
       value: unknown,
       inBackground: boolean,
@@ -255,6 +282,7 @@ export function createCache(options: CacheOptions): Cache {
         swrSeconds: plan.swrSeconds,
         scopes,
         stamps,
+        readStamp,
         value: encoded,
       })
       const bytes = byteLength(raw)
@@ -312,8 +340,9 @@ export function createCache(options: CacheOptions): Cache {
       const work = (async () => {
         try {
           const stamps = await withTimeout(versions.read(scopes), timeoutMs, `${versions.name}.read`)
+          const readStamp = readStampAfter(stamps)
           const value = await loader()
-          await fill(key, scopes, stamps, plan, value, false)
+          await fill(key, scopes, stamps, readStamp, plan, value, false)
         } finally {
           revalidating.delete(key)
         }
@@ -346,6 +375,7 @@ export function createCache(options: CacheOptions): Cache {
         emit({ type: 'miss', key, reason: 'error' })
         return { value: await loader(), encoded: undefined }
       }
+      const readStamp = readStampAfter(current)
       let reason: MissReason = 'absent'
       if (raw !== null) {
         const entry = parseEntry(raw)
@@ -353,12 +383,15 @@ export function createCache(options: CacheOptions): Cache {
           reason = 'corrupt'
         } else if (!sameList(entry.scopes, scopes) || !stampsStillValid(entry.stamps, current)) {
           reason = 'invalidated'
+        } else if (entry.readStamp < floor) {
+          reason = 'bookmark'
         } else {
           const ageMs = now() - entry.createdAtMs
           const fresh = ageMs <= entry.ttlSeconds * 1000
           if (fresh || ageMs <= (entry.ttlSeconds + entry.swrSeconds) * 1000) {
             const decoded = decode(key, entry.value)
             if (decoded.ok) {
+              see(entry.readStamp)
               if (fresh) {
                 emit({ type: 'hit', key, ageMs })
               } else {
@@ -375,7 +408,8 @@ export function createCache(options: CacheOptions): Cache {
       }
       emit({ type: 'miss', key, reason })
       const value = await loader()
-      const encoded = await fill(key, scopes, current, plan, value, true)
+      see(readStamp)
+      const encoded = await fill(key, scopes, current, readStamp, plan, value, true)
       return { value, encoded }
     }
 
@@ -419,7 +453,9 @@ export function createCache(options: CacheOptions): Cache {
           return loader()
         }
         const { key, scopes, plan } = prepared
-        return dedupe(key, scopes, () => lookup(key, scopes, plan, loader))
+        // A view with a bookmark must not join a lookup that may serve entries older than it.
+        const flightKey = floor === ZERO_STAMP ? key : `${key}|${floor}`
+        return dedupe(flightKey, scopes, () => lookup(key, scopes, plan, loader))
       },
 
       wrap(key, loader, entryOptions = {}) {
@@ -442,6 +478,7 @@ export function createCache(options: CacheOptions): Cache {
           }
           const entry = raw === null ? null : parseEntry(raw)
           if (!entry || !sameList(entry.scopes, scopes) || !stampsStillValid(entry.stamps, current)) return undefined
+          if (entry.readStamp < floor) return undefined
           if (now() - entry.createdAtMs > (entry.ttlSeconds + entry.swrSeconds) * 1000) return undefined
           const decoded = decode(storageKey, entry.value)
           return decoded.ok ? (decoded.value as T) : undefined
@@ -458,7 +495,9 @@ export function createCache(options: CacheOptions): Cache {
             scopes: scopesOf(entryOptions),
           })
           const stamps = await withTimeout(versions.read(scopes), timeoutMs, `${versions.name}.read`)
-          await fill(storageKey, scopes, stamps, plan, value, false)
+          const readStamp = readStampAfter(stamps)
+          see(readStamp)
+          await fill(storageKey, scopes, stamps, readStamp, plan, value, false)
         } catch (error) {
           reportError('set', error)
         }
@@ -487,6 +526,8 @@ export function createCache(options: CacheOptions): Cache {
           )
           if (recentBumps.size > RECENT_BUMPS_LIMIT) recentBumps.clear()
           for (const scope of scopes) recentBumps.set(scope, stamp)
+          clock.observe(stamp)
+          see(stamp)
           emit({ type: 'invalidate', scopes, stamp })
         } catch (error) {
           // The user's write already happened; failing it now would be worse than a late invalidation.
@@ -495,10 +536,22 @@ export function createCache(options: CacheOptions): Cache {
       },
 
       withContext(context) {
-        assertKnownOptions(where, context, ['tenant', 'waitUntil'])
+        assertKnownOptions(where, context, ['tenant', 'waitUntil', 'bookmark'])
         if (context.tenant !== undefined) assertTenant(where, context.tenant)
-        return makeView(context.tenant ?? tenant, context.waitUntil ?? waitUntil)
+        let nextFloor = floor
+        if (context.bookmark !== undefined && context.bookmark !== '') {
+          if (isStamp(context.bookmark)) {
+            nextFloor = maxStamp(floor, context.bookmark)
+            clock.observe(context.bookmark)
+          } else {
+            // Bookmarks come from clients (cookies): a bad one must not fail the request.
+            reportError('bookmark', kvCacheError('INVALID_OPTION', where, `Ignoring invalid bookmark ${JSON.stringify(String(context.bookmark).slice(0, 40))}.`))
+          }
+        }
+        return makeView(context.tenant ?? tenant, context.waitUntil ?? waitUntil, nextFloor)
       },
+
+      bookmark: () => seen,
 
       async flush() {
         while (background.size > 0) await Promise.allSettled([...background])
@@ -508,7 +561,7 @@ export function createCache(options: CacheOptions): Cache {
     return view
   }
 
-  return makeView(options.tenant, options.waitUntil)
+  return makeView(options.tenant, options.waitUntil, ZERO_STAMP)
 }
 
 function ttlOf(options: EntryOptions): { ttlSeconds?: number; swrSeconds?: number } {

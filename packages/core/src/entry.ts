@@ -17,6 +17,8 @@ export interface EntryHeader {
   readonly scopes: readonly string[]
   /** The stamps of `scopes`, as read before the loader ran. */
   readonly stamps: readonly Stamp[]
+  /** A stamp minted right after `stamps` were read: orders the entry against session bookmarks. */
+  readonly readStamp: Stamp
 }
 
 export interface Entry extends EntryHeader {
@@ -36,6 +38,7 @@ export function serializeEntry(entry: Entry): string {
     s: entry.swrSeconds,
     k: entry.scopes,
     v: entry.stamps,
+    r: entry.readStamp,
   }
   return `${JSON.stringify(header)}\n${entry.value.json}`
 }
@@ -51,16 +54,17 @@ export function parseEntry(raw: string): Entry | null {
     return null
   }
   if (typeof header !== 'object' || header === null || header.f !== ENTRY_FORMAT) return null
-  const { g, c, t, s, k, v } = header
+  const { g, c, t, s, k, v, r } = header
   if (typeof c !== 'number' || typeof t !== 'number' || typeof s !== 'number') return null
   if (!Array.isArray(k) || !Array.isArray(v) || k.length !== v.length) return null
-  if (!k.every((scope) => typeof scope === 'string') || !v.every(isStamp)) return null
+  if (!k.every((scope) => typeof scope === 'string') || !v.every(isStamp) || !isStamp(r)) return null
   return {
     createdAtMs: c,
     ttlSeconds: t,
     swrSeconds: s,
     scopes: k as string[],
     stamps: v as Stamp[],
+    readStamp: r,
     value: { json: raw.slice(newline + 1), tagged: g === 1 },
   }
 }

@@ -143,6 +143,7 @@ export type MissReason =
   | 'corrupt'
   | 'bypass'
   | 'error'
+  | 'bookmark'
 
 export type SkipReason =
   | 'oversized'
@@ -160,6 +161,6 @@ export type Operation =
   | 'encode'
   | 'decode'
   | 'revalidate'
-  | 'event'
+  | 'bookmark'
 
 export type BreakerState = 'closed' | 'open' | 'half-open'

@@ -71,3 +71,35 @@ export function failingStorageFault(inner: Storage, mode: { failing: boolean; ha
   }
   return wrapped
 }
+
+/**
+ * Fault injection for eventual consistency: after `freeze()`, reads of version-stamp keys
+ * return what they held at that moment, as a KV location whose edge cache has not caught up.
+ */
+export function laggingStampsFault(inner: Storage): Storage & { freeze(): Promise<void> } {
+  let snapshot: Map<string, string | null> | undefined
+  const isStampKey = (key: string) => key.includes(':v:')
+  const read = async (key: string) => {
+    if (snapshot && isStampKey(key)) {
+      if (!snapshot.has(key)) snapshot.set(key, await inner.get(key))
+      return snapshot.get(key) ?? null
+    }
+    return inner.get(key)
+  }
+  const known = new Set<string>()
+  return {
+    name: `${inner.name}-lagging`,
+    capabilities: inner.capabilities,
+    get: read,
+    async getMany(keys) {
+      for (const key of keys) if (isStampKey(key)) known.add(key)
+      return new Map(await Promise.all(keys.map(async (key) => [key, await read(key)] as const)))
+    },
+    set: (key, value, options) => inner.set(key, value, options),
+    delete: (key) => inner.delete(key),
+    async freeze() {
+      snapshot = new Map()
+      for (const key of known) snapshot.set(key, await inner.get(key))
+    },
+  }
+}
