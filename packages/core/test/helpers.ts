@@ -1,38 +1,6 @@
-import type { CacheEvent, Storage } from '../src'
+import type { Storage } from '../src'
 
-/** A promise whose resolution the test controls: makes interleavings deterministic. */
-export function deferred<T = void>() {
-  let resolve!: (value: T) => void
-  let reject!: (error: unknown) => void
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res
-    reject = rej
-  })
-  return { promise, resolve, reject }
-}
-
-/** A manual clock for TTL tests. */
-export function manualClock(start = 1_700_000_000_000) {
-  let current = start
-  return {
-    now: () => current,
-    advanceSeconds(seconds: number) {
-      current += seconds * 1000
-    },
-  }
-}
-
-/** Collects events so tests can assert what the cache reported. */
-export function eventLog() {
-  const events: CacheEvent[] = []
-  return {
-    events,
-    onEvent: (event: CacheEvent) => events.push(event),
-    types: () => events.map((event) => event.type),
-    of: <T extends CacheEvent['type']>(type: T) => events.filter((event) => event.type === type) as Extract<CacheEvent, { type: T }>[],
-    clear: () => events.splice(0),
-  }
-}
+export { deferred, eventLog, manualClock } from '../src/testing'
 
 /** A tiny table standing in for the database a loader reads. */
 export function fakeTable<T>(initial: T) {

@@ -1,17 +1,12 @@
 import { createCache, storageVersions, tableScope, type CacheEvent } from '@kvcache/core'
 import { env } from 'cloudflare:workers'
+import { deferred } from '@kvcache/core/testing'
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { kvStorage } from '../src'
 import { countingKv, rateLimitedKvFault } from './faults'
 
 const KV = (env as unknown as { KV: KVNamespace }).KV
-
-function deferred() {
-  let resolve!: () => void
-  const promise = new Promise<void>((res) => (resolve = res))
-  return { promise, resolve }
-}
 
 /** Each test gets its own prefix, so runs never see each other's entries or stamps. */
 const uniquePrefix = () => `t${crypto.randomUUID().slice(0, 8)}`
