@@ -10,7 +10,7 @@ import { storageVersions } from './storage-versions'
 import { withTimeout } from './timeout'
 import { trustedVersions } from './trusted-versions'
 import { planTtl, type TtlPlan } from './ttl'
-import type { CacheEvent, MissReason, Operation, Stamp, Storage, VersionStore } from './types'
+import type { CacheEvent, MissReason, Operation, Stamp, Storage, StorageContext, VersionStore } from './types'
 
 /** Options for `createCache`. */
 export interface CacheOptions {
@@ -205,14 +205,14 @@ export function createCache(options: CacheOptions): Cache {
   const colocated = versions.colocated?.storage === storage && storage.getMany ? versions.colocated : undefined
 
   /** Reads an entry and the current stamps of its scopes: one bulk get when stamps sit beside entries. */
-  const fetchEntry = async (key: string, scopes: readonly string[]) => {
+  const fetchEntry = async (key: string, scopes: readonly string[], context: StorageContext) => {
     if (colocated && scopes.length + 1 <= storage.capabilities.maxBatchGet) {
       const stampKeys = scopes.map(colocated.keyOf)
-      const found = await (storage.getMany as NonNullable<Storage['getMany']>)([key, ...stampKeys])
+      const found = await (storage.getMany as NonNullable<Storage['getMany']>)([key, ...stampKeys], context)
       const current = scopes.map((scope, i) => colocated.decode(scope, found.get(stampKeys[i] as string) ?? null))
       return { raw: found.get(key) ?? null, current }
     }
-    const [raw, current] = await Promise.all([storage.get(key), versions.read(scopes)])
+    const [raw, current] = await Promise.all([storage.get(key, context), versions.read(scopes)])
     return { raw, current }
   }
 
@@ -231,6 +231,7 @@ export function createCache(options: CacheOptions): Cache {
     const see = (stamp: Stamp) => {
       seen = maxStamp(seen, stamp)
     }
+    const storageContext: StorageContext = waitUntil ? { waitUntil } : {}
     const qualify = (scopes: readonly string[]) => scopes.map((scope) => `${tenant ?? ''}:${scope}`).sort()
     const entryKey = async (material: unknown) => `${prefix}:e:${tenant ?? ''}:${await hashMaterial(material)}`
 
@@ -361,7 +362,7 @@ export function createCache(options: CacheOptions): Cache {
       let current: readonly Stamp[] | undefined
       if (allowStorage()) {
         try {
-          ;({ raw, current } = await withTimeout(fetchEntry(key, scopes), timeoutMs, `${storage.name}.get`))
+          ;({ raw, current } = await withTimeout(fetchEntry(key, scopes, storageContext), timeoutMs, `${storage.name}.get`))
           storageOk()
         } catch (error) {
           storageFailed()
@@ -470,9 +471,9 @@ export function createCache(options: CacheOptions): Cache {
           let scopes: readonly string[]
           if (target) {
             scopes = qualify(scopesOf(target))
-            ;({ raw, current } = await withTimeout(fetchEntry(storageKey, scopes), timeoutMs, `${storage.name}.get`))
+            ;({ raw, current } = await withTimeout(fetchEntry(storageKey, scopes, storageContext), timeoutMs, `${storage.name}.get`))
           } else {
-            raw = await withTimeout(storage.get(storageKey), timeoutMs, `${storage.name}.get`)
+            raw = await withTimeout(storage.get(storageKey, storageContext), timeoutMs, `${storage.name}.get`)
             scopes = (raw && parseEntry(raw)?.scopes) || []
             current = await withTimeout(versions.read(scopes), timeoutMs, `${versions.name}.read`)
           }

@@ -20,6 +20,8 @@ export type { StorageVersionsOptions } from './storage-versions'
 export { invalidateAround, pendingInvalidations } from './transaction'
 export type { PendingInvalidations } from './transaction'
 export { trustedVersions } from './trusted-versions'
+export { twoTierStorage } from './two-tier'
+export type { TierEvent, TwoTierOptions } from './two-tier'
 export type {
   BreakerState,
   BumpContext,
@@ -33,6 +35,7 @@ export type {
   Stamp,
   Storage,
   StorageCapabilities,
+  StorageContext,
   StorageSetOptions,
   VersionStore,
 } from './types'

@@ -30,6 +30,12 @@ export interface StorageCapabilities {
   readonly listKeys: boolean
 }
 
+/** Per-call context the core hands to storage, for backends that leave background work behind. */
+export interface StorageContext {
+  /** Keeps the request alive until background work (e.g. a two-tier promotion) settles. */
+  readonly waitUntil?: (promise: Promise<unknown>) => void
+}
+
 /** Options for one storage write. */
 export interface StorageSetOptions {
   /** Physical time to keep the value, in seconds, already clamped by the core. Absent = keep until deleted. */
@@ -44,9 +50,9 @@ export interface Storage {
   /** Short name for events and errors, e.g. `kv`, `cache-api`, `memory`. */
   readonly name: string
   readonly capabilities: StorageCapabilities
-  get(key: string): MaybePromise<string | null>
+  get(key: string, context?: StorageContext): MaybePromise<string | null>
   /** Bulk read; keys never exceed `capabilities.maxBatchGet`. Missing keys map to null. */
-  getMany?(keys: readonly string[]): MaybePromise<ReadonlyMap<string, string | null>>
+  getMany?(keys: readonly string[], context?: StorageContext): MaybePromise<ReadonlyMap<string, string | null>>
   set(key: string, value: string, options?: StorageSetOptions): MaybePromise<void>
   delete(key: string): MaybePromise<void>
   /** Releases resources (timers, connections). */

@@ -1,0 +1,145 @@
+import { kvCacheError } from './errors'
+import { assertKnownOptions, assertPositive, byteLength } from './options'
+import type { Storage, StorageContext } from './types'
+
+/** What a tier reports when it steps aside for one value or one call. */
+export interface TierEvent {
+  readonly tier: 'l1' | 'l2'
+  readonly key: string
+  readonly reason: 'oversized' | 'error'
+  readonly error?: unknown
+}
+
+/** Options for `twoTierStorage`. */
+export interface TwoTierOptions {
+  /** The fast, local tier (Cache API, memory). May evict; never holds version stamps. */
+  readonly l1: Storage
+  /** The shared, durable tier (KV). Holds version stamps and every entry. */
+  readonly l2: Storage
+  /** L1 keeps a copy for this fraction of the L2 TTL (at least 1 s). @default 0.1 */
+  readonly l1TtlRatio?: number
+  /** Copy L2 hits into L1 in the background. @default true */
+  readonly promoteOnGet?: boolean
+  /** TTL of a promoted copy in L1, in seconds (L2 does not tell how long an entry has left). @default 30 */
+  readonly promoteTtlSeconds?: number
+  /** Fallback for promotions when a call brings no `waitUntil` of its own. */
+  readonly waitUntil?: (promise: Promise<unknown>) => void
+  /** Told when a tier is skipped for a value (oversized) or failed (L1 errors never fail a read). */
+  readonly onTierEvent?: (event: TierEvent) => void
+}
+
+/**
+ * Reads L1, then L2; an L2 hit is returned at once and copied into L1 in the background. Writes
+ * go to L2 first, then L1 with a shorter TTL. Version stamps stay in L2 (`durableTier`), so an L1
+ * copy of an invalidated entry is still a miss: the core checks its stamps against L2.
+ *
+ * @example
+ * const storage = twoTierStorage({ l1: cacheApiStorage(), l2: kvStorage(env.CACHE_KV) })
+ */
+export function twoTierStorage(options: TwoTierOptions): Storage & { settled(): Promise<void> } {
+  const where = 'two-tier'
+  assertKnownOptions(where, options, ['l1', 'l2', 'l1TtlRatio', 'promoteOnGet', 'promoteTtlSeconds', 'waitUntil', 'onTierEvent'])
+  for (const name of ['l1', 'l2'] as const) {
+    const tier = options[name]
+    if (!tier || typeof tier.get !== 'function' || typeof tier.set !== 'function') {
+      throw kvCacheError('MISSING_BINDING', where, `Missing required option \`${name}\` (a Storage, e.g. cacheApiStorage() or kvStorage(env.KV)).`)
+    }
+  }
+  assertPositive(where, 'l1TtlRatio', options.l1TtlRatio)
+  assertPositive(where, 'promoteTtlSeconds', options.promoteTtlSeconds)
+  if (options.l1TtlRatio !== undefined && options.l1TtlRatio > 1) {
+    throw kvCacheError('INVALID_OPTION', where, `Option \`l1TtlRatio\` must be at most 1, got ${options.l1TtlRatio}.`)
+  }
+  const { l1, l2 } = options
+  const ratio = options.l1TtlRatio ?? 0.1
+  const promote = options.promoteOnGet ?? true
+  const promoteTtlSeconds = options.promoteTtlSeconds ?? 30
+  const pending = new Set<Promise<unknown>>()
+  const report = (event: TierEvent) => {
+    try {
+      options.onTierEvent?.(event)
+    } catch {
+      // Reporting must never break a read.
+    }
+  }
+
+  const l1Ttl = (ttlSeconds: number) => Math.max(1, l1.capabilities.minTtlSeconds, Math.round(ttlSeconds * ratio))
+  const fitsL1 = (key: string, value: string) => {
+    if (byteLength(value) <= l1.capabilities.maxValueBytes) return true
+    report({ tier: 'l1', key, reason: 'oversized' })
+    return false
+  }
+
+  const writeL1 = async (key: string, value: string, ttlSeconds: number) => {
+    if (!fitsL1(key, value)) return
+    try {
+      await l1.set(key, value, { ttlSeconds })
+    } catch (error) {
+      report({ tier: 'l1', key, reason: 'error', error })
+    }
+  }
+
+  const readL1 = async (key: string, context?: StorageContext): Promise<string | null> => {
+    try {
+      return await l1.get(key, context)
+    } catch (error) {
+      // A broken L1 only costs speed: fall through to L2.
+      report({ tier: 'l1', key, reason: 'error', error })
+      return null
+    }
+  }
+
+  const promoteLater = (key: string, value: string, context: StorageContext | undefined) => {
+    if (!promote) return
+    const work = writeL1(key, value, promoteTtlSeconds)
+    pending.add(work)
+    void work.finally(() => pending.delete(work))
+    const waitUntil = context?.waitUntil ?? options.waitUntil
+    waitUntil?.(work)
+  }
+
+  return {
+    name: `two-tier(${l1.name}+${l2.name})`,
+    capabilities: {
+      minTtlSeconds: l2.capabilities.minTtlSeconds,
+      maxKeyBytes: Math.min(l1.capabilities.maxKeyBytes, l2.capabilities.maxKeyBytes),
+      // Values too big for L1 but fine for L2 are kept in L2 only.
+      maxValueBytes: l2.capabilities.maxValueBytes,
+      // No bulk read: the core reads stamps from `durableTier` directly, never through L1.
+      maxBatchGet: 1,
+      minWriteIntervalMs: l2.capabilities.minWriteIntervalMs,
+      durable: l2.capabilities.durable,
+      reach: l2.capabilities.reach,
+      globalDelete: l1.capabilities.globalDelete && l2.capabilities.globalDelete,
+      listKeys: false,
+    },
+    durableTier: l2.durableTier ?? l2,
+
+    async get(key, context) {
+      const local = await readL1(key, context)
+      if (local !== null) return local
+      const shared = await l2.get(key, context)
+      if (shared !== null) promoteLater(key, shared, context)
+      return shared
+    },
+
+    async set(key, value, setOptions) {
+      await l2.set(key, value, setOptions)
+      // Values without a TTL are durable data (stamps): they belong to L2 alone.
+      if (setOptions?.ttlSeconds !== undefined) await writeL1(key, value, l1Ttl(setOptions.ttlSeconds))
+    },
+
+    async delete(key) {
+      await l2.delete(key)
+      try {
+        await l1.delete(key)
+      } catch (error) {
+        report({ tier: 'l1', key, reason: 'error', error })
+      }
+    },
+
+    async settled() {
+      while (pending.size > 0) await Promise.allSettled([...pending])
+    },
+  }
+}
