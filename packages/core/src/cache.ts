@@ -57,6 +57,12 @@ export interface QueryRequest {
   readonly ttlSeconds?: number
   /** Stale-while-revalidate window in seconds. @default the cache's `defaultSwrSeconds` */
   readonly swrSeconds?: number
+  /**
+   * Lifetime known only after the loader returns (Drizzle hands `$withCache({ config })` over
+   * after the read). The fill then waits for it in the background, up to `timeoutMs`, and falls
+   * back to `ttlSeconds` / the default.
+   */
+  readonly lateOptions?: Promise<{ readonly ttlSeconds?: number | undefined; readonly swrSeconds?: number | undefined } | undefined>
 }
 
 /** Options for one cache-aside entry: its lifetime and what invalidates it. */
@@ -236,7 +242,7 @@ export function createCache(options: CacheOptions): Cache {
     const entryKey = async (material: unknown) => `${prefix}:e:${tenant ?? ''}:${await hashMaterial(material)}`
 
     /** Background work goes to waitUntil when there is one; otherwise the caller awaits it. */
-    const runInBackground = (work: Promise<unknown>): Promise<unknown> => {
+    const runInBackground = (work: Promise<unknown>, detached = false): Promise<unknown> => {
       const settled = work.catch((error) => reportError('revalidate', error))
       background.add(settled)
       void settled.finally(() => background.delete(settled))
@@ -244,7 +250,7 @@ export function createCache(options: CacheOptions): Cache {
         waitUntil(settled)
         return Promise.resolve()
       }
-      return settled
+      return detached ? Promise.resolve() : settled
     }
 
     const reportClamp = (plan: TtlPlan) => {
@@ -357,6 +363,7 @@ export function createCache(options: CacheOptions): Cache {
       scopes: readonly string[],
       plan: TtlPlan,
       loader: () => T | Promise<T>,
+      lateOptions?: QueryRequest['lateOptions'],
     ): Promise<Outcome<T>> => {
       let raw: string | null = null
       let current: readonly Stamp[] | undefined
@@ -410,6 +417,25 @@ export function createCache(options: CacheOptions): Cache {
       emit({ type: 'miss', key, reason })
       const value = await loader()
       see(readStamp)
+      if (lateOptions) {
+        // Never awaited here: the caller must get its rows before it can tell us the lifetime.
+        const stamps = current
+        void runInBackground(
+          (async () => {
+            const late = await withTimeout(lateOptions, timeoutMs, 'late options').catch(() => undefined)
+            let latePlan = plan
+            try {
+              if (late) latePlan = planTtl({ ttlSeconds: late.ttlSeconds ?? plan.ttlSeconds, swrSeconds: late.swrSeconds ?? plan.swrSeconds }, defaults, storage.capabilities.minTtlSeconds)
+            } catch (error) {
+              reportError('encode', error, key)
+              return
+            }
+            if (latePlan.ttlSeconds > 0) await fill(key, scopes, stamps, readStamp, latePlan, value, false)
+          })(),
+          true,
+        )
+        return { value, encoded: undefined }
+      }
       const encoded = await fill(key, scopes, current, readStamp, plan, value, true)
       return { value, encoded }
     }
@@ -456,7 +482,7 @@ export function createCache(options: CacheOptions): Cache {
         const { key, scopes, plan } = prepared
         // A view with a bookmark must not join a lookup that may serve entries older than it.
         const flightKey = floor === ZERO_STAMP ? key : `${key}|${floor}`
-        return dedupe(flightKey, scopes, () => lookup(key, scopes, plan, loader))
+        return dedupe(flightKey, scopes, () => lookup(key, scopes, plan, loader, request.lateOptions))
       },
 
       wrap(key, loader, entryOptions = {}) {

@@ -366,3 +366,19 @@ describe('cache-aside API', () => {
     expect(await cache.get('k')).toBe('v')
   })
 })
+
+describe('late options (lifetime known after the read)', () => {
+  it('returns the rows first, then fills with the TTL handed over afterwards', async () => {
+    const { cache, clock } = setup()
+    const db = fakeTable({ v: 1 })
+    const late = deferred<{ ttlSeconds: number }>()
+    expect(await cache.query({ ...postsQuery, lateOptions: late.promise }, db.load)).toStrictEqual({ v: 1 })
+    late.resolve({ ttlSeconds: 5 })
+    await cache.flush()
+    expect(await cache.query(postsQuery, db.load)).toStrictEqual({ v: 1 })
+    expect(db.loads).toBe(1)
+    db.write({ v: 2 })
+    clock.advanceSeconds(6)
+    expect(await cache.query(postsQuery, db.load)).toStrictEqual({ v: 2 })
+  })
+})
