@@ -423,6 +423,8 @@ export function createCache(options: CacheOptions): Cache {
         void runInBackground(
           (async () => {
             const late = await withTimeout(lateOptions, timeoutMs, 'late options').catch(() => undefined)
+            // A lifetime that already ended (e.g. an `exat` in the past) means: do not store.
+            if (late?.ttlSeconds === 0) return
             let latePlan = plan
             try {
               if (late) latePlan = planTtl({ ttlSeconds: late.ttlSeconds ?? plan.ttlSeconds, swrSeconds: late.swrSeconds ?? plan.swrSeconds }, defaults, storage.capabilities.minTtlSeconds)
@@ -430,7 +432,7 @@ export function createCache(options: CacheOptions): Cache {
               reportError('encode', error, key)
               return
             }
-            if (latePlan.ttlSeconds > 0) await fill(key, scopes, stamps, readStamp, latePlan, value, false)
+            await fill(key, scopes, stamps, readStamp, latePlan, value, false)
           })(),
           true,
         )

@@ -1,1 +1,23 @@
-export {}
+import type { Cache } from '@kvcache/core'
+import { KvDrizzleCache, type DrizzleCacheOptions } from './binding'
+
+export { KvDrizzleCache } from './binding'
+export type { DrizzleCacheOptions, Statement } from './binding'
+export type { D1DatabaseLike } from './d1'
+export type { PgQueryable } from './pg'
+export { schemaInfo } from './schema-info'
+export type { SchemaInfo } from './schema-info'
+export { shapeOf } from './sql-plan'
+export type { StatementShape } from './sql-plan'
+export { ttlSecondsOf } from './ttl'
+
+/**
+ * The Drizzle binding: a Drizzle `Cache` plus driver wrappers.
+ *
+ * @example
+ * const kv = drizzleCache(cache.withContext({ waitUntil: (p) => ctx.waitUntil(p) }), { schema })
+ * const db = drizzle(kv.d1(env.DB), { schema, cache: kv })
+ */
+export function drizzleCache(cache: Cache, options: DrizzleCacheOptions = {}): KvDrizzleCache {
+  return new KvDrizzleCache(cache, options)
+}

@@ -1,0 +1,74 @@
+import type { KvDrizzleCache, Session } from './binding'
+
+/** What node-postgres' `Pool` and `Client` (and `PoolClient`) share, typed structurally. */
+export interface PgQueryable {
+  query(config: unknown, values?: unknown): Promise<unknown>
+}
+
+interface PgResultLike {
+  readonly command?: string
+  readonly rowCount?: number | null
+  readonly rows: unknown[]
+  readonly fields?: readonly Record<string, unknown>[]
+  readonly oid?: number
+}
+
+/** node-postgres results are class instances; cache a plain copy with the fields Drizzle reads. */
+function plainResult(result: unknown): unknown {
+  const r = result as PgResultLike
+  if (!r || !Array.isArray(r.rows)) return result
+  return {
+    command: r.command,
+    rowCount: r.rowCount ?? null,
+    oid: r.oid ?? null,
+    rows: r.rows,
+    fields: (r.fields ?? []).map((field) => ({ ...field })),
+  }
+}
+
+function textOf(config: unknown): string {
+  if (typeof config === 'string') return config
+  return String((config as { text?: unknown })?.text ?? '')
+}
+
+function paramsOf(config: unknown, values: unknown): readonly unknown[] {
+  if (Array.isArray(values)) return values
+  const fromConfig = (config as { values?: unknown })?.values
+  return Array.isArray(fromConfig) ? fromConfig : []
+}
+
+function wrapQueryable<T extends PgQueryable>(client: T, binding: KvDrizzleCache, session: Session | undefined): T {
+  const query = (config: unknown, values?: unknown) => {
+    const sql = textOf(config)
+    const rowMode = (config as { rowMode?: unknown })?.rowMode
+    return binding.run({ sql, params: paramsOf(config, values), method: rowMode === 'array' ? 'array' : 'rows' }, session, async () =>
+      plainResult(await client.query(config, values)),
+    )
+  }
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property === 'query') return query
+      if (property === 'connect' && session === undefined && typeof (target as { connect?: unknown }).connect === 'function') {
+        // Pool.connect(): a dedicated connection, where transactions run. Track its state apart.
+        return async (...args: unknown[]) => {
+          const connection = await (target as unknown as { connect(...a: unknown[]): Promise<PgQueryable> }).connect(...args)
+          return wrapQueryable(connection, binding, binding.newSession())
+        }
+      }
+      const value = Reflect.get(target, property, receiver)
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
+}
+
+/**
+ * Wraps a node-postgres `Pool` or `Client` (what Hyperdrive hands a Worker, too). Reads outside
+ * transactions go through the cache; writes invalidate after they complete; inside a
+ * transaction, reads bypass the cache and invalidations wait for COMMIT (dropped on ROLLBACK).
+ * The wrapper keeps `instanceof Pool` true, which Drizzle checks to open transactions.
+ */
+export function wrapPg<T extends PgQueryable>(client: T, binding: KvDrizzleCache): T {
+  binding.attachDriver()
+  const isPool = typeof (client as { connect?: unknown }).connect === 'function' && 'totalCount' in (client as object)
+  return wrapQueryable(client, binding, isPool ? undefined : binding.newSession())
+}

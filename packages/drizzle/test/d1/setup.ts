@@ -1,0 +1,54 @@
+import { createCache, type CacheEvent, type Storage } from '@kvcache/core'
+import { kvStorage } from '@kvcache/storage-kv'
+import { env } from 'cloudflare:workers'
+import { drizzle } from 'drizzle-orm/d1'
+import { drizzleCache, type DrizzleCacheOptions } from '../../src'
+import * as schema from './schema'
+
+export const { DB, KV } = env as unknown as { DB: D1Database; KV: KVNamespace }
+
+export async function resetDatabase() {
+  for (const statement of schema.DDL) await DB.prepare(statement).run()
+  await DB.batch([
+    DB.prepare("INSERT INTO users (id, name) VALUES (1, 'Ada'), (2, 'Grace')"),
+    DB.prepare(
+      "INSERT INTO posts (id, author_id, title, created_at, views) VALUES (1, 1, 'Hello', 1767225600000, 10), (2, 2, 'World', 1767312000000, 20)",
+    ),
+    DB.prepare("INSERT INTO comments (id, post_id, body) VALUES (1, 1, 'First!')"),
+  ])
+}
+
+export interface SetupOptions extends Omit<DrizzleCacheOptions, 'schema'> {
+  readonly storage?: Storage
+  readonly withSchema?: boolean
+}
+
+/**
+ * A fresh database plus two Drizzle instances on it: `db` through the cache, and `behindTheCache`
+ * straight to D1 (changes the data without telling the cache, which proves a read was cached).
+ */
+export async function setup(options: SetupOptions = {}) {
+  await resetDatabase()
+  const events: CacheEvent[] = []
+  const { storage, withSchema = true, ...bindingOptions } = options
+  const cache = createCache({
+    storage: storage ?? kvStorage(KV),
+    prefix: `d${crypto.randomUUID().slice(0, 8)}`,
+    onEvent: (event) => events.push(event),
+  })
+  const kv = drizzleCache(cache, {
+    views: { published_titles: ['posts', 'users'] },
+    ...(withSchema ? { schema } : {}),
+    ...bindingOptions,
+  })
+  const db = drizzle(kv.d1(DB), { schema, cache: kv })
+  const behindTheCache = drizzle(DB, { schema })
+  return { db, behindTheCache, kv, cache, events }
+}
+
+/** A promise the test resolves: makes interleavings deterministic. */
+export function gate() {
+  let open!: () => void
+  const opened = new Promise<void>((resolve) => (open = resolve))
+  return { opened, open }
+}
