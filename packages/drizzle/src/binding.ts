@@ -68,6 +68,8 @@ export class KvDrizzleCache extends DrizzleCache {
   readonly #onBypass: DrizzleCacheOptions['onBypass']
   readonly #signals = new Map<string, Signal[]>()
   readonly #awaitingPut = new Map<string, Signal[]>()
+  /** Tables with a write in flight through our driver wrapper (counted). */
+  readonly #writing = new Map<string, number>()
   #driverWrapped = false
 
   constructor(cache: KvCache, options: DrizzleCacheOptions = {}) {
@@ -91,8 +93,12 @@ export class KvDrizzleCache extends DrizzleCache {
     this.#context = { schema: options.schema ? schemaInfo(options.schema) : undefined, views }
   }
 
+  /**
+   * Always 'explicit' towards Drizzle: with 'all', Drizzle would hash every builder read itself
+   * (its hash throws on BigInt parameters). Our driver wrapper applies `strategy: 'all'` instead.
+   */
   override strategy(): 'explicit' | 'all' {
-    return this.#strategy
+    return 'explicit'
   }
 
   /**
@@ -133,9 +139,12 @@ export class KvDrizzleCache extends DrizzleCache {
   override async onMutate(params: MutationOption): Promise<void> {
     const tables = ([] as (string | Table)[]).concat((params.tables ?? []) as never)
     const tags = ([] as string[]).concat(params.tags ?? [])
+    const names = tables.map((table) => (typeof table === 'string' ? canonicalTable(table) : nameOfTable(table)))
+    // Drizzle calls this alongside each builder write, as the statement starts. Our driver wrapper
+    // already registered that write (synchronously) and bumps precisely once it has settled.
+    if (tags.length === 0 && names.length > 0 && names.every((name) => (this.#writing.get(name) ?? 0) > 0)) return
     const scopes = new Set<string>(tags.map(tagScope))
-    for (const table of tables) {
-      const name = typeof table === 'string' ? canonicalTable(table) : nameOfTable(table)
+    for (const name of names) {
       for (const touched of [name, ...(this.#context.schema?.dependents.get(name) ?? [])]) {
         scopes.add(tableScope(touched))
         scopes.add(bulkScope(touched))
@@ -166,10 +175,20 @@ export class KvDrizzleCache extends DrizzleCache {
       case 'transaction':
         return this.#transaction(plan.control, session, exec)
       case 'write': {
-        const result = await exec()
-        // After the write settled: a read that raced it read older stamps, so its fill is dead on arrival.
-        await this.#publish(plan.target, session)
-        return result
+        const tables = shapeOf(statement.sql).writes
+        for (const table of tables) this.#writing.set(table, (this.#writing.get(table) ?? 0) + 1)
+        try {
+          const result = await exec()
+          // After the write settled: a read that raced it read older stamps, so its fill is dead on arrival.
+          await this.#publish(plan.target, session)
+          return result
+        } finally {
+          for (const table of tables) {
+            const left = (this.#writing.get(table) ?? 1) - 1
+            if (left > 0) this.#writing.set(table, left)
+            else this.#writing.delete(table)
+          }
+        }
       }
       case 'bypass':
         this.#onBypass?.({ sql: statement.sql, reason: plan.reason })
