@@ -1,0 +1,140 @@
+import { createCache, memoryStorage, type CacheEvent } from '@kvcache/core'
+import { eq, sql } from 'drizzle-orm'
+import { drizzle } from 'drizzle-orm/node-postgres'
+import { bigint, integer, pgSchema, text, timestamp } from 'drizzle-orm/pg-core'
+import pg from 'pg'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { drizzleCache } from '../../src'
+
+// A schema of its own per run, so concurrent runs never collide.
+const schemaName = `kvc_${Math.random().toString(36).slice(2, 10)}`
+const app = pgSchema(schemaName)
+const accounts = app.table('accounts', {
+  id: integer('id').primaryKey(),
+  owner: text('owner').notNull(),
+  balance: bigint('balance', { mode: 'bigint' }).notNull(),
+  openedAt: timestamp('opened_at', { withTimezone: true }).notNull(),
+})
+const schema = { accounts }
+
+const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test', max: 4 })
+
+beforeAll(async () => {
+  await pool.query(`CREATE SCHEMA ${schemaName}`)
+  await pool.query(
+    `CREATE TABLE ${schemaName}.accounts (id integer PRIMARY KEY, owner text NOT NULL, balance bigint NOT NULL, opened_at timestamptz NOT NULL)`,
+  )
+})
+
+afterAll(async () => {
+  await pool.query(`DROP SCHEMA ${schemaName} CASCADE`)
+  await pool.end()
+})
+
+beforeEach(async () => {
+  await pool.query(`TRUNCATE ${schemaName}.accounts`)
+  await pool.query(
+    `INSERT INTO ${schemaName}.accounts VALUES (1, 'ada', 100, '2026-01-01T00:00:00Z'), (2, 'grace', 9007199254740993, '2026-02-01T00:00:00Z')`,
+  )
+})
+
+function setup() {
+  const events: CacheEvent[] = []
+  const cache = createCache({ storage: memoryStorage(), onEvent: (event) => events.push(event) })
+  const kv = drizzleCache(cache, { strategy: 'all', schema, database: 'pg-test' })
+  const db = drizzle({ client: kv.pg(pool), schema, cache: kv })
+  const behindTheCache = drizzle({ client: pool, schema })
+  return { db, behindTheCache, events, kv }
+}
+
+const owners = (rows: { owner: string }[]) => rows.map((row) => row.owner)
+
+describe('node-postgres (PostgreSQL 127.0.0.1:5432)', () => {
+  it('caches reads and invalidates on writes to a schema-qualified table', async () => {
+    const { db, behindTheCache } = setup()
+    const read = () => db.select().from(accounts).orderBy(accounts.id)
+    expect(owners(await read())).toStrictEqual(['ada', 'grace'])
+    await behindTheCache.update(accounts).set({ owner: 'behind' }).where(eq(accounts.id, 2))
+    expect(owners(await read())).toStrictEqual(['ada', 'grace'])
+    await db.update(accounts).set({ owner: 'Ada' }).where(eq(accounts.id, 1))
+    expect(owners(await read())).toStrictEqual(['Ada', 'behind'])
+  })
+
+  it('db.$cache.invalidate accepts `schema.table` names and table objects', async () => {
+    const { db, behindTheCache } = setup()
+    const read = () => db.select().from(accounts).orderBy(accounts.id)
+    await read()
+    await behindTheCache.update(accounts).set({ owner: 'x' })
+    await db.$cache.invalidate({ tables: `${schemaName}.accounts` })
+    expect(owners(await read())).toStrictEqual(['x', 'x'])
+    await behindTheCache.update(accounts).set({ owner: 'y' })
+    await new Promise((resolve) => setTimeout(resolve, 5))
+    await db.$cache.invalidate({ tables: accounts })
+    expect(owners(await read())).toStrictEqual(['y', 'y'])
+  })
+
+  it('BigInt parameters and values: keys work and values round-trip', async () => {
+    const { db } = setup()
+    const read = () => db.select().from(accounts).where(eq(accounts.balance, 9007199254740993n))
+    const miss = await read()
+    const hit = await read()
+    expect(hit).toStrictEqual(miss)
+    expect(hit[0]?.balance).toBe(9007199254740993n)
+    expect(hit[0]?.openedAt).toBeInstanceOf(Date)
+  })
+
+  it('db.execute results (node-postgres shape) round-trip', async () => {
+    const { db } = setup()
+    const read = () => db.execute(sql`select id, owner, opened_at from ${accounts} order by id`)
+    const miss = await read()
+    const hit = await read()
+    expect(hit.rows).toStrictEqual(miss.rows)
+    expect(hit.rowCount).toBe(miss.rowCount)
+    expect(hit.fields?.map((field) => field.name)).toStrictEqual(['id', 'owner', 'opened_at'])
+  })
+})
+
+describe('transactions (PostgreSQL)', () => {
+  it('reads inside a transaction bypass the cache and never fill it with uncommitted rows', async () => {
+    const { db } = setup()
+    const read = () => db.select().from(accounts).orderBy(accounts.id)
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.update(accounts).set({ owner: 'uncommitted' }).where(eq(accounts.id, 1))
+        expect(owners(await tx.select().from(accounts).orderBy(accounts.id))).toStrictEqual(['uncommitted', 'grace'])
+        throw new Error('roll back')
+      }),
+    ).rejects.toThrow('roll back')
+    expect(owners(await read())).toStrictEqual(['ada', 'grace'])
+  })
+
+  it('invalidation is published on commit, not before', async () => {
+    const { db, events } = setup()
+    const read = () => db.select().from(accounts).orderBy(accounts.id)
+    await read()
+    await db.transaction(async (tx) => {
+      await tx.update(accounts).set({ owner: 'committed' }).where(eq(accounts.id, 2))
+      expect(events.filter((event) => event.type === 'invalidate')).toHaveLength(0)
+      // Other connections still see (and are served) the committed state.
+      expect(owners(await read())).toStrictEqual(['ada', 'grace'])
+    })
+    expect(events.filter((event) => event.type === 'invalidate')).toHaveLength(1)
+    expect(owners(await read())).toStrictEqual(['ada', 'committed'])
+  })
+
+  it('invalidation is dropped on rollback', async () => {
+    const { db, events, behindTheCache } = setup()
+    const read = () => db.select().from(accounts).orderBy(accounts.id)
+    await read()
+    await db
+      .transaction(async (tx) => {
+        await tx.update(accounts).set({ owner: 'never' })
+        tx.rollback()
+      })
+      .catch(() => undefined)
+    expect(events.filter((event) => event.type === 'invalidate')).toHaveLength(0)
+    // Still served from the cache: prove it by changing the row behind the cache's back.
+    await behindTheCache.update(accounts).set({ owner: 'behind' })
+    expect(owners(await read())).toStrictEqual(['ada', 'grace'])
+  })
+})
