@@ -26,7 +26,7 @@ export default defineConfig({
         // node-postgres against the PostgreSQL server on 127.0.0.1:5432 (what Hyperdrive looks like to a Worker).
         resolve: source,
         ssr: { resolve: source },
-        test: { name: 'pg', include: ['test/pg/**/*.test.ts'], environment: 'node', fileParallelism: false },
+        test: { name: 'pg', include: ['test/pg/**/*.test.ts', 'test/unit/**/*.test.ts'], environment: 'node', fileParallelism: false },
       },
     ],
   },

@@ -106,7 +106,7 @@ function writeTargets(sql: string): string[] {
       for (const name of (match[1] as string).split(/\s*,\s*/)) targets.push(canonicalTable(name))
     }
   }
-  return targets
+  return [...new Set(targets)]
 }
 
 const WRITE_WORDS = /\b(?:insert|update|delete|replace|merge|truncate|create|drop|alter)\b/i
