@@ -5,7 +5,7 @@ import { hashQuery, type MutationOption } from 'drizzle-orm/cache/core'
 import type { CacheConfig } from 'drizzle-orm/cache/core/types'
 import { wrapD1, type D1DatabaseLike } from './d1'
 import { wrapPg, type PgQueryable } from './pg'
-import { bulkScope, planStatement, type PlanContext } from './plan'
+import { bulkScope, dependentsOf, planStatement, type PlanContext } from './plan'
 import { nameOfTable, schemaInfo } from './schema-info'
 import { canonicalTable, shapeOf } from './sql-plan'
 import { ttlSecondsOf } from './ttl'
@@ -145,7 +145,7 @@ export class KvDrizzleCache extends DrizzleCache {
     if (tags.length === 0 && names.length > 0 && names.every((name) => (this.#writing.get(name) ?? 0) > 0)) return
     const scopes = new Set<string>(tags.map(tagScope))
     for (const name of names) {
-      for (const touched of [name, ...(this.#context.schema?.dependents.get(name) ?? [])]) {
+      for (const touched of [name, ...dependentsOf(name, undefined, this.#context)]) {
         scopes.add(tableScope(touched))
         scopes.add(bulkScope(touched))
       }

@@ -82,11 +82,22 @@ function planWrite(sql: string, params: readonly unknown[], targets: readonly st
       scopes.add(rowScopes(only, value)[0] as string)
     }
   }
+  const verb = /^\s*(\w+)/.exec(sql)?.[1]?.toLowerCase()
   for (const table of targets) {
     touch(table, precise && table === only)
-    for (const dependent of context.schema?.dependents.get(table) ?? []) touch(dependent, false)
+    for (const dependent of dependentsOf(table, verb, context)) touch(dependent, false)
   }
   return { scopes: [...scopes] }
+}
+
+/** Child tables a write reaches through foreign-key actions: deletes cascade on delete, updates on update. */
+export function dependentsOf(table: string, verb: string | undefined, context: PlanContext): Set<string> {
+  const schema = context.schema
+  const found = new Set<string>()
+  if (!schema || verb === 'insert') return found
+  if (verb !== 'update') for (const child of schema.deleteDependents.get(table) ?? []) found.add(child)
+  if (verb !== 'delete') for (const child of schema.updateDependents.get(table) ?? []) found.add(child)
+  return found
 }
 
 /** True when an UPDATE assigns the column (a key change moves the row to another scope). */

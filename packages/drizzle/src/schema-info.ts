@@ -9,8 +9,10 @@ export interface SchemaInfo {
   readonly tables: ReadonlySet<string>
   /** Single-column primary key per table, for row-level scopes. */
   readonly primaryKeys: ReadonlyMap<string, string>
-  /** Tables whose rows change when a row of the key table changes (ON DELETE/UPDATE CASCADE, SET NULL, SET DEFAULT). */
-  readonly dependents: ReadonlyMap<string, ReadonlySet<string>>
+  /** Tables whose rows change when a row of the key table is deleted (ON DELETE CASCADE, SET NULL, SET DEFAULT), transitively. */
+  readonly deleteDependents: ReadonlyMap<string, ReadonlySet<string>>
+  /** Tables whose rows change when a key of the key table is updated (ON UPDATE CASCADE, SET NULL, SET DEFAULT), transitively. */
+  readonly updateDependents: ReadonlyMap<string, ReadonlySet<string>>
 }
 
 const CHANGES_CHILD = new Set(['cascade', 'set null', 'set default'])
@@ -46,7 +48,8 @@ export function nameOfTable(table: Table): string {
 export function schemaInfo(schema: Record<string, unknown>): SchemaInfo {
   const tables = new Set<string>()
   const primaryKeys = new Map<string, string>()
-  const direct = new Map<string, Set<string>>()
+  const onDelete = new Map<string, Set<string>>()
+  const onUpdate = new Map<string, Set<string>>()
   for (const value of Object.values(schema)) {
     if (!is(value, Table)) continue
     const table = value as Table
@@ -59,13 +62,19 @@ export function schemaInfo(schema: Record<string, unknown>): SchemaInfo {
     const keyColumns = inline.length > 0 ? inline : composite
     if (keyColumns.length === 1) primaryKeys.set(name, keyColumns[0] as string)
     for (const foreignKey of config.foreignKeys) {
-      if (!CHANGES_CHILD.has(foreignKey.onDelete ?? '') && !CHANGES_CHILD.has(foreignKey.onUpdate ?? '')) continue
       const parent = nameOfTable(foreignKey.reference().foreignTable)
-      if (!direct.has(parent)) direct.set(parent, new Set())
-      direct.get(parent)?.add(name)
+      for (const [action, edges] of [[foreignKey.onDelete, onDelete], [foreignKey.onUpdate, onUpdate]] as const) {
+        if (!CHANGES_CHILD.has(action ?? '')) continue
+        if (!edges.has(parent)) edges.set(parent, new Set())
+        edges.get(parent)?.add(name)
+      }
     }
   }
-  // Cascades chain (posts -> comments -> reactions): close over them once.
+  return { tables, primaryKeys, deleteDependents: closure(onDelete), updateDependents: closure(onUpdate) }
+}
+
+/** Cascades chain (users -> posts -> comments): close over them once. */
+function closure(direct: ReadonlyMap<string, ReadonlySet<string>>): Map<string, Set<string>> {
   const dependents = new Map<string, Set<string>>()
   for (const parent of direct.keys()) {
     const seen = new Set<string>()
@@ -78,5 +87,5 @@ export function schemaInfo(schema: Record<string, unknown>): SchemaInfo {
     }
     dependents.set(parent, seen)
   }
-  return { tables, primaryKeys, dependents }
+  return dependents
 }

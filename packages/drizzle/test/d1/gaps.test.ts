@@ -128,6 +128,20 @@ describe('every write invalidates', () => {
   })
 })
 
+describe('cascades follow the statement', () => {
+  it('an UPDATE does not reach ON DELETE CASCADE children; a DELETE does', async () => {
+    const { db, behindTheCache } = await setup({ strategy: 'all' })
+    const readComments = () => db.select().from(comments).orderBy(comments.id)
+    await readComments()
+    await behindTheCache.update(comments).set({ body: 'behind' })
+    await db.update(posts).set({ title: 'retitled' }).where(eq(posts.id, 1))
+    expect((await readComments()).map((comment) => comment.body)).toStrictEqual(['First!'])
+    await db.run(sql`PRAGMA foreign_keys = ON`)
+    await db.delete(posts).where(eq(posts.id, 1))
+    expect(await readComments()).toStrictEqual([])
+  })
+})
+
 describe('row-level scopes', () => {
   it('an update by id refreshes that row and list reads, and leaves other rows cached', async () => {
     const { db, behindTheCache } = await setup({ strategy: 'all' })

@@ -1,0 +1,121 @@
+import { createCache, twoTierStorage, type Cache, type CacheEvent } from '@kvcache/core'
+import { drizzleCache } from '@kvcache/drizzle'
+import { cacheApiStorage } from '@kvcache/storage-cache-api'
+import { kvStorage } from '@kvcache/storage-kv'
+import { eq } from 'drizzle-orm'
+import { drizzle } from 'drizzle-orm/d1'
+import { dashboardHtml } from './dashboard'
+import * as schema from './schema'
+import { ensureSeeded } from './seed'
+import { countingD1, countingKv, createStats } from './stats'
+
+interface Env {
+  DB: D1Database
+  CACHE_KV: KVNamespace
+}
+
+const stats = createStats()
+// Events of the request being served, so a read can report whether it was a hit (demo: clicks are sequential).
+let collecting: CacheEvent[] | undefined
+let cache: Cache | undefined
+
+function cacheFor(env: Env): Cache {
+  // One cache per isolate: Cache API as L1, KV as L2 (and home of the version stamps).
+  cache ??= createCache({
+    storage: twoTierStorage({ l1: cacheApiStorage({ cacheName: 'kvcache-playground' }), l2: kvStorage(countingKv(env.CACHE_KV, stats)) }),
+    defaultTtlSeconds: 300,
+    onEvent: (event) => {
+      stats.record(event)
+      collecting?.push(event)
+    },
+  })
+  return cache
+}
+
+function databases(env: Env) {
+  // Fills are awaited here (no waitUntil), so every click shows a settled state.
+  const kv = drizzleCache(cacheFor(env), { schema, strategy: 'all', database: 'playground' })
+  const counted = countingD1(env.DB, stats)
+  return {
+    cached: drizzle(kv.d1(counted), { schema, cache: kv }),
+    uncached: drizzle(counted, { schema }),
+  }
+}
+
+type Db = ReturnType<typeof databases>['cached']
+
+const readPost = (db: Db, id: number) =>
+  db.query.posts.findFirst({
+    where: eq(schema.posts.id, id),
+    with: { author: true, comments: true },
+  })
+
+async function timed<T>(work: () => Promise<T>) {
+  collecting = []
+  const started = performance.now()
+  try {
+    const value = await work()
+    return { value, ms: performance.now() - started, events: collecting }
+  } finally {
+    collecting = undefined
+  }
+}
+
+function outcomeOf(events: readonly CacheEvent[]): string {
+  const decisive = events.find((event) => event.type === 'hit' || event.type === 'miss' || event.type === 'stale')
+  return decisive?.type ?? 'bypass'
+}
+
+export default {
+  async fetch(request: Request, env: Env): Promise<Response> {
+    await ensureSeeded(env.DB)
+    const url = new URL(request.url)
+    const { cached, uncached } = databases(env)
+    const postId = Number(url.searchParams.get('id') ?? '1')
+
+    if (url.pathname === '/') return new Response(dashboardHtml, { headers: { 'content-type': 'text/html; charset=utf-8' } })
+
+    if (url.pathname === '/api/read' && request.method === 'GET') {
+      stats.state.requests++
+      const useCache = url.searchParams.get('cache') !== 'off'
+      const result = await timed(() => readPost(useCache ? cached : uncached, postId))
+      stats.latency(useCache ? 'cached' : 'uncached', result.ms)
+      return Response.json({
+        outcome: useCache ? outcomeOf(result.events) : 'uncached',
+        post: result.value ?? null,
+        ms: result.ms,
+      })
+    }
+
+    if (url.pathname === '/api/write' && request.method === 'POST') {
+      stats.state.requests++
+      const { title } = (await request.json()) as { title?: string }
+      if (typeof title !== 'string' || title.trim() === '') return Response.json({ error: 'title is required' }, { status: 400 })
+      const result = await timed(() =>
+        cached.update(schema.posts).set({ title: title.trim(), updatedAt: new Date() }).where(eq(schema.posts.id, postId)),
+      )
+      const invalidated = result.events.flatMap((event) => (event.type === 'invalidate' ? event.scopes.map((scope) => scope.replace(/^:/, '')) : []))
+      return Response.json({ invalidated, ms: result.ms })
+    }
+
+    if (url.pathname === '/api/burst' && request.method === 'POST') {
+      const count = Math.min(Number(url.searchParams.get('n') ?? '100'), 500)
+      stats.state.requests += count
+      // Start cold, so the burst shows de-duplication: N identical concurrent misses -> 1 query.
+      await cacheFor(env).invalidate({ tags: ['burst'] })
+      const before = stats.state.databaseQueries
+      const burstRead = () => cached.select().from(schema.posts).where(eq(schema.posts.id, postId)).$withCache({ tag: 'burst' })
+      const result = await timed(() => Promise.all(Array.from({ length: count }, burstRead)))
+      return Response.json({ reads: count, databaseQueries: stats.state.databaseQueries - before, ms: result.ms })
+    }
+
+    if (url.pathname === '/api/stats') return Response.json(stats.snapshot())
+
+    if (url.pathname === '/api/reset' && request.method === 'POST') {
+      stats.reset()
+      return Response.json({ ok: true })
+    }
+
+    return new Response('Not found', { status: 404 })
+  },
+}

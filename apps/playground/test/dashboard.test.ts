@@ -1,0 +1,87 @@
+// Drives the dashboard in Debian's Chromium: read (miss), read (hit), write, read (miss with the fresh value).
+import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startPlayground } from './start-worker'
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
+let playground: Awaited<ReturnType<typeof startPlayground>>
+let browser: BrowserContext
+let page: Page
+let profile: string
+
+beforeAll(async () => {
+  playground = await startPlayground()
+  profile = mkdtempSync(join(tmpdir(), 'kvcache-chromium-'))
+  // A fresh profile directory per run (Playwright takes it as the persistent context's userDataDir).
+  browser = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  })
+  page = await browser.newPage()
+  await page.goto(playground.url)
+}, 90_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await playground?.stop()
+  if (profile) rmSync(profile, { recursive: true, force: true })
+})
+
+async function clickAndSettle(selector: string) {
+  await page.click(selector)
+  // Buttons are disabled while a request runs and the stats refresh.
+  await page.waitForFunction(() => !document.querySelector('button')?.hasAttribute('disabled'))
+  await page.waitForFunction(() => [...document.querySelectorAll('button')].every((button) => !button.disabled))
+}
+
+const text = (selector: string) => page.locator(selector).innerText()
+
+describe('the dashboard, in a real browser', () => {
+  it('shows a miss, then a hit, then after a write a miss with the fresh title', async () => {
+    await clickAndSettle('#read')
+    expect(await text('#last-outcome')).toBe('miss')
+    expect(await text('#last-title')).toBe('Notes on the Analytical Engine')
+
+    await clickAndSettle('#read')
+    expect(await text('#last-outcome')).toBe('hit')
+    expect(await text('#last-title')).toBe('Notes on the Analytical Engine')
+    expect(await text('#hits')).toBe('1')
+
+    await page.fill('#title', 'Fresh from the browser test')
+    await clickAndSettle('#write')
+    expect(await text('#last-write')).toContain('row:posts:n1')
+    expect(await text('#invalidations')).toContain('table:posts')
+
+    await clickAndSettle('#read')
+    expect(await text('#last-outcome')).toBe('miss')
+    expect(await text('#last-title')).toBe('Fresh from the browser test')
+    expect(await text('#misses')).toBe('2')
+  }, 60_000)
+
+  it('shows 100 concurrent identical reads costing one D1 query', async () => {
+    await clickAndSettle('#burst')
+    expect(await text('#last-burst')).toContain('100 concurrent identical reads -> 1 D1 query')
+  }, 60_000)
+
+  it('compares against the uncached path and charts both', async () => {
+    await clickAndSettle('#read-uncached')
+    expect(await text('#last-outcome')).toBe('uncached')
+    expect(await text('#last-title')).toBe('Fresh from the browser test')
+    expect(await page.locator('#chart polyline').count()).toBe(2)
+    await page.screenshot({ path: join(tmpdir(), 'kvcache-dashboard.png'), fullPage: true })
+  }, 60_000)
+})
