@@ -74,8 +74,10 @@ const median = (xs) => { if (!xs.length) return '-'; const s = [...xs].sort((a, 
 function drawChart(cached, uncached) {
   const svg = $('chart'); const w = 600, h = 180, pad = 24
   const max = Math.max(1, ...cached, ...uncached)
+  const point = (v, i) => [(pad + i * (w - 2 * pad) / 39).toFixed(1), (h - pad - v / max * (h - 2 * pad)).toFixed(1)]
   const line = (xs, color) => xs.length < 1 ? '' : '<polyline fill="none" stroke="' + color + '" stroke-width="2" points="' +
-    xs.map((v, i) => (pad + i * (w - 2 * pad) / Math.max(1, 39)).toFixed(1) + ',' + (h - pad - v / max * (h - 2 * pad)).toFixed(1)).join(' ') + '"/>'
+    xs.map((v, i) => point(v, i).join(',')).join(' ') + '"/>' +
+    xs.map((v, i) => { const [x, y] = point(v, i); return '<circle cx="' + x + '" cy="' + y + '" r="3" fill="' + color + '"/>' }).join('')
   svg.innerHTML = '<line x1="' + pad + '" y1="' + (h - pad) + '" x2="' + (w - pad) + '" y2="' + (h - pad) + '" stroke="#ccd"/>' +
     '<text x="2" y="' + (pad - 8) + '" font-size="11" fill="#667">' + max.toFixed(1) + ' ms</text>' +
     line(uncached, '#4a5a7a') + line(cached, '#f38020')
