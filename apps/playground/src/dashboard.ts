@@ -19,7 +19,7 @@ export const dashboardHtml = /* html */ `<!doctype html>
   .stat { background: #f6f7fb; border-radius: 8px; padding: 0.6rem; } .stat b { display: block; font-size: 1.4rem; }
   .badge { display: inline-block; padding: 0.15rem 0.55rem; border-radius: 99px; font-weight: 600; }
   .hit { background: #d9f5e3; color: #11662f; } .miss { background: #fde2d6; color: #8a2d0b; }
-  .stale { background: #fff3c4; color: #6b5200; } .uncached, .bypass { background: #e4e8f1; color: #374054; }
+  .stale { background: #fff3c4; color: #6b5200; } .uncached, .shared { background: #e4e8f1; color: #374054; }
   table { border-collapse: collapse; width: 100%; } td, th { text-align: left; padding: 0.3rem 0.4rem; border-bottom: 1px solid #eceff5; }
   code { background: #eef1f7; padding: 0.05rem 0.3rem; border-radius: 4px; }
   .muted { color: #5b6475; font-size: 0.9rem; }

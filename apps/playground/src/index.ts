@@ -15,8 +15,6 @@ interface Env {
 }
 
 const stats = createStats()
-// Events of the request being served, so a read can report whether it was a hit (demo: clicks are sequential).
-let collecting: CacheEvent[] | undefined
 let cache: Cache | undefined
 
 function cacheFor(env: Env): Cache {
@@ -24,17 +22,16 @@ function cacheFor(env: Env): Cache {
   cache ??= createCache({
     storage: twoTierStorage({ l1: cacheApiStorage({ cacheName: 'kvcache-playground' }), l2: kvStorage(countingKv(env.CACHE_KV, stats)) }),
     defaultTtlSeconds: 300,
-    onEvent: (event) => {
-      stats.record(event)
-      collecting?.push(event)
-    },
+    onEvent: (event) => stats.record(event),
   })
   return cache
 }
 
-function databases(env: Env) {
-  // Fills are awaited here (no waitUntil), so every click shows a settled state.
-  const kv = drizzleCache(cacheFor(env), { schema, strategy: 'all', database: 'playground' })
+function databases(env: Env, events: CacheEvent[]) {
+  // A view per request: its own event listener tells this request's outcome. Fills are awaited
+  // (no waitUntil), so every click shows a settled state.
+  const requestCache = cacheFor(env).withContext({ onEvent: (event) => events.push(event) })
+  const kv = drizzleCache(requestCache, { schema, strategy: 'all', database: 'playground' })
   const counted = countingD1(env.DB, stats)
   return {
     cached: drizzle(kv.d1(counted), { schema, cache: kv }),
@@ -44,33 +41,30 @@ function databases(env: Env) {
 
 type Db = ReturnType<typeof databases>['cached']
 
+async function timed<T>(events: CacheEvent[], work: () => Promise<T>) {
+  const started = performance.now()
+  const value = await work()
+  return { value, ms: performance.now() - started, events }
+}
+
 const readPost = (db: Db, id: number) =>
   db.query.posts.findFirst({
     where: eq(schema.posts.id, id),
     with: { author: true, comments: true },
   })
 
-async function timed<T>(work: () => Promise<T>) {
-  collecting = []
-  const started = performance.now()
-  try {
-    const value = await work()
-    return { value, ms: performance.now() - started, events: collecting }
-  } finally {
-    collecting = undefined
-  }
-}
-
 function outcomeOf(events: readonly CacheEvent[]): string {
   const decisive = events.find((event) => event.type === 'hit' || event.type === 'miss' || event.type === 'stale')
-  return decisive?.type ?? 'bypass'
+  // No event: this read joined an identical one already in flight (de-duplicated).
+  return decisive?.type ?? 'shared'
 }
 
 export default {
   async fetch(request: Request, env: Env): Promise<Response> {
     await ensureSeeded(env.DB)
     const url = new URL(request.url)
-    const { cached, uncached } = databases(env)
+    const events: CacheEvent[] = []
+    const { cached, uncached } = databases(env, events)
     const postId = Number(url.searchParams.get('id') ?? '1')
 
     if (url.pathname === '/') return new Response(dashboardHtml, { headers: { 'content-type': 'text/html; charset=utf-8' } })
@@ -78,7 +72,7 @@ export default {
     if (url.pathname === '/api/read' && request.method === 'GET') {
       stats.state.requests++
       const useCache = url.searchParams.get('cache') !== 'off'
-      const result = await timed(() => readPost(useCache ? cached : uncached, postId))
+      const result = await timed(events, () => readPost(useCache ? cached : uncached, postId))
       stats.latency(useCache ? 'cached' : 'uncached', result.ms)
       return Response.json({
         outcome: useCache ? outcomeOf(result.events) : 'uncached',
@@ -91,7 +85,7 @@ export default {
       stats.state.requests++
       const { title } = (await request.json()) as { title?: string }
       if (typeof title !== 'string' || title.trim() === '') return Response.json({ error: 'title is required' }, { status: 400 })
-      const result = await timed(() =>
+      const result = await timed(events, () =>
         cached.update(schema.posts).set({ title: title.trim(), updatedAt: new Date() }).where(eq(schema.posts.id, postId)),
       )
       const invalidated = result.events.flatMap((event) => (event.type === 'invalidate' ? event.scopes.map((scope) => scope.replace(/^:/, '')) : []))
@@ -105,7 +99,7 @@ export default {
       await cacheFor(env).invalidate({ tags: ['burst'] })
       const before = stats.state.databaseQueries
       const burstRead = () => cached.select().from(schema.posts).where(eq(schema.posts.id, postId)).$withCache({ tag: 'burst' })
-      const result = await timed(() => Promise.all(Array.from({ length: count }, burstRead)))
+      const result = await timed(events, () => Promise.all(Array.from({ length: count }, burstRead)))
       return Response.json({ reads: count, databaseQueries: stats.state.databaseQueries - before, ms: result.ms })
     }
 

@@ -85,3 +85,19 @@ describe('the dashboard, in a real browser', () => {
     await page.screenshot({ path: join(tmpdir(), 'kvcache-dashboard.png'), fullPage: true })
   }, 60_000)
 })
+
+describe('the Worker under concurrent requests', () => {
+  it('requests that join another request\'s in-flight lookup all succeed with the fresh value', async () => {
+    // Cold key (just written), so the concurrent reads share one lookup across requests.
+    const write = await fetch(`${playground.url}/api/write?id=2`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'Concurrent' }),
+    })
+    expect(write.status).toBe(200)
+    const responses = await Promise.all(Array.from({ length: 50 }, () => fetch(`${playground.url}/api/read?id=2&cache=on`)))
+    expect(responses.map((response) => response.status)).toStrictEqual(Array.from({ length: 50 }, () => 200))
+    const bodies = (await Promise.all(responses.map((response) => response.json()))) as { post: { title: string } }[]
+    expect(new Set(bodies.map((body) => body.post.title))).toStrictEqual(new Set(['Concurrent']))
+  }, 60_000)
+})

@@ -81,6 +81,8 @@ export interface CacheContext {
    * consistent KV. An invalid bookmark is ignored and reported as an `error` event.
    */
   readonly bookmark?: string
+  /** Also receives the events of this view's own calls (per-request tracing, `Server-Timing`...). */
+  readonly onEvent?: (event: CacheEvent) => void
 }
 
 /** The cache that bindings and applications call. */
@@ -179,16 +181,15 @@ export function createCache(options: CacheOptions): Cache {
   const maxValueBytes = Math.min(options.maxValueBytes ?? Number.POSITIVE_INFINITY, storage.capabilities.maxValueBytes)
   const onEvent = options.onEvent
 
-  const emit = (event: CacheEvent) => {
-    if (!onEvent) return
+  const deliver = (handler: ((event: CacheEvent) => void) | undefined, event: CacheEvent) => {
+    if (!handler) return
     try {
-      onEvent(event)
+      handler(event)
     } catch {
       // An event handler must never break a read.
     }
   }
-  const reportError = (operation: Operation, error: unknown, key?: string) =>
-    emit(key === undefined ? { type: 'error', operation, error } : { type: 'error', operation, error, key })
+  const emit = (event: CacheEvent) => deliver(onEvent, event)
 
   const breakerOff = options.breaker === false
   const breaker = createBreaker(options.breaker || {}, now, (state) => emit({ type: 'breaker', state, storage: storage.name }))
@@ -207,6 +208,8 @@ export function createCache(options: CacheOptions): Cache {
 
   // Mints the read stamp of each entry; observes every stamp seen so it orders after them.
   const clock = createStampClock(now)
+
+  const joinLeader = <T>(leader: Promise<T>) => waitForLeader(leader, timeoutMs)
 
   const colocated = versions.colocated?.storage === storage && storage.getMany ? versions.colocated : undefined
 
@@ -231,7 +234,19 @@ export function createCache(options: CacheOptions): Cache {
   const bumpedSince = (scopes: readonly string[], stamps: readonly Stamp[]) =>
     scopes.some((scope, i) => (recentBumps.get(scope) ?? '') > (stamps[i] ?? ''))
 
-  function makeView(tenant: string | undefined, waitUntil: CacheContext['waitUntil'], floor: Stamp): Cache {
+  function makeView(
+    tenant: string | undefined,
+    waitUntil: CacheContext['waitUntil'],
+    floor: Stamp,
+    listener: CacheContext['onEvent'],
+  ): Cache {
+    // Events of this view's calls go to the cache's handler and to the view's own listener.
+    const emit = (event: CacheEvent) => {
+      deliver(onEvent, event)
+      deliver(listener, event)
+    }
+    const reportError = (operation: Operation, error: unknown, key?: string) =>
+      emit(key === undefined ? { type: 'error', operation, error } : { type: 'error', operation, error, key })
     // Highest stamp this view wrote or served: the client's next bookmark.
     let seen = floor
     const see = (stamp: Stamp) => {
@@ -446,12 +461,16 @@ export function createCache(options: CacheOptions): Cache {
     const dedupe = async <T>(key: string, scopes: readonly string[], run: () => Promise<Outcome<T>>): Promise<T> => {
       const pending = inflight.get(key)
       if (pending) {
-        const outcome = (await pending.promise) as Outcome<T>
-        if (outcome.encoded) {
-          const copy = decode(key, outcome.encoded)
-          if (copy.ok) return copy.value as T
+        const joined = await joinLeader(pending.promise as Promise<Outcome<T>>)
+        if (joined) {
+          if (joined.encoded) {
+            const copy = decode(key, joined.encoded)
+            if (copy.ok) return copy.value as T
+          }
+          return joined.value
         }
-        return outcome.value
+        // The leader is slow: look up on our own rather than wait longer.
+        return (await run()).value
       }
       const started = run()
       const slot = { promise: started as Promise<Outcome<unknown>>, scopes }
@@ -565,7 +584,7 @@ export function createCache(options: CacheOptions): Cache {
       },
 
       withContext(context) {
-        assertKnownOptions(where, context, ['tenant', 'waitUntil', 'bookmark'])
+        assertKnownOptions(where, context, ['tenant', 'waitUntil', 'bookmark', 'onEvent'])
         if (context.tenant !== undefined) assertTenant(where, context.tenant)
         let nextFloor = floor
         if (context.bookmark !== undefined && context.bookmark !== '') {
@@ -577,7 +596,7 @@ export function createCache(options: CacheOptions): Cache {
             reportError('bookmark', kvCacheError('INVALID_OPTION', where, `Ignoring invalid bookmark ${JSON.stringify(String(context.bookmark).slice(0, 40))}.`))
           }
         }
-        return makeView(context.tenant ?? tenant, context.waitUntil ?? waitUntil, nextFloor)
+        return makeView(context.tenant ?? tenant, context.waitUntil ?? waitUntil, nextFloor, context.onEvent ?? listener)
       },
 
       bookmark: () => seen,
@@ -590,7 +609,20 @@ export function createCache(options: CacheOptions): Cache {
     return view
   }
 
-  return makeView(options.tenant, options.waitUntil, ZERO_STAMP)
+  return makeView(options.tenant, options.waitUntil, ZERO_STAMP, undefined)
+}
+
+/**
+ * Waits for another caller's lookup, at most `timeoutMs`. The timer matters on Workers: a request
+ * that only awaits a promise another request will settle has no pending I/O of its own, and the
+ * runtime cancels it as hung. The timer keeps it alive; if it fires first, the caller goes alone.
+ */
+function waitForLeader<T>(leader: Promise<T>, timeoutMs: number): Promise<T | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), timeoutMs)
+  })
+  return Promise.race([leader, timeout]).finally(() => clearTimeout(timer))
 }
 
 function ttlOf(options: EntryOptions): { ttlSeconds?: number; swrSeconds?: number } {

@@ -382,3 +382,19 @@ describe('late options (lifetime known after the read)', () => {
     expect(await cache.query(postsQuery, db.load)).toStrictEqual({ v: 2 })
   })
 })
+
+describe('per-view event listeners', () => {
+  it('a view listener receives the events of its own calls only', async () => {
+    const { cache, log } = setup()
+    const mine: string[] = []
+    const theirs: string[] = []
+    const a = cache.withContext({ onEvent: (event) => mine.push(event.type) })
+    const b = cache.withContext({ onEvent: (event) => theirs.push(event.type) })
+    await a.query(postsQuery, async () => 1)
+    await b.query({ ...postsQuery, material: ['other'] }, async () => 2)
+    await b.query({ ...postsQuery, material: ['other'] }, async () => 2)
+    expect(mine).toStrictEqual(['miss', 'fill'])
+    expect(theirs).toStrictEqual(['miss', 'fill', 'hit'])
+    expect(log.types()).toStrictEqual(['miss', 'fill', 'miss', 'fill', 'hit'])
+  })
+})
