@@ -1,4 +1,5 @@
 // Drives the dashboard in Debian's Chromium: read (miss), read (hit), write, read (miss with the fresh value).
+import autocannon from 'autocannon'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -99,5 +100,9 @@ describe('the Worker under concurrent requests', () => {
     expect(responses.map((response) => response.status)).toStrictEqual(Array.from({ length: 50 }, () => 200))
     const bodies = (await Promise.all(responses.map((response) => response.json()))) as { post: { title: string } }[]
     expect(new Set(bodies.map((body) => body.post.title))).toStrictEqual(new Set(['Concurrent']))
+    // Sustained load (bounded: 5 s, 10 connections, loopback only): requests keep joining each other's lookups.
+    const load = await autocannon({ url: `${playground.url}/api/read?id=2&cache=on`, connections: 10, duration: 5 })
+    expect(load.requests.total).toBeGreaterThan(100)
+    expect({ errors: load.errors, timeouts: load.timeouts, non2xx: load.non2xx }).toStrictEqual({ errors: 0, timeouts: 0, non2xx: 0 })
   }, 60_000)
 })
