@@ -37,6 +37,7 @@ const header = [
   '',
 ].join('\n')
 const text = `${header}\n${sections.join('\n\n')}\n`
-writeFileSync(`${here}RESULTS.md`, text)
+// A subset (`node bench/run.mjs core`) prints only; RESULTS.md always holds a full run.
+if (only.length === 0) writeFileSync(`${here}RESULTS.md`, text)
 process.stdout.write(text)
 if (failed > 0) process.exitCode = 1

@@ -1,5 +1,5 @@
 // bench/core: a cache hit through createCache vs a raw KV.get + JSON.parse, and KV operations per request.
-import { startWorker, table } from '../lib/workerd.mjs'
+import { median, startWorker, table } from '../lib/workerd.mjs'
 
 const worker = await startWorker({ entry: new URL('./worker.ts', import.meta.url), kvNamespaces: ['KV'] })
 try {
@@ -24,7 +24,6 @@ try {
     raw.push(await time('/raw'))
     rawBulk.push(await time('/rawbulk'))
   }
-  const median = (values) => values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)]
   const oursMs = median(ours)
   const rawMs = median(raw)
   const rawBulkMs = median(rawBulk)

@@ -1,8 +1,6 @@
 // bench/drizzle: Drizzle with no cache vs a cached hit, D1 in workerd and PostgreSQL from Node, plus KV operations.
-import { startWorker, table } from '../lib/workerd.mjs'
+import { median, startWorker, table } from '../lib/workerd.mjs'
 import { runPg } from './pg.mjs'
-
-const median = (values) => values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)]
 
 const worker = await startWorker({ entry: new URL('./worker.ts', import.meta.url), kvNamespaces: ['KV'], d1Databases: ['DB'] })
 let d1

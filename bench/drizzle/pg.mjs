@@ -5,6 +5,7 @@ import { desc } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/node-postgres'
 import { integer, pgSchema, text } from 'drizzle-orm/pg-core'
 import pg from 'pg'
+import { median } from '../lib/workerd.mjs'
 
 export async function runPg() {
   const schemaName = `kvc_bench_${Math.random().toString(36).slice(2, 8)}`
@@ -39,7 +40,6 @@ export async function runPg() {
       uncached.push(await time(plain))
       hits.push(await time(cached))
     }
-    const median = (values) => values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)]
     return { uncached: median(uncached), cached: median(hits) }
   } finally {
     await pool.query(`DROP SCHEMA IF EXISTS ${schemaName} CASCADE`).catch(() => undefined)

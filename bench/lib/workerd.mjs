@@ -60,3 +60,8 @@ export function table(headers, rows) {
   const line = (cells) => `| ${cells.map((cell) => (typeof cell === 'number' ? fmt(cell) : String(cell))).join(' | ')} |`
   return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n')
 }
+
+/** The middle value: robust to the odd slow round. */
+export function median(values) {
+  return values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)]
+}

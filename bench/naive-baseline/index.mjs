@@ -1,8 +1,7 @@
 // bench/naive-baseline: ours vs a naive KV cache-aside with a shared per-table index.
-import { startWorker, table } from '../lib/workerd.mjs'
+import { median, startWorker, table } from '../lib/workerd.mjs'
 
 const PRICE = { read: 0.5, write: 5, delete: 5 } // USD per million KV operations
-const median = (values) => values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)]
 const usd = (ops) => (ops.readCalls * PRICE.read + ops.writes * PRICE.write + ops.deletes * PRICE.delete) / 1e6
 
 const worker = await startWorker({ entry: new URL('./worker.ts', import.meta.url), kvNamespaces: ['KV'], d1Databases: ['DB'] })

@@ -1,5 +1,5 @@
 // bench/two-tier: hit latency for an L1 hit (Cache API) vs an L2 hit (KV) vs the database (D1), side by side.
-import { startWorker, table } from '../lib/workerd.mjs'
+import { median, startWorker, table } from '../lib/workerd.mjs'
 
 const worker = await startWorker({ entry: new URL('./worker.ts', import.meta.url), kvNamespaces: ['KV'], d1Databases: ['DB'] })
 try {
@@ -15,7 +15,6 @@ try {
   for (const path of paths) await time(path)
   const samples = Object.fromEntries(paths.map((path) => [path, []]))
   for (let round = 0; round < rounds; round++) for (const path of paths) samples[path].push(await time(path))
-  const median = (values) => values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)]
   const ms = Object.fromEntries(paths.map((path) => [path, median(samples[path])]))
   const ops = await worker.fetchJson('/ops')
   const opsRow = (name, o) => [name, o.l1.get, o.l1.set, o.l2.get, o.l2.getMany, o.l2.set]

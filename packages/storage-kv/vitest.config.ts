@@ -1,16 +1,4 @@
-import { cloudflareTest } from '@cloudflare/vitest-pool-workers'
 import { defineConfig } from 'vitest/config'
+import { workersProject } from '../../vitest.workers'
 
-export default defineConfig({
-  plugins: [
-    cloudflareTest({
-      miniflare: {
-        compatibilityDate: '2026-04-01',
-        compatibilityFlags: ['nodejs_compat'],
-        kvNamespaces: ['KV'],
-      },
-    }),
-  ],
-  resolve: { conditions: ['@kvcache/source'] },
-  ssr: { resolve: { conditions: ['@kvcache/source'] } },
-})
+export default defineConfig(workersProject({ kvNamespaces: ['KV'] }))
