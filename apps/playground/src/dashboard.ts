@@ -83,8 +83,12 @@ function drawChart(cached, uncached) {
     line(uncached, '#4a5a7a') + line(cached, '#f38020')
 }
 
+let generation = 0
 async function refresh() {
+  // Only the newest refresh may paint: an older response arriving late must not overwrite it.
+  const mine = ++generation
   const s = await (await fetch('/api/stats')).json()
+  if (mine !== generation) return
   $('hits').textContent = s.drizzle.hit; $('misses').textContent = s.drizzle.miss; $('stale').textContent = s.drizzle.stale
   $('fills').textContent = s.drizzle.fill; $('db-queries').textContent = s.databaseQueries
   $('kv-reads').textContent = s.kv.readCalls; $('kv-writes').textContent = s.kv.writes
@@ -98,7 +102,8 @@ async function refresh() {
 
 async function busy(button, work) {
   document.querySelectorAll('button').forEach((b) => (b.disabled = true))
-  try { await work() } finally { document.querySelectorAll('button').forEach((b) => (b.disabled = false)); await refresh() }
+  // Buttons come back only once the stats are painted: what you (and the browser test) see is settled.
+  try { await work(); await refresh() } finally { document.querySelectorAll('button').forEach((b) => (b.disabled = false)) }
 }
 
 async function read(cache) {

@@ -209,7 +209,6 @@ export function createCache(options: CacheOptions): Cache {
   // Mints the read stamp of each entry; observes every stamp seen so it orders after them.
   const clock = createStampClock(now)
 
-  const joinLeader = <T>(leader: Promise<T>) => waitForLeader(leader, timeoutMs)
 
   const colocated = versions.colocated?.storage === storage && storage.getMany ? versions.colocated : undefined
 
@@ -461,7 +460,7 @@ export function createCache(options: CacheOptions): Cache {
     const dedupe = async <T>(key: string, scopes: readonly string[], run: () => Promise<Outcome<T>>): Promise<T> => {
       const pending = inflight.get(key)
       if (pending) {
-        const joined = await joinLeader(pending.promise as Promise<Outcome<T>>)
+        const joined = await waitForLeader(pending.promise as Promise<Outcome<T>>)
         if (joined) {
           if (joined.encoded) {
             const copy = decode(key, joined.encoded)
@@ -612,17 +611,29 @@ export function createCache(options: CacheOptions): Cache {
   return makeView(options.tenant, options.waitUntil, ZERO_STAMP, undefined)
 }
 
+/** How long a caller waits for an identical lookup already in flight before going alone. */
+const LEADER_WAIT_MS = 30_000
+/** How often a waiting caller re-arms its own timer. */
+const LEADER_POLL_MS = 250
+
 /**
- * Waits for another caller's lookup, at most `timeoutMs`. The timer matters on Workers: a request
- * that only awaits a promise another request will settle has no pending I/O of its own, and the
- * runtime cancels it as hung. The timer keeps it alive; if it fires first, the caller goes alone.
+ * Waits for another caller's lookup, re-arming a short timer of its own while it waits. The timer
+ * matters on Workers: a request that only awaits a promise another request will settle has no
+ * pending I/O of its own, and the runtime cancels it as hung. Gives up (undefined) after
+ * `LEADER_WAIT_MS`; a leader's error is the follower's error too (one failing query, not N).
  */
-function waitForLeader<T>(leader: Promise<T>, timeoutMs: number): Promise<T | undefined> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), timeoutMs)
-  })
-  return Promise.race([leader, timeout]).finally(() => clearTimeout(timer))
+async function waitForLeader<T>(leader: Promise<T>): Promise<T | undefined> {
+  const deadline = Date.now() + LEADER_WAIT_MS
+  const settled = leader.then((value) => ({ value }))
+  for (;;) {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const tick = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), LEADER_POLL_MS)
+    })
+    const result = await Promise.race([settled, tick]).finally(() => clearTimeout(timer))
+    if (result) return result.value
+    if (Date.now() >= deadline) return undefined
+  }
 }
 
 function ttlOf(options: EntryOptions): { ttlSeconds?: number; swrSeconds?: number } {
