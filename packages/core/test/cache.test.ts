@@ -398,3 +398,18 @@ describe('per-view event listeners', () => {
     expect(log.types()).toStrictEqual(['miss', 'fill', 'miss', 'fill', 'hit'])
   })
 })
+
+describe('waiting for a slow leader', () => {
+  it('followers keep waiting past their poll interval and still share the one loader call', async () => {
+    const { cache } = setup()
+    let calls = 0
+    const slow = async () => {
+      calls++
+      await new Promise((resolve) => setTimeout(resolve, 700))
+      return { rows: [1, 2, 3] }
+    }
+    const results = await Promise.all(Array.from({ length: 5 }, () => cache.query(postsQuery, slow)))
+    expect(calls).toBe(1)
+    for (const result of results) expect(result).toStrictEqual({ rows: [1, 2, 3] })
+  })
+})
