@@ -170,7 +170,14 @@ export class KvDrizzleCache extends DrizzleCache {
 
   /** Runs one statement through the cache policy. Never fails because of the cache. */
   async run<T>(statement: Statement, session: Session | undefined, exec: () => Promise<T>): Promise<T> {
-    const plan = planStatement(statement.sql, statement.params, this.#context)
+    let plan: ReturnType<typeof planStatement>
+    try {
+      plan = planStatement(statement.sql, statement.params, this.#context)
+    } catch (error) {
+      // Never let our SQL reading fail a query: run it uncached and invalidate everything after.
+      this.#onBypass?.({ sql: statement.sql, reason: `could not analyse the statement: ${String(error)}` })
+      plan = { type: 'write', target: { tables: ['*'] } }
+    }
     switch (plan.type) {
       case 'transaction':
         return this.#transaction(plan.control, session, exec)

@@ -111,8 +111,24 @@ function writeTargets(sql: string): string[] {
 
 const WRITE_WORDS = /\b(?:insert|update|delete|replace|merge|truncate|create|drop|alter)\b/i
 
-/** Classifies one statement and lists the relations it reads and the tables it writes. */
+const SHAPE_MEMO_LIMIT = 1000
+const shapes = new Map<string, StatementShape>()
+
+/**
+ * Classifies one statement and lists the relations it reads and the tables it writes. Memoized
+ * per SQL text: an app sends the same few hundred statements over and over, and this runs on
+ * every read.
+ */
 export function shapeOf(sql: string): StatementShape {
+  const known = shapes.get(sql)
+  if (known) return known
+  const shape = analyse(sql)
+  if (shapes.size >= SHAPE_MEMO_LIMIT) shapes.delete(shapes.keys().next().value as string)
+  shapes.set(sql, shape)
+  return shape
+}
+
+function analyse(sql: string): StatementShape {
   const text = stripLiterals(sql).trim()
   const first = /^\(*\s*([A-Za-z]+)/.exec(text)?.[1]?.toLowerCase() ?? ''
   const ctes = cteNames(text)
@@ -159,8 +175,20 @@ export function shapeOf(sql: string): StatementShape {
   }
 }
 
+const filters = new Map<string, number | null>()
+
 /** `"table"."column" = ?` or `= $n` as the whole WHERE of a single-table statement: the value's parameter index. */
 export function primaryKeyFilter(sql: string, table: string, column: string): number | undefined {
+  const memoKey = `${table}\u0000${column}\u0000${sql}`
+  const known = filters.get(memoKey)
+  if (known !== undefined) return known === null ? undefined : known
+  const index = findPrimaryKeyFilter(sql, table, column)
+  if (filters.size >= SHAPE_MEMO_LIMIT) filters.delete(filters.keys().next().value as string)
+  filters.set(memoKey, index ?? null)
+  return index
+}
+
+function findPrimaryKeyFilter(sql: string, table: string, column: string): number | undefined {
   const text = stripLiterals(sql).trim()
   const ident = (name: string) => String.raw`(?:"${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"|${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')})`
   const where = new RegExp(

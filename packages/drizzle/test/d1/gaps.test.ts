@@ -221,3 +221,25 @@ describe('keys and lifetimes', () => {
     expect((await read()).map((user) => user.name)).toStrictEqual(['later', 'later'])
   })
 })
+
+describe('writes outside Drizzle that still pass the wrapped binding', () => {
+  it('D1Database.exec scripts invalidate everything', async () => {
+    const { db, kv } = await setup({ strategy: 'all' })
+    const read = () => db.select().from(users).orderBy(users.id)
+    await read()
+    const { DB } = await import('./setup')
+    await kv.d1(DB).exec("UPDATE users SET name = 'Scripted' WHERE id = 1")
+    expect((await read()).map((user) => user.name)).toStrictEqual(['Scripted', 'Grace'])
+  })
+
+  it('statements on a D1 session (withSession) invalidate too', async () => {
+    const { db, kv } = await setup({ strategy: 'all' })
+    const read = () => db.select().from(users).orderBy(users.id)
+    await read()
+    const { DB } = await import('./setup')
+    const session = kv.d1(DB).withSession?.('first-primary')
+    expect(session).toBeDefined()
+    await session?.prepare("UPDATE users SET name = 'Session' WHERE id = 2").run()
+    expect((await read()).map((user) => user.name)).toStrictEqual(['Ada', 'Session'])
+  })
+})
