@@ -510,6 +510,10 @@ export function createCache(options: CacheOptions): Cache {
       },
 
       async get<T>(key: string, target?: ScopeTarget): Promise<T | undefined> {
+        if (!allowStorage()) {
+          emit({ type: 'skip', key, reason: 'breaker-open' })
+          return undefined
+        }
         try {
           const storageKey = await entryKey(['key', key])
           let raw: string | null
@@ -523,6 +527,7 @@ export function createCache(options: CacheOptions): Cache {
             scopes = (raw && parseEntry(raw)?.scopes) || []
             current = await withTimeout(versions.read(scopes), timeoutMs, `${versions.name}.read`)
           }
+          storageOk()
           const entry = raw === null ? null : parseEntry(raw)
           if (!entry || !sameList(entry.scopes, scopes) || !stampsStillValid(entry.stamps, current)) return undefined
           if (entry.readStamp < floor) return undefined
@@ -530,6 +535,7 @@ export function createCache(options: CacheOptions): Cache {
           const decoded = decode(storageKey, entry.value)
           return decoded.ok ? (decoded.value as T) : undefined
         } catch (error) {
+          storageFailed()
           reportError('get', error)
           return undefined
         }

@@ -413,3 +413,18 @@ describe('waiting for a slow leader', () => {
     for (const result of results) expect(result).toStrictEqual({ rows: [1, 2, 3] })
   })
 })
+
+describe('the cache-aside API and the breaker', () => {
+  it('get counts storage failures, and skips storage while the breaker is open', async () => {
+    const log = eventLog()
+    const storage = failingStorageFault(memoryStorage(), { failing: true })
+    const cache = createCache({ storage, versions: memoryVersions(), breaker: { failureThreshold: 2, openSeconds: 60 }, onEvent: log.onEvent })
+    expect(await cache.get('a')).toBeUndefined()
+    expect(await cache.get('b')).toBeUndefined()
+    expect(log.of('breaker').map((event) => event.state)).toStrictEqual(['open'])
+    const calls = storage.calls
+    expect(await cache.get('c')).toBeUndefined()
+    expect(storage.calls).toBe(calls)
+    expect(log.of('skip').at(-1)?.reason).toBe('breaker-open')
+  })
+})
