@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config'
-import { sourceResolve, workersProject } from '../../vitest.workers'
+import { sourceResolve, workersProject } from '../../vitest.workers.ts'
 
 export default defineConfig({
   test: {
@@ -12,7 +12,7 @@ export default defineConfig({
         ssr: { resolve: sourceResolve },
         test: {
           name: 'pg',
-          include: ['test/pg/**/*.test.ts', 'test/unit/**/*.test.ts'],
+          include: ['test/pg/**/*.test.ts', 'test/unit/**/*.test.ts', 'test/libsql/**/*.test.ts'],
           environment: 'node',
           fileParallelism: false,
         },

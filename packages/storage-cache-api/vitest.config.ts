@@ -1,4 +1,4 @@
 import { defineConfig } from 'vitest/config'
-import { workersProject } from '../../vitest.workers'
+import { workersProject } from '../../vitest.workers.ts'
 
 export default defineConfig(workersProject({ kvNamespaces: ['KV'], d1Databases: ['DB'] }))

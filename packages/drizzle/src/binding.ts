@@ -4,6 +4,7 @@ import { Cache as DrizzleCache } from 'drizzle-orm/cache/core'
 import { hashQuery, type MutationOption } from 'drizzle-orm/cache/core'
 import type { CacheConfig } from 'drizzle-orm/cache/core/types'
 import { wrapD1, type D1DatabaseLike } from './d1'
+import { wrapLibsql, type LibsqlClientLike } from './libsql'
 import { wrapPg, type PgQueryable } from './pg'
 import { bulkScope, dependentsOf, planStatement, type PlanContext } from './plan'
 import { nameOfTable, schemaInfo } from './schema-info'
@@ -163,6 +164,11 @@ export class KvDrizzleCache extends DrizzleCache {
     return wrapPg(client, this)
   }
 
+  /** Wraps a libSQL / Turso client: `drizzle(kv.libsql(client), { cache: kv })`. */
+  libsql<T extends LibsqlClientLike>(client: T): T {
+    return wrapLibsql(client, this)
+  }
+
   /** Marks that a driver wrapper exists, so `get()` signals will be consumed. */
   attachDriver(): void {
     this.#driverWrapped = true
@@ -218,19 +224,19 @@ export class KvDrizzleCache extends DrizzleCache {
     }
   }
 
-  /** Invalidation for a batch of statements that ran atomically. */
-  async afterBatch(statements: readonly Statement[]): Promise<void> {
+  /** Invalidation for a batch of statements that ran atomically (held until commit inside a transaction). */
+  async afterBatch(statements: readonly Statement[], session?: Session): Promise<void> {
     const scopes = new Set<string>()
     for (const statement of statements) {
       const plan = planStatement(statement.sql, statement.params, this.#context)
       if (plan.type === 'write') for (const scope of scopesOf(plan.target)) scopes.add(scope)
     }
-    if (scopes.size > 0) await this.#cache.invalidate({ scopes: [...scopes] })
+    if (scopes.size > 0) await this.#publish({ scopes: [...scopes] }, session)
   }
 
-  /** A script of unknown statements (`D1Database.exec`): bump everything. */
-  async afterScript(): Promise<void> {
-    await this.#cache.invalidate({ tables: ['*'] })
+  /** A script of unknown statements (`D1Database.exec`, `executeMultiple`): bump everything. */
+  async afterScript(session?: Session): Promise<void> {
+    await this.#publish({ tables: ['*'] }, session)
   }
 
   newSession(): Session {
