@@ -156,16 +156,19 @@ export class KvDrizzleCache extends DrizzleCache {
 
   /** Wraps a D1 binding: `drizzle(kv.d1(env.DB), { cache: kv })`. */
   d1<T extends D1DatabaseLike>(database: T): T {
+    requireDriver(database, 'prepare', 'kv.d1(database)', 'a D1 binding such as `env.DB` (check d1_databases in wrangler.jsonc)')
     return wrapD1(database, this)
   }
 
   /** Wraps a node-postgres Pool or Client: `drizzle({ client: kv.pg(pool), cache: kv })`. */
   pg<T extends PgQueryable>(client: T): T {
+    requireDriver(client, 'query', 'kv.pg(client)', 'a node-postgres Pool or Client')
     return wrapPg(client, this)
   }
 
   /** Wraps a libSQL / Turso client: `drizzle(kv.libsql(client), { cache: kv })`. */
   libsql<T extends LibsqlClientLike>(client: T): T {
+    requireDriver(client, 'execute', 'kv.libsql(client)', 'a client from `createClient()` of @libsql/client')
     return wrapLibsql(client, this)
   }
 
@@ -302,6 +305,13 @@ export class KvDrizzleCache extends DrizzleCache {
         else map.set(slot, live)
       }
     }
+  }
+}
+
+/** Fails at setup, naming the argument, instead of deep inside the first query. */
+function requireDriver(driver: unknown, method: string, call: string, expected: string): void {
+  if (typeof (driver as Record<string, unknown> | undefined)?.[method] !== 'function') {
+    throw kvCacheError('MISSING_BINDING', 'drizzle', `\`${call}\` needs ${expected}, got ${driver === undefined ? 'undefined' : typeof driver}.`)
   }
 }
 
