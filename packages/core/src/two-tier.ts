@@ -64,14 +64,14 @@ export function twoTierStorage(options: TwoTierOptions): Storage & { settled(): 
   }
 
   const l1Ttl = (ttlSeconds: number) => Math.max(1, l1.capabilities.minTtlSeconds, Math.round(ttlSeconds * ratio))
-  const fitsL1 = (key: string, value: string) => {
-    if (byteLength(value) <= l1.capabilities.maxValueBytes) return true
-    report({ tier: 'l1', key, reason: 'oversized' })
+  const fits = (tier: 'l1' | 'l2', key: string, value: string) => {
+    if (byteLength(value) <= options[tier].capabilities.maxValueBytes) return true
+    report({ tier, key, reason: 'oversized' })
     return false
   }
 
   const writeL1 = async (key: string, value: string, ttlSeconds: number) => {
-    if (!fitsL1(key, value)) return
+    if (!fits('l1', key, value)) return
     try {
       await l1.set(key, value, { ttlSeconds })
     } catch (error) {
@@ -98,6 +98,28 @@ export function twoTierStorage(options: TwoTierOptions): Storage & { settled(): 
     waitUntil?.(work)
   }
 
+  // Bulk read only when L2 has one: each key tries L1 first, the rest go to L2 in one call.
+  const l2GetMany = l2.getMany?.bind(l2)
+  const getMany = l2GetMany
+    ? async (keys: readonly string[], context?: StorageContext) => {
+        const locals = await Promise.all(keys.map((key) => readL1(key, context)))
+        const found = new Map<string, string | null>()
+        const rest = keys.filter((key, i) => {
+          const local = locals[i] ?? null
+          if (local !== null) found.set(key, local)
+          return local === null
+        })
+        if (rest.length === 0) return found
+        const shared = await l2GetMany(rest, context)
+        for (const key of rest) {
+          const value = shared.get(key) ?? null
+          found.set(key, value)
+          if (value !== null) promoteLater(key, value, context)
+        }
+        return found
+      }
+    : undefined
+
   return {
     name: `two-tier(${l1.name}+${l2.name})`,
     capabilities: {
@@ -105,8 +127,8 @@ export function twoTierStorage(options: TwoTierOptions): Storage & { settled(): 
       maxKeyBytes: Math.min(l1.capabilities.maxKeyBytes, l2.capabilities.maxKeyBytes),
       // Values too big for L1 but fine for L2 are kept in L2 only.
       maxValueBytes: l2.capabilities.maxValueBytes,
-      // No bulk read: the core reads stamps from `durableTier` directly, never through L1.
-      maxBatchGet: 1,
+      // The core reads stamps from `durableTier` directly, never through L1.
+      maxBatchGet: getMany ? l2.capabilities.maxBatchGet : 1,
       minWriteIntervalMs: l2.capabilities.minWriteIntervalMs,
       durable: l2.capabilities.durable,
       reach: l2.capabilities.reach,
@@ -114,6 +136,7 @@ export function twoTierStorage(options: TwoTierOptions): Storage & { settled(): 
       listKeys: false,
     },
     durableTier: l2.durableTier ?? l2,
+    ...(getMany && { getMany }),
 
     async get(key, context) {
       const local = await readL1(key, context)
@@ -124,7 +147,8 @@ export function twoTierStorage(options: TwoTierOptions): Storage & { settled(): 
     },
 
     async set(key, value, setOptions) {
-      await l2.set(key, value, setOptions)
+      // The core never sends more than `maxValueBytes` (L2's); direct callers get the same per-tier skip.
+      if (fits('l2', key, value)) await l2.set(key, value, setOptions)
       // Values without a TTL are durable data (stamps): they belong to L2 alone.
       if (setOptions?.ttlSeconds !== undefined) await writeL1(key, value, l1Ttl(setOptions.ttlSeconds))
     },

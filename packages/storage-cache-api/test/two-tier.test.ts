@@ -79,7 +79,7 @@ describe('two-tier through createCache (Cache API L1, KV L2, D1 as the database)
   it('keeps version stamps in L2 only', () => {
     const { storage } = setup()
     expect(storage.durableTier?.name).toBe('kv')
-    expect(storage.capabilities).toMatchObject({ minTtlSeconds: 60, durable: true, reach: 'global', maxBatchGet: 1 })
+    expect(storage.capabilities).toMatchObject({ minTtlSeconds: 60, durable: true, reach: 'global', maxBatchGet: 100 })
   })
 
   it('both miss: the database answers, then both tiers hold the entry', async () => {
@@ -161,6 +161,20 @@ describe('two-tier through createCache (Cache API L1, KV L2, D1 as the database)
     expect(await cache.query(query, post.load)).toStrictEqual({ id: post.id, title: 'new title' })
   })
 
+  it('table invalidation is visible through L1: the read returns the fresh loader value', async () => {
+    const { cache, l1 } = setup()
+    const post = await seedPost('before')
+    const query = { material: ['posts-table', post.id], scopes: ['table:posts'] }
+    await cache.query(query, post.load)
+    expect(await cache.query(query, post.load)).toStrictEqual({ id: post.id, title: 'before' })
+    await post.rename('after')
+    const l1Sets = l1.calls.set
+    await cache.invalidate({ tables: ['posts'] })
+    expect(l1.calls.set).toBe(l1Sets)
+    expect(await cache.query(query, post.load)).toStrictEqual({ id: post.id, title: 'after' })
+    expect(post.queries).toBe(2)
+  })
+
   it('a write seen through another isolate is honoured by L1 hits too', async () => {
     const l2 = kvStorage(KV)
     const a = setup({ l2 })
@@ -181,6 +195,38 @@ describe('two-tier through createCache (Cache API L1, KV L2, D1 as the database)
     expect(l1.calls.set).toBe(0)
     expect(l2.calls.set).toBe(1)
     expect(await cache.query({ material: ['big'], scopes: [] }, async () => ({ body: 'not cached' }))).toStrictEqual(big)
+  })
+})
+
+describe('twoTierStorage.getMany', () => {
+  it('reads each key from L1 first and the rest from L2 in one call, then promotes those', async () => {
+    const l1 = counting(cacheApiStorage({ cacheName: `many-${unique()}` }))
+    const l2 = counting(kvStorage(KV))
+    let l2Batches = 0
+    const l2GetMany = l2.storage.getMany?.bind(l2.storage)
+    const l2Storage: Storage = {
+      ...l2.storage,
+      getMany: (keys, context) => {
+        l2Batches++
+        return (l2GetMany as NonNullable<Storage['getMany']>)(keys, context)
+      },
+    }
+    const storage = twoTierStorage({ l1: l1.storage, l2: l2Storage })
+    const [inBoth, inL2, absent] = [`m-${unique()}`, `m-${unique()}`, `m-${unique()}`]
+    await storage.set(inBoth, 'both', { ttlSeconds: 600 })
+    await KV.put(inL2, 'only l2')
+    const found = await storage.getMany?.([inBoth, inL2, absent])
+    expect(found && Object.fromEntries(found)).toStrictEqual({ [inBoth]: 'both', [inL2]: 'only l2', [absent]: null })
+    expect(l2Batches).toBe(1)
+    await storage.settled()
+    expect(await l1.storage.get(inL2)).toBe('only l2')
+    expect(storage.capabilities.maxBatchGet).toBe(kvStorage(KV).capabilities.maxBatchGet)
+  })
+
+  it('is absent when L2 has no bulk read', () => {
+    const storage = twoTierStorage({ l1: memoryStorage(), l2: cacheApiStorage() })
+    expect(storage.getMany).toBeUndefined()
+    expect(storage.capabilities.maxBatchGet).toBe(1)
   })
 })
 
