@@ -109,6 +109,8 @@ export interface Cache {
    * (cookie, header) and pass as `withContext({ bookmark })` on its next request.
    */
   bookmark(): string
+  /** Delivers an event to this cache's `onEvent` (and the view's): how bindings report bypasses and fallbacks. */
+  report(event: CacheEvent): void
 }
 
 interface Outcome<T> {
@@ -605,6 +607,8 @@ export function createCache(options: CacheOptions): Cache {
       },
 
       bookmark: () => seen,
+
+      report: emit,
 
       async flush() {
         while (background.size > 0) await Promise.allSettled([...background])

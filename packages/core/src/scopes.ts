@@ -29,6 +29,22 @@ export function tableScope(table: string): string {
   return bounded(`table:${table}`)
 }
 
+/**
+ * `bulk:<table>`: bumped by every write to the table except a precise write by primary key.
+ * A by-id read depends on its row scope and this one, so an update of another row keeps it cached.
+ */
+export function bulkScope(table: string): string {
+  return bounded(`bulk:${table}`)
+}
+
+/** The table name that stands for "every table": a write whose tables cannot be named bumps it. */
+export const ALL_TABLES = '*'
+
+/** The whole-database scope: every cached read depends on it; a write of unknown reach bumps it. */
+export function databaseScope(): string {
+  return tableScope(ALL_TABLES)
+}
+
 /** `tag:<name>`: bumped only by explicit invalidation. */
 export function tagScope(tag: string): string {
   return bounded(`tag:${tag}`)

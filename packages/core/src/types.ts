@@ -116,7 +116,23 @@ export type CacheEvent =
       readonly bytes: number
       readonly ttlSeconds: number
     }
-  | { readonly type: 'skip'; readonly key: string; readonly reason: SkipReason }
+  | {
+      readonly type: 'skip'
+      /** The entry key, when the skip concerns one entry. */
+      readonly key?: string
+      readonly reason: SkipReason
+      /** Why, in words, and what to change (set by bindings for `bypass` and `not-wrapped`). */
+      readonly detail?: string
+    }
+  | {
+      /** A binding fell back to a coarser but safe plan (table-level instead of row-level invalidation...). */
+      readonly type: 'degraded'
+      /** Who degraded: `drizzle`, `prisma`, `kysely`, `catalog`... */
+      readonly source: string
+      /** What was lost and why, in words. */
+      readonly detail: string
+      readonly error?: unknown
+    }
   | {
       readonly type: 'invalidate'
       readonly scopes: readonly string[]
@@ -157,6 +173,10 @@ export type SkipReason =
   | 'breaker-open'
   | 'invalidated-during-load'
   | 'rate-limited'
+  /** A binding chose not to cache a read (dependencies unknown, inside a transaction, opted out). */
+  | 'bypass'
+  /** A binding is set up so that nothing can be cached (e.g. the driver was not wrapped). */
+  | 'not-wrapped'
 
 export type Operation =
   | 'get'

@@ -428,3 +428,17 @@ describe('the cache-aside API and the breaker', () => {
     expect(log.of('skip').at(-1)?.reason).toBe('breaker-open')
   })
 })
+
+describe('events from bindings', () => {
+  it('report() reaches the cache handler and the view listener, and a throwing handler breaks nothing', async () => {
+    const log = eventLog()
+    const viewLog = eventLog()
+    const cache = createCache({ storage: memoryStorage(), onEvent: log.onEvent })
+    const view = cache.withContext({ onEvent: viewLog.onEvent })
+    view.report({ type: 'skip', reason: 'not-wrapped', detail: 'wrap the driver' })
+    expect(log.of('skip')).toStrictEqual([{ type: 'skip', reason: 'not-wrapped', detail: 'wrap the driver' }])
+    expect(viewLog.of('skip')).toHaveLength(1)
+    const throwing = createCache({ storage: memoryStorage(), onEvent: () => { throw new Error('handler bug') } })
+    expect(() => throwing.report({ type: 'degraded', source: 'test', detail: 'coarser plan' })).not.toThrow()
+  })
+})

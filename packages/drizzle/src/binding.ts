@@ -1,4 +1,4 @@
-import { kvCacheError, pendingInvalidations, tableScope, tagScope, type Cache as KvCache, type ScopeTarget } from '@kvcache/core'
+import { bulkScope, databaseScope, kvCacheError, pendingInvalidations, tableScope, tagScope, type Cache as KvCache, type ScopeTarget } from '@kvcache/core'
 import type { Table } from 'drizzle-orm'
 import { Cache as DrizzleCache } from 'drizzle-orm/cache/core'
 import { hashQuery, type MutationOption } from 'drizzle-orm/cache/core'
@@ -6,7 +6,7 @@ import type { CacheConfig } from 'drizzle-orm/cache/core/types'
 import { wrapD1, type D1DatabaseLike } from './d1'
 import { wrapLibsql, type LibsqlClientLike } from './libsql'
 import { wrapPg, type PgQueryable } from './pg'
-import { bulkScope, dependentsOf, planStatement, type PlanContext } from './plan'
+import { dependentsOf, planStatement, type PlanContext } from './plan'
 import { nameOfTable, schemaInfo } from './schema-info'
 import { canonicalTable, shapeOf } from './sql-plan'
 import { ttlSecondsOf } from './ttl'
@@ -185,7 +185,7 @@ export class KvDrizzleCache extends DrizzleCache {
     } catch (error) {
       // Never let our SQL reading fail a query: run it uncached and invalidate everything after.
       this.#onBypass?.({ sql: statement.sql, reason: `could not analyse the statement: ${String(error)}` })
-      plan = { type: 'write', target: { tables: ['*'] } }
+      plan = { type: 'write', target: { scopes: [databaseScope()] } }
     }
     switch (plan.type) {
       case 'transaction':
@@ -239,7 +239,7 @@ export class KvDrizzleCache extends DrizzleCache {
 
   /** A script of unknown statements (`D1Database.exec`, `executeMultiple`): bump everything. */
   async afterScript(session?: Session): Promise<void> {
-    await this.#publish({ tables: ['*'] }, session)
+    await this.#publish({ scopes: [databaseScope()] }, session)
   }
 
   newSession(): Session {

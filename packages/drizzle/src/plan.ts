@@ -1,12 +1,6 @@
-import { rowScope, tableScope, type ScopeTarget } from '@kvcache/core'
+import { bulkScope, databaseScope, rowScope, tableScope, type ScopeTarget } from '@kvcache/core'
 import type { SchemaInfo } from './schema-info'
 import { canonicalTable, primaryKeyFilter, shapeOf } from './sql-plan'
-
-/** Every cached read depends on it; bumped only by writes whose tables cannot be named. */
-export const DATABASE_TABLE = '*'
-
-/** Bumped by every write to a table except a precise write by primary key; by-id reads depend on it. */
-export const bulkScope = (table: string) => `bulk:${table}`
 
 export interface PlanContext {
   readonly schema: SchemaInfo | undefined
@@ -54,10 +48,10 @@ function planRead(sql: string, params: readonly unknown[], relations: readonly s
     const value = index === undefined ? undefined : keyValue(params[index])
     if (value !== undefined) {
       // A by-id read changes only when that row is written or the table changes in bulk.
-      return { type: 'read', scopes: [...rowScopes(only, value), tableScope(DATABASE_TABLE)] }
+      return { type: 'read', scopes: [...rowScopes(only, value), databaseScope()] }
     }
   }
-  return { type: 'read', scopes: [...[...tables].map(tableScope), tableScope(DATABASE_TABLE)] }
+  return { type: 'read', scopes: [...[...tables].map(tableScope), databaseScope()] }
 }
 
 function rowScopes(table: string, value: string | number | bigint): string[] {
@@ -65,7 +59,7 @@ function rowScopes(table: string, value: string | number | bigint): string[] {
 }
 
 function planWrite(sql: string, params: readonly unknown[], targets: readonly string[], context: PlanContext): ScopeTarget {
-  if (targets.length === 0) return { tables: [DATABASE_TABLE] }
+  if (targets.length === 0) return { scopes: [databaseScope()] }
   const scopes = new Set<string>()
   const touch = (table: string, precise: boolean) => {
     scopes.add(tableScope(table))
