@@ -14,6 +14,17 @@ export interface Breaker {
   allow(): boolean
   success(): void
   failure(): void
+  /** Takes back one failure that turned out to be a slow but healthy call (a large value). */
+  forgive(): void
+}
+
+/** The breaker of `breaker: false`: lets everything through, counts nothing. */
+export const noopBreaker: Breaker = {
+  state: () => 'closed',
+  allow: () => true,
+  success: () => undefined,
+  failure: () => undefined,
+  forgive: () => undefined,
 }
 
 /**
@@ -62,6 +73,10 @@ export function createBreaker(
         openedAt = now()
         move('open')
       }
+    },
+    forgive() {
+      failures = Math.max(0, failures - 1)
+      if (state === 'open' && failures < threshold) move('closed')
     },
   }
 }

@@ -1,10 +1,14 @@
-import { createBreaker, type BreakerOptions } from './breaker'
-import { createStampClock, isStamp, maxStamp, ZERO_STAMP } from './clock'
+import { bookmarkAfterBump, createBookmarks, secretBytes } from './bookmark'
+import { createBreaker, noopBreaker, type BreakerOptions } from './breaker'
+import { createStampClock, maxStamp, UNKNOWN_STAMP, ZERO_STAMP } from './clock'
 import { decodeValue, encodeValue, indexExtensions, type CodecExtension, type EncodedValue } from './codec'
-import { parseEntry, serializeEntry, stampsStillValid } from './entry'
+import { parseEntry, serializeEntry } from './entry'
 import { isKvCacheError, kvCacheError } from './errors'
 import { hashMaterial } from './hash'
-import { assertKnownOptions, assertPositive, assertTenant, byteLength } from './options'
+import { judgeEntry } from './judge'
+import { assertKeyBudget, entryKey, isOwnScope, qualifyScopes } from './layout'
+import { assertKnownOptions, assertPositive, assertTenant } from './options'
+import { byteLength } from './text'
 import { scopesOf, type ScopeTarget } from './scopes'
 import { storageVersions } from './storage-versions'
 import { withTimeout } from './timeout'
@@ -43,6 +47,11 @@ export interface CacheOptions {
    * in seconds. Adds up to this much staleness after a write made elsewhere. @default 0
    */
   readonly stampTrustSeconds?: number
+  /**
+   * Signs `bookmark()` output (HMAC-SHA-256) so clients cannot forge or edit bookmarks; unsigned or
+   * tampered ones are ignored and reported. At least 16 bytes. @default unsigned bookmarks
+   */
+  readonly bookmarkSecret?: string | Uint8Array
   /** Clock in epoch milliseconds, for tests. @default Date.now */
   readonly now?: () => number
 }
@@ -133,10 +142,19 @@ const KNOWN_OPTIONS = [
   'maxValueBytes',
   'codecExtensions',
   'stampTrustSeconds',
+  'bookmarkSecret',
   'now',
 ] as const satisfies readonly (keyof CacheOptions)[]
 
 const RECENT_BUMPS_LIMIT = 10_000
+/** Values at least this large may legitimately take longer than `timeoutMs` to read. */
+const LARGE_VALUE_BYTES = 1024 * 1024
+/** Extra budget per byte for reads and writes of large values (10 MiB/s, well below KV's). */
+const LARGE_BYTES_PER_MS = 10 * 1024
+/** At most one repair bump per unknown stamp per this many milliseconds, per isolate. */
+const REPAIR_INTERVAL_MS = 5_000
+/** A bump may read, check and write: it gets a few storage budgets before the cache stops waiting. */
+const BUMP_BUDGET_FACTOR = 3
 
 /**
  * Creates the query cache.
@@ -166,9 +184,7 @@ export function createCache(options: CacheOptions): Cache {
     assertPositive(where, 'breaker.openSeconds', options.breaker.openSeconds)
   }
   const prefix = options.prefix ?? 'kvc'
-  if (!/^[A-Za-z0-9._-]{1,64}$/.test(prefix)) {
-    throw kvCacheError('INVALID_OPTION', where, `Option \`prefix\` must be 1-64 letters, digits, '.', '_' or '-', got ${JSON.stringify(prefix)}.`)
-  }
+  assertKeyBudget(where, prefix, (storage.durableTier ?? storage).capabilities.maxKeyBytes)
   if (options.tenant !== undefined) assertTenant(where, options.tenant)
   if (options.waitUntil !== undefined && typeof options.waitUntil !== 'function') {
     throw kvCacheError('INVALID_OPTION', where, 'Option `waitUntil` must be a function (pass `(p) => ctx.waitUntil(p)`).')
@@ -176,7 +192,8 @@ export function createCache(options: CacheOptions): Cache {
   const now = options.now ?? Date.now
   const extensions = options.codecExtensions ?? []
   const extensionsByTag = indexExtensions(extensions)
-  const baseVersions = options.versions ?? storageVersions({ storage: storage.durableTier ?? storage, prefix, now })
+  const bookmarks = createBookmarks(secretBytes(where, options.bookmarkSecret), now)
+  const baseVersions = options.versions ?? storageVersions({ storage: storage.durableTier ?? storage, prefix, now, ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) })
   const versions = options.stampTrustSeconds ? trustedVersions(baseVersions, options.stampTrustSeconds, now) : baseVersions
   const defaults = { ttlSeconds: options.defaultTtlSeconds ?? 60, swrSeconds: options.defaultSwrSeconds ?? 0 }
   const timeoutMs = options.timeoutMs ?? 1000
@@ -193,11 +210,20 @@ export function createCache(options: CacheOptions): Cache {
   }
   const emit = (event: CacheEvent) => deliver(onEvent, event)
 
-  const breakerOff = options.breaker === false
-  const breaker = createBreaker(options.breaker || {}, now, (state) => emit({ type: 'breaker', state, storage: storage.name }))
-  const allowStorage = () => breakerOff || breaker.allow()
-  const storageOk = () => breakerOff || breaker.success()
-  const storageFailed = () => breakerOff || breaker.failure()
+  const breaker =
+    options.breaker === false ? noopBreaker : createBreaker(options.breaker ?? {}, now, (state) => emit({ type: 'breaker', state, storage: storage.name }))
+  const allowStorage = () => breaker.allow()
+  const storageOk = () => breaker.success()
+  const storageFailed = () => breaker.failure()
+  // Sizes of large values this isolate wrote or read, so their reads get a budget that fits them.
+  const largeKeys = new Map<string, number>()
+  const rememberLarge = (key: string, bytes: number) => {
+    if (bytes < LARGE_VALUE_BYTES) return
+    if (largeKeys.size >= RECENT_BUMPS_LIMIT) largeKeys.clear()
+    largeKeys.set(key, bytes)
+  }
+  const budgetFor = (bytes: number) => timeoutMs + Math.ceil(bytes / LARGE_BYTES_PER_MS)
+  const repairedAt = new Map<string, number>()
 
   const inflight = new Map<string, { readonly promise: Promise<Outcome<unknown>>; readonly scopes: readonly string[] }>()
   const revalidating = new Set<string>()
@@ -224,6 +250,31 @@ export function createCache(options: CacheOptions): Cache {
     }
     const [raw, current] = await Promise.all([storage.get(key, context), versions.read(scopes)])
     return { raw, current }
+  }
+
+  /** `fetchEntry` within the read budget; a read that was slow only because its value is large is forgiven. */
+  const readEntry = async (key: string, scopes: readonly string[], context: StorageContext) => {
+    const work = fetchEntry(key, scopes, context)
+    try {
+      const found = await withTimeout(work, budgetFor(largeKeys.get(key) ?? 0), `${storage.name}.get`)
+      storageOk()
+      if (found.raw !== null) rememberLarge(key, found.raw.length)
+      return found
+    } catch (error) {
+      storageFailed()
+      if (isKvCacheError(error, 'TIMEOUT')) {
+        void work.then(
+          (late) => {
+            if ((late.raw?.length ?? 0) < LARGE_VALUE_BYTES) return
+            // Slow because it is large, not because storage is down: not an outage.
+            breaker.forgive()
+            rememberLarge(key, late.raw?.length ?? 0)
+          },
+          () => undefined,
+        )
+      }
+      throw error
+    }
   }
 
   /** A stamp that orders after everything just read. */
@@ -254,8 +305,8 @@ export function createCache(options: CacheOptions): Cache {
       seen = maxStamp(seen, stamp)
     }
     const storageContext: StorageContext = waitUntil ? { waitUntil } : {}
-    const qualify = (scopes: readonly string[]) => scopes.map((scope) => `${tenant ?? ''}:${scope}`).sort()
-    const entryKey = async (material: unknown) => `${prefix}:e:${tenant ?? ''}:${await hashMaterial(material)}`
+    const qualify = (scopes: readonly string[]) => qualifyScopes(tenant, scopes)
+    const keyOf = async (material: unknown) => entryKey(prefix, tenant, await hashMaterial(material))
 
     /** Background work goes to waitUntil when there is one; otherwise the caller awaits it. */
     const runInBackground = (work: Promise<unknown>, detached = false): Promise<unknown> => {
@@ -294,6 +345,10 @@ export function createCache(options: CacheOptions): Cache {
         reportError('encode', error, key)
         return undefined
       }
+      if (stamps.includes(UNKNOWN_STAMP)) {
+        emit({ type: 'skip', key, reason: 'stamp-unknown' })
+        return encoded
+      }
       if (bumpedSince(scopes, stamps)) {
         // A write in this isolate landed while the loader ran: the entry would be dead on arrival.
         emit({ type: 'skip', key, reason: 'invalidated-during-load' })
@@ -329,8 +384,9 @@ export function createCache(options: CacheOptions): Cache {
           return
         }
         try {
-          await withTimeout(storage.set(key, raw, { ttlSeconds: plan.physicalSeconds }), timeoutMs, `${storage.name}.set`)
+          await withTimeout(storage.set(key, raw, { ttlSeconds: plan.physicalSeconds }), budgetFor(bytes), `${storage.name}.set`)
           storageOk()
+          rememberLarge(key, bytes)
           emit({ type: 'fill', key, bytes, ttlSeconds: plan.ttlSeconds })
         } catch (error) {
           if (isKvCacheError(error, 'RATE_LIMITED')) {
@@ -373,6 +429,55 @@ export function createCache(options: CacheOptions): Cache {
       void runInBackground(work)
     }
 
+    /** Bumps qualified scopes. Never throws: the user's write already happened, a late invalidation beats a failed one. */
+    const bump = async (scopes: readonly string[]) => {
+      // A lookup already in flight may carry pre-write rows: later readers must not join it.
+      for (const [key, slot] of inflight) {
+        if (slot.scopes.some((scope) => scopes.includes(scope))) inflight.delete(key)
+      }
+      try {
+        // The store bounds each of its storage calls; this outer budget only guards custom stores.
+        const stamp = await withTimeout(
+          versions.bump(scopes, { waitUntil, onError: (error) => reportError('versions.bump', error) }),
+          timeoutMs * BUMP_BUDGET_FACTOR,
+          `${versions.name}.bump`,
+        )
+        if (recentBumps.size > RECENT_BUMPS_LIMIT) recentBumps.clear()
+        for (const scope of scopes) recentBumps.set(scope, stamp)
+        clock.observe(stamp)
+        see(bookmarkAfterBump(stamp))
+        emit({ type: 'invalidate', scopes, stamp })
+      } catch (error) {
+        reportError('versions.bump', error)
+      }
+    }
+
+    /** A stamp that does not parse makes its entries misses; a bump writes a good one over it. */
+    const repairUnknown = (scopes: readonly string[], current: readonly Stamp[]) => {
+      const due = scopes.filter((scope, i) => current[i] === UNKNOWN_STAMP && now() - (repairedAt.get(scope) ?? Number.NEGATIVE_INFINITY) >= REPAIR_INTERVAL_MS)
+      if (due.length === 0) return
+      if (repairedAt.size >= RECENT_BUMPS_LIMIT) repairedAt.clear()
+      for (const scope of due) repairedAt.set(scope, now())
+      reportError('versions.read', kvCacheError('CORRUPT_STAMP', where, `The stamps of ${due.length} scope(s) could not be parsed (${due.slice(0, 3).map((scope) => JSON.stringify(scope.slice(0, 60))).join(', ')}); bumping them to repair.`))
+      void runInBackground(bump(due))
+    }
+
+    /** `get(key)` without a target: the entry names its scopes, so its stamps come second. */
+    const readUntargeted = async (key: string) => {
+      try {
+        const raw = await withTimeout(storage.get(key, storageContext), timeoutMs, `${storage.name}.get`)
+        const listed = (raw === null ? undefined : parseEntry(raw)?.scopes) ?? []
+        // Scopes read from storage are untrusted: only this view's own, well-formed ones are looked up.
+        const scopes = listed.every((scope) => isOwnScope(tenant, scope)) ? listed : []
+        const current = await withTimeout(versions.read(scopes), timeoutMs, `${versions.name}.read`)
+        storageOk()
+        return { raw: scopes === listed ? raw : null, current, scopes }
+      } catch (error) {
+        storageFailed()
+        throw error
+      }
+    }
+
     /** The whole lookup for one key: storage, validity, freshness, loader, fill. */
     const lookup = async <T>(
       key: string,
@@ -381,54 +486,39 @@ export function createCache(options: CacheOptions): Cache {
       loader: () => T | Promise<T>,
       lateOptions?: QueryRequest['lateOptions'],
     ): Promise<Outcome<T>> => {
-      let raw: string | null = null
-      let current: readonly Stamp[] | undefined
+      let found: { readonly raw: string | null; readonly current: readonly Stamp[] } | undefined
       if (allowStorage()) {
         try {
-          ;({ raw, current } = await withTimeout(fetchEntry(key, scopes, storageContext), timeoutMs, `${storage.name}.get`))
-          storageOk()
+          found = await readEntry(key, scopes, storageContext)
         } catch (error) {
-          storageFailed()
           reportError('get', error, key)
         }
       } else {
         emit({ type: 'skip', key, reason: 'breaker-open' })
       }
-      if (current === undefined) {
+      if (found === undefined) {
         // Storage is unusable right now: answer from the database and store nothing.
         emit({ type: 'miss', key, reason: 'error' })
         return { value: await loader(), encoded: undefined }
       }
+      const { current } = found
+      repairUnknown(scopes, current)
       const readStamp = readStampAfter(current)
-      let reason: MissReason = 'absent'
-      if (raw !== null) {
-        const entry = parseEntry(raw)
-        if (!entry) {
-          reason = 'corrupt'
-        } else if (!sameList(entry.scopes, scopes) || !stampsStillValid(entry.stamps, current)) {
-          reason = 'invalidated'
-        } else if (entry.readStamp < floor) {
-          reason = 'bookmark'
-        } else {
-          const ageMs = now() - entry.createdAtMs
-          const fresh = ageMs <= entry.ttlSeconds * 1000
-          if (fresh || ageMs <= (entry.ttlSeconds + entry.swrSeconds) * 1000) {
-            const decoded = decode(key, entry.value)
-            if (decoded.ok) {
-              see(entry.readStamp)
-              if (fresh) {
-                emit({ type: 'hit', key, ageMs })
-              } else {
-                emit({ type: 'stale', key, ageMs })
-                revalidate(key, scopes, plan, loader)
-              }
-              return { value: decoded.value as T, encoded: entry.value }
-            }
-            reason = 'corrupt'
+      const verdict = judgeEntry({ raw: found.raw, scopes, current, floor, nowMs: now() })
+      let reason: MissReason = verdict.kind === 'miss' ? verdict.reason : 'corrupt'
+      if (verdict.kind !== 'miss') {
+        const decoded = decode(key, verdict.entry.value)
+        if (decoded.ok) {
+          see(verdict.entry.readStamp)
+          if (verdict.kind === 'fresh') {
+            emit({ type: 'hit', key, ageMs: verdict.ageMs })
           } else {
-            reason = 'expired'
+            emit({ type: 'stale', key, ageMs: verdict.ageMs })
+            revalidate(key, scopes, plan, loader)
           }
+          return { value: decoded.value as T, encoded: verdict.entry.value }
         }
+        reason = 'corrupt'
       }
       emit({ type: 'miss', key, reason })
       const value = await loader()
@@ -486,7 +576,7 @@ export function createCache(options: CacheOptions): Cache {
     const prepare = async (material: unknown, request: Omit<QueryRequest, 'material'>) => {
       const plan = planTtl(request, defaults, storage.capabilities.minTtlSeconds)
       const scopes = qualify(request.scopes)
-      return { plan, scopes, key: await entryKey(material) }
+      return { plan, scopes, key: await keyOf(material) }
     }
 
     const view: Cache = {
@@ -507,8 +597,15 @@ export function createCache(options: CacheOptions): Cache {
         return dedupe(flightKey, scopes, () => lookup(key, scopes, plan, loader, request.lateOptions))
       },
 
-      wrap(key, loader, entryOptions = {}) {
-        return view.query({ ...ttlOf(entryOptions), material: ['key', key], scopes: scopesOf(entryOptions) }, loader)
+      async wrap(key, loader, entryOptions = {}) {
+        let scopes: string[]
+        try {
+          scopes = scopesOf(entryOptions)
+        } catch (error) {
+          reportError('encode', error)
+          return loader()
+        }
+        return view.query({ ...ttlOf(entryOptions), material: ['key', key], scopes }, loader)
       },
 
       async get<T>(key: string, target?: ScopeTarget): Promise<T | undefined> {
@@ -517,27 +614,16 @@ export function createCache(options: CacheOptions): Cache {
           return undefined
         }
         try {
-          const storageKey = await entryKey(['key', key])
-          let raw: string | null
-          let current: readonly Stamp[]
-          let scopes: readonly string[]
-          if (target) {
-            scopes = qualify(scopesOf(target))
-            ;({ raw, current } = await withTimeout(fetchEntry(storageKey, scopes, storageContext), timeoutMs, `${storage.name}.get`))
-          } else {
-            raw = await withTimeout(storage.get(storageKey, storageContext), timeoutMs, `${storage.name}.get`)
-            scopes = (raw && parseEntry(raw)?.scopes) || []
-            current = await withTimeout(versions.read(scopes), timeoutMs, `${versions.name}.read`)
-          }
-          storageOk()
-          const entry = raw === null ? null : parseEntry(raw)
-          if (!entry || !sameList(entry.scopes, scopes) || !stampsStillValid(entry.stamps, current)) return undefined
-          if (entry.readStamp < floor) return undefined
-          if (now() - entry.createdAtMs > (entry.ttlSeconds + entry.swrSeconds) * 1000) return undefined
-          const decoded = decode(storageKey, entry.value)
+          const storageKey = await keyOf(['key', key])
+          // Without the target, the entry names its own scopes: two round trips instead of one.
+          const found = target ? { scopes: qualify(scopesOf(target)) } : await readUntargeted(storageKey)
+          const { raw, current } = 'current' in found ? found : await readEntry(storageKey, found.scopes, storageContext)
+          repairUnknown(found.scopes, current)
+          const verdict = judgeEntry({ raw, scopes: found.scopes, current, floor, nowMs: now() })
+          if (verdict.kind === 'miss') return undefined
+          const decoded = decode(storageKey, verdict.entry.value)
           return decoded.ok ? (decoded.value as T) : undefined
         } catch (error) {
-          storageFailed()
           reportError('get', error)
           return undefined
         }
@@ -560,7 +646,7 @@ export function createCache(options: CacheOptions): Cache {
 
       async delete(key) {
         try {
-          await withTimeout(storage.delete(await entryKey(['key', key])), timeoutMs, `${storage.name}.delete`)
+          await withTimeout(storage.delete(await keyOf(['key', key])), timeoutMs, `${storage.name}.delete`)
         } catch (error) {
           reportError('delete', error)
         }
@@ -568,45 +654,21 @@ export function createCache(options: CacheOptions): Cache {
 
       async invalidate(target) {
         const scopes = qualify(scopesOf(target))
-        if (scopes.length === 0) return
-        // A lookup already in flight may carry pre-write rows: later readers must not join it.
-        for (const [key, slot] of inflight) {
-          if (slot.scopes.some((scope) => scopes.includes(scope))) inflight.delete(key)
-        }
-        try {
-          const stamp = await withTimeout(
-            versions.bump(scopes, { waitUntil, onError: (error) => reportError('versions.bump', error) }),
-            timeoutMs,
-            `${versions.name}.bump`,
-          )
-          if (recentBumps.size > RECENT_BUMPS_LIMIT) recentBumps.clear()
-          for (const scope of scopes) recentBumps.set(scope, stamp)
-          clock.observe(stamp)
-          see(stamp)
-          emit({ type: 'invalidate', scopes, stamp })
-        } catch (error) {
-          // The user's write already happened; failing it now would be worse than a late invalidation.
-          reportError('versions.bump', error)
-        }
+        if (scopes.length > 0) await bump(scopes)
       },
 
       withContext(context) {
         assertKnownOptions(where, context, ['tenant', 'waitUntil', 'bookmark', 'onEvent'])
         if (context.tenant !== undefined) assertTenant(where, context.tenant)
-        let nextFloor = floor
-        if (context.bookmark !== undefined && context.bookmark !== '') {
-          if (isStamp(context.bookmark)) {
-            nextFloor = maxStamp(floor, context.bookmark)
-            clock.observe(context.bookmark)
-          } else {
-            // Bookmarks come from clients (cookies): a bad one must not fail the request.
-            reportError('bookmark', kvCacheError('INVALID_OPTION', where, `Ignoring invalid bookmark ${JSON.stringify(String(context.bookmark).slice(0, 40))}.`))
-          }
-        }
+        // Bookmarks come from clients (cookies): a bad one is reported and ignored, and even a
+        // valid one only sets this view's floor, never the isolate's clock.
+        const parsed = bookmarks.parse(context.bookmark)
+        if ('error' in parsed) reportError('bookmark', parsed.error)
+        const nextFloor = 'floor' in parsed ? maxStamp(floor, parsed.floor) : floor
         return makeView(context.tenant ?? tenant, context.waitUntil ?? waitUntil, nextFloor, context.onEvent ?? listener)
       },
 
-      bookmark: () => seen,
+      bookmark: () => bookmarks.format(seen),
 
       report: emit,
 
@@ -653,8 +715,4 @@ function ttlOf(options: EntryOptions): { ttlSeconds?: number; swrSeconds?: numbe
   return out
 }
 
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
-  return true
-}
+

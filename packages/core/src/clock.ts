@@ -3,9 +3,21 @@ import type { Stamp } from './types'
 /** The zero stamp: what a scope that was never bumped reads as. */
 export const ZERO_STAMP: Stamp = ''
 
+/**
+ * What a stamp that cannot be parsed (corrupt, truncated, foreign, or implausibly far in the
+ * future) reads as. It sorts above every real stamp, so no entry depending on it is valid, and
+ * it is never stored or minted.
+ */
+export const UNKNOWN_STAMP: Stamp = '~'
+
+/** Stamps more than this far ahead of the local clock are not believed (corrupt storage, forged bookmarks). */
+export const MAX_CLOCK_SKEW_MS = 60_000
+
 const MS_WIDTH = 11
 const COUNTER_WIDTH = 4
 const RANDOM_WIDTH = 4
+const MAX_COUNTER = 36 ** COUNTER_WIDTH - 1
+const STAMP_PATTERN = /^[0-9a-z]{19}$/
 
 /**
  * A hybrid logical clock that mints version stamps: milliseconds, a counter for bumps in the
@@ -15,7 +27,7 @@ const RANDOM_WIDTH = 4
 export interface StampClock {
   /** A stamp greater than every stamp this clock minted or observed. */
   next(): Stamp
-  /** Moves the clock past a stamp read from elsewhere, so a later bump outranks it. */
+  /** Moves the clock past a stamp read from storage, so a later bump outranks it. Implausible stamps are ignored. */
   observe(stamp: Stamp): void
 }
 
@@ -24,8 +36,13 @@ export function createStampClock(now: () => number = Date.now): StampClock {
   let counter = 0
   return {
     next() {
-      const ms = Math.max(now(), lastMs)
+      let ms = Math.max(now(), lastMs)
       counter = ms === lastMs ? counter + 1 : 0
+      if (counter > MAX_COUNTER) {
+        // More bumps in one millisecond than the counter holds: borrow the next millisecond.
+        ms += 1
+        counter = 0
+      }
       lastMs = ms
       const random = Math.floor(Math.random() * 36 ** RANDOM_WIDTH)
       return (
@@ -35,8 +52,8 @@ export function createStampClock(now: () => number = Date.now): StampClock {
       )
     },
     observe(stamp) {
-      if (stamp.length !== MS_WIDTH + COUNTER_WIDTH + RANDOM_WIDTH) return
-      const ms = Number.parseInt(stamp.slice(0, MS_WIDTH), 36)
+      if (!isPlausibleStamp(stamp, now()) || stamp === ZERO_STAMP) return
+      const ms = stampMs(stamp)
       const seen = Number.parseInt(stamp.slice(MS_WIDTH, MS_WIDTH + COUNTER_WIDTH), 36)
       if (ms > lastMs || (ms === lastMs && seen > counter)) {
         lastMs = ms
@@ -51,7 +68,32 @@ export function maxStamp(a: Stamp, b: Stamp): Stamp {
   return a >= b ? a : b
 }
 
-/** True when a stamp has the shape `createStampClock` mints (or is the zero stamp). */
+/** True when a value has the shape `createStampClock` mints (or is the zero stamp). */
 export function isStamp(value: unknown): value is Stamp {
-  return typeof value === 'string' && (value === ZERO_STAMP || /^[0-9a-z]{19}$/.test(value))
+  return typeof value === 'string' && (value === ZERO_STAMP || STAMP_PATTERN.test(value))
+}
+
+/** Milliseconds encoded in a (non-zero) stamp. */
+export function stampMs(stamp: Stamp): number {
+  return Number.parseInt(stamp.slice(0, MS_WIDTH), 36)
+}
+
+/** A stamp shape no further ahead of `nowMs` than clocks can drift. */
+export function isPlausibleStamp(value: unknown, nowMs: number): value is Stamp {
+  return isStamp(value) && (value === ZERO_STAMP || stampMs(value) <= nowMs + MAX_CLOCK_SKEW_MS)
+}
+
+/** The highest stamp any clock can mint up to `ms`: the ceiling for client-supplied bookmarks. */
+export function latestStampAt(ms: number): Stamp {
+  return Math.floor(ms).toString(36).padStart(MS_WIDTH, '0') + 'z'.repeat(COUNTER_WIDTH + RANDOM_WIDTH)
+}
+
+/**
+ * A stamp read from storage: the zero stamp when absent, itself when plausible, and
+ * `UNKNOWN_STAMP` for anything else (so dependent entries are misses until a bump repairs it).
+ */
+export function parseStoredStamp(raw: string | null, nowMs: number): Stamp {
+  if (raw === null) return ZERO_STAMP
+  // The zero stamp is never written: an empty value under a stamp key is damage, not "never bumped".
+  return raw !== ZERO_STAMP && isPlausibleStamp(raw, nowMs) ? raw : UNKNOWN_STAMP
 }

@@ -1,4 +1,4 @@
-import { kvCacheError } from './errors'
+import { isKvCacheError, kvCacheError } from './errors'
 
 /**
  * Teaches the codec one more type (Prisma's Decimal, a driver's row class). `encode` may return
@@ -31,6 +31,17 @@ function isPlainObject(value: object): boolean {
   return Object.getPrototypeOf(value) === Object.prototype
 }
 
+/** Assigns an own property; `obj.__proto__ = v` would set the prototype instead (and drop the key). */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true })
+  else target[key] = value
+}
+
+/** A decode failure: bytes found in storage are untrusted, and the cache turns this into a miss. */
+function corrupt(what: string): never {
+  throw kvCacheError('CORRUPT_ENTRY', 'codec', `Cannot decode the stored value: ${what}.`)
+}
+
 /** Fast pre-check: most query results are plain JSON, and those skip the tagging walk entirely. */
 function isPlainJson(value: unknown, depth: number): boolean {
   if (depth > 512) return false
@@ -50,7 +61,7 @@ function isPlainJson(value: unknown, depth: number): boolean {
         return true
       }
       if (!isPlainObject(value) || typeof (value as { toJSON?: unknown }).toJSON === 'function') return false
-      for (const key in value) {
+      for (const key of Object.keys(value)) {
         if (key === TAG) return false
         if (!isPlainJson((value as Record<string, unknown>)[key], depth + 1)) return false
       }
@@ -161,9 +172,9 @@ function objectToTagged(object: object, extensions: readonly CodecExtension[], s
     return unencodable(`an instance of ${(object.constructor as { name?: string } | undefined)?.name ?? 'an unknown class'}`)
   }
   const out: Record<string, unknown> = {}
-  for (const key of Object.keys(object)) out[key] = walk((object as Record<string, unknown>)[key])
+  for (const key of Object.keys(object)) setOwn(out, key, walk((object as Record<string, unknown>)[key]))
   if (proto === null) return tag('np', out)
-  return TAG in out ? tag('o', out) : out
+  return Object.hasOwn(out, TAG) ? tag('o', out) : out
 }
 
 /** Encodes any supported value to JSON text; throws `UNENCODABLE` for values it cannot round-trip. */
@@ -179,62 +190,79 @@ function fromTagged(value: unknown, extensions: ReadonlyMap<string, CodecExtensi
     return value
   }
   const record = value as Record<string, unknown>
-  const name = record[TAG]
+  const name = Object.hasOwn(record, TAG) ? record[TAG] : undefined
   if (typeof name !== 'string') {
-    for (const key of Object.keys(record)) record[key] = fromTagged(record[key], extensions)
+    for (const key of Object.keys(record)) setOwn(record, key, fromTagged(record[key], extensions))
     return record
   }
-  const v = record.v
+  return fromTag(name, record.v, extensions)
+}
+
+const asString = (v: unknown, what: string): string => (typeof v === 'string' ? v : corrupt(`${what} is not a string`))
+const asRecord = (v: unknown, what: string): Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : corrupt(`${what} is not an object`)
+const asArray = (v: unknown, what: string): unknown[] => (Array.isArray(v) ? v : corrupt(`${what} is not an array`))
+
+function fromTag(name: string, v: unknown, extensions: ReadonlyMap<string, CodecExtension>): unknown {
   switch (name) {
     case 'u':
       return undefined
     case 'n':
-      return v === '-0' ? -0 : Number(v)
+      return v === '-0' ? -0 : Number(asString(v, 'a number'))
     case 'b':
-      return BigInt(v as string)
+      return BigInt(asString(v, 'a bigint'))
     case 'd':
-      return new Date(v === null ? Number.NaN : (v as number))
+      return new Date(v === null ? Number.NaN : typeof v === 'number' ? v : corrupt('a date is not a number'))
     case 'u8':
-      return fromBase64(v as string)
+      return fromBase64(asString(v, 'bytes'))
     case 'ab': {
-      const bytes = fromBase64(v as string)
+      const bytes = fromBase64(asString(v, 'bytes'))
       return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)
     }
     case 'ta': {
-      const [ctorName, data] = v as [TypedArrayName, string]
-      const Ctor = TYPED_ARRAYS[ctorName]
-      if (!Ctor) throw new TypeError(`unknown typed array ${ctorName}`)
-      const bytes = fromBase64(data)
-      return new Ctor(bytes.slice().buffer as ArrayBuffer)
+      const [ctorName, data] = asArray(v, 'a typed array')
+      if (typeof ctorName !== 'string' || !Object.hasOwn(TYPED_ARRAYS, ctorName)) corrupt(`unknown typed array ${String(ctorName)}`)
+      const Ctor = TYPED_ARRAYS[ctorName as TypedArrayName]
+      return new Ctor(fromBase64(asString(data, 'bytes')).slice().buffer as ArrayBuffer)
     }
     case 'm':
-      return new Map((v as [unknown, unknown][]).map(([k, item]) => [fromTagged(k, extensions), fromTagged(item, extensions)]))
+      return new Map(asArray(v, 'a map').map((pair) => {
+        const [k, item] = asArray(pair, 'a map entry')
+        return [fromTagged(k, extensions), fromTagged(item, extensions)]
+      }))
     case 's':
-      return new Set((v as unknown[]).map((item) => fromTagged(item, extensions)))
+      return new Set(asArray(v, 'a set').map((item) => fromTagged(item, extensions)))
     case 'o': {
       // The object's own keys include the tag key: revive its values, never the object itself.
-      const escaped = v as Record<string, unknown>
-      for (const key of Object.keys(escaped)) escaped[key] = fromTagged(escaped[key], extensions)
+      const escaped = asRecord(v, 'an escaped object')
+      for (const key of Object.keys(escaped)) setOwn(escaped, key, fromTagged(escaped[key], extensions))
       return escaped
     }
     case 'np': {
       const revived = Object.create(null) as Record<string, unknown>
-      for (const [key, item] of Object.entries(v as Record<string, unknown>)) revived[key] = fromTagged(item, extensions)
+      const source = asRecord(v, 'a null-prototype object')
+      for (const key of Object.keys(source)) setOwn(revived, key, fromTagged(source[key], extensions))
       return revived
     }
   }
   if (name.startsWith('x:')) {
     const extension = extensions.get(name.slice(2))
-    if (!extension) throw new TypeError(`no codec extension registered for tag ${name.slice(2)}`)
+    if (!extension) corrupt(`no codec extension registered for tag ${name.slice(2)}`)
     return extension.decode(fromTagged(v, extensions))
   }
-  throw new TypeError(`unknown codec tag ${name}`)
+  return corrupt(`unknown tag ${name.slice(0, 40)}`)
 }
 
-/** Decodes what `encodeValue` produced. Throws on malformed input; the cache turns that into a miss. */
+/** Decodes what `encodeValue` produced. Throws `CORRUPT_ENTRY` on malformed input; the cache turns that into a miss. */
 export function decodeValue(encoded: EncodedValue, extensions: ReadonlyMap<string, CodecExtension> = new Map()): unknown {
-  const parsed: unknown = JSON.parse(encoded.json)
-  return encoded.tagged ? fromTagged(parsed, extensions) : parsed
+  try {
+    const parsed: unknown = JSON.parse(encoded.json)
+    return encoded.tagged ? fromTagged(parsed, extensions) : parsed
+  } catch (error) {
+    if (isKvCacheError(error)) throw error
+    // JSON syntax, a failing extension, nesting too deep for the stack, invalid base64...
+    throw kvCacheError('CORRUPT_ENTRY', 'codec', 'Cannot decode the stored value.', error)
+  }
 }
 
 /** Indexes extensions by tag and refuses duplicates at construction. */

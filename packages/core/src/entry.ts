@@ -68,11 +68,3 @@ export function parseEntry(raw: string): Entry | null {
     value: { json: raw.slice(newline + 1), tagged: g === 1 },
   }
 }
-
-/** An entry is valid only if every stamp it recorded is at least the scope's current stamp. */
-export function stampsStillValid(recorded: readonly Stamp[], current: readonly Stamp[]): boolean {
-  for (let i = 0; i < recorded.length; i++) {
-    if ((recorded[i] as Stamp) < (current[i] ?? '')) return false
-  }
-  return true
-}

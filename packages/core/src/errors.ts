@@ -7,6 +7,7 @@ export type KvCacheErrorCode =
   | 'INVALID_KEY'
   | 'UNENCODABLE'
   | 'CORRUPT_ENTRY'
+  | 'CORRUPT_STAMP'
   | 'OVERSIZED'
   | 'TIMEOUT'
   | 'RATE_LIMITED'

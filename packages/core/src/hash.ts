@@ -1,8 +1,11 @@
 import { kvCacheError } from './errors'
+import { sha256, toBase64Url } from './sha256'
+import { codeUnitsHex, exactBytes, isWellFormed } from './text'
 
 /**
  * Deterministic, type-tagged text for query material: `1` and `"1"`, `null` and `undefined`,
- * `1n` and `1` all differ, and object key order does not matter.
+ * `1n` and `1` all differ, and object key order does not matter. The text is always well-formed
+ * (strings with lone surrogates are written as code units), so hashing its UTF-8 form is lossless.
  */
 export function encodeMaterial(value: unknown): string {
   const parts: string[] = []
@@ -14,7 +17,7 @@ function write(value: unknown, out: string[], depth: number): void {
   if (depth > 256) throw kvCacheError('UNENCODABLE', 'key', 'Query material is nested too deeply.')
   switch (typeof value) {
     case 'string':
-      out.push('s', String(value.length), ':', value)
+      writeString(value, out)
       return
     case 'number':
       out.push('n', Object.is(value, -0) ? '-0' : String(value), ';')
@@ -72,16 +75,19 @@ function write(value: unknown, out: string[], depth: number): void {
   }
   out.push('{')
   for (const key of Object.keys(object).sort()) {
-    out.push('s', String(key.length), ':', key)
+    writeString(key, out)
     write((object as Record<string, unknown>)[key], out, depth + 1)
   }
   out.push('}')
 }
 
-function toBase64Url(bytes: Uint8Array): string {
-  let binary = ''
-  for (const byte of bytes) binary += String.fromCharCode(byte)
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+function writeString(value: string, out: string[]): void {
+  if (isWellFormed(value)) {
+    out.push('s', String(value.length), ':', value)
+    return
+  }
+  // `w` + code units in hex: "\ud800" and "\ufffd" must not hash alike.
+  out.push('w', String(value.length), ':', codeUnitsHex(value))
 }
 
 const encoder = new TextEncoder()
@@ -92,14 +98,7 @@ export async function hashMaterial(value: unknown): Promise<string> {
   return toBase64Url(new Uint8Array(digest))
 }
 
-/** Small synchronous hash (FNV-1a, 2 x 32 bits) used to shorten long scope names. Collisions only over-invalidate. */
-export function shortHash(text: string): string {
-  let a = 0x811c9dc5
-  let b = 0x01000193 ^ 0x5bd1e995
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i)
-    a = Math.imul(a ^ code, 0x01000193)
-    b = Math.imul(b ^ code, 0x5bd1e995) ^ (b >>> 13)
-  }
-  return (a >>> 0).toString(36) + (b >>> 0).toString(36)
+/** Synchronous SHA-256 of any string (lossless, lone surrogates included), base64url: 43 characters. */
+export function hashName(text: string): string {
+  return toBase64Url(sha256(exactBytes(text)))
 }

@@ -1,4 +1,5 @@
 import { kvCacheError } from './errors'
+import { byteLength, isWellFormed } from './text'
 
 /**
  * Fails fast on misspelled options: Workers have no NODE_ENV, so validation runs everywhere,
@@ -22,20 +23,17 @@ export function assertPositive(where: string, name: string, value: unknown, { al
   }
 }
 
-const encoder = new TextEncoder()
-
-/** UTF-8 length without allocating for ASCII-only strings. */
-export function byteLength(text: string): number {
-  // eslint-disable-next-line no-control-regex
-  return /^[\x00-\x7f]*$/.test(text) ? text.length : encoder.encode(text).byteLength
-}
-
-const TENANT_MAX_BYTES = 128
+/** Longest tenant id, in UTF-8 bytes: keeps every key under KV's 512-byte limit (see `layout.ts`). */
+export const TENANT_MAX_BYTES = 128
 
 /** Tenant ids become part of keys and scopes, so `:` and control or space characters are refused. */
 export function assertTenant(where: string, tenant: unknown): asserts tenant is string {
   if (typeof tenant !== 'string' || tenant.length === 0) {
     throw kvCacheError('INVALID_TENANT', where, `Option \`tenant\` must be a non-empty string, got ${String(tenant)}.`)
+  }
+  if (!isWellFormed(tenant)) {
+    // UTF-8 would turn a lone surrogate into U+FFFD: two tenants would share keys.
+    throw kvCacheError('INVALID_TENANT', where, 'Option `tenant` must be a well-formed string (it contains a lone UTF-16 surrogate).')
   }
   if (byteLength(tenant) > TENANT_MAX_BYTES) {
     throw kvCacheError('INVALID_TENANT', where, `Option \`tenant\` must be at most ${TENANT_MAX_BYTES} bytes.`)

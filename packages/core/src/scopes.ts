@@ -1,4 +1,5 @@
-import { shortHash } from './hash'
+import { kvCacheError } from './errors'
+import { codeUnitsHex, isWellFormed } from './text'
 
 /** A row reference: the table and its primary key (one value, or several for a composite key, in key order). */
 export interface RowRef {
@@ -18,15 +19,9 @@ export interface ScopeTarget {
   readonly scopes?: readonly string[]
 }
 
-const MAX_SCOPE_CHARS = 200
-
-function bounded(scope: string): string {
-  return scope.length <= MAX_SCOPE_CHARS ? scope : `${scope.slice(0, MAX_SCOPE_CHARS - 20)}~${shortHash(scope)}`
-}
-
 /** `table:<name>`: bumped by any write to the table. */
 export function tableScope(table: string): string {
-  return bounded(`table:${table}`)
+  return `table:${table}`
 }
 
 /**
@@ -34,7 +29,7 @@ export function tableScope(table: string): string {
  * A by-id read depends on its row scope and this one, so an update of another row keeps it cached.
  */
 export function bulkScope(table: string): string {
-  return bounded(`bulk:${table}`)
+  return `bulk:${table}`
 }
 
 /** The table name that stands for "every table": a write whose tables cannot be named bumps it. */
@@ -47,7 +42,7 @@ export function databaseScope(): string {
 
 /** `tag:<name>`: bumped only by explicit invalidation. */
 export function tagScope(tag: string): string {
-  return bounded(`tag:${tag}`)
+  return `tag:${tag}`
 }
 
 function pkPart(value: PrimaryKeyValue): string {
@@ -59,8 +54,11 @@ function pkPart(value: PrimaryKeyValue): string {
       return `n${value}`
     case 'boolean':
       return value ? 'T' : 'F'
-    default:
-      return `s${encodeURIComponent(value)}`
+    default: {
+      // encodeURIComponent throws on a lone surrogate: such keys are written as code units.
+      const text = String(value)
+      return isWellFormed(text) ? `s${encodeURIComponent(text)}` : `w${codeUnitsHex(text)}`
+    }
   }
 }
 
@@ -70,14 +68,32 @@ function pkPart(value: PrimaryKeyValue): string {
  */
 export function rowScope(table: string, pk: PrimaryKey): string {
   const parts = Array.isArray(pk) ? (pk as readonly PrimaryKeyValue[]).map(pkPart).join(',') : pkPart(pk as PrimaryKeyValue)
-  return bounded(`row:${table}:${parts}`)
+  return `row:${table}:${parts}`
 }
 
-/** Flattens a target into a sorted, de-duplicated list of scope strings. */
+function strings(target: ScopeTarget, field: 'tables' | 'tags' | 'scopes'): readonly string[] {
+  const list: unknown = target[field]
+  if (list === undefined) return []
+  if (!Array.isArray(list) || !list.every((item) => typeof item === 'string')) {
+    // `tables: 'posts'` would otherwise spread into one scope per character.
+    throw kvCacheError('INVALID_OPTION', 'core', `\`${field}\` must be an array of strings.`)
+  }
+  return list
+}
+
+/** Flattens a target into a sorted, de-duplicated list of scope strings. Throws `INVALID_OPTION` for a malformed target. */
 export function scopesOf(target: ScopeTarget): string[] {
-  const scopes = new Set<string>(target.scopes ?? [])
-  for (const table of target.tables ?? []) scopes.add(tableScope(table))
-  for (const tag of target.tags ?? []) scopes.add(tagScope(tag))
-  for (const row of target.rows ?? []) scopes.add(rowScope(row.table, row.pk))
+  if (typeof target !== 'object' || target === null) throw kvCacheError('INVALID_OPTION', 'core', 'A scope target must be an object.')
+  const scopes = new Set<string>(strings(target, 'scopes'))
+  for (const table of strings(target, 'tables')) scopes.add(tableScope(table))
+  for (const tag of strings(target, 'tags')) scopes.add(tagScope(tag))
+  const rows: unknown = target.rows ?? []
+  if (!Array.isArray(rows)) throw kvCacheError('INVALID_OPTION', 'core', '`rows` must be an array of { table, pk }.')
+  for (const row of rows as RowRef[]) {
+    if (typeof row?.table !== 'string' || row.pk === undefined || row.pk === null) {
+      throw kvCacheError('INVALID_OPTION', 'core', '`rows` must be an array of { table, pk }.')
+    }
+    scopes.add(rowScope(row.table, row.pk))
+  }
   return [...scopes].sort()
 }

@@ -1,7 +1,10 @@
-import { createStampClock, isStamp, maxStamp, ZERO_STAMP } from './clock'
+import { createStampClock, maxStamp, parseStoredStamp, ZERO_STAMP } from './clock'
 import { kvCacheError } from './errors'
+import { assertKeyBudget, stampKey } from './layout'
 import { assertKnownOptions, assertPositive } from './options'
-import type { BumpContext, Stamp, Storage, VersionStore } from './types'
+import { createStampWriter, type StampWriter } from './stamp-writer'
+import { withTimeout } from './timeout'
+import type { Stamp, Storage, VersionStore } from './types'
 
 /** Options for `storageVersions`. */
 export interface StorageVersionsOptions {
@@ -9,7 +12,13 @@ export interface StorageVersionsOptions {
   readonly storage: Storage
   /** Key prefix; stamps are stored at `<prefix>:v:<scope>`. @default 'kvc' */
   readonly prefix?: string
-  /** How many times a failed stamp write is retried (with doubling backoff) before an error is reported. @default 6 */
+  /** Budget for one stamp read or write, in milliseconds; a write past it is retried. @default 1000 */
+  readonly timeoutMs?: number
+  /**
+   * How many times a failed stamp write is retried (with doubling backoff) before an error is
+   * reported. The default keeps every retry within the 30 s a Worker may run after its response.
+   * @default 4
+   */
   readonly maxRetries?: number
   /** First retry delay, in milliseconds; at least the storage's per-key write interval. @default 250 */
   readonly retryBaseMs?: number
@@ -17,65 +26,67 @@ export interface StorageVersionsOptions {
   readonly now?: () => number
 }
 
-interface KeyWriter {
-  lastWriteMs: number
-  pending: Stamp | undefined
-  running: Promise<void> | undefined
-}
-
 const OVERLAY_LIMIT = 10_000
 const OVERLAY_KEEP_MS = 120_000
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
-
 /**
  * Version stamps kept in the entry storage itself (KV by default). Stamp writes are coalesced
- * per key to respect the backend's per-key write rate (KV: one per second), retried with backoff
- * on failure, and reported through `onError` if they run out of retries. This isolate sees its
- * own bumps at once; other locations see them within the storage's propagation delay.
+ * per key to respect the backend's per-key write rate (KV: one per second), checked against what
+ * storage holds so a stamp never moves backwards because of us, bounded in time, retried with
+ * backoff, and reported through `onError` if they run out of retries. This isolate sees its own
+ * bumps at once; other locations see them within the storage's propagation delay.
  */
 export function storageVersions(options: StorageVersionsOptions): VersionStore {
-  assertKnownOptions('storage-versions', options, ['storage', 'prefix', 'maxRetries', 'retryBaseMs', 'now'])
+  const where = 'storage-versions'
+  assertKnownOptions(where, options, ['storage', 'prefix', 'timeoutMs', 'maxRetries', 'retryBaseMs', 'now'])
   const { storage } = options
-  if (!storage) throw kvCacheError('MISSING_BINDING', 'storage-versions', 'Missing required option `storage`.')
+  if (!storage || typeof storage.get !== 'function') throw kvCacheError('MISSING_BINDING', where, 'Missing required option `storage`.')
   if (!storage.capabilities.durable) {
     throw kvCacheError(
       'INVALID_OPTION',
-      'storage-versions',
+      where,
       `Storage \`${storage.name}\` may evict keys, so it cannot hold version stamps. Pass \`versions\` backed by KV, a Durable Object or memory.`,
     )
   }
-  assertPositive('storage-versions', 'maxRetries', options.maxRetries, { allowZero: true })
-  assertPositive('storage-versions', 'retryBaseMs', options.retryBaseMs)
+  assertPositive(where, 'timeoutMs', options.timeoutMs)
+  assertPositive(where, 'maxRetries', options.maxRetries, { allowZero: true })
+  assertPositive(where, 'retryBaseMs', options.retryBaseMs)
   const prefix = options.prefix ?? 'kvc'
+  assertKeyBudget(where, prefix, storage.capabilities.maxKeyBytes)
   const now = options.now ?? Date.now
-  const maxRetries = options.maxRetries ?? 6
+  const timeoutMs = options.timeoutMs ?? 1000
   const intervalMs = storage.capabilities.minWriteIntervalMs
-  const retryBaseMs = Math.max(options.retryBaseMs ?? 250, intervalMs)
   const clock = createStampClock(now)
   // Highest stamp this isolate bumped per scope: read-your-writes here even before storage propagates.
   const local = new Map<string, { stamp: Stamp; atMs: number }>()
-  const writers = new Map<string, KeyWriter>()
+  const writers = new Map<string, StampWriter>()
+  const settings = {
+    storage,
+    timeoutMs,
+    intervalMs,
+    retryBaseMs: Math.max(options.retryBaseMs ?? 250, intervalMs),
+    maxRetries: options.maxRetries ?? 4,
+    now,
+    observe: (stamp: Stamp) => clock.observe(stamp),
+  }
 
   // Bounded memory: the overlay only matters until storage has propagated (KV: about 60 s).
   const prune = () => {
     if (local.size <= OVERLAY_LIMIT && writers.size <= OVERLAY_LIMIT) return
     const cutoff = now() - OVERLAY_KEEP_MS
     for (const [scope, seen] of local) if (seen.atMs < cutoff) local.delete(scope)
-    for (const [key, writer] of writers) if (!writer.running && writer.lastWriteMs < cutoff) writers.delete(key)
+    for (const [key, writer] of writers) if (!writer.running && writer.lastAttemptMs < cutoff) writers.delete(key)
   }
 
-  const keyOf = (scope: string) => `${prefix}:v:${scope}`
+  const keyOf = (scope: string) => stampKey(prefix, scope)
 
   const decode = (scope: string, raw: string | null): Stamp => {
-    const stored = isStamp(raw) ? raw : ZERO_STAMP
+    const stored = parseStoredStamp(raw, now())
     clock.observe(stored)
     return maxStamp(stored, local.get(scope)?.stamp ?? ZERO_STAMP)
   }
 
-  const read = async (scopes: readonly string[]): Promise<Stamp[]> => {
-    if (scopes.length === 0) return []
-    const keys = scopes.map(keyOf)
+  const readRaw = async (keys: readonly string[]): Promise<Map<string, string | null>> => {
     const raws = new Map<string, string | null>()
     if (storage.getMany) {
       const size = storage.capabilities.maxBatchGet
@@ -86,58 +97,23 @@ export function storageVersions(options: StorageVersionsOptions): VersionStore {
       const values = await Promise.all(keys.map((key) => storage.get(key)))
       keys.forEach((key, i) => raws.set(key, values[i] ?? null))
     }
+    return raws
+  }
+
+  const read = async (scopes: readonly string[]): Promise<Stamp[]> => {
+    if (scopes.length === 0) return []
+    const keys = scopes.map(keyOf)
+    const raws = await withTimeout(readRaw(keys), timeoutMs, `${storage.name}.get`)
     return scopes.map((scope, i) => decode(scope, raws.get(keys[i] as string) ?? null))
   }
 
-  // Writes the newest pending stamp for one key, waiting out the per-key interval and retrying.
-  const drain = async (key: string, writer: KeyWriter, firstAttempt: () => void, context: BumpContext | undefined) => {
-    let attempt = 0
-    while (writer.pending !== undefined) {
-      const wait = writer.lastWriteMs + (attempt === 0 ? intervalMs : retryBaseMs * 2 ** (attempt - 1)) - now()
-      if (wait > 0) await sleep(wait)
-      const stamp = writer.pending
-      writer.pending = undefined
-      try {
-        writer.lastWriteMs = now()
-        await storage.set(key, stamp)
-        attempt = 0
-      } catch (error) {
-        writer.pending = maxStamp(writer.pending ?? ZERO_STAMP, stamp)
-        attempt++
-        if (attempt > maxRetries) {
-          writer.pending = undefined
-          context?.onError?.(
-            kvCacheError('STORAGE_FAILED', 'storage-versions', `Gave up writing stamp ${key} after ${maxRetries} retries.`, error),
-          )
-        }
-      } finally {
-        firstAttempt()
-      }
-    }
-  }
-
-  const schedule = (key: string, stamp: Stamp, context: BumpContext | undefined): Promise<void> => {
+  const writerOf = (key: string) => {
     let writer = writers.get(key)
     if (!writer) {
-      writer = { lastWriteMs: Number.NEGATIVE_INFINITY, pending: undefined, running: undefined }
+      writer = createStampWriter(key, settings)
       writers.set(key, writer)
     }
-    writer.pending = maxStamp(writer.pending ?? ZERO_STAMP, stamp)
-    if (writer.running) {
-      // Coalesced into the write already queued for this key.
-      context?.waitUntil?.(writer.running)
-      return Promise.resolve()
-    }
-    const immediate = now() - writer.lastWriteMs >= intervalMs
-    let signal!: () => void
-    const attempted = new Promise<void>((resolve) => (signal = resolve))
-    const current = writer
-    current.running = drain(key, current, signal, context).finally(() => {
-      current.running = undefined
-    })
-    context?.waitUntil?.(current.running)
-    // Wait for the first attempt when it can go out now; a throttled write finishes in the background.
-    return immediate ? attempted : Promise.resolve()
+    return writer
   }
 
   return {
@@ -145,12 +121,16 @@ export function storageVersions(options: StorageVersionsOptions): VersionStore {
     consistency: storage.capabilities.reach === 'global' ? 'eventual' : 'local',
     read,
     async bump(scopes, context) {
-      // Reading first moves the clock past stamps minted elsewhere, so this bump outranks them.
-      await read(scopes)
+      // Reading first moves the clock past stamps minted elsewhere, so this bump outranks them,
+      // and lets the first write skip its own check. A failed read only costs that shortcut.
+      const storageChecked = await read(scopes).then(
+        () => true,
+        () => false,
+      )
       const stamp = clock.next()
       prune()
       for (const scope of scopes) local.set(scope, { stamp, atMs: now() })
-      await Promise.all(scopes.map((scope) => schedule(keyOf(scope), stamp, context)))
+      await Promise.all(scopes.map((scope) => writerOf(keyOf(scope)).offer(stamp, context, { storageChecked })))
       return stamp
     },
     async settle() {

@@ -1,5 +1,6 @@
 import { kvCacheError } from './errors'
-import { assertKnownOptions, assertPositive, byteLength } from './options'
+import { assertKnownOptions, assertPositive } from './options'
+import { byteLength } from './text'
 import type { Storage, StorageContext } from './types'
 
 /** What a tier reports when it steps aside for one value or one call. */

@@ -166,6 +166,8 @@ export type MissReason =
   | 'bypass'
   | 'error'
   | 'bookmark'
+  /** A stamp the entry depends on could not be parsed (repaired by a bump in the background). */
+  | 'stamp-unknown'
 
 export type SkipReason =
   | 'oversized'
@@ -173,6 +175,8 @@ export type SkipReason =
   | 'breaker-open'
   | 'invalidated-during-load'
   | 'rate-limited'
+  /** A stamp read before the load could not be parsed: storing would record a stamp nothing can invalidate. */
+  | 'stamp-unknown'
   /** A binding chose not to cache a read (dependencies unknown, inside a transaction, opted out). */
   | 'bypass'
   /** A binding is set up so that nothing can be cached (e.g. the driver was not wrapped). */

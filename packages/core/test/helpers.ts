@@ -1,4 +1,6 @@
-import type { Storage } from '../src'
+import type { Storage, StorageCapabilities } from '../src'
+import { isStampKey } from '../src/internal'
+import { deferred } from '../src/testing'
 
 export { deferred, eventLog, manualClock } from '../src/testing'
 
@@ -46,7 +48,6 @@ export function failingStorageFault(inner: Storage, mode: { failing: boolean; ha
  */
 export function laggingStampsFault(inner: Storage): Storage & { freeze(): Promise<void> } {
   let snapshot: Map<string, string | null> | undefined
-  const isStampKey = (key: string) => key.includes(':v:')
   const read = async (key: string) => {
     if (snapshot && isStampKey(key)) {
       if (!snapshot.has(key)) snapshot.set(key, await inner.get(key))
@@ -68,6 +69,68 @@ export function laggingStampsFault(inner: Storage): Storage & { freeze(): Promis
     async freeze() {
       snapshot = new Map()
       for (const key of known) snapshot.set(key, await inner.get(key))
+    },
+  }
+}
+
+/** Memory-like storage declaring other capabilities (e.g. a per-key write interval it does not enforce itself). */
+export function withCapabilities(inner: Storage, capabilities: Partial<StorageCapabilities>): Storage {
+  return { ...inner, capabilities: { ...inner.capabilities, ...capabilities } }
+}
+
+/**
+ * Fault injection for writes that hang or land late, which real storage only does under load:
+ * while `hold(predicate)` is on, matching writes are parked until the test releases them (they
+ * then land, late and out of order) or never.
+ */
+export function heldWritesFault(inner: Storage) {
+  let predicate: ((key: string, value: string) => boolean) | undefined
+  const held: { key: string; value: string; release(): Promise<void> }[] = []
+  const storage: Storage = {
+    ...inner,
+    name: `${inner.name}-held`,
+    set(key, value, options) {
+      if (!predicate?.(key, value)) return inner.set(key, value, options)
+      const gate = deferred()
+      const landed = gate.promise.then(() => inner.set(key, value, options))
+      held.push({ key, value, release: async () => (gate.resolve(), await landed) })
+      return landed
+    },
+  }
+  return {
+    storage,
+    held,
+    hold(match: (key: string, value: string) => boolean) {
+      predicate = match
+    },
+    releaseHolds() {
+      predicate = undefined
+    },
+  }
+}
+
+/** Fault injection for slow large reads (tens of MiB over a slow link): reads returning more than `minChars` take `delayMs`. */
+export function slowLargeReadsFault(inner: Storage, options: { minChars: number; delayMs: number }): Storage & { lastSlowRead: Promise<unknown> } {
+  let lastSlowRead: Promise<unknown> = Promise.resolve()
+  const slow = async <T>(value: T, size: number): Promise<T> => {
+    if (size < options.minChars) return value
+    const delivered = new Promise<T>((resolve) => setTimeout(() => resolve(value), options.delayMs))
+    lastSlowRead = delivered
+    return delivered
+  }
+  return {
+    get lastSlowRead() {
+      return lastSlowRead
+    },
+    ...inner,
+    name: `${inner.name}-slow-large`,
+    async get(key, context) {
+      const value = await inner.get(key, context)
+      return slow(value, value?.length ?? 0)
+    },
+    async getMany(keys, context) {
+      const found = await (inner.getMany as NonNullable<Storage['getMany']>)(keys, context)
+      return slow(found, Math.max(0, ...[...found.values()].map((value) => value?.length ?? 0)))
     },
   }
 }

@@ -1,0 +1,81 @@
+import { kvCacheError } from './errors'
+import { hashName } from './hash'
+import { TENANT_MAX_BYTES } from './options'
+import { byteLength, isWellFormed, truncateUtf8 } from './text'
+
+/**
+ * Every key and scope layout the cache writes, in one place:
+ *
+ *   entry  `<prefix>:e:<tenant>:<sha-256 of the query material>`
+ *   stamp  `<prefix>:v:<tenant>:<scope>`
+ *   scope  `table:<name>` · `bulk:<name>` · `row:<table>:<key>` · `tag:<name>` · `table:*` (whole database)
+ *
+ * A tenant-qualified scope is `<tenant>:<scope>` (the empty tenant when there is none; tenants
+ * cannot contain `:`). Keys must fit KV's 512 bytes by construction: the prefix is at most 64
+ * ASCII bytes, the tenant at most 128 bytes, and a scope that is ill-formed or longer than
+ * `MAX_SCOPE_BYTES` is replaced by a readable head plus its SHA-256.
+ */
+
+/** Longest scope kept verbatim in a stamp key, in UTF-8 bytes. */
+export const MAX_SCOPE_BYTES = 256
+/** Readable head kept in front of the hash of a scope that had to be shortened, in UTF-8 bytes. */
+const HEAD_BYTES = 160
+/** Longest key prefix, in bytes (ASCII only). */
+export const MAX_PREFIX_BYTES = 64
+const PREFIX_PATTERN = /^[A-Za-z0-9._-]{1,64}$/
+const LONE_SURROGATES = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
+
+/** Largest stamp key any scope and tenant can produce under `prefix`, in bytes. */
+export function maxStampKeyBytes(prefix: string): number {
+  return prefix.length + ':v:'.length + TENANT_MAX_BYTES + ':'.length + MAX_SCOPE_BYTES
+}
+
+/** Validates the key prefix and that every key it leads fits the storage's key limit. */
+export function assertKeyBudget(where: string, prefix: unknown, maxKeyBytes: number): asserts prefix is string {
+  if (typeof prefix !== 'string' || !PREFIX_PATTERN.test(prefix)) {
+    throw kvCacheError('INVALID_OPTION', where, `Option \`prefix\` must be 1-64 letters, digits, '.', '_' or '-', got ${typeof prefix === 'string' ? JSON.stringify(prefix.slice(0, 80)) : typeof prefix}.`)
+  }
+  if (maxStampKeyBytes(prefix) > maxKeyBytes) {
+    throw kvCacheError('INVALID_OPTION', where, `Storage keys are limited to ${maxKeyBytes} bytes, too few for prefix \`${prefix}\` plus a tenant and a scope (${maxStampKeyBytes(prefix)} bytes).`)
+  }
+}
+
+/** A scope as it may appear in a key: itself when well-formed and short, else a head plus its hash. */
+export function boundScope(scope: string): string {
+  if (byteLength(scope) <= MAX_SCOPE_BYTES && isWellFormed(scope)) return scope
+  const head = truncateUtf8(scope.replace(LONE_SURROGATES, '?'), HEAD_BYTES)
+  // `~#` plus 43 characters puts the result above any verbatim scope's reach only by content;
+  // a collision with a verbatim scope would need a SHA-256 match, and would only over-invalidate.
+  return `${head}~#${hashName(scope)}`
+}
+
+/** `<tenant>:<scope>`: what stamps are kept under and entries record. */
+export function qualifyScope(tenant: string | undefined, scope: string): string {
+  return `${tenant ?? ''}:${boundScope(scope)}`
+}
+
+/** Qualifies, de-duplicates and sorts scopes: the form entries record and compare. */
+export function qualifyScopes(tenant: string | undefined, scopes: readonly string[]): string[] {
+  return [...new Set(scopes.map((scope) => qualifyScope(tenant, scope)))].sort()
+}
+
+/** True for a scope this tenant's view could have qualified (used to vet scopes read back from storage). */
+export function isOwnScope(tenant: string | undefined, qualified: string): boolean {
+  const head = `${tenant ?? ''}:`
+  return qualified.startsWith(head) && boundScope(qualified.slice(head.length)) === qualified.slice(head.length)
+}
+
+/** The key of a cached entry. */
+export function entryKey(prefix: string, tenant: string | undefined, materialHash: string): string {
+  return `${prefix}:e:${tenant ?? ''}:${materialHash}`
+}
+
+/** The key of a version stamp, from a tenant-qualified scope. */
+export function stampKey(prefix: string, qualifiedScope: string): string {
+  return `${prefix}:v:${qualifiedScope}`
+}
+
+/** True for keys that hold version stamps (tests and fault wrappers use it). */
+export function isStampKey(key: string): boolean {
+  return /^[A-Za-z0-9._-]{1,64}:v:/.test(key)
+}
