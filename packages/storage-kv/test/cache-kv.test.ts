@@ -1,6 +1,7 @@
 import { createCache, storageVersions, tableScope, type CacheEvent } from '@kvcache/core'
 import { env } from 'cloudflare:workers'
 import { deferred } from '@kvcache/core/testing'
+import { qualifyScope, stampKey } from '@kvcache/core/internal'
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { kvStorage } from '../src'
@@ -158,8 +159,9 @@ describe('stamps in KV under the one-write-per-second limit', () => {
     db.write({ v: 99 })
     const seen = await elsewhere.query(query, db.load)
     expect(seen).toStrictEqual({ v: 99 })
-    const stored = await KV.get(`${prefix}:v::table:posts`)
-    const local = await storageVersions({ storage: kvStorage(KV), prefix }).read([':table:posts'])
+    const scope = qualifyScope(undefined, tableScope('posts'))
+    const stored = await KV.get(stampKey(prefix, scope))
+    const local = await storageVersions({ storage: kvStorage(KV), prefix }).read([scope])
     expect(stored).toBe(local[0])
   }, 15_000)
 

@@ -48,3 +48,31 @@ export function countingKv(kv: KVNamespace) {
   }
   return { namespace, stats }
 }
+
+/**
+ * Fault injection over a REAL KV binding: puts that hang, or land late and out of order (what a
+ * congested network does to production KV). While `hold(match)` is on, matching puts are parked
+ * until the test releases them.
+ */
+export function heldPutsKvFault(kv: KVNamespace) {
+  let match: ((key: string) => boolean) | undefined
+  const held: { key: string; value: string; release(): Promise<void> }[] = []
+  const namespace: KvNamespaceLike = {
+    get: ((key: string | string[], readOptions: { type: 'text' }) => kv.get(key as string, readOptions)) as KvNamespaceLike['get'],
+    put(key, value, putOptions) {
+      if (!match?.(key)) return kv.put(key, value, putOptions)
+      let open!: () => void
+      const gate = new Promise<void>((resolve) => (open = resolve))
+      const landed = gate.then(() => kv.put(key, value, putOptions))
+      held.push({ key, value, release: async () => (open(), await landed) })
+      return landed
+    },
+    delete: (key) => kv.delete(key),
+  }
+  return {
+    namespace,
+    held,
+    hold: (predicate: (key: string) => boolean) => (match = predicate),
+    releaseHolds: () => (match = undefined),
+  }
+}
