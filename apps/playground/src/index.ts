@@ -5,6 +5,7 @@ import { kvStorage } from '@kvcache/storage-kv'
 import { eq } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
 import { dashboardHtml } from './dashboard'
+import { badRequest, readBurstSize, readPostId, readTitle } from './input'
 import * as schema from './schema'
 import { ensureSeeded } from './seed'
 import { countingD1, countingKv, createStats } from './stats'
@@ -65,7 +66,9 @@ export default {
     const url = new URL(request.url)
     const events: CacheEvent[] = []
     const { cached, uncached } = databases(env, events)
-    const postId = Number(url.searchParams.get('id') ?? '1')
+    const id = readPostId(url)
+    if (!id.ok) return badRequest(id.error)
+    const postId = id.value
 
     if (url.pathname === '/') return new Response(dashboardHtml, { headers: { 'content-type': 'text/html; charset=utf-8' } })
 
@@ -83,17 +86,19 @@ export default {
 
     if (url.pathname === '/api/write' && request.method === 'POST') {
       stats.state.requests++
-      const { title } = (await request.json()) as { title?: string }
-      if (typeof title !== 'string' || title.trim() === '') return Response.json({ error: 'title is required' }, { status: 400 })
+      const title = await readTitle(request)
+      if (!title.ok) return badRequest(title.error)
       const result = await timed(events, () =>
-        cached.update(schema.posts).set({ title: title.trim(), updatedAt: new Date() }).where(eq(schema.posts.id, postId)),
+        cached.update(schema.posts).set({ title: title.value, updatedAt: new Date() }).where(eq(schema.posts.id, postId)),
       )
       const invalidated = result.events.flatMap((event) => (event.type === 'invalidate' ? event.scopes.map((scope) => scope.replace(/^:/, '')) : []))
       return Response.json({ invalidated, ms: result.ms })
     }
 
     if (url.pathname === '/api/burst' && request.method === 'POST') {
-      const count = Math.min(Number(url.searchParams.get('n') ?? '100'), 500)
+      const burst = readBurstSize(url)
+      if (!burst.ok) return badRequest(burst.error)
+      const count = burst.value
       stats.state.requests += count
       // Start cold, so the burst shows de-duplication: N identical concurrent misses -> 1 query.
       await cacheFor(env).invalidate({ tags: ['burst'] })
