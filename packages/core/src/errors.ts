@@ -4,15 +4,12 @@ export type KvCacheErrorCode =
   | 'UNKNOWN_OPTION'
   | 'MISSING_BINDING'
   | 'INVALID_TENANT'
-  | 'INVALID_KEY'
   | 'UNENCODABLE'
   | 'CORRUPT_ENTRY'
   | 'CORRUPT_STAMP'
-  | 'OVERSIZED'
   | 'TIMEOUT'
   | 'RATE_LIMITED'
   | 'STORAGE_FAILED'
-  | 'BREAKER_OPEN'
 
 /** The one error type of @kvcache. Check it with `isKvCacheError`, which survives bundle duplication. */
 export class KvCacheError extends Error {

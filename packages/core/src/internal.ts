@@ -1,16 +1,38 @@
 /**
- * Semi-public API for storage backends, version stores and ORM bindings. Not covered by semver:
- * it may change in any minor release, in step with the packages of this repository.
+ * Semi-public API for storage backends, version stores and ORM bindings of this repository. Not
+ * covered by semver: it may change in any minor release, in step with the packages here.
  */
-export { createStampClock, isStamp, latestStampAt, maxStamp, parseStoredStamp, UNKNOWN_STAMP, ZERO_STAMP } from './clock'
+export { bookmarkAfterBump } from './bookmark'
+export { createStampClock, isPlausibleStamp, isStamp, latestStampAt, maxStamp, parseStoredStamp, stampMs, UNKNOWN_STAMP, ZERO_STAMP } from './clock'
 export type { StampClock } from './clock'
+export { decodeValue, encodeValue } from './codec'
+export type { EncodedValue } from './codec'
+export { ENTRY_FORMAT } from './entry'
 export { kvCacheError } from './errors'
 export { encodeMaterial, hashMaterial, hashName } from './hash'
-export { boundScope, entryKey, isStampKey, qualifyScope, qualifyScopes, stampKey } from './layout'
+export { judgeEntry } from './judge'
+export type { Evidence, Verdict } from './judge'
+export {
+  ALL_TABLES,
+  boundScope,
+  bulkScope,
+  databaseScope,
+  entryKey,
+  isOwnScope,
+  isStampKey,
+  qualifyScope,
+  qualifyScopes,
+  rowScope,
+  stampKey,
+  tableScope,
+  tagScope,
+} from './layout'
 export { assertKnownOptions, assertPositive, assertTenant } from './options'
-export { byteLength, exactBytes, isWellFormed, truncateUtf8 } from './text'
+export { scopesOf } from './scopes'
 export { hmacSha256, sha256, toBase64Url } from './sha256'
-export { ALL_TABLES, bulkScope, databaseScope, rowScope, scopesOf, tableScope, tagScope } from './scopes'
+export { byteLength, exactBytes, isWellFormed, truncateUtf8 } from './text'
+export { withTimeout } from './timeout'
 export { invalidateAround, pendingInvalidations } from './transaction'
 export type { PendingInvalidations } from './transaction'
-export { withTimeout } from './timeout'
+export { trustedVersions } from './trusted-versions'
+export type { ColocatedStamps } from './types'

@@ -1,7 +1,8 @@
 import { kvCacheError } from './errors'
 import { hashName } from './hash'
 import { TENANT_MAX_BYTES } from './options'
-import { byteLength, isWellFormed, truncateUtf8 } from './text'
+import type { PrimaryKey, PrimaryKeyValue } from './scopes'
+import { byteLength, codeUnitsHex, isWellFormed, truncateUtf8 } from './text'
 
 /**
  * Every key and scope layout the cache writes, in one place:
@@ -15,6 +16,58 @@ import { byteLength, isWellFormed, truncateUtf8 } from './text'
  * ASCII bytes, the tenant at most 128 bytes, and a scope that is ill-formed or longer than
  * `MAX_SCOPE_BYTES` is replaced by a readable head plus its SHA-256.
  */
+
+/** `table:<name>`: bumped by any write to the table. */
+export function tableScope(table: string): string {
+  return `table:${table}`
+}
+
+/**
+ * `bulk:<table>`: bumped by every write to the table except a precise write by primary key.
+ * A by-id read depends on its row scope and this one, so an update of another row keeps it cached.
+ */
+export function bulkScope(table: string): string {
+  return `bulk:${table}`
+}
+
+/** The table name that stands for "every table": a write whose tables cannot be named bumps it. */
+export const ALL_TABLES = '*'
+
+/** The whole-database scope: every cached read depends on it; a write of unknown reach bumps it. */
+export function databaseScope(): string {
+  return tableScope(ALL_TABLES)
+}
+
+/** `tag:<name>`: bumped only by explicit invalidation. */
+export function tagScope(tag: string): string {
+  return `tag:${tag}`
+}
+
+function pkPart(value: PrimaryKeyValue): string {
+  // Type-tagged so that 1 and "1" are different rows when a driver distinguishes them.
+  switch (typeof value) {
+    case 'number':
+      return `n${value}`
+    case 'bigint':
+      return `n${value}`
+    case 'boolean':
+      return value ? 'T' : 'F'
+    default: {
+      // encodeURIComponent throws on a lone surrogate: such keys are written as code units.
+      const text = String(value)
+      return isWellFormed(text) ? `s${encodeURIComponent(text)}` : `w${codeUnitsHex(text)}`
+    }
+  }
+}
+
+/**
+ * `row:<table>:<pk>`: bumped by a write to that row. Numbers and bigints share a form, since
+ * drivers hand back either for the same integer column.
+ */
+export function rowScope(table: string, pk: PrimaryKey): string {
+  const parts = Array.isArray(pk) ? (pk as readonly PrimaryKeyValue[]).map(pkPart).join(',') : pkPart(pk as PrimaryKeyValue)
+  return `row:${table}:${parts}`
+}
 
 /** Longest scope kept verbatim in a stamp key, in UTF-8 bytes. */
 export const MAX_SCOPE_BYTES = 256

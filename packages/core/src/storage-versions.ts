@@ -118,7 +118,6 @@ export function storageVersions(options: StorageVersionsOptions): VersionStore {
 
   return {
     name: `storage:${storage.name}`,
-    consistency: storage.capabilities.reach === 'global' ? 'eventual' : 'local',
     read,
     async bump(scopes, context) {
       // Reading first moves the clock past stamps minted elsewhere, so this bump outranks them,

@@ -1,3 +1,4 @@
+import { BoundedMap } from './bounded-map'
 import type { Stamp, VersionStore } from './types'
 
 const TRUST_LIMIT = 10_000
@@ -9,14 +10,10 @@ const TRUST_LIMIT = 10_000
  */
 export function trustedVersions(inner: VersionStore, trustSeconds: number, now: () => number = Date.now): VersionStore {
   const trustMs = trustSeconds * 1000
-  const known = new Map<string, { stamp: Stamp; atMs: number }>()
-  const remember = (scope: string, stamp: Stamp) => {
-    if (known.size >= TRUST_LIMIT) known.clear()
-    known.set(scope, { stamp, atMs: now() })
-  }
+  const known = new BoundedMap<string, { stamp: Stamp; atMs: number }>(TRUST_LIMIT)
+  const remember = (scope: string, stamp: Stamp) => known.set(scope, { stamp, atMs: now() })
   const store: VersionStore = {
     name: `${inner.name}+trust`,
-    consistency: inner.consistency,
     async read(scopes) {
       const cutoff = now() - trustMs
       const stale = scopes.filter((scope) => (known.get(scope)?.atMs ?? Number.NEGATIVE_INFINITY) < cutoff)

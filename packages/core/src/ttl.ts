@@ -10,9 +10,9 @@ export interface TtlPlan {
   readonly clamped: boolean
 }
 
-function isSeconds(value: unknown, allowZero: boolean): value is number {
-  return typeof value === 'number' && Number.isFinite(value) && (allowZero ? value >= 0 : value > 0)
-}
+const isFinite = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value)
+const isPositiveSeconds = (value: unknown): value is number => isFinite(value) && value > 0
+const isNonNegativeSeconds = (value: unknown): value is number => isFinite(value) && value >= 0
 
 /**
  * Freshness stays exactly what was asked (checked against the entry's creation time on read);
@@ -26,10 +26,10 @@ export function planTtl(
 ): TtlPlan {
   const ttlSeconds = requested.ttlSeconds ?? defaults.ttlSeconds
   const swrSeconds = requested.swrSeconds ?? defaults.swrSeconds
-  if (!isSeconds(ttlSeconds, false)) {
+  if (!isPositiveSeconds(ttlSeconds)) {
     throw kvCacheError('INVALID_OPTION', 'core', `\`ttlSeconds\` must be a finite number > 0, got ${String(ttlSeconds)}.`)
   }
-  if (!isSeconds(swrSeconds, true)) {
+  if (!isNonNegativeSeconds(swrSeconds)) {
     throw kvCacheError('INVALID_OPTION', 'core', `\`swrSeconds\` must be a finite number >= 0, got ${String(swrSeconds)}.`)
   }
   const wanted = Math.ceil(ttlSeconds + swrSeconds)

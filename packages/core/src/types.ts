@@ -76,8 +76,6 @@ export type Stamp = string
  */
 export interface VersionStore {
   readonly name: string
-  /** How fresh a `read` is after a `bump` elsewhere (see ARCHITECTURE.md section 3). */
-  readonly consistency: 'eventual' | 'strong' | 'local'
   read(scopes: readonly string[]): Promise<readonly Stamp[]>
   bump(scopes: readonly string[], context?: BumpContext): Promise<Stamp>
   /** Resolves when every write this store started has settled (tests, graceful shutdown). */
@@ -163,7 +161,6 @@ export type MissReason =
   | 'expired'
   | 'invalidated'
   | 'corrupt'
-  | 'bypass'
   | 'error'
   | 'bookmark'
   /** A stamp the entry depends on could not be parsed (repaired by a bump in the background). */

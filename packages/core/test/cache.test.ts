@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import {
-  createCache,
-  hashMaterial,
-  memoryStorage,
-  memoryVersions,
-  tableScope,
-  tagScope,
-  rowScope,
-  type Storage,
-} from '../src'
+import { createCache, memoryStorage, memoryVersions, tableScope, tagScope, rowScope, type Storage } from '../src'
+import { hashMaterial } from '../src/internal'
 import { deferred, eventLog, failingStorageFault, fakeTable, manualClock } from './helpers'
 
 function setup(options: { storage?: Storage; clock?: ReturnType<typeof manualClock> } = {}) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { createCache, decodeValue, encodeValue, isKvCacheError, memoryStorage } from '../src'
-import { entryKey, hashMaterial } from '../src/internal'
+import { createCache, isKvCacheError, memoryStorage } from '../src'
+import { decodeValue, encodeValue, entryKey, hashMaterial } from '../src/internal'
 import { eventLog } from './helpers'
 
 /** Keys that a naive decoder assigns through setters or finds on the prototype chain. */

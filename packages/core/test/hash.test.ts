@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { createStampClock, encodeMaterial, hashMaterial, isKvCacheError, isStamp, rowScope, scopesOf } from '../src'
+import { isKvCacheError, rowScope } from '../src'
+import { createStampClock, encodeMaterial, hashMaterial, isStamp, scopesOf } from '../src/internal'
 
 describe('query-key hashing', () => {
   it('is SHA-256 base64url: 43 URL-safe characters, stable', async () => {

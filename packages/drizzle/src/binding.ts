@@ -1,4 +1,5 @@
-import { bulkScope, databaseScope, kvCacheError, pendingInvalidations, tableScope, tagScope, type Cache as KvCache, type ScopeTarget } from '@kvcache/core'
+import { tableScope, tagScope, type Cache as KvCache, type ScopeTarget } from '@kvcache/core'
+import { bulkScope, databaseScope, kvCacheError, pendingInvalidations } from '@kvcache/core/internal'
 import type { Table } from 'drizzle-orm'
 import { Cache as DrizzleCache } from 'drizzle-orm/cache/core'
 import { hashQuery, type MutationOption } from 'drizzle-orm/cache/core'

@@ -1,4 +1,5 @@
-import { bulkScope, databaseScope, rowScope, tableScope, type ScopeTarget } from '@kvcache/core'
+import { rowScope, tableScope, type ScopeTarget } from '@kvcache/core'
+import { bulkScope, databaseScope } from '@kvcache/core/internal'
 import type { SchemaInfo } from './schema-info'
 import { canonicalTable, primaryKeyFilter, shapeOf } from './sql-plan'
 

@@ -1,4 +1,5 @@
-import { assertKnownOptions, assertPositive, kvCacheError, type Storage } from '@kvcache/core'
+import { type Storage } from '@kvcache/core'
+import { assertKnownOptions, assertPositive, kvCacheError } from '@kvcache/core/internal'
 
 /** Options for `cacheApiStorage`. */
 export interface CacheApiStorageOptions {

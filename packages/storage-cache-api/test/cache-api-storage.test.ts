@@ -1,4 +1,5 @@
-import { isKvCacheError, kvCacheError } from '@kvcache/core'
+import { isKvCacheError } from '@kvcache/core'
+import { kvCacheError } from '@kvcache/core/internal'
 import { storageConformance } from '@kvcache/core/testing'
 import { describe, expect, it } from 'vitest'
 import { cacheApiStorage } from '../src'

@@ -1,4 +1,5 @@
-import { assertKnownOptions, assertPositive, kvCacheError, type Storage } from '@kvcache/core'
+import { type Storage } from '@kvcache/core'
+import { assertKnownOptions, assertPositive, kvCacheError } from '@kvcache/core/internal'
 
 /** The parts of a Workers `KVNamespace` this backend uses, typed structurally so any KV-shaped binding fits. */
 export interface KvNamespaceLike {

@@ -1,0 +1,116 @@
+import type { BreakerOptions } from './breaker'
+import type { CodecExtension } from './codec'
+import type { ScopeTarget } from './scopes'
+import type { CacheEvent, Storage, VersionStore } from './types'
+
+/*
+ * The public shape of the cache: what applications and bindings call. Terms (see the README's
+ * glossary): a scope is something a result depends on; its stamp is its version; a view is the
+ * cache as seen by one request; a fill stores a loaded result; a bypass answers without the cache.
+ */
+
+/** Options for `createCache`. */
+export interface CacheOptions {
+  /** Where entries live (`kvStorage(env.KV)`, `twoTierStorage(...)`, `memoryStorage()`). */
+  readonly storage: Storage
+  /** Where version stamps live. @default stamps kept in `storage` (its durable tier) */
+  readonly versions?: VersionStore
+  /** Prefix of every key this cache writes; letters, digits, `.`, `_`, `-`. @default 'kvc' */
+  readonly prefix?: string
+  /** Freshness of an entry when a call gives none, in seconds. @default 60 */
+  readonly defaultTtlSeconds?: number
+  /** Stale-while-revalidate window after freshness, in seconds. @default 0 */
+  readonly defaultSwrSeconds?: number
+  /** Keeps background work (fills, revalidation, stamp retries) alive: `ctx.waitUntil` in Workers. Without it, fills are awaited. */
+  readonly waitUntil?: (promise: Promise<unknown>) => void
+  /** Namespaces keys and scopes; 1-128 bytes, no `:`, `/`, whitespace. @default none */
+  readonly tenant?: string
+  /** Receives every cache event. Errors it throws are swallowed. */
+  readonly onEvent?: (event: CacheEvent) => void
+  /** Budget for one storage or version-store call, in milliseconds; past it the database answers. @default 1000 */
+  readonly timeoutMs?: number
+  /** Circuit breaker around storage, or `false` to disable it. @default { failureThreshold: 5, openSeconds: 30 } */
+  readonly breaker?: BreakerOptions | false
+  /** Entries larger than this many bytes are not stored. @default the storage's `maxValueBytes` */
+  readonly maxValueBytes?: number
+  /** Extra types the result codec should round-trip (e.g. Prisma Decimal). */
+  readonly codecExtensions?: readonly CodecExtension[]
+  /**
+   * How long stamps read by this isolate may be reused without asking the version store again,
+   * in seconds. Adds up to this much staleness after a write made elsewhere. @default 0
+   */
+  readonly stampTrustSeconds?: number
+  /**
+   * Signs `bookmark()` output (HMAC-SHA-256) so clients cannot forge or edit bookmarks; unsigned or
+   * tampered ones are ignored and reported. At least 16 bytes. @default unsigned bookmarks
+   */
+  readonly bookmarkSecret?: string | Uint8Array
+  /** Clock in epoch milliseconds, for tests. @default Date.now */
+  readonly now?: () => number
+}
+
+/** What a binding hands the core for one read. */
+export interface QueryRequest {
+  /** Everything that identifies the result: dialect, database, SQL, parameters. Hashed with SHA-256. */
+  readonly material: unknown
+  /** Scopes the result depends on (`tableScope`, `rowScope`, `tagScope`). Empty = only TTL expires it. */
+  readonly scopes: readonly string[]
+  /** Freshness in seconds. @default the cache's `defaultTtlSeconds` */
+  readonly ttlSeconds?: number
+  /** Stale-while-revalidate window in seconds. @default the cache's `defaultSwrSeconds` */
+  readonly swrSeconds?: number
+  /**
+   * Lifetime known only after the loader returns (Drizzle hands `$withCache({ config })` over
+   * after the read). The fill then waits for it in the background, up to `timeoutMs`, and falls
+   * back to `ttlSeconds` / the default.
+   */
+  readonly lateOptions?: Promise<{ readonly ttlSeconds?: number | undefined; readonly swrSeconds?: number | undefined } | undefined>
+}
+
+/** Options for one cache-aside entry: its lifetime and what invalidates it. */
+export interface EntryOptions extends ScopeTarget {
+  readonly ttlSeconds?: number
+  readonly swrSeconds?: number
+}
+
+/** Per-request context: a tenant, the request's `waitUntil`, and the client's session bookmark. */
+export interface CacheContext {
+  readonly tenant?: string
+  readonly waitUntil?: (promise: Promise<unknown>) => void
+  /**
+   * The bookmark a client got from `cache.bookmark()` on an earlier request (e.g. from a cookie).
+   * Entries older than it are bypassed: read-your-writes and monotonic reads even on eventually
+   * consistent KV. An invalid bookmark is ignored and reported as an `error` event.
+   */
+  readonly bookmark?: string
+  /** Also receives the events of this view's own calls (per-request tracing, `Server-Timing`...). */
+  readonly onEvent?: (event: CacheEvent) => void
+}
+
+/** The cache that bindings and applications call. */
+export interface Cache {
+  readonly tenant: string | undefined
+  /** Serves a read from cache or runs `loader` (the database) and stores its result. Never fails because of the cache. */
+  query<T>(request: QueryRequest, loader: () => T | Promise<T>): Promise<T>
+  /** Cache-aside for any data: the value under `key`, or `loader`'s result, stored with `options`. */
+  wrap<T>(key: string, loader: () => T | Promise<T>, options?: EntryOptions): Promise<T>
+  /** The value stored under `key`, or undefined if absent, expired or invalidated. Pass the entry's tags to save a round trip. */
+  get<T = unknown>(key: string, options?: ScopeTarget): Promise<T | undefined>
+  /** Stores `value` under `key`. Reports failures through events instead of throwing. */
+  set(key: string, value: unknown, options?: EntryOptions): Promise<void>
+  /** Removes `key` from storage (where the storage can; prefer `invalidate` for global effect). */
+  delete(key: string): Promise<void>
+  /** Bumps the version stamps of every scope in `target`: all entries depending on them become misses. */
+  invalidate(target: ScopeTarget): Promise<void>
+  /** A view of this cache for one request or tenant; shares storage, breaker and de-duplication. */
+  withContext(context: CacheContext): Cache
+  /** Resolves when background work started by this cache (fills, stamp writes) has settled. */
+  flush(): Promise<void>
+  /**
+   * The highest stamp this view wrote or served, as an opaque string to hand back to the client
+   * (cookie, header) and pass as `withContext({ bookmark })` on its next request.
+   */
+  bookmark(): string
+  /** Delivers an event to this cache's `onEvent` (and the view's): how bindings report bypasses and fallbacks. */
+  report(event: CacheEvent): void
+}

@@ -1,0 +1,57 @@
+import type { Flight, Outcome } from './isolate'
+import { decodeFor } from './read-path'
+import type { ViewState } from './view-state'
+
+/** How long a caller waits for an identical lookup already in flight before going alone. */
+const LEADER_WAIT_MS = 30_000
+/** How often a waiting caller re-arms its own timer. */
+const LEADER_POLL_MS = 250
+
+/**
+ * Runs `lookup` once per key at a time in this isolate: identical concurrent lookups join the
+ * first one and get their own decoded copy of its result.
+ */
+export async function dedupe<T>(view: ViewState, flightKey: string, scopes: readonly string[], lookup: () => Promise<Outcome<T>>): Promise<T> {
+  const { inflight } = view.isolate
+  const pending = inflight.get(flightKey)
+  if (pending) return follow(view, flightKey, pending.promise as Promise<Outcome<T>>, lookup)
+  const started = lookup()
+  const flight: Flight = { promise: started as Promise<Outcome<unknown>>, scopes }
+  inflight.set(flightKey, flight)
+  try {
+    return (await started).value
+  } finally {
+    if (inflight.get(flightKey) === flight) inflight.delete(flightKey)
+  }
+}
+
+async function follow<T>(view: ViewState, key: string, leader: Promise<Outcome<T>>, lookup: () => Promise<Outcome<T>>): Promise<T> {
+  const joined = await waitForLeader(leader)
+  // The leader is slow: look up on our own rather than wait longer.
+  if (!joined) return (await lookup()).value
+  if (joined.encoded) {
+    const copy = decodeFor(view, key, joined.encoded)
+    if (copy.ok) return copy.value as T
+  }
+  return joined.value
+}
+
+/**
+ * Waits for another caller's lookup, re-arming a short timer of its own while it waits. The timer
+ * matters on Workers: a request that only awaits a promise another request will settle has no
+ * pending I/O of its own, and the runtime cancels it as hung. Gives up (undefined) after
+ * `LEADER_WAIT_MS`; a leader's error is the follower's error too (one failing query, not N).
+ */
+async function waitForLeader<T>(leader: Promise<T>): Promise<T | undefined> {
+  const deadline = Date.now() + LEADER_WAIT_MS
+  const settled = leader.then((value) => ({ value }))
+  for (;;) {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const tick = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), LEADER_POLL_MS)
+    })
+    const result = await Promise.race([settled, tick]).finally(() => clearTimeout(timer))
+    if (result) return result.value
+    if (Date.now() >= deadline) return undefined
+  }
+}

@@ -1,0 +1,124 @@
+import { UNKNOWN_STAMP } from './clock'
+import { encodeValue, type EncodedValue } from './codec'
+import { serializeEntry } from './entry'
+import { isKvCacheError } from './errors'
+import { budgetFor, rememberLarge } from './storage-read'
+import { byteLength } from './text'
+import { withTimeout } from './timeout'
+import type { TtlPlan } from './ttl'
+import type { Stamp } from './types'
+import { emit, reportError, runInBackground, type ViewState } from './view-state'
+
+/** A loaded value and what it was loaded under: the stamps read before the loader ran. */
+export interface FillRequest {
+  readonly key: string
+  readonly scopes: readonly string[]
+  readonly stamps: readonly Stamp[]
+  readonly readStamp: Stamp
+  readonly plan: TtlPlan
+  readonly value: unknown
+}
+
+interface Prepared {
+  /** The value's stored form (also handed to callers that joined this lookup), or undefined if unencodable. */
+  readonly encoded: EncodedValue | undefined
+  /** The storage write, when the entry should be stored at all. */
+  readonly write: (() => Promise<void>) | undefined
+}
+
+/** Encodes and stores a value, resolving once the write settled. */
+export async function fill(view: ViewState, request: FillRequest): Promise<EncodedValue | undefined> {
+  const { encoded, write } = prepareFill(view, request)
+  await write?.()
+  return encoded
+}
+
+/** Encodes a value now and stores it in the background (`waitUntil`, or awaited without one). */
+export async function fillInBackground(view: ViewState, request: FillRequest): Promise<EncodedValue | undefined> {
+  const { encoded, write } = prepareFill(view, request)
+  if (write) await runInBackground(view, write())
+  return encoded
+}
+
+function prepareFill(view: ViewState, request: FillRequest): Prepared {
+  const { key } = request
+  let encoded: EncodedValue
+  try {
+    encoded = encodeValue(request.value, view.isolate.settings.extensions)
+  } catch (error) {
+    emit(view, { type: 'skip', key, reason: 'unencodable' })
+    reportError(view, 'encode', error, key)
+    return { encoded: undefined, write: undefined }
+  }
+  const skip = reasonNotToStore(view, request)
+  if (skip) {
+    emit(view, { type: 'skip', key, reason: skip })
+    return { encoded, write: undefined }
+  }
+  const { plan } = request
+  const { now, maxValueBytes } = view.isolate.settings
+  const raw = serializeEntry({ ...request, createdAtMs: now(), ttlSeconds: plan.ttlSeconds, swrSeconds: plan.swrSeconds, value: encoded })
+  const bytes = byteLength(raw)
+  if (bytes > maxValueBytes) {
+    emit(view, { type: 'skip', key, reason: 'oversized' })
+    return { encoded, write: undefined }
+  }
+  reportClamp(view, plan)
+  if (recentlyFilled(view, key)) {
+    emit(view, { type: 'skip', key, reason: 'rate-limited' })
+    return { encoded, write: undefined }
+  }
+  return { encoded, write: () => writeEntry(view, key, raw, bytes, plan) }
+}
+
+function reasonNotToStore(view: ViewState, request: FillRequest) {
+  // Storing against a stamp we could not read would record a version nothing can invalidate.
+  if (request.stamps.includes(UNKNOWN_STAMP)) return 'stamp-unknown' as const
+  // A write in this isolate landed while the loader ran: the entry would be dead on arrival.
+  const { recentBumps } = view.isolate
+  if (request.scopes.some((scope, i) => (recentBumps.get(scope) ?? '') > (request.stamps[i] ?? ''))) return 'invalidated-during-load' as const
+  return undefined
+}
+
+function reportClamp(view: ViewState, plan: TtlPlan): void {
+  const requested = plan.ttlSeconds + plan.swrSeconds
+  const { clampsReported, storage } = view.isolate
+  if (!plan.clamped || clampsReported.has(requested)) return
+  clampsReported.set(requested, true)
+  emit(view, { type: 'clamp', requestedSeconds: requested, appliedSeconds: plan.physicalSeconds, storage: storage.name })
+}
+
+/** True (and nothing is recorded) when this key was filled within the storage's per-key write interval. */
+function recentlyFilled(view: ViewState, key: string): boolean {
+  const { storage, lastFillMs, settings } = view.isolate
+  const intervalMs = storage.capabilities.minWriteIntervalMs
+  if (intervalMs <= 0) return false
+  const last = lastFillMs.get(key)
+  if (last !== undefined && settings.now() - last < intervalMs) return true
+  lastFillMs.set(key, settings.now())
+  return false
+}
+
+async function writeEntry(view: ViewState, key: string, raw: string, bytes: number, plan: TtlPlan): Promise<void> {
+  const { isolate } = view
+  const { storage, breaker } = isolate
+  if (!breaker.allow()) {
+    emit(view, { type: 'skip', key, reason: 'breaker-open' })
+    return
+  }
+  try {
+    await withTimeout(storage.set(key, raw, { ttlSeconds: plan.physicalSeconds }), budgetFor(isolate, bytes), `${storage.name}.set`)
+    breaker.success()
+    rememberLarge(isolate, key, bytes)
+    emit(view, { type: 'fill', key, bytes, ttlSeconds: plan.ttlSeconds })
+  } catch (error) {
+    if (isKvCacheError(error, 'RATE_LIMITED')) {
+      // A per-key limit says nothing about the backend's health: no breaker failure, the next miss refills.
+      breaker.success()
+      emit(view, { type: 'skip', key, reason: 'rate-limited' })
+      return
+    }
+    breaker.failure()
+    reportError(view, 'set', error, key)
+  }
+}

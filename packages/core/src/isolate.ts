@@ -1,0 +1,91 @@
+import { createBookmarks, type Bookmarks } from './bookmark'
+import { BoundedMap } from './bounded-map'
+import { createBreaker, noopBreaker, type Breaker } from './breaker'
+import { createStampClock, type StampClock } from './clock'
+import type { Settings } from './settings'
+import { storageVersions } from './storage-versions'
+import { trustedVersions } from './trusted-versions'
+import type { CacheEvent, ColocatedStamps, Stamp, Storage, VersionStore } from './types'
+
+/** What one lookup produced: the value, and its stored form so joined callers get their own copy. */
+export interface Outcome<T> {
+  readonly value: T
+  readonly encoded: { readonly json: string; readonly tagged: boolean } | undefined
+}
+
+/** A lookup in flight, which identical lookups of this isolate join. */
+export interface Flight {
+  readonly promise: Promise<Outcome<unknown>>
+  /** Scopes it depends on: an invalidation of one of them detaches it from later readers. */
+  readonly scopes: readonly string[]
+}
+
+/**
+ * Everything one `createCache` shares across its views (requests, tenants) in an isolate. Passed
+ * explicitly to every step of the read and write paths; nothing else is captured.
+ */
+export interface Isolate {
+  readonly settings: Settings
+  readonly storage: Storage
+  readonly versions: VersionStore
+  /** Set when stamps sit beside entries in one storage: an entry and its stamps come in one bulk read. */
+  readonly colocated: ColocatedStamps | undefined
+  readonly breaker: Breaker
+  /** Mints read stamps; observes every stamp read from storage so it orders after them. */
+  readonly clock: StampClock
+  readonly bookmarks: Bookmarks
+  readonly inflight: Map<string, Flight>
+  /** Keys being revalidated in the background (stale-while-revalidate), at most one each. */
+  readonly revalidating: Set<string>
+  /** Newest stamp this isolate bumped per scope: fills that raced a local write are dropped. */
+  readonly recentBumps: BoundedMap<string, Stamp>
+  /** Clamped lifetimes already reported, so a `clamp` event comes once per lifetime. */
+  readonly clampsReported: BoundedMap<number, true>
+  /** Last fill per key: a backend with a per-key write limit (KV: 1/s) would reject a second one. */
+  readonly lastFillMs: BoundedMap<string, number>
+  /** Sizes of large values written or read here, so their reads get a budget that fits. */
+  readonly largeKeys: BoundedMap<string, number>
+  /** When this isolate last repaired an unparseable stamp, per scope. */
+  readonly repairedAt: BoundedMap<string, number>
+  /** Background work (fills, revalidations, repairs) not handed to a `waitUntil`, for `flush()`. */
+  readonly background: Set<Promise<unknown>>
+}
+
+const MEMO_LIMIT = 10_000
+
+/** Builds the per-isolate state from validated settings. */
+export function createIsolate(settings: Settings, versionStore: VersionStore | undefined): Isolate {
+  const { storage, now } = settings
+  const base =
+    versionStore ?? storageVersions({ storage: storage.durableTier ?? storage, prefix: settings.prefix, now, timeoutMs: settings.timeoutMs })
+  const versions = settings.stampTrustSeconds > 0 ? trustedVersions(base, settings.stampTrustSeconds, now) : base
+  const onBreaker = (state: CacheEvent & { type: 'breaker' }) => deliver(settings.onEvent, state)
+  return {
+    settings,
+    storage,
+    versions,
+    colocated: versions.colocated?.storage === storage && storage.getMany ? versions.colocated : undefined,
+    breaker:
+      settings.breaker === false ? noopBreaker : createBreaker(settings.breaker, now, (state) => onBreaker({ type: 'breaker', state, storage: storage.name })),
+    clock: createStampClock(now),
+    bookmarks: createBookmarks(settings.bookmarkSecret, now),
+    inflight: new Map(),
+    revalidating: new Set(),
+    recentBumps: new BoundedMap(MEMO_LIMIT),
+    clampsReported: new BoundedMap(MEMO_LIMIT),
+    lastFillMs: new BoundedMap(MEMO_LIMIT),
+    largeKeys: new BoundedMap(MEMO_LIMIT),
+    repairedAt: new BoundedMap(MEMO_LIMIT),
+    background: new Set(),
+  }
+}
+
+/** Calls an event handler; a handler that throws must never break a read. */
+export function deliver(handler: ((event: CacheEvent) => void) | undefined, event: CacheEvent): void {
+  if (!handler) return
+  try {
+    handler(event)
+  } catch {
+    // Swallowed on purpose: events are observability, not control flow.
+  }
+}

@@ -1,0 +1,129 @@
+import type { QueryRequest } from './cache-types'
+import { decodeValue, type EncodedValue } from './codec'
+import { fill, fillInBackground } from './fill'
+import { repairUnknownStamps } from './invalidate'
+import type { Isolate, Outcome } from './isolate'
+import { judgeEntry, type Verdict } from './judge'
+import { readEntry, type Found } from './storage-read'
+import { withTimeout } from './timeout'
+import { planTtl, type TtlPlan } from './ttl'
+import type { Stamp } from './types'
+import { emit, reportError, runDetached, runInBackground, see, type ViewState } from './view-state'
+
+/** One read as the read path sees it: a key, its scopes, its lifetime, and the database. */
+export interface Read<T> {
+  readonly key: string
+  readonly scopes: readonly string[]
+  readonly plan: TtlPlan
+  readonly loader: () => T | Promise<T>
+  readonly lateOptions?: QueryRequest['lateOptions']
+}
+
+/**
+ * The read path, top-down: read the entry and its stamps in one round trip; judge the entry;
+ * serve it (fresh, or stale while revalidating); otherwise load from the database and fill.
+ */
+export async function lookup<T>(view: ViewState, read: Read<T>): Promise<Outcome<T>> {
+  const found = await readFromStorage(view, read.key, read.scopes)
+  if (!found) {
+    // Storage is unusable right now: answer from the database and store nothing.
+    emit(view, { type: 'miss', key: read.key, reason: 'error' })
+    return { value: await read.loader(), encoded: undefined }
+  }
+  repairUnknownStamps(view, read.scopes, found.current)
+  const readStamp = readStampAfter(view.isolate, found.current)
+  const verdict = judgeEntry({ raw: found.raw, scopes: read.scopes, current: found.current, floor: view.floor, nowMs: view.isolate.settings.now() })
+  const served = verdict.kind === 'miss' ? undefined : serve(view, read, verdict)
+  if (served) return served
+  emit(view, { type: 'miss', key: read.key, reason: verdict.kind === 'miss' ? verdict.reason : 'corrupt' })
+  return loadAndFill(view, read, found.current, readStamp)
+}
+
+async function readFromStorage(view: ViewState, key: string, scopes: readonly string[]): Promise<Found | undefined> {
+  if (!view.isolate.breaker.allow()) {
+    emit(view, { type: 'skip', key, reason: 'breaker-open' })
+    return undefined
+  }
+  try {
+    return await readEntry(view.isolate, key, scopes, view.storageContext)
+  } catch (error) {
+    reportError(view, 'get', error, key)
+    return undefined
+  }
+}
+
+/** A stamp that orders after everything just read: the entry's place relative to bookmarks. */
+export function readStampAfter(isolate: Isolate, current: readonly Stamp[]): Stamp {
+  for (const stamp of current) isolate.clock.observe(stamp)
+  return isolate.clock.next()
+}
+
+function serve<T>(view: ViewState, read: Read<T>, verdict: Exclude<Verdict, { kind: 'miss' }>): Outcome<T> | undefined {
+  const decoded = decodeFor(view, read.key, verdict.entry.value)
+  if (!decoded.ok) return undefined
+  see(view, verdict.entry.readStamp)
+  if (verdict.kind === 'fresh') {
+    emit(view, { type: 'hit', key: read.key, ageMs: verdict.ageMs })
+  } else {
+    emit(view, { type: 'stale', key: read.key, ageMs: verdict.ageMs })
+    revalidate(view, read)
+  }
+  return { value: decoded.value as T, encoded: verdict.entry.value }
+}
+
+async function loadAndFill<T>(view: ViewState, read: Read<T>, stamps: readonly Stamp[], readStamp: Stamp): Promise<Outcome<T>> {
+  const value = await read.loader()
+  see(view, readStamp)
+  const request = { key: read.key, scopes: read.scopes, stamps, readStamp, plan: read.plan, value }
+  if (read.lateOptions) {
+    // Never awaited: the caller must get its rows before it can tell us their lifetime.
+    runDetached(view, fillWithLateOptions(view, request, read.lateOptions))
+    return { value, encoded: undefined }
+  }
+  return { value, encoded: await fillInBackground(view, request) }
+}
+
+async function fillWithLateOptions(view: ViewState, request: Parameters<typeof fill>[1], lateOptions: NonNullable<QueryRequest['lateOptions']>) {
+  const { settings, storage } = view.isolate
+  const late = await withTimeout(lateOptions, settings.timeoutMs, 'late options').catch(() => undefined)
+  // A lifetime that already ended (e.g. an `exat` in the past) means: do not store.
+  if (late?.ttlSeconds === 0) return
+  let plan = request.plan
+  try {
+    const wanted = { ttlSeconds: late?.ttlSeconds ?? plan.ttlSeconds, swrSeconds: late?.swrSeconds ?? plan.swrSeconds }
+    plan = planTtl(wanted, settings.defaults, storage.capabilities.minTtlSeconds)
+  } catch (error) {
+    reportError(view, 'encode', error, request.key)
+    return
+  }
+  await fill(view, { ...request, plan })
+}
+
+/** Stale-while-revalidate: one background reload per key, filled with stamps read before it. */
+function revalidate<T>(view: ViewState, read: Read<T>): void {
+  const { revalidating, versions, settings } = view.isolate
+  if (revalidating.has(read.key)) return
+  revalidating.add(read.key)
+  const work = (async () => {
+    try {
+      const stamps = await withTimeout(versions.read(read.scopes), settings.timeoutMs, `${versions.name}.read`)
+      const readStamp = readStampAfter(view.isolate, stamps)
+      const value = await read.loader()
+      await fill(view, { key: read.key, scopes: read.scopes, stamps, readStamp, plan: read.plan, value })
+    } finally {
+      revalidating.delete(read.key)
+    }
+  })()
+  void runInBackground(view, work)
+}
+
+/** Decodes a stored value; a failure is reported and makes the read a miss. */
+export function decodeFor(view: ViewState, key: string, encoded: EncodedValue): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: decodeValue(encoded, view.isolate.settings.extensionsByTag) }
+  } catch (error) {
+    reportError(view, 'decode', error, key)
+    return { ok: false }
+  }
+}
+

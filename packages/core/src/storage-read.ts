@@ -1,0 +1,89 @@
+import { parseEntry } from './entry'
+import { isKvCacheError } from './errors'
+import type { Isolate } from './isolate'
+import { isOwnScope } from './layout'
+import { withTimeout } from './timeout'
+import type { Stamp, Storage, StorageContext } from './types'
+import type { ViewState } from './view-state'
+
+/** A stored entry (null when absent) and the current stamps of the scopes it was looked up with. */
+export interface Found {
+  readonly raw: string | null
+  readonly current: readonly Stamp[]
+}
+
+/** Values at least this large may legitimately take longer than `timeoutMs` to read. */
+export const LARGE_VALUE_BYTES = 1024 * 1024
+/** Extra budget per byte for reads and writes of large values (10 MiB/s, well below KV's). */
+const LARGE_BYTES_PER_MS = 10 * 1024
+
+/** The time budget of one storage call moving `bytes` bytes, in milliseconds. */
+export function budgetFor(isolate: Isolate, bytes: number): number {
+  return isolate.settings.timeoutMs + Math.ceil(bytes / LARGE_BYTES_PER_MS)
+}
+
+export function rememberLarge(isolate: Isolate, key: string, bytes: number): void {
+  if (bytes >= LARGE_VALUE_BYTES) isolate.largeKeys.set(key, bytes)
+}
+
+/** An entry and its stamps: one bulk get when stamps sit beside entries, else two reads in parallel. */
+async function fetchEntry(isolate: Isolate, key: string, scopes: readonly string[], context: StorageContext): Promise<Found> {
+  const { storage, colocated, versions } = isolate
+  if (colocated && scopes.length + 1 <= storage.capabilities.maxBatchGet) {
+    const stampKeys = scopes.map(colocated.keyOf)
+    const found = await (storage.getMany as NonNullable<Storage['getMany']>)([key, ...stampKeys], context)
+    const current = scopes.map((scope, i) => colocated.decode(scope, found.get(stampKeys[i] as string) ?? null))
+    return { raw: found.get(key) ?? null, current }
+  }
+  const [raw, current] = await Promise.all([storage.get(key, context), versions.read(scopes)])
+  return { raw, current }
+}
+
+/**
+ * Reads an entry and its stamps within the read budget, keeping the breaker informed. A read that
+ * timed out but later delivers a large value was slow, not down: the breaker forgives it, and the
+ * key's next read gets a budget that fits its size.
+ */
+export async function readEntry(isolate: Isolate, key: string, scopes: readonly string[], context: StorageContext): Promise<Found> {
+  const work = fetchEntry(isolate, key, scopes, context)
+  try {
+    const found = await withTimeout(work, budgetFor(isolate, isolate.largeKeys.get(key) ?? 0), `${isolate.storage.name}.get`)
+    isolate.breaker.success()
+    if (found.raw !== null) rememberLarge(isolate, key, found.raw.length)
+    return found
+  } catch (error) {
+    isolate.breaker.failure()
+    if (isKvCacheError(error, 'TIMEOUT')) forgiveIfLarge(isolate, key, work)
+    throw error
+  }
+}
+
+function forgiveIfLarge(isolate: Isolate, key: string, late: Promise<Found>): void {
+  void late.then(
+    (found) => {
+      const size = found.raw?.length ?? 0
+      if (size < LARGE_VALUE_BYTES) return
+      isolate.breaker.forgive()
+      rememberLarge(isolate, key, size)
+    },
+    () => undefined,
+  )
+}
+
+/** `get(key)` without a target: the entry names its scopes, so its stamps are read second. */
+export async function readUntargeted(view: ViewState, key: string): Promise<Found & { readonly scopes: readonly string[] }> {
+  const { isolate } = view
+  const { storage, versions, settings } = isolate
+  try {
+    const raw = await withTimeout(storage.get(key, view.storageContext), settings.timeoutMs, `${storage.name}.get`)
+    const listed = (raw === null ? undefined : parseEntry(raw)?.scopes) ?? []
+    // Scopes read from storage are untrusted: only this view's own, well-formed ones are looked up.
+    const scopes = listed.every((scope) => isOwnScope(view.tenant, scope)) ? listed : []
+    const current = await withTimeout(versions.read(scopes), settings.timeoutMs, `${versions.name}.read`)
+    isolate.breaker.success()
+    return { raw: scopes === listed ? raw : null, current, scopes }
+  } catch (error) {
+    isolate.breaker.failure()
+    throw error
+  }
+}

@@ -1,0 +1,62 @@
+import { maxStamp } from './clock'
+import { deliver, type Isolate } from './isolate'
+import type { CacheEvent, Operation, Stamp, StorageContext } from './types'
+
+/** The cache as one request (or tenant) sees it: its tenant, `waitUntil`, bookmark floor and listener. */
+export interface ViewState {
+  readonly isolate: Isolate
+  readonly tenant: string | undefined
+  readonly waitUntil: ((promise: Promise<unknown>) => void) | undefined
+  /** The client's bookmark: entries read before it are too old for this view. */
+  readonly floor: Stamp
+  /** Also receives the events of this view's calls. */
+  readonly listener: ((event: CacheEvent) => void) | undefined
+  readonly storageContext: StorageContext
+  /** Highest stamp this view wrote or served: the client's next bookmark. */
+  seen: Stamp
+}
+
+/** Sends an event to the cache's handler and the view's own listener. */
+export function emit(view: ViewState, event: CacheEvent): void {
+  deliver(view.isolate.settings.onEvent, event)
+  deliver(view.listener, event)
+}
+
+export function reportError(view: ViewState, operation: Operation, error: unknown, key?: string): void {
+  emit(view, key === undefined ? { type: 'error', operation, error } : { type: 'error', operation, error, key })
+}
+
+/** Records a stamp this view served or wrote, for its bookmark. */
+export function see(view: ViewState, stamp: Stamp): void {
+  view.seen = maxStamp(view.seen, stamp)
+}
+
+/**
+ * Work the caller may wait for (a fill after a miss): handed to `waitUntil` when the view has one,
+ * so the response is not held up; otherwise awaited, so it is not lost. Failures become events.
+ */
+export function runInBackground(view: ViewState, work: Promise<unknown>): Promise<void> {
+  const settled = track(view, work)
+  if (view.waitUntil) {
+    view.waitUntil(settled)
+    return Promise.resolve()
+  }
+  return settled
+}
+
+/** Work the caller must never wait for (a fill whose lifetime arrives after the caller got its rows). */
+export function runDetached(view: ViewState, work: Promise<unknown>): void {
+  const settled = track(view, work)
+  view.waitUntil?.(settled)
+}
+
+function track(view: ViewState, work: Promise<unknown>): Promise<void> {
+  const { background } = view.isolate
+  const settled = work.then(
+    () => undefined,
+    (error: unknown) => reportError(view, 'revalidate', error),
+  )
+  background.add(settled)
+  void settled.finally(() => background.delete(settled))
+  return settled
+}

@@ -1,0 +1,152 @@
+import type { Cache, CacheContext, EntryOptions, QueryRequest } from './cache-types'
+import { maxStamp, ZERO_STAMP } from './clock'
+import { dedupe } from './dedupe'
+import { fill } from './fill'
+import { hashMaterial } from './hash'
+import { bump, repairUnknownStamps } from './invalidate'
+import type { Isolate } from './isolate'
+import { judgeEntry } from './judge'
+import { entryKey, qualifyScopes } from './layout'
+import { assertKnownOptions, assertTenant } from './options'
+import { decodeFor, lookup, readStampAfter } from './read-path'
+import { scopesOf, type ScopeTarget } from './scopes'
+import { readEntry, readUntargeted } from './storage-read'
+import { withTimeout } from './timeout'
+import { planTtl } from './ttl'
+import type { Stamp } from './types'
+import { emit, reportError, see, type ViewState } from './view-state'
+
+/** What a new view starts from. */
+export interface ViewInit {
+  readonly tenant: string | undefined
+  readonly waitUntil: ((promise: Promise<unknown>) => void) | undefined
+  readonly floor: Stamp
+  readonly listener: CacheContext['onEvent']
+}
+
+/** The `Cache` a caller holds: one view of the isolate's cache, for a request or a tenant. */
+export function createView(isolate: Isolate, init: ViewInit): Cache {
+  const view: ViewState = { isolate, ...init, storageContext: init.waitUntil ? { waitUntil: init.waitUntil } : {}, seen: init.floor }
+  const cache: Cache = {
+    tenant: init.tenant,
+    query: (request, loader) => query(view, request, loader),
+    wrap: (key, loader, options = {}) => wrap(cache, view, key, loader, options),
+    get: (key, target) => get(view, key, target),
+    set: (key, value, options = {}) => set(view, key, value, options),
+    delete: (key) => remove(view, key),
+    async invalidate(target) {
+      const scopes = qualifyScopes(view.tenant, scopesOf(target))
+      if (scopes.length > 0) await bump(view, scopes)
+    },
+    withContext: (context) => withContext(view, context),
+    bookmark: () => isolate.bookmarks.format(view.seen),
+    report: (event) => emit(view, event),
+    async flush() {
+      while (isolate.background.size > 0) await Promise.allSettled([...isolate.background])
+      await isolate.versions.settle?.()
+    },
+  }
+  return cache
+}
+
+/** The entry key, scopes and lifetime of one read. Throws on bad input; callers answer from the database. */
+async function prepare(view: ViewState, material: unknown, request: Omit<QueryRequest, 'material'>) {
+  const { settings, storage } = view.isolate
+  const plan = planTtl(request, settings.defaults, storage.capabilities.minTtlSeconds)
+  const scopes = qualifyScopes(view.tenant, request.scopes)
+  return { plan, scopes, key: entryKey(settings.prefix, view.tenant, await hashMaterial(material)) }
+}
+
+async function query<T>(view: ViewState, request: QueryRequest, loader: () => T | Promise<T>): Promise<T> {
+  let prepared: Awaited<ReturnType<typeof prepare>>
+  try {
+    prepared = await prepare(view, request.material, request)
+  } catch (error) {
+    // Bad TTL or material we cannot hash: the database answers, the cache stays out of it.
+    reportError(view, 'encode', error)
+    return loader()
+  }
+  const { key, scopes, plan } = prepared
+  // A view with a bookmark must not join a lookup that may serve entries older than it.
+  const flightKey = view.floor === ZERO_STAMP ? key : `${key}|${view.floor}`
+  const read = { key, scopes, plan, loader, ...(request.lateOptions && { lateOptions: request.lateOptions }) }
+  return dedupe(view, flightKey, scopes, () => lookup(view, read))
+}
+
+async function wrap<T>(cache: Cache, view: ViewState, key: string, loader: () => T | Promise<T>, options: EntryOptions): Promise<T> {
+  let scopes: string[]
+  try {
+    scopes = scopesOf(options)
+  } catch (error) {
+    reportError(view, 'encode', error)
+    return loader()
+  }
+  return cache.query({ ...lifetimeOf(options), material: ['key', key], scopes }, loader)
+}
+
+async function get<T>(view: ViewState, key: string, target: ScopeTarget | undefined): Promise<T | undefined> {
+  const { isolate } = view
+  if (!isolate.breaker.allow()) {
+    emit(view, { type: 'skip', key, reason: 'breaker-open' })
+    return undefined
+  }
+  try {
+    const storageKey = entryKey(isolate.settings.prefix, view.tenant, await hashMaterial(['key', key]))
+    // Without the target, the entry names its own scopes: two round trips instead of one.
+    const scopes = target ? qualifyScopes(view.tenant, scopesOf(target)) : undefined
+    const found = scopes ? { ...(await readEntry(isolate, storageKey, scopes, view.storageContext)), scopes } : await readUntargeted(view, storageKey)
+    repairUnknownStamps(view, found.scopes, found.current)
+    const verdict = judgeEntry({ raw: found.raw, scopes: found.scopes, current: found.current, floor: view.floor, nowMs: isolate.settings.now() })
+    if (verdict.kind === 'miss') return undefined
+    const decoded = decodeFor(view, storageKey, verdict.entry.value)
+    return decoded.ok ? (decoded.value as T) : undefined
+  } catch (error) {
+    reportError(view, 'get', error)
+    return undefined
+  }
+}
+
+async function set(view: ViewState, key: string, value: unknown, options: EntryOptions): Promise<void> {
+  const { versions, settings } = view.isolate
+  try {
+    const prepared = await prepare(view, ['key', key], { ...lifetimeOf(options), scopes: scopesOf(options) })
+    const stamps = await withTimeout(versions.read(prepared.scopes), settings.timeoutMs, `${versions.name}.read`)
+    const readStamp = readStampAfter(view.isolate, stamps)
+    see(view, readStamp)
+    await fill(view, { ...prepared, stamps, readStamp, value })
+  } catch (error) {
+    reportError(view, 'set', error)
+  }
+}
+
+async function remove(view: ViewState, key: string): Promise<void> {
+  const { storage, settings } = view.isolate
+  try {
+    const storageKey = entryKey(settings.prefix, view.tenant, await hashMaterial(['key', key]))
+    await withTimeout(storage.delete(storageKey), settings.timeoutMs, `${storage.name}.delete`)
+  } catch (error) {
+    reportError(view, 'delete', error)
+  }
+}
+
+function withContext(view: ViewState, context: CacheContext): Cache {
+  assertKnownOptions('core', context, ['tenant', 'waitUntil', 'bookmark', 'onEvent'])
+  if (context.tenant !== undefined) assertTenant('core', context.tenant)
+  // Bookmarks come from clients (cookies): a bad one is reported and ignored, and even a valid one
+  // only sets this view's floor, never the isolate's clock.
+  const parsed = view.isolate.bookmarks.parse(context.bookmark)
+  if ('error' in parsed) reportError(view, 'bookmark', parsed.error)
+  return createView(view.isolate, {
+    tenant: context.tenant ?? view.tenant,
+    waitUntil: context.waitUntil ?? view.waitUntil,
+    floor: 'floor' in parsed ? maxStamp(view.floor, parsed.floor) : view.floor,
+    listener: context.onEvent ?? view.listener,
+  })
+}
+
+function lifetimeOf(options: EntryOptions): { ttlSeconds?: number; swrSeconds?: number } {
+  return {
+    ...(options.ttlSeconds !== undefined && { ttlSeconds: options.ttlSeconds }),
+    ...(options.swrSeconds !== undefined && { swrSeconds: options.swrSeconds }),
+  }
+}
