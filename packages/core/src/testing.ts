@@ -97,14 +97,19 @@ export function storageConformance(options: StorageConformanceOptions): void {
       expect(found.get(missing)).toBeNull()
     })
 
-    it('bulk-reads as many keys as it declares', async () => {
+    it('reads as many keys per call as it declares', async () => {
       const storage = await options.create()
-      if (!storage.getMany) return
       const count = Math.min(storage.capabilities.maxBatchGet, 100)
-      const keys = Array.from({ length: count }, () => uniqueKey('batch'))
+      const keys = Array.from({ length: Math.max(count, 3) }, () => uniqueKey('batch'))
       await Promise.all(keys.slice(0, 3).map((key) => storage.set(key, key)))
+      if (!storage.getMany) {
+        // No bulk read: the core asks one key per call, so each must read back on its own.
+        expect(storage.capabilities.maxBatchGet).toBe(1)
+        for (const key of keys.slice(0, 3)) expect(await storage.get(key)).toBe(key)
+        return
+      }
       const found = await storage.getMany(keys)
-      expect(found.size).toBe(count)
+      expect(found.size).toBe(keys.length)
       for (const key of keys.slice(0, 3)) expect(found.get(key)).toBe(key)
       for (const key of keys.slice(3)) expect(found.get(key)).toBeNull()
     })

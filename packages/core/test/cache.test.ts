@@ -121,12 +121,14 @@ describe('invalidation: write, then read the fresh value', () => {
     const db = fakeTable({ title: 'before' })
     const gate = deferred()
     // Read starts: stamps are read, then the loader fetches pre-write rows and stalls.
+    const loaderStarted = deferred()
     const slowRead = cache.query(postsQuery, async () => {
       const rows = await db.load()
+      loaderStarted.resolve()
       await gate.promise
       return rows
     })
-    await new Promise((resolve) => setTimeout(resolve, 0))
+    await loaderStarted.promise
     db.write({ title: 'after' })
     await cache.invalidate({ tables: ['posts'] })
     gate.resolve()
@@ -143,12 +145,14 @@ describe('invalidation: write, then read the fresh value', () => {
     const writer = createCache({ storage, now: clock.now })
     const db = fakeTable({ title: 'before' })
     const gate = deferred()
+    const loaderStarted = deferred()
     const slowRead = reader.query(postsQuery, async () => {
       const rows = await db.load()
+      loaderStarted.resolve()
       await gate.promise
       return rows
     })
-    await new Promise((resolve) => setTimeout(resolve, 0))
+    await loaderStarted.promise
     db.write({ title: 'after' })
     await writer.invalidate({ tables: ['posts'] })
     gate.resolve()
@@ -161,12 +165,14 @@ describe('invalidation: write, then read the fresh value', () => {
     const { cache } = setup()
     const db = fakeTable({ title: 'before' })
     const gate = deferred()
+    const loaderStarted = deferred()
     const early = cache.query(postsQuery, async () => {
       const rows = await db.load()
+      loaderStarted.resolve()
       await gate.promise
       return rows
     })
-    await new Promise((resolve) => setTimeout(resolve, 0))
+    await loaderStarted.promise
     db.write({ title: 'after' })
     await cache.invalidate({ tables: ['posts'] })
     const late = cache.query(postsQuery, db.load)

@@ -75,6 +75,8 @@ storageConformance({
 })
 storageConformance({ name: 'two-tier (memory + KV)', create: () => twoTierStorage({ l1: memoryStorage(), l2: kvStorage(KV) }) })
 
+// The combinator's own behaviour (getMany, stampTrustSeconds, tier failures) is tested in core with
+// memory tiers; here it runs with the real Cache API as L1, KV as L2 and D1 as the database.
 describe('two-tier through createCache (Cache API L1, KV L2, D1 as the database)', () => {
   it('keeps version stamps in L2 only', () => {
     const { storage } = setup()
@@ -195,67 +197,5 @@ describe('two-tier through createCache (Cache API L1, KV L2, D1 as the database)
     expect(l1.calls.set).toBe(0)
     expect(l2.calls.set).toBe(1)
     expect(await cache.query({ material: ['big'], scopes: [] }, async () => ({ body: 'not cached' }))).toStrictEqual(big)
-  })
-})
-
-describe('twoTierStorage.getMany', () => {
-  it('reads each key from L1 first and the rest from L2 in one call, then promotes those', async () => {
-    const l1 = counting(cacheApiStorage({ cacheName: `many-${unique()}` }))
-    const l2 = counting(kvStorage(KV))
-    let l2Batches = 0
-    const l2GetMany = l2.storage.getMany?.bind(l2.storage)
-    const l2Storage: Storage = {
-      ...l2.storage,
-      getMany: (keys, context) => {
-        l2Batches++
-        return (l2GetMany as NonNullable<Storage['getMany']>)(keys, context)
-      },
-    }
-    const storage = twoTierStorage({ l1: l1.storage, l2: l2Storage })
-    const [inBoth, inL2, absent] = [`m-${unique()}`, `m-${unique()}`, `m-${unique()}`]
-    await storage.set(inBoth, 'both', { ttlSeconds: 600 })
-    await KV.put(inL2, 'only l2')
-    const found = await storage.getMany?.([inBoth, inL2, absent])
-    expect(found && Object.fromEntries(found)).toStrictEqual({ [inBoth]: 'both', [inL2]: 'only l2', [absent]: null })
-    expect(l2Batches).toBe(1)
-    await storage.settled()
-    expect(await l1.storage.get(inL2)).toBe('only l2')
-    expect(storage.capabilities.maxBatchGet).toBe(kvStorage(KV).capabilities.maxBatchGet)
-  })
-
-  it('is absent when L2 has no bulk read', () => {
-    const storage = twoTierStorage({ l1: memoryStorage(), l2: cacheApiStorage() })
-    expect(storage.getMany).toBeUndefined()
-    expect(storage.capabilities.maxBatchGet).toBe(1)
-  })
-})
-
-describe('stampTrustSeconds: trusting stamps from a short-lived local copy', () => {
-  it('0 (default): a write elsewhere is seen at once', async () => {
-    const l2 = kvStorage(KV)
-    const reader = setup({ l2 })
-    const post = await seedPost('t1')
-    const query = { material: ['post', post.id], scopes: [`row:posts:n${post.id}`] }
-    await reader.cache.query(query, post.load)
-    const writer = createCache({ storage: l2, prefix: reader.prefix })
-    await post.rename('t2')
-    await writer.invalidate({ rows: [{ table: 'posts', pk: post.id }] })
-    expect(await reader.cache.query(query, post.load)).toStrictEqual({ id: post.id, title: 't2' })
-  })
-
-  it('N > 0: a write elsewhere is seen only after N seconds', async () => {
-    let now = Date.now()
-    const l2 = kvStorage(KV)
-    const reader = setup({ l2, cacheOptions: { stampTrustSeconds: 10, now: () => now } })
-    const post = await seedPost('t1')
-    const query = { material: ['post', post.id], scopes: [`row:posts:n${post.id}`], ttlSeconds: 300 }
-    await reader.cache.query(query, post.load)
-    const writer = createCache({ storage: l2, prefix: reader.prefix })
-    await post.rename('t2')
-    await writer.invalidate({ rows: [{ table: 'posts', pk: post.id }] })
-    now += 5_000
-    expect(await reader.cache.query(query, post.load)).toStrictEqual({ id: post.id, title: 't1' })
-    now += 6_000
-    expect(await reader.cache.query(query, post.load)).toStrictEqual({ id: post.id, title: 't2' })
   })
 })
