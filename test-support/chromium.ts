@@ -20,18 +20,39 @@ export interface Chromium {
   readonly env: Readonly<Record<string, string | undefined>>
   /** Where it came from, for test logs. */
   readonly source: 'CHROMIUM_PATH' | 'system' | '@sparticuz/chromium'
+  /** Command-line flags for a headless run as root on a closed network (Playwright's `args`). */
+  readonly args: readonly string[]
 }
+
+const ARGS = [
+  '--headless',
+  // Root (as in CI) cannot use Chromium's sandbox.
+  '--no-sandbox',
+  '--disable-gpu',
+  // Without these, Chromium keeps calling Google's hosts at start, which a closed network refuses, many at a time.
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--no-first-run',
+]
 
 const SYSTEM_CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome-stable', '/usr/bin/google-chrome']
 
 export async function findChromium(): Promise<Chromium> {
+  const found = await lookUp()
+  process.stderr.write(`[test-support] Chromium: ${found.source} (${found.executablePath})\n`)
+  return found
+}
+
+async function lookUp(): Promise<Chromium> {
   const configured = process.env.CHROMIUM_PATH
   if (configured) {
     if (!isExecutableFile(configured)) throw new Error(`CHROMIUM_PATH=${configured} is not an executable file`)
-    return { executablePath: configured, env: process.env, source: 'CHROMIUM_PATH' }
+    return { executablePath: configured, env: process.env, source: 'CHROMIUM_PATH', args: ARGS }
   }
   const system = SYSTEM_CHROMIUM.find(isExecutableFile)
-  if (system) return { executablePath: system, env: process.env, source: 'system' }
+  if (system) return { executablePath: system, env: process.env, source: 'system', args: ARGS }
   return bundledChromium()
 }
 
@@ -44,7 +65,8 @@ function isExecutableFile(path: string): boolean {
   }
 }
 
-async function bundledChromium(): Promise<Chromium> {
+/** The npm-shipped build, whatever the machine has (exported so its own test runs where a system Chromium exists too). */
+export async function bundledChromium(): Promise<Chromium> {
   if (process.platform !== 'linux' || process.arch !== 'x64') {
     throw new Error(`no Chromium found: install one and set CHROMIUM_PATH (the npm-shipped build is for x86-64 Linux, this is ${process.platform}-${process.arch})`)
   }
@@ -62,6 +84,7 @@ async function bundledChromium(): Promise<Chromium> {
       FONTCONFIG_FILE: join(directory, 'fonts.conf'),
     },
     source: '@sparticuz/chromium',
+    args: ARGS,
   }
 }
 

@@ -13,6 +13,8 @@ import pg from 'pg'
 export interface EmbeddedServer {
   /** `postgres://postgres:<password>@127.0.0.1:<port>/test` */
   readonly url: string
+  /** Deleted by stop(). */
+  readonly dataDirectory: string
   /** Stops the server and deletes its data directory. */
   stop(): Promise<void>
 }
@@ -66,7 +68,7 @@ async function startOnce(port: number): Promise<EmbeddedServer> {
     running = true
     const admin = `postgres://postgres:${password}@127.0.0.1:${port}`
     await createDatabase(`${admin}/postgres`, 'test')
-    return { url: `${admin}/test`, stop }
+    return { url: `${admin}/test`, dataDirectory, stop }
   } catch (error) {
     await stop()
     const reason = error instanceof Error ? error.message : 'the server exited'

@@ -23,17 +23,7 @@ beforeAll(async () => {
     executablePath: chromiumBinary.executablePath,
     env: chromiumBinary.env,
     headless: true,
-    // Without background networking off, Chromium keeps calling Google's hosts, which a closed network refuses.
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: [...chromiumBinary.args],
   })
   page = await browser.newPage()
   await page.goto(playground.url)
