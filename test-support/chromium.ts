@@ -3,15 +3,16 @@
 //   2. A system Chromium or Chrome (Debian's /usr/bin/chromium, ...).
 //   3. The headless Chromium shipped inside the npm package `@sparticuz/chromium` (x86-64 Linux),
 //      unpacked once per version under the system temp directory. We unpack it ourselves rather than
-//      through the package's executablePath(): that one writes to a fixed /tmp/chromium whatever the
-//      version, and reuses a half-written file if a run was interrupted.
-import { createReadStream, createWriteStream, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+//      through the package's executablePath() (we never run the package's code): that one writes to a
+//      fixed /tmp/chromium whatever the version, and reuses a half-written file after an interrupted run.
+import { createReadStream, createWriteStream, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { createBrotliDecompress } from 'node:zlib'
 import { extract } from 'tar-fs'
+import { publishOnce } from './publish-once.ts'
 
 export interface Chromium {
   /** The browser binary, for Playwright's `executablePath`. */
@@ -74,7 +75,7 @@ export async function bundledChromium(): Promise<Chromium> {
   const packageDirectory = join(dirname(createRequire(import.meta.url).resolve('@sparticuz/chromium')), '..')
   const { version } = JSON.parse(readFileSync(join(packageDirectory, 'package.json'), 'utf8')) as { version: string }
   const directory = join(tmpdir(), `kvcache-chromium-${version}`)
-  if (!existsSync(directory)) await unpack(join(packageDirectory, 'bin'), directory)
+  await publishOnce(directory, (staging) => unpack(join(packageDirectory, 'bin'), staging, directory))
   return {
     executablePath: join(directory, 'chromium'),
     env: {
@@ -88,22 +89,13 @@ export async function bundledChromium(): Promise<Chromium> {
   }
 }
 
-/** Unpacks into a private directory, then renames it into place: a reader never sees a half-written browser, and of two concurrent runs one wins. */
-async function unpack(bin: string, directory: string): Promise<void> {
-  const staging = mkdtempSync(`${directory}.partial-`)
-  try {
-    await pipeline(createReadStream(join(bin, 'chromium.br')), createBrotliDecompress(), createWriteStream(join(staging, 'chromium'), { mode: 0o755 }))
-    await pipeline(createReadStream(join(bin, 'al2023.tar.br')), createBrotliDecompress(), extract(staging))
-    await pipeline(createReadStream(join(bin, 'fonts.tar.br')), createBrotliDecompress(), extract(staging))
-    // The package's own fonts.conf names fixed Lambda paths; this one names the fonts unpacked here.
-    writeFileSync(
-      join(staging, 'fonts.conf'),
-      `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n  <dir>${directory}/fonts</dir>\n  <cachedir>${directory}/fonts-cache</cachedir>\n</fontconfig>\n`,
-    )
-    renameSync(staging, directory)
-  } catch (error) {
-    rmSync(staging, { recursive: true, force: true })
-    // Another run renamed its copy into place first: use that one.
-    if (!existsSync(join(directory, 'chromium'))) throw error
-  }
+async function unpack(bin: string, staging: string, directory: string): Promise<void> {
+  await pipeline(createReadStream(join(bin, 'chromium.br')), createBrotliDecompress(), createWriteStream(join(staging, 'chromium'), { mode: 0o755 }))
+  await pipeline(createReadStream(join(bin, 'al2023.tar.br')), createBrotliDecompress(), extract(staging))
+  await pipeline(createReadStream(join(bin, 'fonts.tar.br')), createBrotliDecompress(), extract(staging))
+  // The package's own fonts.conf names fixed Lambda paths; this one names the fonts unpacked here.
+  writeFileSync(
+    join(staging, 'fonts.conf'),
+    `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n  <dir>${directory}/fonts</dir>\n  <cachedir>${directory}/fonts-cache</cachedir>\n</fontconfig>\n`,
+  )
 }

