@@ -1,10 +1,10 @@
 import { defineConfig, type Options } from 'tsup'
 
-/** One build shape for every published package: ESM + CJS + types, peers external. */
+/** One build shape for every published package: ESM + types, peers external. ESM only: see the README's Develop section. */
 export function packageConfig(overrides: Partial<Options> = {}) {
   return defineConfig({
     entry: ['src/index.ts'],
-    format: ['esm', 'cjs'],
+    format: ['esm'],
     dts: true,
     sourcemap: true,
     clean: true,

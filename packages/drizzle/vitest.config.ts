@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config'
+import { postgresGlobalSetup } from '../../test-support/vitest.ts'
 import { sourceResolve, workersProject } from '../../vitest.workers.ts'
 
 export default defineConfig({
@@ -7,7 +8,7 @@ export default defineConfig({
       // D1 and KV inside workerd.
       workersProject({ kvNamespaces: ['KV'], d1Databases: ['DB'] }, { name: 'd1', include: ['test/d1/**/*.test.ts'] }),
       {
-        // node-postgres against the PostgreSQL server on 127.0.0.1:5432 (what Hyperdrive looks like to a Worker).
+        // node-postgres against a real PostgreSQL server (what Hyperdrive looks like to a Worker): the machine's, or an embedded one.
         resolve: sourceResolve,
         ssr: { resolve: sourceResolve },
         test: {
@@ -15,6 +16,7 @@ export default defineConfig({
           include: ['test/pg/**/*.test.ts', 'test/unit/**/*.test.ts', 'test/libsql/**/*.test.ts'],
           environment: 'node',
           fileParallelism: false,
+          globalSetup: [postgresGlobalSetup],
         },
       },
     ],

@@ -1,13 +1,13 @@
-// Drives the dashboard in Debian's Chromium: read (miss), read (hit), write, read (miss with the fresh value).
+// Drives the dashboard in a real Chromium (CHROMIUM_PATH, the system's, or the one shipped on npm; see
+// test-support/chromium.ts): read (miss), read (hit), write, read (miss with the fresh value).
 import autocannon from 'autocannon'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { findChromium } from '@kvcache/test-support/chromium'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startPlayground } from './start-worker'
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
 let playground: Awaited<ReturnType<typeof startPlayground>>
 let browser: BrowserContext
@@ -15,22 +15,15 @@ let page: Page
 let profile: string
 
 beforeAll(async () => {
+  const chromiumBinary = await findChromium()
   playground = await startPlayground()
-  profile = mkdtempSync(join(tmpdir(), 'kvcache-chromium-'))
+  profile = mkdtempSync(join(tmpdir(), 'kvcache-chromium-profile-'))
   // A fresh profile directory per run (Playwright takes it as the persistent context's userDataDir).
   browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
+    executablePath: chromiumBinary.executablePath,
+    env: chromiumBinary.env,
     headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: [...chromiumBinary.args],
   })
   page = await browser.newPage()
   await page.goto(playground.url)

@@ -17,7 +17,10 @@ const accounts = app.table('accounts', {
 })
 const schema = { accounts }
 
-const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test', max: 4 })
+// Set by the shared globalSetup (test-support/postgres-setup.ts): the caller's, the machine's or an embedded server.
+const databaseUrl = process.env.DATABASE_URL
+if (!databaseUrl) throw new Error('DATABASE_URL is unset: the pg project in vitest.config.ts must list postgresGlobalSetup')
+const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 })
 
 beforeAll(async () => {
   await pool.query(`CREATE SCHEMA ${schemaName}`)
@@ -49,7 +52,7 @@ function setup() {
 
 const owners = (rows: { owner: string }[]) => rows.map((row) => row.owner)
 
-describe('node-postgres (PostgreSQL 127.0.0.1:5432)', () => {
+describe('node-postgres (real PostgreSQL)', () => {
   it('caches reads and invalidates on writes to a schema-qualified table', async () => {
     const { db, behindTheCache } = setup()
     const read = () => db.select().from(accounts).orderBy(accounts.id)
