@@ -15,59 +15,48 @@ export function encodeMaterial(value: unknown): string {
 
 function write(value: unknown, out: string[], depth: number): void {
   if (depth > 256) throw kvCacheError('UNENCODABLE', 'key', 'Query material is nested too deeply.')
+  if (value === null || typeof value !== 'object') writePrimitive(value, out)
+  else if (Array.isArray(value)) writeList('[', value, out, depth)
+  else if (value instanceof Date) out.push('d', String(value.getTime()), ';')
+  else if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) writeBytes(value, out)
+  else if (value instanceof Map) writeList('M[', [...value.entries()], out, depth)
+  else if (value instanceof Set) writeList('S[', [...value], out, depth)
+  else writeRecord(value, out, depth)
+}
+
+function writePrimitive(value: unknown, out: string[]): void {
   switch (typeof value) {
     case 'string':
-      writeString(value, out)
-      return
+      return writeString(value, out)
     case 'number':
-      out.push('n', Object.is(value, -0) ? '-0' : String(value), ';')
-      return
+      return void out.push('n', Object.is(value, -0) ? '-0' : String(value), ';')
     case 'bigint':
-      out.push('b', value.toString(), ';')
-      return
+      return void out.push('b', value.toString(), ';')
     case 'boolean':
-      out.push(value ? 'T' : 'F')
-      return
+      return void out.push(value ? 'T' : 'F')
     case 'undefined':
-      out.push('U')
-      return
-    case 'function':
-    case 'symbol':
+      return void out.push('U')
+    case 'object':
+      return void out.push('N') // null
+    default:
       throw kvCacheError('UNENCODABLE', 'key', `Query material contains a ${typeof value}.`)
   }
-  if (value === null) {
-    out.push('N')
-    return
-  }
-  if (Array.isArray(value)) {
-    out.push('[')
-    for (const item of value) write(item, out, depth + 1)
-    out.push(']')
-    return
-  }
-  if (value instanceof Date) {
-    out.push('d', String(value.getTime()), ';')
-    return
-  }
-  if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) {
-    const bytes =
-      value instanceof ArrayBuffer ? new Uint8Array(value) : new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
-    const kind = value instanceof ArrayBuffer ? 'ArrayBuffer' : value.constructor.name
-    out.push('y', kind, ':', String(bytes.length), ':')
-    for (const byte of bytes) out.push(byte.toString(16).padStart(2, '0'))
-    return
-  }
-  if (value instanceof Map) {
-    out.push('M')
-    write([...value.entries()], out, depth + 1)
-    return
-  }
-  if (value instanceof Set) {
-    out.push('S')
-    write([...value], out, depth + 1)
-    return
-  }
-  const object = value as object
+}
+
+function writeList(open: string, items: readonly unknown[], out: string[], depth: number): void {
+  out.push(open)
+  for (const item of items) write(item, out, depth + 1)
+  out.push(']')
+}
+
+function writeBytes(value: ArrayBuffer | ArrayBufferView, out: string[]): void {
+  const bytes = value instanceof ArrayBuffer ? new Uint8Array(value) : new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
+  const kind = value instanceof ArrayBuffer ? 'ArrayBuffer' : value.constructor.name
+  out.push('y', kind, ':', String(bytes.length), ':')
+  for (const byte of bytes) out.push(byte.toString(16).padStart(2, '0'))
+}
+
+function writeRecord(object: object, out: string[], depth: number): void {
   const proto = Object.getPrototypeOf(object)
   if (proto !== Object.prototype && proto !== null) {
     // Class instances (e.g. an ORM's SQL objects) have no canonical form we can trust.

@@ -29,6 +29,21 @@ export interface StampWriter {
   readonly lastAttemptMs: number
 }
 
+/** One key's writer state. */
+interface KeyState {
+  readonly key: string
+  readonly settings: StampWriterSettings
+  /** Newest stamp waiting to be written. */
+  pending: Stamp | undefined
+  /** Whether the next write must read storage first (false right after a bump read it). */
+  checkFirst: boolean
+  /** Newest stamp known to be in storage (written by us, or found there). */
+  landed: Stamp | undefined
+  lastAttemptMs: number
+  running: Promise<void> | undefined
+  context: BumpContext | undefined
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 /**
@@ -40,101 +55,110 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  *   awaited forever, and if it lands late with an older stamp, the newest one is written again.
  */
 export function createStampWriter(key: string, settings: StampWriterSettings): StampWriter {
-  const { storage, timeoutMs, now } = settings
-  let pending: Stamp | undefined
-  let checkFirst = true
-  /** Newest stamp known to be in storage (written by us, or found there). */
-  let landed: Stamp | undefined
-  let lastAttemptMs = Number.NEGATIVE_INFINITY
-  let running: Promise<void> | undefined
-  let context: BumpContext | undefined
-
-  const coveredInStorage = async (stamp: Stamp): Promise<boolean> => {
-    const found = await withTimeout(storage.get(key), timeoutMs, `${storage.name}.get`)
-    if (!isPlausibleStamp(found, now())) return false
-    settings.observe(found)
-    if (found < stamp) return false
-    landed = maxStamp(landed ?? found, found)
-    return true
+  const state: KeyState = {
+    key,
+    settings,
+    pending: undefined,
+    checkFirst: true,
+    landed: undefined,
+    lastAttemptMs: Number.NEGATIVE_INFINITY,
+    running: undefined,
+    context: undefined,
   }
-
-  // A write we stopped waiting for may still land, older than what followed it: write the newest again.
-  const watchLateWrite = (write: Promise<unknown>, stamp: Stamp) => {
-    void write.then(
-      () => {
-        if (landed !== undefined && landed > stamp) void writer.offer(landed, context, { storageChecked: false })
-      },
-      () => undefined,
-    )
-  }
-
-  const attempt = async (stamp: Stamp, check: boolean) => {
-    if (check && (await coveredInStorage(stamp))) return
-    lastAttemptMs = now()
-    const write = Promise.resolve(storage.set(key, stamp))
-    try {
-      await withTimeout(write, timeoutMs, `${storage.name}.set`)
-    } catch (error) {
-      if (isKvCacheError(error, 'TIMEOUT')) watchLateWrite(write, stamp)
-      throw error
-    }
-    landed = maxStamp(landed ?? stamp, stamp)
-  }
-
-  const drain = async (firstAttempted: () => void) => {
-    let failures = 0
-    while (pending !== undefined) {
-      const delay = failures === 0 ? settings.intervalMs : settings.retryBaseMs * 2 ** (failures - 1)
-      const wait = lastAttemptMs + delay - now()
-      const waited = wait > 0
-      if (waited) await sleep(wait)
-      const stamp = pending
-      pending = undefined
-      const check = checkFirst || waited || failures > 0
-      checkFirst = true
-      try {
-        await attempt(stamp, check)
-        failures = 0
-      } catch (error) {
-        lastAttemptMs = now()
-        pending = maxStamp(pending ?? stamp, stamp)
-        failures++
-        if (failures > settings.maxRetries) {
-          pending = undefined
-          context?.onError?.(kvCacheError('STORAGE_FAILED', 'storage-versions', `Gave up writing stamp ${key} after ${settings.maxRetries} retries.`, error))
-        }
-      } finally {
-        firstAttempted()
-      }
-    }
-  }
-
-  const writer: StampWriter = {
-    offer(stamp, offerContext, options) {
-      pending = maxStamp(pending ?? stamp, stamp)
-      context = offerContext ?? context
-      if (running) {
-        // Coalesced into the drain already under way for this key.
-        offerContext?.waitUntil?.(running)
-        return Promise.resolve()
-      }
-      checkFirst = !options.storageChecked
-      const immediate = now() - lastAttemptMs >= settings.intervalMs
-      let signal!: () => void
-      const attempted = new Promise<void>((resolve) => (signal = resolve))
-      const current = drain(signal).finally(() => {
-        if (running === current) running = undefined
-      })
-      running = current
-      offerContext?.waitUntil?.(current)
-      return immediate ? attempted : Promise.resolve()
-    },
+  return {
+    offer: (stamp, context, options) => offer(state, stamp, context, options.storageChecked),
     get running() {
-      return running
+      return state.running
     },
     get lastAttemptMs() {
-      return lastAttemptMs
+      return state.lastAttemptMs
     },
   }
-  return writer
+}
+
+function offer(state: KeyState, stamp: Stamp, context: BumpContext | undefined, storageChecked: boolean): Promise<void> {
+  state.pending = maxStamp(state.pending ?? stamp, stamp)
+  state.context = context ?? state.context
+  if (state.running) {
+    // Coalesced into the drain already under way for this key.
+    context?.waitUntil?.(state.running)
+    return Promise.resolve()
+  }
+  state.checkFirst = !storageChecked
+  const immediate = state.settings.now() - state.lastAttemptMs >= state.settings.intervalMs
+  let signal!: () => void
+  const attempted = new Promise<void>((resolve) => (signal = resolve))
+  const current = drain(state, signal).finally(() => {
+    if (state.running === current) state.running = undefined
+  })
+  state.running = current
+  context?.waitUntil?.(current)
+  return immediate ? attempted : Promise.resolve()
+}
+
+/** Writes the newest pending stamp until none is left, waiting out the interval and backing off on failure. */
+async function drain(state: KeyState, firstAttempted: () => void): Promise<void> {
+  const { settings } = state
+  let failures = 0
+  while (state.pending !== undefined) {
+    const delay = failures === 0 ? settings.intervalMs : settings.retryBaseMs * 2 ** (failures - 1)
+    const wait = state.lastAttemptMs + delay - settings.now()
+    if (wait > 0) await sleep(wait)
+    const stamp = state.pending
+    state.pending = undefined
+    const check = state.checkFirst || wait > 0 || failures > 0
+    state.checkFirst = true
+    try {
+      await attempt(state, stamp, check)
+      failures = 0
+    } catch (error) {
+      state.lastAttemptMs = settings.now()
+      state.pending = maxStamp(state.pending ?? stamp, stamp)
+      failures++
+      if (failures > settings.maxRetries) giveUp(state, error)
+    } finally {
+      firstAttempted()
+    }
+  }
+}
+
+function giveUp(state: KeyState, error: unknown): void {
+  state.pending = undefined
+  const message = `Gave up writing stamp ${state.key} after ${state.settings.maxRetries} retries.`
+  state.context?.onError?.(kvCacheError('STORAGE_FAILED', 'storage-versions', message, error))
+}
+
+async function attempt(state: KeyState, stamp: Stamp, check: boolean): Promise<void> {
+  const { storage, timeoutMs, now } = state.settings
+  if (check && (await coveredInStorage(state, stamp))) return
+  state.lastAttemptMs = now()
+  const write = Promise.resolve(storage.set(state.key, stamp))
+  try {
+    await withTimeout(write, timeoutMs, `${storage.name}.set`)
+  } catch (error) {
+    if (isKvCacheError(error, 'TIMEOUT')) watchLateWrite(state, write, stamp)
+    throw error
+  }
+  state.landed = maxStamp(state.landed ?? stamp, stamp)
+}
+
+/** True when storage already holds this stamp or a newer one (which covers this bump). */
+async function coveredInStorage(state: KeyState, stamp: Stamp): Promise<boolean> {
+  const { storage, timeoutMs, now, observe } = state.settings
+  const found = await withTimeout(storage.get(state.key), timeoutMs, `${storage.name}.get`)
+  if (!isPlausibleStamp(found, now())) return false
+  observe(found)
+  if (found < stamp) return false
+  state.landed = maxStamp(state.landed ?? found, found)
+  return true
+}
+
+/** A write we stopped waiting for may still land, older than what followed it: write the newest again. */
+function watchLateWrite(state: KeyState, write: Promise<unknown>, stamp: Stamp): void {
+  void write.then(
+    () => {
+      if (state.landed !== undefined && state.landed > stamp) void offer(state, state.landed, state.context, false)
+    },
+    () => undefined,
+  )
 }

@@ -37,6 +37,59 @@ const OVERLAY_KEEP_MS = 120_000
  * bumps at once; other locations see them within the storage's propagation delay.
  */
 export function storageVersions(options: StorageVersionsOptions): VersionStore {
+  const { storage, prefix, now, settings } = resolveOptions(options)
+  const clock = createStampClock(now)
+  // Highest stamp this isolate bumped per scope: read-your-writes here even before storage propagates.
+  const local = new Map<string, { stamp: Stamp; atMs: number }>()
+  const writers = new Map<string, StampWriter>()
+  const writerSettings = { ...settings, observe: (stamp: Stamp) => clock.observe(stamp) }
+  const keyOf = (scope: string) => stampKey(prefix, scope)
+
+  const decode = (scope: string, raw: string | null): Stamp => {
+    const stored = parseStoredStamp(raw, now())
+    clock.observe(stored)
+    return maxStamp(stored, local.get(scope)?.stamp ?? ZERO_STAMP)
+  }
+
+  const read = async (scopes: readonly string[]): Promise<Stamp[]> => {
+    if (scopes.length === 0) return []
+    const keys = scopes.map(keyOf)
+    const raws = await withTimeout(readRaw(storage, keys), settings.timeoutMs, `${storage.name}.get`)
+    return scopes.map((scope, i) => decode(scope, raws.get(keys[i] as string) ?? null))
+  }
+
+  const writerOf = (key: string) => {
+    const writer = writers.get(key) ?? createStampWriter(key, writerSettings)
+    writers.set(key, writer)
+    return writer
+  }
+
+  return {
+    name: `storage:${storage.name}`,
+    read,
+    async bump(scopes, context) {
+      // Reading first moves the clock past stamps minted elsewhere, so this bump outranks them,
+      // and lets the first write skip its own check. A failed read only costs that shortcut.
+      const storageChecked = await read(scopes).then(
+        () => true,
+        () => false,
+      )
+      const stamp = clock.next()
+      prune(local, writers, now())
+      for (const scope of scopes) local.set(scope, { stamp, atMs: now() })
+      await Promise.all(scopes.map((scope) => writerOf(keyOf(scope)).offer(stamp, context, { storageChecked })))
+      return stamp
+    },
+    async settle() {
+      while ([...writers.values()].some((writer) => writer.running)) {
+        await Promise.all([...writers.values()].map((writer) => writer.running))
+      }
+    },
+    colocated: { storage, keyOf, decode },
+  }
+}
+
+function resolveOptions(options: StorageVersionsOptions) {
   const where = 'storage-versions'
   assertKnownOptions(where, options, ['storage', 'prefix', 'timeoutMs', 'maxRetries', 'retryBaseMs', 'now'])
   const { storage } = options
@@ -54,89 +107,42 @@ export function storageVersions(options: StorageVersionsOptions): VersionStore {
   const prefix = options.prefix ?? 'kvc'
   assertKeyBudget(where, prefix, storage.capabilities.maxKeyBytes)
   const now = options.now ?? Date.now
-  const timeoutMs = options.timeoutMs ?? 1000
   const intervalMs = storage.capabilities.minWriteIntervalMs
-  const clock = createStampClock(now)
-  // Highest stamp this isolate bumped per scope: read-your-writes here even before storage propagates.
-  const local = new Map<string, { stamp: Stamp; atMs: number }>()
-  const writers = new Map<string, StampWriter>()
   const settings = {
     storage,
-    timeoutMs,
+    timeoutMs: options.timeoutMs ?? 1000,
     intervalMs,
     retryBaseMs: Math.max(options.retryBaseMs ?? 250, intervalMs),
     maxRetries: options.maxRetries ?? 4,
     now,
-    observe: (stamp: Stamp) => clock.observe(stamp),
   }
+  return { storage, prefix, now, settings }
+}
 
-  // Bounded memory: the overlay only matters until storage has propagated (KV: about 60 s).
-  const prune = () => {
-    if (local.size <= OVERLAY_LIMIT && writers.size <= OVERLAY_LIMIT) return
-    const cutoff = now() - OVERLAY_KEEP_MS
-    for (const [scope, seen] of local) if (seen.atMs < cutoff) local.delete(scope)
-    for (const [key, writer] of writers) if (!writer.running && writer.lastAttemptMs < cutoff) writers.delete(key)
+/** Raw stamp values, in bulk reads of at most `maxBatchGet` keys when the storage has them. */
+async function readRaw(storage: Storage, keys: readonly string[]): Promise<Map<string, string | null>> {
+  const raws = new Map<string, string | null>()
+  if (storage.getMany) {
+    const size = storage.capabilities.maxBatchGet
+    const chunks: Promise<ReadonlyMap<string, string | null>>[] = []
+    for (let i = 0; i < keys.length; i += size) chunks.push(Promise.resolve(storage.getMany(keys.slice(i, i + size))))
+    for (const chunk of await Promise.all(chunks)) for (const [key, value] of chunk) raws.set(key, value)
+  } else {
+    const values = await Promise.all(keys.map((key) => storage.get(key)))
+    keys.forEach((key, i) => raws.set(key, values[i] ?? null))
   }
+  return raws
+}
 
-  const keyOf = (scope: string) => stampKey(prefix, scope)
-
-  const decode = (scope: string, raw: string | null): Stamp => {
-    const stored = parseStoredStamp(raw, now())
-    clock.observe(stored)
-    return maxStamp(stored, local.get(scope)?.stamp ?? ZERO_STAMP)
-  }
-
-  const readRaw = async (keys: readonly string[]): Promise<Map<string, string | null>> => {
-    const raws = new Map<string, string | null>()
-    if (storage.getMany) {
-      const size = storage.capabilities.maxBatchGet
-      const chunks: Promise<ReadonlyMap<string, string | null>>[] = []
-      for (let i = 0; i < keys.length; i += size) chunks.push(Promise.resolve(storage.getMany(keys.slice(i, i + size))))
-      for (const chunk of await Promise.all(chunks)) for (const [key, value] of chunk) raws.set(key, value)
-    } else {
-      const values = await Promise.all(keys.map((key) => storage.get(key)))
-      keys.forEach((key, i) => raws.set(key, values[i] ?? null))
-    }
-    return raws
-  }
-
-  const read = async (scopes: readonly string[]): Promise<Stamp[]> => {
-    if (scopes.length === 0) return []
-    const keys = scopes.map(keyOf)
-    const raws = await withTimeout(readRaw(keys), timeoutMs, `${storage.name}.get`)
-    return scopes.map((scope, i) => decode(scope, raws.get(keys[i] as string) ?? null))
-  }
-
-  const writerOf = (key: string) => {
-    let writer = writers.get(key)
-    if (!writer) {
-      writer = createStampWriter(key, settings)
-      writers.set(key, writer)
-    }
-    return writer
-  }
-
-  return {
-    name: `storage:${storage.name}`,
-    read,
-    async bump(scopes, context) {
-      // Reading first moves the clock past stamps minted elsewhere, so this bump outranks them,
-      // and lets the first write skip its own check. A failed read only costs that shortcut.
-      const storageChecked = await read(scopes).then(
-        () => true,
-        () => false,
-      )
-      const stamp = clock.next()
-      prune()
-      for (const scope of scopes) local.set(scope, { stamp, atMs: now() })
-      await Promise.all(scopes.map((scope) => writerOf(keyOf(scope)).offer(stamp, context, { storageChecked })))
-      return stamp
-    },
-    async settle() {
-      while ([...writers.values()].some((writer) => writer.running)) {
-        await Promise.all([...writers.values()].map((writer) => writer.running))
-      }
-    },
-    colocated: { storage, keyOf, decode },
+/** Bounded memory: the overlay only matters until storage has propagated (KV: about 60 s). */
+function prune(local: Map<string, { atMs: number }>, writers: Map<string, StampWriter>, nowMs: number): void {
+  if (local.size <= OVERLAY_LIMIT && writers.size <= OVERLAY_LIMIT) return
+  const cutoff = nowMs - OVERLAY_KEEP_MS
+  for (const [scope, seen] of local) if (seen.atMs < cutoff) local.delete(scope)
+  for (const [key, writer] of writers) if (!writer.running && writer.lastAttemptMs < cutoff) writers.delete(key)
+  // Still over under a flood of distinct scopes: drop the oldest (Map order is insertion order).
+  for (const scope of local.keys()) {
+    if (local.size <= OVERLAY_LIMIT) break
+    local.delete(scope)
   }
 }

@@ -38,89 +38,10 @@ export interface TwoTierOptions {
  * const storage = twoTierStorage({ l1: cacheApiStorage(), l2: kvStorage(env.CACHE_KV) })
  */
 export function twoTierStorage(options: TwoTierOptions): Storage & { settled(): Promise<void> } {
-  const where = 'two-tier'
-  assertKnownOptions(where, options, ['l1', 'l2', 'l1TtlRatio', 'promoteOnGet', 'promoteTtlSeconds', 'waitUntil', 'onTierEvent'])
-  for (const name of ['l1', 'l2'] as const) {
-    const tier = options[name]
-    if (!tier || typeof tier.get !== 'function' || typeof tier.set !== 'function') {
-      throw kvCacheError('MISSING_BINDING', where, `Missing required option \`${name}\` (a Storage, e.g. cacheApiStorage() or kvStorage(env.KV)).`)
-    }
-  }
-  assertPositive(where, 'l1TtlRatio', options.l1TtlRatio)
-  assertPositive(where, 'promoteTtlSeconds', options.promoteTtlSeconds)
-  if (options.l1TtlRatio !== undefined && options.l1TtlRatio > 1) {
-    throw kvCacheError('INVALID_OPTION', where, `Option \`l1TtlRatio\` must be at most 1, got ${options.l1TtlRatio}.`)
-  }
+  validate(options)
   const { l1, l2 } = options
-  const ratio = options.l1TtlRatio ?? 0.1
-  const promote = options.promoteOnGet ?? true
-  const promoteTtlSeconds = options.promoteTtlSeconds ?? 30
-  const pending = new Set<Promise<unknown>>()
-  const report = (event: TierEvent) => {
-    try {
-      options.onTierEvent?.(event)
-    } catch {
-      // Reporting must never break a read.
-    }
-  }
-
-  const l1Ttl = (ttlSeconds: number) => Math.max(1, l1.capabilities.minTtlSeconds, Math.round(ttlSeconds * ratio))
-  const fits = (tier: 'l1' | 'l2', key: string, value: string) => {
-    if (byteLength(value) <= options[tier].capabilities.maxValueBytes) return true
-    report({ tier, key, reason: 'oversized' })
-    return false
-  }
-
-  const writeL1 = async (key: string, value: string, ttlSeconds: number) => {
-    if (!fits('l1', key, value)) return
-    try {
-      await l1.set(key, value, { ttlSeconds })
-    } catch (error) {
-      report({ tier: 'l1', key, reason: 'error', error })
-    }
-  }
-
-  const readL1 = async (key: string, context?: StorageContext): Promise<string | null> => {
-    try {
-      return await l1.get(key, context)
-    } catch (error) {
-      // A broken L1 only costs speed: fall through to L2.
-      report({ tier: 'l1', key, reason: 'error', error })
-      return null
-    }
-  }
-
-  const promoteLater = (key: string, value: string, context: StorageContext | undefined) => {
-    if (!promote) return
-    const work = writeL1(key, value, promoteTtlSeconds)
-    pending.add(work)
-    void work.finally(() => pending.delete(work))
-    const waitUntil = context?.waitUntil ?? options.waitUntil
-    waitUntil?.(work)
-  }
-
-  // Bulk read only when L2 has one: each key tries L1 first, the rest go to L2 in one call.
-  const l2GetMany = l2.getMany?.bind(l2)
-  const getMany = l2GetMany
-    ? async (keys: readonly string[], context?: StorageContext) => {
-        const locals = await Promise.all(keys.map((key) => readL1(key, context)))
-        const found = new Map<string, string | null>()
-        const rest = keys.filter((key, i) => {
-          const local = locals[i] ?? null
-          if (local !== null) found.set(key, local)
-          return local === null
-        })
-        if (rest.length === 0) return found
-        const shared = await l2GetMany(rest, context)
-        for (const key of rest) {
-          const value = shared.get(key) ?? null
-          found.set(key, value)
-          if (value !== null) promoteLater(key, value, context)
-        }
-        return found
-      }
-    : undefined
-
+  const tiers = createTiers(options)
+  const getMany = l2.getMany ? bulkRead(tiers, l2.getMany.bind(l2)) : undefined
   return {
     name: `two-tier(${l1.name}+${l2.name})`,
     capabilities: {
@@ -138,33 +59,117 @@ export function twoTierStorage(options: TwoTierOptions): Storage & { settled(): 
     },
     durableTier: l2.durableTier ?? l2,
     ...(getMany && { getMany }),
-
     async get(key, context) {
-      const local = await readL1(key, context)
+      const local = await tiers.readL1(key, context)
       if (local !== null) return local
       const shared = await l2.get(key, context)
-      if (shared !== null) promoteLater(key, shared, context)
+      if (shared !== null) tiers.promoteLater(key, shared, context)
       return shared
     },
-
     async set(key, value, setOptions) {
       // The core never sends more than `maxValueBytes` (L2's); direct callers get the same per-tier skip.
-      if (fits('l2', key, value)) await l2.set(key, value, setOptions)
+      if (tiers.fits('l2', key, value)) await l2.set(key, value, setOptions)
       // Values without a TTL are durable data (stamps): they belong to L2 alone.
-      if (setOptions?.ttlSeconds !== undefined) await writeL1(key, value, l1Ttl(setOptions.ttlSeconds))
+      if (setOptions?.ttlSeconds !== undefined) await tiers.writeL1(key, value, tiers.l1Ttl(setOptions.ttlSeconds))
     },
-
     async delete(key) {
       await l2.delete(key)
       try {
         await l1.delete(key)
       } catch (error) {
-        report({ tier: 'l1', key, reason: 'error', error })
+        tiers.report({ tier: 'l1', key, reason: 'error', error })
       }
     },
+    settled: tiers.settled,
+  }
+}
 
+function validate(options: TwoTierOptions): void {
+  const where = 'two-tier'
+  assertKnownOptions(where, options, ['l1', 'l2', 'l1TtlRatio', 'promoteOnGet', 'promoteTtlSeconds', 'waitUntil', 'onTierEvent'])
+  for (const name of ['l1', 'l2'] as const) {
+    const tier = options[name]
+    if (!tier || typeof tier.get !== 'function' || typeof tier.set !== 'function') {
+      throw kvCacheError('MISSING_BINDING', where, `Missing required option \`${name}\` (a Storage, e.g. cacheApiStorage() or kvStorage(env.KV)).`)
+    }
+  }
+  assertPositive(where, 'l1TtlRatio', options.l1TtlRatio)
+  assertPositive(where, 'promoteTtlSeconds', options.promoteTtlSeconds)
+  if (options.l1TtlRatio !== undefined && options.l1TtlRatio > 1) {
+    throw kvCacheError('INVALID_OPTION', where, `Option \`l1TtlRatio\` must be at most 1, got ${options.l1TtlRatio}.`)
+  }
+}
+
+/** The per-tier moves: read L1 without failing, write L1 when the value fits, promote in the background. */
+function createTiers(options: TwoTierOptions) {
+  const { l1 } = options
+  const ratio = options.l1TtlRatio ?? 0.1
+  const promoteTtlSeconds = options.promoteTtlSeconds ?? 30
+  const pending = new Set<Promise<unknown>>()
+  const report = (event: TierEvent) => {
+    try {
+      options.onTierEvent?.(event)
+    } catch {
+      // Reporting must never break a read.
+    }
+  }
+  const fits = (tier: 'l1' | 'l2', key: string, value: string) => {
+    if (byteLength(value) <= options[tier].capabilities.maxValueBytes) return true
+    report({ tier, key, reason: 'oversized' })
+    return false
+  }
+  const writeL1 = async (key: string, value: string, ttlSeconds: number) => {
+    if (!fits('l1', key, value)) return
+    try {
+      await l1.set(key, value, { ttlSeconds })
+    } catch (error) {
+      report({ tier: 'l1', key, reason: 'error', error })
+    }
+  }
+  return {
+    report,
+    fits,
+    writeL1,
+    l1Ttl: (ttlSeconds: number) => Math.max(1, l1.capabilities.minTtlSeconds, Math.round(ttlSeconds * ratio)),
+    async readL1(key: string, context?: StorageContext): Promise<string | null> {
+      try {
+        return await l1.get(key, context)
+      } catch (error) {
+        // A broken L1 only costs speed: fall through to L2.
+        report({ tier: 'l1', key, reason: 'error', error })
+        return null
+      }
+    },
+    promoteLater(key: string, value: string, context: StorageContext | undefined) {
+      if (options.promoteOnGet === false) return
+      const work = writeL1(key, value, promoteTtlSeconds)
+      pending.add(work)
+      void work.finally(() => pending.delete(work))
+      ;(context?.waitUntil ?? options.waitUntil)?.(work)
+    },
     async settled() {
       while (pending.size > 0) await Promise.allSettled([...pending])
     },
+  }
+}
+
+/** Bulk read when L2 has one: each key tries L1 first, the rest go to L2 in one call and are promoted. */
+function bulkRead(tiers: ReturnType<typeof createTiers>, l2GetMany: NonNullable<Storage['getMany']>): NonNullable<Storage['getMany']> {
+  return async (keys, context) => {
+    const locals = await Promise.all(keys.map((key) => tiers.readL1(key, context)))
+    const found = new Map<string, string | null>()
+    const rest = keys.filter((key, i) => {
+      const local = locals[i] ?? null
+      if (local !== null) found.set(key, local)
+      return local === null
+    })
+    if (rest.length === 0) return found
+    const shared = await l2GetMany(rest, context)
+    for (const key of rest) {
+      const value = shared.get(key) ?? null
+      found.set(key, value)
+      if (value !== null) tiers.promoteLater(key, value, context)
+    }
+    return found
   }
 }

@@ -2,25 +2,7 @@ import type { Storage, StorageCapabilities } from '../src'
 import { isStampKey } from '../src/internal'
 import { deferred } from '../src/testing'
 
-export { deferred, eventLog, manualClock } from '../src/testing'
-
-/** A tiny table standing in for the database a loader reads. */
-export function fakeTable<T>(initial: T) {
-  let value = initial
-  let loads = 0
-  return {
-    load: async () => {
-      loads++
-      return structuredClone(value)
-    },
-    write(next: T) {
-      value = next
-    },
-    get loads() {
-      return loads
-    },
-  }
-}
+export { deferred, eventLog, fakeTable, manualClock } from '../src/testing'
 
 /** Fault injection the real backends cannot produce on demand: every call throws (or hangs). */
 export function failingStorageFault(inner: Storage, mode: { failing: boolean; hang?: boolean }): Storage & { calls: number } {

@@ -1,6 +1,6 @@
 import { createCache, storageVersions, tableScope, type CacheEvent } from '@kvcache/core'
 import { env } from 'cloudflare:workers'
-import { deferred } from '@kvcache/core/testing'
+import { deferred, fakeTable } from '@kvcache/core/testing'
 import { qualifyScope, stampKey } from '@kvcache/core/internal'
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
@@ -12,22 +12,7 @@ const KV = (env as unknown as { KV: KVNamespace }).KV
 /** Each test gets its own prefix, so runs never see each other's entries or stamps. */
 const uniquePrefix = () => `t${crypto.randomUUID().slice(0, 8)}`
 
-function table<T>(initial: T) {
-  let value = initial
-  let loads = 0
-  return {
-    load: async () => {
-      loads++
-      return structuredClone(value)
-    },
-    write: (next: T) => {
-      value = next
-    },
-    get loads() {
-      return loads
-    },
-  }
-}
+const table = fakeTable
 
 const query = { material: ['d1', 'select * from posts where published = ?', [true]], scopes: [tableScope('posts')] }
 

@@ -1,6 +1,7 @@
 import { createCache, isKvCacheError, storageVersions, tableScope, type CacheEvent } from '@kvcache/core'
 import { byteLength, createStampClock, isStamp, qualifyScope, stampKey } from '@kvcache/core/internal'
 import { env } from 'cloudflare:workers'
+import { fakeTable } from '@kvcache/core/testing'
 import { describe, expect, it } from 'vitest'
 import { kvStorage } from '../src'
 import { countingKv, heldPutsKvFault } from './faults'
@@ -9,17 +10,7 @@ const KV = (env as unknown as { KV: KVNamespace }).KV
 const uniquePrefix = () => `h${crypto.randomUUID().slice(0, 8)}`
 const posts = { material: ['select * from posts'], scopes: [tableScope('posts')] }
 
-function table<T>(initial: T) {
-  let value = initial
-  let loads = 0
-  return {
-    load: async () => (loads++, structuredClone(value)),
-    write: (next: T) => void (value = next),
-    get loads() {
-      return loads
-    },
-  }
-}
+const table = fakeTable
 
 function events() {
   const list: CacheEvent[] = []
