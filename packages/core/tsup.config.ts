@@ -1,3 +1,6 @@
 import { packageConfig } from '../../tsup.config.base'
 
-export default packageConfig({ entry: ['src/index.ts', 'src/internal.ts', 'src/testing.ts'], external: ['vitest'] })
+export default packageConfig({
+  entry: { index: 'src/index.ts', internal: 'src/internal.ts', testing: 'src/testing.ts', sql: 'src/sql/index.ts' },
+  external: ['vitest'],
+})

@@ -1,4 +1,25 @@
 import { defineConfig } from 'vitest/config'
-import { workersProject } from '../../vitest.workers.ts'
+import { sourceResolve, workersProject } from '../../vitest.workers.ts'
 
-export default defineConfig(workersProject({ kvNamespaces: ['KV'] }))
+/** A project that runs in plain Node (no workerd). */
+const nodeProject = (name: string, include: string[], fileParallelism = true) => ({
+  resolve: sourceResolve,
+  ssr: { resolve: sourceResolve },
+  test: { name, include, environment: 'node' as const, fileParallelism },
+})
+
+export default defineConfig({
+  test: {
+    projects: [
+      // Everything that needs KV, the Cache API or D1: inside workerd.
+      workersProject(
+        { kvNamespaces: ['KV'], d1Databases: ['DB'] },
+        { name: 'workerd', include: ['test/**/*.test.ts'], exclude: ['test/sql/unit/**', 'test/sql/pg/**'] },
+      ),
+      // The SQL reader and scope planner: plain functions, plain Node, no database.
+      nodeProject('unit', ['test/sql/unit/**/*.test.ts']),
+      // Catalog introspection against the PostgreSQL server in DATABASE_URL.
+      nodeProject('pg', ['test/sql/pg/**/*.test.ts'], false),
+    ],
+  },
+})

@@ -1,0 +1,125 @@
+import { assertPositive } from '../options'
+import { withTimeout } from '../timeout'
+import type { Catalog } from './catalog'
+
+/** Which database a catalog describes: the driver object a binding wraps, or a string naming the database. */
+export type CatalogIdentity = object | string
+
+/** What `CatalogCache.get` answers: the catalog, or why there is none (plan at table level then). */
+export type CatalogAnswer =
+  | { readonly catalog: Catalog }
+  | {
+      readonly catalog: undefined
+      readonly error: unknown
+      /** True for exactly one answer per failed (or timed out) introspection: report it then, not on every query. */
+      readonly firstReport: boolean
+    }
+
+/** Options for `createCatalogCache`. */
+export interface CatalogCacheOptions {
+  /** How long after a failed introspection the next one may start, in milliseconds. @default 30000 */
+  readonly retryAfterMs?: number
+  /** How long a caller waits for an introspection before planning without it, in milliseconds. @default 5000 */
+  readonly timeoutMs?: number
+  /** Clock in epoch milliseconds, for tests. @default Date.now */
+  readonly now?: () => number
+}
+
+/** Catalogs per database, learned once and shared by every request of the isolate. */
+export interface CatalogCache {
+  /**
+   * The catalog of `identity`, running `load` if this isolate has none yet. One introspection is
+   * in flight per database at a time; concurrent callers share it. Never throws.
+   */
+  get(identity: CatalogIdentity, load: () => Promise<Catalog>): Promise<CatalogAnswer>
+  /** The catalog if it is already known, without loading it. */
+  peek(identity: CatalogIdentity): Catalog | undefined
+  /** Forgets what is known about `identity` (after a migration): the next `get` introspects again. */
+  refresh(identity: CatalogIdentity): void
+}
+
+interface Entry {
+  catalog?: Catalog
+  loading?: Promise<Catalog>
+  failure?: { readonly error: unknown; readonly atMs: number }
+  /** The failure or in-flight load whose failure was already reported. */
+  reported?: object
+  generation: number
+}
+
+/** A catalog cache of its own (tests, or an app that wants to scope catalogs). Bindings use `isolateCatalogs`. */
+export function createCatalogCache(options: CatalogCacheOptions = {}): CatalogCache {
+  const retryAfterMs = options.retryAfterMs ?? 30_000
+  const timeoutMs = options.timeoutMs ?? 5_000
+  assertPositive('sql', 'retryAfterMs', retryAfterMs)
+  assertPositive('sql', 'timeoutMs', timeoutMs)
+  const now = options.now ?? Date.now
+  const byName = new Map<string, Entry>()
+  const byObject = new WeakMap<object, Entry>()
+
+  const entryOf = (identity: CatalogIdentity): Entry => {
+    const known = typeof identity === 'string' ? byName.get(identity) : byObject.get(identity)
+    if (known) return known
+    const entry: Entry = { generation: 0 }
+    if (typeof identity === 'string') byName.set(identity, entry)
+    else byObject.set(identity, entry)
+    return entry
+  }
+
+  const start = (entry: Entry, load: () => Promise<Catalog>): Promise<Catalog> => {
+    const generation = entry.generation
+    const loading = Promise.resolve().then(load)
+    entry.loading = loading
+    loading
+      .then(
+        (catalog) => {
+          if (entry.generation !== generation) return
+          entry.catalog = catalog
+          entry.failure = undefined
+        },
+        (error: unknown) => {
+          if (entry.generation === generation) entry.failure = { error, atMs: now() }
+        },
+      )
+      .finally(() => {
+        if (entry.loading === loading) entry.loading = undefined
+      })
+    return loading
+  }
+
+  const failed = (entry: Entry, error: unknown, about: object): CatalogAnswer => {
+    const firstReport = entry.reported !== about
+    entry.reported = about
+    return { catalog: undefined, error, firstReport }
+  }
+
+  return {
+    async get(identity, load) {
+      const entry = entryOf(identity)
+      if (entry.catalog) return { catalog: entry.catalog }
+      let loading = entry.loading
+      if (!loading) {
+        if (entry.failure && now() - entry.failure.atMs < retryAfterMs) return failed(entry, entry.failure.error, entry.failure)
+        loading = start(entry, load)
+      }
+      try {
+        return { catalog: await withTimeout(loading, timeoutMs, 'Reading the database catalog') }
+      } catch (error) {
+        return failed(entry, error, entry.failure ?? loading)
+      }
+    },
+    peek(identity) {
+      return entryOf(identity).catalog
+    },
+    refresh(identity) {
+      const entry = entryOf(identity)
+      entry.generation++
+      entry.catalog = undefined
+      entry.loading = undefined
+      entry.failure = undefined
+    },
+  }
+}
+
+/** The catalogs of this isolate (one per database), shared by every binding and request. */
+export const isolateCatalogs: CatalogCache = /* @__PURE__ */ createCatalogCache()

@@ -1,0 +1,90 @@
+import type { Catalog } from './catalog'
+import { assignsColumns, keyFilterOf } from './key-filter'
+import { readStatement, type StatementKind, type TransactionControl } from './reader'
+import type { Dialect } from './tokens'
+import type { WriteEvent } from './writes'
+
+/** One row's primary key: column name -> value. */
+export type RowKey = Readonly<Record<string, unknown>>
+
+/** One table a statement writes, described by its parts. */
+export interface WriteDescription {
+  readonly table: string
+  readonly event: WriteEvent
+  /** The rows written, when the write is limited to them by primary key; omit for a bulk write. */
+  readonly keys?: readonly RowKey[]
+  /** True when the write assigns a primary-key column (the row moves to another key). */
+  readonly keyChanged?: boolean
+}
+
+/**
+ * A statement described by its parts instead of SQL text: what Kysely reads off its operation
+ * tree and Prisma off its model operations. The SQL path builds the same description.
+ */
+export interface OperationDescription {
+  readonly kind: StatementKind
+  /** For `transaction` statements. */
+  readonly control?: TransactionControl
+  /** Relations read (tables or views), any spelling `canonicalTable` accepts. */
+  readonly reads?: readonly string[]
+  /** For a read of exactly one table limited by primary key (`findUnique`, `where id in (...)`): those rows. */
+  readonly readKeys?: readonly RowKey[]
+  /** Tables written and how. */
+  readonly writes?: readonly WriteDescription[]
+  /** True for schema changes: everything cached may be wrong, and the catalog should be refreshed. */
+  readonly ddl?: boolean
+}
+
+/** One SQL statement as a driver sees it. */
+export interface SqlStatement {
+  readonly sql: string
+  /** Bound values, in placeholder order (`?`, `?NNN`, `$n`). */
+  readonly params?: readonly unknown[]
+  /** How to read the text. Without it, both dialects' quoting is accepted. */
+  readonly dialect?: Dialect
+}
+
+function keysFrom(rows: readonly (readonly number[])[] | undefined, columns: readonly string[], params: readonly unknown[]): RowKey[] | undefined {
+  if (!rows) return undefined
+  const keys: RowKey[] = []
+  for (const row of rows) {
+    if (row.some((index) => index >= params.length)) return undefined
+    keys.push(Object.fromEntries(columns.map((column, i) => [column, params[row[i] as number]])))
+  }
+  return keys
+}
+
+/**
+ * Describes one SQL statement for the planner: the reader's shape, plus primary-key rows for
+ * single-table reads and for updates and deletes of one table (using the catalog's keys).
+ */
+export function describeSql(statement: SqlStatement, catalog: Catalog | undefined): OperationDescription {
+  const { sql, dialect } = statement
+  const params = statement.params ?? []
+  const shape = readStatement(sql, dialect)
+  const base = { kind: shape.kind, reads: shape.reads, ddl: shape.ddl, ...(shape.control ? { control: shape.control } : {}) }
+  if (shape.kind === 'read') {
+    const only = shape.reads.length === 1 ? shape.reads[0] : undefined
+    const primaryKey = only === undefined ? undefined : catalog?.tables.get(only)?.primaryKey
+    if (only === undefined || !primaryKey || primaryKey.length === 0) return base
+    const readKeys = keysFrom(keyFilterOf(sql, only, primaryKey, dialect), primaryKey, params)
+    return readKeys ? { ...base, readKeys } : base
+  }
+  const tables = [...new Set(shape.effects.map((effect) => effect.table))]
+  const only = tables.length === 1 ? tables[0] : undefined
+  const events = shape.effects.map((effect) => effect.event)
+  const primaryKey = only === undefined ? undefined : catalog?.tables.get(only)?.primaryKey
+  let keys: RowKey[] | undefined
+  let keyChanged = false
+  if (only !== undefined && primaryKey && primaryKey.length > 0 && events.length === 1 && (events[0] === 'update' || events[0] === 'delete')) {
+    keys = keysFrom(keyFilterOf(sql, only, primaryKey, dialect), primaryKey, params)
+    keyChanged = events[0] === 'update' && keys !== undefined && assignsColumns(sql, primaryKey, dialect)
+  }
+  const writes = shape.effects.map((effect) => ({
+    table: effect.table,
+    event: effect.event,
+    ...(keys ? { keys } : {}),
+    ...(keyChanged ? { keyChanged } : {}),
+  }))
+  return { ...base, writes }
+}

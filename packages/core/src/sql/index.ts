@@ -1,0 +1,41 @@
+/**
+ * `@kvcache/core/sql`: the dependency index every SQL binding shares. A SQL reader (statement
+ * kind, relations read, tables written, primary-key filters) for SQLite/D1 and PostgreSQL text, a
+ * database catalog (declared or introspected, cached per isolate) and a scope planner that turns
+ * a statement (SQL text or an ORM's structured description) into the scopes a read depends on or
+ * a write bumps. Imports no ORM.
+ *
+ * @example
+ * const answer = await isolateCatalogs.get(env.DB, () => introspectSqlite(runOnD1))
+ * const plan = planStatement({ sql, params, dialect: 'sqlite' }, { catalog: answer.catalog })
+ */
+export { createCatalog, catalogFacts, mergeCatalogs } from './catalog'
+export type {
+  Catalog,
+  CatalogFacts,
+  ForeignKeyFacts,
+  InheritanceFacts,
+  ReferentialAction,
+  TableFacts,
+  TriggerFacts,
+  ViewFacts,
+} from './catalog'
+export { createCatalogCache, isolateCatalogs } from './catalog-cache'
+export type { CatalogAnswer, CatalogCache, CatalogCacheOptions, CatalogIdentity } from './catalog-cache'
+export { describeSql } from './describe'
+export type { OperationDescription, RowKey, SqlStatement, WriteDescription } from './describe'
+export { ALL_WRITE_EVENTS, reachOf } from './effects'
+export type { Reach } from './effects'
+export { introspectPostgres, postgresCatalogFromRows } from './introspect-postgres'
+export { introspectSqlite, sqliteCatalogFromRows, sqliteTrigger, SQLITE_CATALOG_QUERY } from './introspect-sqlite'
+export type { RunQuery } from './introspect-sqlite'
+export { assignsColumns, keyFilterOf } from './key-filter'
+export { canonicalName, canonicalTable } from './names'
+export { planStatement } from './planner'
+export type { Plan, PlanContext, PlanInput } from './planner'
+export { POSTGRES_CATALOG_QUERY, POSTGRES_FUNCTIONS_QUERY } from './postgres-queries'
+export { readStatement } from './reader'
+export type { StatementKind, StatementShape, TransactionControl } from './reader'
+export { tokenize } from './tokens'
+export type { Dialect, Token, TokenType } from './tokens'
+export type { WriteEffect, WriteEvent } from './writes'

@@ -1,0 +1,148 @@
+import { bulkScope, databaseScope, rowScope, tableScope, type PrimaryKeyValue } from '../scopes'
+import type { Catalog } from './catalog'
+import { describeSql, type OperationDescription, type RowKey, type SqlStatement, type WriteDescription } from './describe'
+import { reachOf } from './effects'
+import { canonicalTable } from './names'
+import type { TransactionControl } from './reader'
+
+/** What the planner knows besides the statement. */
+export interface PlanContext {
+  /** The database's tables, keys, foreign keys, views and triggers. Without one, every relation is taken for a table. */
+  readonly catalog?: Catalog
+}
+
+/** A statement to plan: SQL text, or a description from an ORM's own structures. */
+export type PlanInput = SqlStatement | { readonly operation: OperationDescription }
+
+/** What one statement means for the cache. */
+export type Plan =
+  /** A cacheable read and the scopes its result depends on. */
+  | { readonly type: 'read'; readonly scopes: readonly string[] }
+  /** Run it uncached: a read whose dependencies cannot be named, or a statement that changes no data. */
+  | { readonly type: 'bypass'; readonly reason: string }
+  /** A write: bump `scopes` after it commits. `schemaChanged`: refresh the catalog too. */
+  | { readonly type: 'write'; readonly scopes: readonly string[]; readonly tables: readonly string[]; readonly schemaChanged: boolean }
+  | { readonly type: 'transaction'; readonly control: TransactionControl }
+
+const WELL_FORMED = /^(?:[^\uD800-\uDFFF]|[\uD800-\uDBFF][\uDC00-\uDFFF])*$/
+const CANONICAL_INTEGER = /^[+-]?\d{1,300}$/
+
+/**
+ * A key value as a scope part. Integer-looking strings become integers: SQLite's type affinity and
+ * PostgreSQL's parameter typing make `'2'` and `2` the same row, and merging two spellings only
+ * over-invalidates. Values that cannot name a row safely (Dates, blobs, null) give undefined.
+ */
+function keyPart(value: unknown): PrimaryKeyValue | undefined {
+  switch (typeof value) {
+    case 'number':
+      return Number.isFinite(value) ? (Object.is(value, -0) ? 0 : value) : undefined
+    case 'bigint':
+      return value
+    case 'boolean':
+      return value ? 1 : 0
+    case 'string':
+      if (CANONICAL_INTEGER.test(value.trim())) return BigInt(value.trim())
+      return WELL_FORMED.test(value) ? value : undefined
+    default:
+      return undefined
+  }
+}
+
+function rowScopes(table: string, primaryKey: readonly string[], keys: readonly RowKey[]): string[] | undefined {
+  const scopes: string[] = []
+  for (const key of keys) {
+    const parts = primaryKey.map((column) => keyPart(key[column]))
+    if (parts.some((part) => part === undefined)) return undefined
+    scopes.push(rowScope(table, parts.length === 1 ? (parts[0] as PrimaryKeyValue) : (parts as PrimaryKeyValue[])))
+  }
+  return scopes
+}
+
+function planRead(operation: OperationDescription, catalog: Catalog | undefined): Plan {
+  const relations = [...new Set((operation.reads ?? []).map(canonicalTable))]
+  if (relations.length === 0) {
+    return { type: 'bypass', reason: 'the statement reads no table, so no write can tell when its result changes (now(), random(), nextval())' }
+  }
+  const tables = new Set<string>()
+  for (const relation of relations) {
+    const viewTables = catalog?.views.get(relation)
+    if (viewTables) for (const table of viewTables) tables.add(table)
+    else if (!catalog?.complete || catalog.tables.has(relation)) tables.add(relation)
+    else return { type: 'bypass', reason: `relation \`${relation}\` is not a known table or view (declare it as a view with the tables it reads)` }
+  }
+  const only = relations.length === 1 && tables.size === 1 ? relations[0] : undefined
+  const primaryKey = only === undefined ? undefined : catalog?.tables.get(only)?.primaryKey
+  if (only !== undefined && operation.readKeys && primaryKey && primaryKey.length > 0) {
+    // A by-key read changes only when its rows are written or the table changes in bulk.
+    const rows = rowScopes(only, primaryKey, operation.readKeys)
+    if (rows) return { type: 'read', scopes: [...rows, bulkScope(only), databaseScope()] }
+  }
+  return { type: 'read', scopes: [...[...tables].map(tableScope), databaseScope()] }
+}
+
+function isKnownRelation(catalog: Catalog | undefined, table: string): boolean {
+  return !catalog?.complete || catalog.tables.has(table) || catalog.views.has(table)
+}
+
+/** Row scopes for a write limited to rows by key, or undefined when the write must be treated as bulk. */
+function preciseRows(table: string, writes: readonly WriteDescription[], reachesItself: boolean, catalog: Catalog | undefined): string[] | undefined {
+  const primaryKey = catalog?.tables.get(table)?.primaryKey
+  const [first] = writes
+  if (!first?.keys || writes.length !== 1 || reachesItself || first.keyChanged || !primaryKey || primaryKey.length === 0) return undefined
+  if (first.event !== 'update' && first.event !== 'delete') return undefined
+  return rowScopes(table, primaryKey, first.keys)
+}
+
+function planWrite(operation: OperationDescription, catalog: Catalog | undefined): Plan {
+  const byTable = new Map<string, WriteDescription[]>()
+  for (const write of operation.writes ?? []) {
+    const table = canonicalTable(write.table)
+    byTable.set(table, [...(byTable.get(table) ?? []), { ...write, table }])
+  }
+  const tables = [...byTable.keys()]
+  if (operation.kind === 'unknown' || operation.ddl || tables.length === 0) {
+    return { type: 'write', scopes: [databaseScope()], tables, schemaChanged: operation.ddl === true }
+  }
+  const scopes = new Set<string>()
+  for (const [table, writes] of byTable) {
+    const reach = reachOf(catalog, writes)
+    // A trigger that writes what we cannot read, or a table the catalog does not know (created
+    // after it was read?): its triggers and cascades are unknown, so everything may have changed.
+    if (reach.unknown || !isKnownRelation(catalog, table)) scopes.add(databaseScope())
+    const rows = preciseRows(table, writes, reach.tables.has(table), catalog)
+    scopes.add(tableScope(table))
+    // Precise: the by-key reads of other rows stay cached. Otherwise every by-key read of the table is stale.
+    for (const scope of rows ?? [bulkScope(table)]) scopes.add(scope)
+    for (const reached of reach.tables) {
+      if (reached === table && rows) continue
+      scopes.add(tableScope(reached))
+      scopes.add(bulkScope(reached))
+    }
+  }
+  return { type: 'write', scopes: [...scopes], tables, schemaChanged: false }
+}
+
+/**
+ * Plans one statement: the scopes a read depends on, or the scopes a write bumps (with its
+ * foreign-key cascades, trigger effects, views), a bypass, or transaction control. Takes SQL
+ * text (`{ sql, params, dialect }`) or a structured description (`{ operation }`). Unknown
+ * statements bump the whole database; reads of relations a complete catalog does not know bypass.
+ *
+ * @example
+ * planStatement({ sql: 'update "users" set "name" = ? where "id" = ?', params: ['Ada', 1] }, { catalog })
+ * // { type: 'write', scopes: ['table:users', 'row:users:n1', 'table:audit', 'bulk:audit'], ... }
+ */
+export function planStatement(input: PlanInput, context: PlanContext = {}): Plan {
+  const { catalog } = context
+  const operation = 'operation' in input ? input.operation : describeSql(input, catalog)
+  switch (operation.kind) {
+    case 'transaction':
+      return { type: 'transaction', control: operation.control ?? 'savepoint' }
+    case 'harmless':
+      return { type: 'bypass', reason: 'the statement changes no data' }
+    case 'read':
+      return planRead(operation, catalog)
+    default:
+      return planWrite(operation, catalog)
+  }
+}

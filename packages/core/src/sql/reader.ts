@@ -1,0 +1,160 @@
+import { boundedMemo } from './memo'
+import { relationsRead } from './reads'
+import { isPunct, isWord, matchParens, tokenize, type Dialect, type Token } from './tokens'
+import { scanWrites, type WriteEffect } from './writes'
+
+/**
+ * What a statement is, for a cache: `read` (cacheable), `write` (invalidates), `transaction`
+ * control, `harmless` (changes no data and is not worth caching: SET, SHOW, EXPLAIN, PRAGMA
+ * reads), or `unknown` (a script, a procedure call, VACUUM...: the caller takes the safe side).
+ */
+export type StatementKind = 'read' | 'write' | 'transaction' | 'harmless' | 'unknown'
+
+/** Transaction control statements. `savepoint` covers SAVEPOINT, RELEASE and ROLLBACK TO. */
+export type TransactionControl = 'begin' | 'commit' | 'rollback' | 'savepoint'
+
+/** What the SQL reader found in one statement. */
+export interface StatementShape {
+  readonly kind: StatementKind
+  /** Relations named in FROM / JOIN / USING anywhere in the statement, canonical, CTE names left out. */
+  readonly reads: readonly string[]
+  /** Tables an INSERT / UPDATE / DELETE / REPLACE / MERGE / TRUNCATE targets, or DDL names, canonical. */
+  readonly writes: readonly string[]
+  /** Each table the statement changes with the kind of change (an upsert both inserts and updates). */
+  readonly effects: readonly WriteEffect[]
+  /** True for DDL (CREATE / DROP / ALTER): anything cached may be wrong after a schema change. */
+  readonly ddl: boolean
+  /** For `transaction` statements. */
+  readonly control?: TransactionControl
+}
+
+const HARMLESS = new Set(['set', 'show', 'reset', 'listen', 'unlisten', 'notify', 'deallocate', 'discard', 'lock', 'checkpoint'])
+
+/** Top-level statements of a script, as token ranges `[from, to)` (a trigger's BEGIN ... END body stays whole). */
+export function statementRanges(tokens: readonly Token[]): [number, number][] {
+  const ranges: [number, number][] = []
+  let start = 0
+  let depth = 0
+  let block = 0
+  const isTrigger = (at: number) => isWord(tokens[at], 'create') && tokens.slice(at, at + 5).some((token) => isWord(token, 'trigger'))
+  for (let index = 0; index < tokens.length; index++) {
+    const token = tokens[index] as Token
+    if (isPunct(token, '(')) depth++
+    else if (isPunct(token, ')')) depth--
+    else if (isTrigger(start) && isWord(token, 'begin', 'case')) block++
+    else if (isTrigger(start) && isWord(token, 'end')) block--
+    else if (isPunct(token, ';') && depth <= 0 && block <= 0) {
+      if (index > start) ranges.push([start, index])
+      start = index + 1
+    }
+  }
+  if (tokens.length > start) ranges.push([start, tokens.length])
+  return ranges
+}
+
+function control(tokens: readonly Token[], at: number): StatementShape['control'] | 'unknown' {
+  const word = tokens[at]?.text
+  const next = tokens[at + 1]
+  switch (word) {
+    case 'begin':
+      return 'begin'
+    case 'start':
+      return isWord(next, 'transaction') ? 'begin' : 'unknown'
+    case 'commit':
+    case 'end':
+      return isWord(next, 'prepared') ? 'unknown' : 'commit'
+    case 'rollback':
+    case 'abort': {
+      if (isWord(next, 'prepared')) return 'unknown'
+      const to = isWord(next, 'transaction', 'work') ? tokens[at + 2] : next
+      return isWord(to, 'to') ? 'savepoint' : 'rollback'
+    }
+    case 'prepare':
+      // PREPARE TRANSACTION ends the transaction; COMMIT PREPARED (unknown: bumps everything) makes it visible.
+      return isWord(next, 'transaction') ? 'commit' : undefined
+    default:
+      return 'savepoint'
+  }
+}
+
+/** `select ... into new_table` (PostgreSQL) creates a table: not a read. */
+function selectsInto(tokens: readonly Token[], from: number, to: number): boolean {
+  for (let index = from; index < to; index++) {
+    if (!isWord(tokens[index], 'into')) continue
+    const before = tokens[index - 1]
+    const beforeOr = tokens[index - 3]
+    if (!isWord(before, 'insert', 'replace', 'merge') && !isWord(beforeOr, 'insert')) return true
+  }
+  return false
+}
+
+function classify(tokens: readonly Token[], from: number, to: number, found: ReturnType<typeof scanWrites>): Pick<StatementShape, 'kind' | 'ddl' | 'control'> {
+  let at = from
+  while (isPunct(tokens[at], '(')) at++
+  const first = tokens[at]
+  const word = first?.type === 'word' ? first.text : ''
+  switch (word) {
+    case 'begin': case 'start': case 'commit': case 'end': case 'rollback': case 'abort': case 'savepoint': case 'release': case 'prepare': {
+      const result = control(tokens, at)
+      if (result === 'unknown') return { kind: 'unknown', ddl: false }
+      return result === undefined ? { kind: 'harmless', ddl: false } : { kind: 'transaction', ddl: false, control: result }
+    }
+    case 'select': case 'values': case 'table': case 'with':
+      if (selectsInto(tokens, at, to)) return { kind: 'unknown', ddl: false }
+      return { kind: found.effects.length > 0 ? 'write' : 'read', ddl: false }
+    case 'insert': case 'update': case 'delete': case 'replace': case 'merge': case 'truncate': case 'refresh':
+      return { kind: found.effects.length > 0 ? 'write' : 'unknown', ddl: false }
+    case 'create': case 'drop': case 'alter':
+      return { kind: 'write', ddl: true }
+    case 'explain':
+      // EXPLAIN ANALYZE runs the statement (PostgreSQL).
+      return tokens.slice(at, Math.min(to, at + 8)).some((token) => isWord(token, 'analyze', 'analyse'))
+        ? { kind: 'unknown', ddl: false }
+        : { kind: 'harmless', ddl: false }
+    case 'pragma':
+      // PRAGMA name / PRAGMA name(arg) read; PRAGMA name = value may change behaviour: take the safe side.
+      return tokens.slice(at, to).some((token) => isPunct(token, '=')) ? { kind: 'unknown', ddl: false } : { kind: 'harmless', ddl: false }
+    default:
+      return { kind: HARMLESS.has(word) ? 'harmless' : 'unknown', ddl: false }
+  }
+}
+
+function analyse(sql: string, dialect: Dialect | undefined): StatementShape {
+  const tokens = tokenize(sql, dialect)
+  const parens = matchParens(tokens)
+  const ranges = statementRanges(tokens)
+  const reads = new Set<string>()
+  const writes = new Set<string>()
+  const effects: WriteEffect[] = []
+  for (const [from, to] of ranges) {
+    for (const use of relationsRead(tokens, parens, from, to)) reads.add(use.name)
+    const found = scanWrites(tokens, from, to)
+    effects.push(...found.effects)
+    for (const effect of found.effects) writes.add(effect.table)
+    for (const target of found.ddlTargets) writes.add(target)
+  }
+  const shape = { reads: [...reads], writes: [...writes], effects }
+  if (ranges.length === 0) return { kind: 'harmless', ddl: false, ...shape }
+  if (ranges.length > 1) return { kind: 'unknown', ddl: false, ...shape }
+  const [from, to] = ranges[0] as [number, number]
+  return { ...classify(tokens, from, to, { effects, ddlTargets: [] }), ...shape }
+}
+
+const MEMO_LIMIT = 1000
+const memo = boundedMemo(MEMO_LIMIT, (key) => {
+  const split = key.indexOf('\u0000')
+  const dialect = key.slice(0, split)
+  return analyse(key.slice(split + 1), dialect === '' ? undefined : (dialect as Dialect))
+})
+
+/**
+ * Reads one statement (SQLite/D1 or PostgreSQL text): its kind, the relations it reads and the
+ * tables it writes. Memoised per text (bounded): an app sends the same few hundred statements
+ * over and over, and this runs on every query. Never throws.
+ *
+ * @example
+ * readStatement('update "posts" set "title" = ? where "id" = ?').effects // [{ table: 'posts', event: 'update' }]
+ */
+export function readStatement(sql: string, dialect?: Dialect): StatementShape {
+  return memo(`${dialect ?? ''}\u0000${sql}`)
+}

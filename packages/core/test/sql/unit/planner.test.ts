@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest'
+import { bulkScope, databaseScope, rowScope, tableScope } from '../../../src'
+import { createCatalog, planStatement, type Plan, type PlanInput } from '../../../src/sql'
+
+const catalog = createCatalog({
+  complete: true,
+  tables: [
+    { name: 'users', primaryKey: ['id'] },
+    { name: 'posts', primaryKey: ['id'] },
+    { name: 'comments', primaryKey: ['id'] },
+    { name: 'tags', primaryKey: ['id'] },
+    { name: 'members', primaryKey: ['org_id', 'user_id'] },
+    { name: 'employees', primaryKey: ['id'] },
+    { name: 'audit', primaryKey: ['id'] },
+    { name: 'audit_archive', primaryKey: [] },
+    { name: 'logs', primaryKey: ['id'] },
+  ],
+  foreignKeys: [
+    { table: 'posts', references: 'users', onDelete: 'cascade' },
+    { table: 'comments', references: 'posts', onDelete: 'cascade' },
+    { table: 'tags', references: 'posts', onDelete: 'set null', onUpdate: 'cascade' },
+    { table: 'employees', references: 'employees', onDelete: 'cascade' },
+    { table: 'members', references: 'users', onDelete: 'restrict' },
+  ],
+  views: [
+    { name: 'published_posts', reads: ['posts', 'users'] },
+    { name: 'recent_published', reads: ['published_posts'] },
+  ],
+  triggers: [
+    { name: 'users_audit', table: 'users', events: ['update'], writes: [{ table: 'audit', event: 'insert' }] },
+    { name: 'audit_archive', table: 'audit', events: ['insert'], writes: [{ table: 'audit_archive', event: 'insert' }] },
+    { name: 'dynamic', table: 'logs', events: ['insert'], writes: [], writesUnknown: true },
+  ],
+})
+
+const plan = (input: PlanInput, withCatalog = true): Plan => planStatement(input, withCatalog ? { catalog } : {})
+const sorted = (result: Plan) => (result.type === 'read' || result.type === 'write' ? [...result.scopes].sort() : result)
+const scopes = (...list: string[]) => [...list].sort()
+
+describe('reads', () => {
+  const cases: [string, unknown[], string[]][] = [
+    ['select * from "posts" where "posts"."id" = ?', [1], [rowScope('posts', 1), bulkScope('posts'), databaseScope()]],
+    ['select * from posts where id in (?, ?)', [1, '2'], [rowScope('posts', 1), rowScope('posts', 2), bulkScope('posts'), databaseScope()]],
+    ['select * from members where user_id = ? and org_id = ?', [7, 3], [rowScope('members', [3, 7]), bulkScope('members'), databaseScope()]],
+    ['select * from posts order by id', [], [tableScope('posts'), databaseScope()]],
+    ['select * from posts p join users u on u.id = p.author_id where p.id = ?', [1], [tableScope('posts'), tableScope('users'), databaseScope()]],
+    ['select * from published_posts where id = ?', [1], [tableScope('posts'), tableScope('users'), databaseScope()]],
+    ['select * from recent_published', [], [tableScope('posts'), tableScope('users'), databaseScope()]],
+    // Values that cannot name a row safely fall back to the table.
+    ['select * from posts where id = ?', [new Date(0)], [tableScope('posts'), databaseScope()]],
+    ['select * from posts where id = ?', ['\uD800'], [tableScope('posts'), databaseScope()]],
+    ['select * from posts where id = ?', [null], [tableScope('posts'), databaseScope()]],
+    ['select * from posts where id = ?', [], [tableScope('posts'), databaseScope()]],
+  ]
+  for (const [sql, params, expected] of cases) {
+    it(`${sql} ${JSON.stringify(params.map(String))}`, () => {
+      const result = plan({ sql, params })
+      expect(result.type).toBe('read')
+      expect(sorted(result)).toStrictEqual(scopes(...expected))
+    })
+  }
+
+  it('treats "1", 1 and 1n as the same row (SQLite affinity, PostgreSQL parameter typing)', () => {
+    const read = (value: unknown) => sorted(plan({ sql: 'select * from posts where id = ?', params: [value] }))
+    expect(read('1')).toStrictEqual(read(1))
+    expect(read(1n)).toStrictEqual(read(1))
+  })
+
+  it('bypasses relations a complete catalog does not know, and reads of no table', () => {
+    expect(plan({ sql: 'select * from mystery' })).toMatchObject({ type: 'bypass', reason: expect.stringMatching(/mystery/) })
+    expect(plan({ sql: 'select now()' }).type).toBe('bypass')
+    expect(plan({ sql: 'select nextval(?)', params: ['s'] }).type).toBe('bypass')
+  })
+
+  it('without a catalog, every relation is a table and there are no row scopes', () => {
+    expect(sorted(plan({ sql: 'select * from mystery where id = ?', params: [1] }, false))).toStrictEqual(scopes(tableScope('mystery'), databaseScope()))
+  })
+})
+
+describe('writes', () => {
+  const cases: [string, unknown[], string[]][] = [
+    // By key: the row and list reads; by-key reads of other rows stay. The trigger's tables change too, transitively.
+    [
+      'update "users" set "name" = ? where "users"."id" = ?',
+      ['Ada', 1],
+      [tableScope('users'), rowScope('users', 1), tableScope('audit'), bulkScope('audit'), tableScope('audit_archive'), bulkScope('audit_archive')],
+    ],
+    ['update posts set title = ? where id = ?', ['x', 2], [tableScope('posts'), rowScope('posts', 2), tableScope('tags'), bulkScope('tags')]],
+    // A key change moves the row: every by-key read may be stale.
+    ['update posts set id = ? where id = ?', [3, 2], [tableScope('posts'), bulkScope('posts'), tableScope('tags'), bulkScope('tags')]],
+    // Deletes follow ON DELETE: cascade (transitively) and set null; RESTRICT changes nothing.
+    [
+      'delete from users where id = ?',
+      [1],
+      [tableScope('users'), rowScope('users', 1), tableScope('posts'), bulkScope('posts'), tableScope('comments'), bulkScope('comments'), tableScope('tags'), bulkScope('tags')],
+    ],
+    // A cascade that comes back to the table (self-reference) makes the write bulk.
+    ['delete from employees where id = ?', [1], [tableScope('employees'), bulkScope('employees')]],
+    ['delete from members where org_id = ? and user_id = ?', [1, 2], [tableScope('members'), rowScope('members', [1, 2])]],
+    ['insert into posts (id, title) values (?, ?)', [9, 'x'], [tableScope('posts'), bulkScope('posts')]],
+    ['update posts set views = views + 1', [], [tableScope('posts'), bulkScope('posts'), tableScope('tags'), bulkScope('tags')]],
+    ['truncate posts', [], [tableScope('posts'), bulkScope('posts'), tableScope('comments'), bulkScope('comments'), tableScope('tags'), bulkScope('tags')]],
+    // A write to a view writes the tables under it.
+    ['update published_posts set title = ? where id = ?', ['x', 1], [tableScope('published_posts'), bulkScope('published_posts'), tableScope('posts'), bulkScope('posts'), tableScope('users'), bulkScope('users'), tableScope('audit'), bulkScope('audit'), tableScope('audit_archive'), bulkScope('audit_archive'), tableScope('tags'), bulkScope('tags')]],
+    // A trigger whose writes cannot be read, a table the catalog does not know, a statement we cannot read: everything.
+    ['insert into logs (id) values (?)', [1], [tableScope('logs'), bulkScope('logs'), databaseScope()]],
+    ['insert into brand_new (id) values (?)', [1], [tableScope('brand_new'), bulkScope('brand_new'), databaseScope()]],
+    ['vacuum', [], [databaseScope()]],
+    ["update items set name = 'a' where id = 1; select 1;", [], [databaseScope()]],
+  ]
+  for (const [sql, params, expected] of cases) {
+    it(sql, () => {
+      const result = plan({ sql, params })
+      expect(result.type).toBe('write')
+      expect(sorted(result)).toStrictEqual(scopes(...expected))
+    })
+  }
+
+  it('DDL bumps everything and says the schema changed', () => {
+    expect(plan({ sql: 'create table x (id integer primary key)' })).toStrictEqual({
+      type: 'write',
+      scopes: [databaseScope()],
+      tables: [],
+      schemaChanged: true,
+    })
+  })
+
+  it('UPDATE OR REPLACE may delete other rows: bulk', () => {
+    expect(sorted(plan({ sql: 'update or replace posts set title = ? where id = ?', params: ['x', 1], dialect: 'sqlite' }))).toContain(bulkScope('posts'))
+  })
+})
+
+describe('transaction control and harmless statements', () => {
+  it('plans them without scopes', () => {
+    expect(plan({ sql: 'begin' })).toStrictEqual({ type: 'transaction', control: 'begin' })
+    expect(plan({ sql: 'rollback to savepoint a' })).toStrictEqual({ type: 'transaction', control: 'savepoint' })
+    expect(plan({ sql: 'set search_path to app', dialect: 'postgres' }).type).toBe('bypass')
+  })
+})
+
+describe('structured descriptions plan like SQL', () => {
+  it('a read by key (Prisma findUnique, Kysely where id =)', () => {
+    const structured = plan({ operation: { kind: 'read', reads: ['Posts'], readKeys: [{ id: 1 }] } })
+    expect(sorted(structured)).toStrictEqual(sorted(plan({ sql: 'select * from posts where id = ?', params: [1] })))
+  })
+
+  it('a write of rows by key, and a nested write of another table', () => {
+    const structured = plan({
+      operation: {
+        kind: 'write',
+        writes: [
+          { table: 'users', event: 'update', keys: [{ id: 1 }] },
+          { table: 'posts', event: 'insert' },
+        ],
+      },
+    })
+    expect(sorted(structured)).toStrictEqual(
+      scopes(tableScope('users'), rowScope('users', 1), tableScope('audit'), bulkScope('audit'), tableScope('audit_archive'), bulkScope('audit_archive'), tableScope('posts'), bulkScope('posts')),
+    )
+  })
+
+  it('a key change, a composite key given as a record, an unknown statement', () => {
+    const changed = plan({ operation: { kind: 'write', writes: [{ table: 'posts', event: 'update', keys: [{ id: 1 }], keyChanged: true }] } })
+    expect(sorted(changed)).toContain(bulkScope('posts'))
+    const composite = plan({ operation: { kind: 'read', reads: ['members'], readKeys: [{ user_id: 2, org_id: 1 }] } })
+    expect(sorted(composite)).toContain(rowScope('members', [1, 2]))
+    expect(plan({ operation: { kind: 'unknown' } })).toMatchObject({ type: 'write', scopes: [databaseScope()] })
+  })
+})
