@@ -1,4 +1,5 @@
-import type { KvDrizzleCache, Statement } from './binding'
+import type { KvDrizzleCache } from './binding'
+import type { Statement } from './runner'
 
 /** The parts of a D1 prepared statement Drizzle uses, typed structurally. */
 interface D1StatementLike {
@@ -26,7 +27,6 @@ const STATEMENT = Symbol('kvcache.d1.statement')
  * complete. D1 has no interactive transactions; `db.batch()` is atomic and invalidates once.
  */
 export function wrapD1<T extends D1DatabaseLike>(d1: T, binding: KvDrizzleCache): T {
-  binding.attachDriver()
   const wrapStatement = (real: D1StatementLike, sql: string, params: readonly unknown[]): D1StatementLike => {
     const through = (method: string, exec: () => Promise<unknown>) =>
       binding.run({ sql, params, method } satisfies Statement, undefined, exec)
@@ -47,15 +47,21 @@ export function wrapD1<T extends D1DatabaseLike>(d1: T, binding: KvDrizzleCache)
 
   const wrapped: D1DatabaseLike = {
     prepare: (sql: string) => wrapStatement(d1.prepare(sql), sql, []),
+    // Invalidate even when the call fails: an error does not prove nothing changed (exec runs
+    // its statements one by one, and a batch's response can be lost after it committed).
     async batch(statements: D1StatementLike[]) {
-      const results = await d1.batch(statements.map(unwrap))
-      await binding.afterBatch(statements.map(describe).filter((statement): statement is Statement => statement !== undefined))
-      return results
+      try {
+        return await d1.batch(statements.map(unwrap))
+      } finally {
+        await binding.afterBatch(statements.map(describe).filter((statement): statement is Statement => statement !== undefined))
+      }
     },
     async exec(sql: string) {
-      const result = await (d1.exec as (sql: string) => Promise<unknown>)(sql)
-      await binding.afterScript()
-      return result
+      try {
+        return await (d1.exec as (sql: string) => Promise<unknown>)(sql)
+      } finally {
+        await binding.afterScript()
+      }
     },
     ...(d1.withSession ? { withSession: (constraint?: string) => wrapD1(d1.withSession!(constraint), binding) } : {}),
   }

@@ -2,15 +2,15 @@ import type { Cache } from '@kvcache/core'
 import { KvDrizzleCache, type DrizzleCacheOptions } from './binding'
 
 export { KvDrizzleCache } from './binding'
-export type { DrizzleCacheOptions, Statement } from './binding'
+export type { DrizzleCacheOptions, Session, Statement } from './binding'
 export type { D1DatabaseLike } from './d1'
 export type { LibsqlClientLike } from './libsql'
 export type { PgQueryable } from './pg'
-export { schemaInfo } from './schema-info'
-export type { SchemaInfo } from './schema-info'
-export { shapeOf } from './sql-plan'
-export type { StatementShape } from './sql-plan'
+export { schemaCatalog } from './schema-catalog'
 export { ttlSecondsOf } from './ttl'
+/** @deprecated Use `readStatement` from `@kvcache/core/sql`. */
+export { readStatement as shapeOf } from '@kvcache/core/sql'
+export type { StatementShape } from '@kvcache/core/sql'
 
 /**
  * The Drizzle binding: a Drizzle `Cache` plus driver wrappers.

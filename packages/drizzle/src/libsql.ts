@@ -1,4 +1,5 @@
-import type { KvDrizzleCache, Session, Statement } from './binding'
+import type { KvDrizzleCache } from './binding'
+import type { Session, Statement } from './runner'
 
 // Arguments are whatever libSQL accepts (positional array or named object); `any` keeps the
 // structural type assignable from every @libsql/client version.
@@ -94,14 +95,21 @@ function wrapExecutor<T extends LibsqlClientLike | LibsqlTransactionLike>(target
           toPlain(await (target.execute as (s: InStatement, a?: unknown) => Promise<unknown>)(statement, args)),
         ),
       ),
+    // Invalidate even when the call fails: an error does not prove nothing changed.
     batch: async (statements: InStatement[], mode?: unknown) => {
-      const results = await (target.batch as (s: InStatement[], m?: unknown) => Promise<unknown[]>)(statements, mode)
-      await binding.afterBatch(statements.map((statement) => statementOf(statement)), session)
-      return results.map((result) => toResult(toPlain(result)))
+      try {
+        const results = await (target.batch as (s: InStatement[], m?: unknown) => Promise<unknown[]>)(statements, mode)
+        return results.map((result) => toResult(toPlain(result)))
+      } finally {
+        await binding.afterBatch(statements.map((statement) => statementOf(statement)), session)
+      }
     },
     executeMultiple: async (sql: string) => {
-      await target.executeMultiple(sql)
-      await binding.afterScript(session)
+      try {
+        await target.executeMultiple(sql)
+      } finally {
+        await binding.afterScript(session)
+      }
     },
   }
 }
@@ -112,16 +120,19 @@ function wrapExecutor<T extends LibsqlClientLike | LibsqlTransactionLike>(target
  * Results (hit or miss) keep libSQL's row shape: `row[0]` and `row.name` both work.
  */
 export function wrapLibsql<T extends LibsqlClientLike>(client: T, binding: KvDrizzleCache): T {
-  binding.attachDriver()
   const executor = wrapExecutor(client, binding, undefined)
   const overrides: Record<PropertyKey, unknown> = {
     ...executor,
     migrate: async (statements: InStatement[]) => {
-      const results = await (client.migrate as NonNullable<LibsqlClientLike['migrate']>)(statements)
-      await binding.afterScript()
-      return results
+      try {
+        return await (client.migrate as NonNullable<LibsqlClientLike['migrate']>)(statements)
+      } finally {
+        await binding.afterScript()
+      }
     },
     transaction: async (mode?: unknown) => {
+      // Learn the catalog first: inside the transaction, writes are planned with what is known.
+      await binding.prepareCatalog()
       const tx = await (client.transaction as NonNullable<LibsqlClientLike['transaction']>)(mode)
       const session = binding.newSession()
       session.inTransaction = true

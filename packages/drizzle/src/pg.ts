@@ -1,4 +1,6 @@
-import type { KvDrizzleCache, Session } from './binding'
+import type { CatalogIdentity, RunQuery } from '@kvcache/core/sql'
+import type { KvDrizzleCache } from './binding'
+import type { Session } from './runner'
 
 /** What node-postgres' `Pool` and `Client` (and `PoolClient`) share, typed structurally. */
 export interface PgQueryable {
@@ -52,7 +54,9 @@ function wrapQueryable<T extends PgQueryable>(client: T, binding: KvDrizzleCache
         // Pool.connect(): a dedicated connection, where transactions run. Track its state apart.
         return async (...args: unknown[]) => {
           const connection = await (target as unknown as { connect(...a: unknown[]): Promise<PgQueryable> }).connect(...args)
-          return wrapQueryable(connection, binding, binding.newSession())
+          // Catalog queries for this connection run on it: with a small pool, another connection may never come.
+          const run: RunQuery = async (sql) => ((await connection.query(sql)) as { rows: Record<string, unknown>[] }).rows
+          return wrapQueryable(connection, binding, binding.newSession(run))
         }
       }
       const value = Reflect.get(target, property, receiver)
@@ -68,7 +72,30 @@ function wrapQueryable<T extends PgQueryable>(client: T, binding: KvDrizzleCache
  * The wrapper keeps `instanceof Pool` true, which Drizzle checks to open transactions.
  */
 export function wrapPg<T extends PgQueryable>(client: T, binding: KvDrizzleCache): T {
-  binding.attachDriver()
   const isPool = typeof (client as { connect?: unknown }).connect === 'function' && 'totalCount' in (client as object)
   return wrapQueryable(client, binding, isPool ? undefined : binding.newSession())
+}
+
+/**
+ * Which database a Pool or Client talks to, as a string (`postgres://user@host:port/database`):
+ * a Worker creates a Client per request (Hyperdrive), and its catalog must outlive it. Falls back
+ * to the object itself when the driver does not say.
+ */
+export function pgIdentity(client: PgQueryable): CatalogIdentity {
+  const source = client as { connectionParameters?: Record<string, unknown>; options?: Record<string, unknown> }
+  const params = { ...source.options, ...source.connectionParameters }
+  let { user, host, port, database } = params
+  if (typeof params.connectionString === 'string') {
+    try {
+      const url = new URL(params.connectionString)
+      user ??= decodeURIComponent(url.username)
+      host ??= url.hostname
+      port ??= url.port || 5432
+      database ??= decodeURIComponent(url.pathname.slice(1))
+    } catch {
+      // Not a URL (a socket path, key=value pairs): fall back to the object.
+    }
+  }
+  if (typeof host !== 'string' || host === '' || database === undefined) return client
+  return `postgres://${String(user ?? '')}@${host}:${String(port ?? 5432)}/${String(database)}`
 }

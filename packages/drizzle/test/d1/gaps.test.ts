@@ -1,5 +1,5 @@
 // Each gap Drizzle's own cache leaves open (measured on drizzle-orm 0.45), closed: write, then read the fresh value.
-import { failingStorageFault } from '../fault'
+import { d1CatalogFault, d1LostResponseFault, failingStorageFault } from '../fault'
 import { eq, inArray, sql } from 'drizzle-orm'
 import { union } from 'drizzle-orm/sqlite-core'
 import { describe, expect, it } from 'vitest'
@@ -29,11 +29,12 @@ describe('a read racing a write never caches pre-write rows', () => {
   })
 
   it('a failed write still leaves the cache correct', async () => {
-    const { db } = await setup({ strategy: 'all' })
-    const read = () => db.select().from(posts)
-    await read()
-    await expect(db.insert(posts).values({ id: 1, authorId: 1, title: 'dup', createdAt: new Date(0) })).rejects.toThrow()
+    const { db } = await setup({ strategy: 'all', driver: (d1) => d1LostResponseFault(d1, /^insert into "posts"/i) })
+    const read = () => db.select().from(posts).orderBy(posts.id)
     expect(titles(await read())).toStrictEqual(['Hello', 'World'])
+    // D1 applied the insert but the call failed: an error does not prove that nothing changed.
+    await expect(db.insert(posts).values({ id: 3, authorId: 1, title: 'Third', createdAt: new Date(0) })).rejects.toMatchObject({ cause: { message: expect.stringMatching(/lost/) } })
+    expect(titles(await read())).toStrictEqual(['Hello', 'World', 'Third'])
   })
 })
 
@@ -75,14 +76,30 @@ describe('every relation a read touches is found', () => {
     expect((await read()).map((row) => row.author)).toStrictEqual(['Ada Lovelace', 'Grace'])
   })
 
-  it('an undeclared view is not cached (bypassed and reported)', async () => {
+  it('a view the catalog finds is cached and invalidated through its tables, undeclared', async () => {
+    const { db, behindTheCache } = await setup({ strategy: 'all', views: {} })
+    const read = () => db.all<{ author: string }>(sql`select author from published_titles order by id`)
+    expect((await read()).map((row) => row.author)).toStrictEqual(['Ada', 'Grace'])
+    await behindTheCache.update(users).set({ name: 'Behind' }).where(eq(users.id, 2))
+    expect((await read()).map((row) => row.author)).toStrictEqual(['Ada', 'Grace'])
+    await db.update(users).set({ name: 'Ada Lovelace' }).where(eq(users.id, 1))
+    expect((await read()).map((row) => row.author)).toStrictEqual(['Ada Lovelace', 'Behind'])
+  })
+
+  it('an undeclared view is not cached when the catalog cannot be read (bypassed and reported)', async () => {
     const bypassed: string[] = []
-    const { db, behindTheCache } = await setup({ strategy: 'all', views: {}, onBypass: ({ reason }) => bypassed.push(reason) })
+    const { db, behindTheCache, events } = await setup({
+      strategy: 'all',
+      views: {},
+      driver: d1CatalogFault,
+      onBypass: ({ reason }) => bypassed.push(reason),
+    })
     const read = () => db.all<{ author: string }>(sql`select author from published_titles order by id`)
     await read()
     await behindTheCache.update(users).set({ name: 'Changed' }).where(eq(users.id, 2))
     expect((await read()).map((row) => row.author)).toStrictEqual(['Ada', 'Changed'])
     expect(bypassed[0]).toMatch(/published_titles/)
+    expect(events.filter((event) => event.type === 'degraded')).toHaveLength(1)
   })
 })
 

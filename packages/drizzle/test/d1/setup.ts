@@ -21,6 +21,8 @@ export async function resetDatabase() {
 export interface SetupOptions extends Omit<DrizzleCacheOptions, 'schema'> {
   readonly storage?: Storage
   readonly withSchema?: boolean
+  /** Hands the wrapper another D1 (a `...Fault` wrapper around the real one). */
+  readonly driver?: (d1: D1Database) => D1Database
 }
 
 /**
@@ -30,7 +32,7 @@ export interface SetupOptions extends Omit<DrizzleCacheOptions, 'schema'> {
 export async function setup(options: SetupOptions = {}) {
   await resetDatabase()
   const events: CacheEvent[] = []
-  const { storage, withSchema = true, ...bindingOptions } = options
+  const { storage, withSchema = true, driver = (d1) => d1, ...bindingOptions } = options
   const cache = createCache({
     storage: storage ?? kvStorage(KV),
     prefix: `d${crypto.randomUUID().slice(0, 8)}`,
@@ -41,7 +43,7 @@ export async function setup(options: SetupOptions = {}) {
     ...(withSchema ? { schema } : {}),
     ...bindingOptions,
   })
-  const db = drizzle(kv.d1(DB), { schema, cache: kv })
+  const db = drizzle(kv.d1(driver(DB)), { schema, cache: kv })
   const behindTheCache = drizzle(DB, { schema })
   return { db, behindTheCache, kv, cache, events }
 }

@@ -1,0 +1,95 @@
+import { canonicalTable, readStatement } from '@kvcache/core/sql'
+import { hashQuery } from 'drizzle-orm/cache/core'
+import type { Statement } from './binding'
+
+/**
+ * What Drizzle told us about one builder read before running it (`$withCache()` options), waiting
+ * for the driver wrapper to see that read's statement.
+ */
+export interface Signal {
+  readonly slot: string
+  readonly tag: string | undefined
+  readonly autoInvalidate: boolean
+  readonly tables: readonly string[]
+  readonly atMs: number
+  /** Resolved by `put`, which is where Drizzle reveals `$withCache({ config })`. */
+  readonly late: Promise<{ ttlSeconds?: number } | undefined>
+  readonly settle: (options: { ttlSeconds?: number } | undefined) => void
+}
+
+const SIGNAL_TTL_MS = 10_000
+
+/** Pairs Drizzle's `get` / `put` calls with the statements the driver wrapper runs. */
+export interface Signals {
+  /** Drizzle's `get(key, tables, isTag, autoInvalidate)`: remember the read's options. */
+  expect(key: string, tables: readonly string[], isTag: boolean, autoInvalidate: boolean): void
+  /** The signal for a statement the wrapper is about to run (by query hash, or by tag and tables). */
+  take(statement: Statement): Promise<Signal | undefined>
+  /** Drizzle's `put(key, ..., isTag)`: hand the read's lifetime to the waiting fill. */
+  settle(key: string, isTag: boolean, options: { ttlSeconds?: number } | undefined): void
+}
+
+/** Signal bookkeeping for one binding; stale signals (a read that never ran) expire after 10 s. */
+export function createSignals(): Signals {
+  const waiting = new Map<string, Signal[]>()
+  const awaitingPut = new Map<string, Signal[]>()
+
+  const prune = () => {
+    const cutoff = Date.now() - SIGNAL_TTL_MS
+    for (const map of [waiting, awaitingPut]) {
+      for (const [slot, signals] of map) {
+        const live = signals.filter((signal) => signal.atMs >= cutoff)
+        for (const signal of signals) if (signal.atMs < cutoff) signal.settle(undefined)
+        if (live.length === 0) map.delete(slot)
+        else map.set(slot, live)
+      }
+    }
+  }
+
+  const takeTagged = (sql: string): Signal | undefined => {
+    const reads = new Set(readStatement(sql).reads)
+    for (const [slot, signals] of waiting) {
+      if (!slot.startsWith('tag:')) continue
+      const index = signals.findIndex((signal) => signal.tables.every((table) => reads.has(table)))
+      if (index < 0) continue
+      const [signal] = signals.splice(index, 1)
+      if (signals.length === 0) waiting.delete(slot)
+      return signal
+    }
+    return undefined
+  }
+
+  return {
+    expect(key, tables, isTag, autoInvalidate) {
+      prune()
+      const slot = isTag ? `tag:${key}` : key
+      let settle!: Signal['settle']
+      const late = new Promise<{ ttlSeconds?: number } | undefined>((resolve) => (settle = resolve))
+      const signal: Signal = { slot, tag: isTag ? key : undefined, autoInvalidate, tables: tables.map(canonicalTable), atMs: Date.now(), late, settle }
+      waiting.set(slot, [...(waiting.get(slot) ?? []), signal])
+    },
+    async take(statement) {
+      if (waiting.size === 0) return undefined
+      prune()
+      let hash: string | undefined
+      try {
+        hash = await hashQuery(statement.sql, statement.params as unknown[])
+      } catch {
+        // Drizzle's hash throws on BigInt parameters: such a read can only match by tag.
+        hash = undefined
+      }
+      const byHash = hash === undefined ? undefined : waiting.get(hash)
+      const signal = byHash?.shift() ?? takeTagged(statement.sql)
+      if (byHash && byHash.length === 0 && hash) waiting.delete(hash)
+      if (signal) awaitingPut.set(signal.slot, [...(awaitingPut.get(signal.slot) ?? []), signal])
+      return signal
+    },
+    settle(key, isTag, options) {
+      const slot = isTag ? `tag:${key}` : key
+      const queue = awaitingPut.get(slot)
+      const signal = queue?.shift()
+      if (queue && queue.length === 0) awaitingPut.delete(slot)
+      signal?.settle(options)
+    },
+  }
+}
