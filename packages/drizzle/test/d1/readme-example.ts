@@ -15,7 +15,7 @@ let cache: Cache | undefined
 export function database(env: Env, ctx: ExecutionContext) {
   cache ??= createCache({ storage: kvStorage(env.CACHE_KV), defaultTtlSeconds: 300 })
   const kv = drizzleCache(cache.withContext({ waitUntil: (promise) => ctx.waitUntil(promise) }), {
-    schema, // cascades, row-level scopes, view detection
+    schema, // optional: keys and cascades are also read from the database itself
     strategy: 'all', // or 'explicit': only `.$withCache()` reads
   })
   return drizzle(kv.d1(env.DB), { schema, cache: kv })
