@@ -42,116 +42,120 @@ export interface Runner {
   newSession(run?: RunQuery): Session
 }
 
+async function planOf(context: RunnerContext, statement: Statement, session: Session | undefined): Promise<Plan> {
+  try {
+    // Inside a transaction the connection is busy: plan with what is already known.
+    const known = await context.catalog.current({ wait: session?.inTransaction !== true, run: session?.run })
+    return planStatement({ sql: statement.sql, params: statement.params, dialect: context.catalog.dialect }, { catalog: known })
+  } catch (error) {
+    // Never let planning fail a query: run it uncached, and if it may write, invalidate everything after.
+    context.reportBypass(statement.sql, `could not analyse the statement: ${String(error)}`)
+    return readStatement(statement.sql).kind === 'read'
+      ? { type: 'bypass', reason: 'analysis failed' }
+      : { type: 'write', scopes: [databaseScope()], tables: [], schemaChanged: false }
+  }
+}
+
+async function publish(context: RunnerContext, scopes: readonly string[], session: Session | undefined): Promise<void> {
+  if (session?.inTransaction) session.pending.add({ scopes })
+  else await context.cache.invalidate({ scopes })
+}
+
+async function read<T>(context: RunnerContext, statement: Statement, session: Session | undefined, exec: () => Promise<T>): Promise<T> {
+  const signal = await context.signals.take(statement)
+  if (session?.inTransaction) return exec()
+  if (!signal && context.strategy === 'explicit') return exec()
+  const plan = await planOf(context, statement, session)
+  if (plan.type !== 'read') {
+    context.reportBypass(statement.sql, plan.type === 'bypass' ? plan.reason : 'not a read')
+    return exec()
+  }
+  const scopes = signal && !signal.autoInvalidate ? [] : [...plan.scopes]
+  if (signal?.tag) scopes.push(tagScope(signal.tag))
+  const material = { drizzle: context.database, sql: statement.sql, params: statement.params, method: statement.method }
+  const request = {
+    material,
+    scopes,
+    ...(context.ttlSeconds === undefined ? {} : { ttlSeconds: context.ttlSeconds }),
+    ...(signal ? { lateOptions: signal.late } : {}),
+  }
+  return context.cache.query(request, exec)
+}
+
+type WritePlan = Extract<Plan, { type: 'write' }>
+
+async function write<T>(context: RunnerContext, plan: WritePlan, session: Session | undefined, exec: () => Promise<T>): Promise<T> {
+  try {
+    return await exec()
+  } finally {
+    // After the write settled (a read that raced it read older stamps: its fill is dead on
+    // arrival), and even when it failed: a driver error does not prove nothing changed (the
+    // response may be lost after the commit, and `D1Database.exec` may stop half way).
+    await publish(context, plan.scopes, session)
+    if (plan.schemaChanged) context.catalog.refresh()
+  }
+}
+
+async function transaction<T>(control: TransactionControl, session: Session | undefined, exec: () => Promise<T>): Promise<T> {
+  if (!session || control === 'savepoint') return exec()
+  if (control === 'begin') {
+    const result = await exec()
+    session.inTransaction = true
+    return result
+  }
+  try {
+    return await exec()
+  } finally {
+    // A failed COMMIT may still have committed (the connection dropped after it): publish anyway.
+    session.inTransaction = false
+    if (control === 'commit') await session.pending.commit()
+    else session.pending.discard()
+  }
+}
+
+function countWrites(writing: Map<string, number>, tables: readonly string[], delta: 1 | -1): void {
+  for (const table of tables) {
+    const count = (writing.get(table) ?? 0) + delta
+    if (count > 0) writing.set(table, count)
+    else writing.delete(table)
+  }
+}
+
 export function createRunner(context: RunnerContext): Runner {
-  const { cache, catalog, signals, writing } = context
-
-  const planOf = async (statement: Statement, session: Session | undefined): Promise<Plan> => {
-    try {
-      // Inside a transaction the connection is busy: plan with what is already known.
-      const known = await catalog.current({ wait: session?.inTransaction !== true, run: session?.run })
-      return planStatement({ sql: statement.sql, params: statement.params, dialect: catalog.dialect }, { catalog: known })
-    } catch (error) {
-      // Never let planning fail a query: run it uncached, and if it may write, invalidate everything after.
-      context.reportBypass(statement.sql, `could not analyse the statement: ${String(error)}`)
-      return readStatement(statement.sql).kind === 'read'
-        ? { type: 'bypass', reason: 'analysis failed' }
-        : { type: 'write', scopes: [databaseScope()], tables: [], schemaChanged: false }
-    }
-  }
-
-  const publish = async (scopes: readonly string[], session: Session | undefined) => {
-    if (session?.inTransaction) session.pending.add({ scopes })
-    else await cache.invalidate({ scopes })
-  }
-
-  const read = async <T>(statement: Statement, session: Session | undefined, exec: () => Promise<T>): Promise<T> => {
-    const signal = await signals.take(statement)
-    if (session?.inTransaction) return exec()
-    if (!signal && context.strategy === 'explicit') return exec()
-    const plan = await planOf(statement, session)
-    if (plan.type !== 'read') {
-      context.reportBypass(statement.sql, plan.type === 'bypass' ? plan.reason : 'not a read')
-      return exec()
-    }
-    const scopes = signal && !signal.autoInvalidate ? [] : [...plan.scopes]
-    if (signal?.tag) scopes.push(tagScope(signal.tag))
-    const material = { drizzle: context.database, sql: statement.sql, params: statement.params, method: statement.method }
-    const request = {
-      material,
-      scopes,
-      ...(context.ttlSeconds === undefined ? {} : { ttlSeconds: context.ttlSeconds }),
-      ...(signal ? { lateOptions: signal.late } : {}),
-    }
-    return cache.query(request, exec)
-  }
-
-  const write = async <T>(plan: Extract<Plan, { type: 'write' }>, session: Session | undefined, exec: () => Promise<T>): Promise<T> => {
-    try {
-      return await exec()
-    } finally {
-      // After the write settled (a read that raced it read older stamps: its fill is dead on
-      // arrival), and even when it failed: a driver error does not prove nothing changed
-      // (SQLite's OR FAIL keeps the rows written before the error).
-      await publish(plan.scopes, session)
-      if (plan.schemaChanged) catalog.refresh()
-    }
-  }
-
-  const transaction = async <T>(control: TransactionControl, session: Session | undefined, exec: () => Promise<T>): Promise<T> => {
-    if (!session || control === 'savepoint') return exec()
-    if (control === 'begin') {
-      const result = await exec()
-      session.inTransaction = true
-      return result
-    }
-    try {
-      return await exec()
-    } finally {
-      // A failed COMMIT may still have committed (the connection dropped after it): publish anyway.
-      session.inTransaction = false
-      if (control === 'commit') await session.pending.commit()
-      else session.pending.discard()
-    }
-  }
-
   return {
     async run(statement, session, exec) {
-      const shape = readStatement(statement.sql, catalog.dialect)
-      if (shape.kind === 'read') return read(statement, session, exec)
+      const shape = readStatement(statement.sql, context.catalog.dialect)
+      if (shape.kind === 'read') return read(context, statement, session, exec)
       // Registered before the first await: Drizzle calls `onMutate` right after starting the query.
-      for (const table of shape.writes) writing.set(table, (writing.get(table) ?? 0) + 1)
+      countWrites(context.writing, shape.writes, 1)
       try {
-        const plan = await planOf(statement, session)
+        const plan = await planOf(context, statement, session)
         if (plan.type === 'transaction') return await transaction(plan.control, session, exec)
-        if (plan.type === 'write') return await write(plan, session, exec)
+        if (plan.type === 'write') return await write(context, plan, session, exec)
         // SET, SHOW, PRAGMA reads...: nothing to cache, nothing to invalidate.
         return await exec()
       } finally {
-        for (const table of shape.writes) {
-          const left = (writing.get(table) ?? 1) - 1
-          if (left > 0) writing.set(table, left)
-          else writing.delete(table)
-        }
+        countWrites(context.writing, shape.writes, -1)
       }
     },
     async afterBatch(statements, session) {
       const scopes = new Set<string>()
       let schemaChanged = false
       for (const statement of statements) {
-        const plan = await planOf(statement, session)
+        const plan = await planOf(context, statement, session)
         if (plan.type !== 'write') continue
         for (const scope of plan.scopes) scopes.add(scope)
         schemaChanged ||= plan.schemaChanged
       }
-      if (scopes.size > 0) await publish([...scopes], session)
-      if (schemaChanged) catalog.refresh()
+      if (scopes.size > 0) await publish(context, [...scopes], session)
+      if (schemaChanged) context.catalog.refresh()
     },
     async afterScript(session) {
-      await publish([databaseScope()], session)
-      catalog.refresh()
+      await publish(context, [databaseScope()], session)
+      context.catalog.refresh()
     },
     newSession(run) {
-      return { inTransaction: false, pending: pendingInvalidations(cache), ...(run ? { run } : {}) }
+      return { inTransaction: false, pending: pendingInvalidations(context.cache), ...(run ? { run } : {}) }
     },
   }
 }

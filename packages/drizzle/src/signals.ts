@@ -29,39 +29,42 @@ export interface Signals {
   settle(key: string, isTag: boolean, options: { ttlSeconds?: number } | undefined): void
 }
 
+type SignalMap = Map<string, Signal[]>
+
+/** Drops signals of reads that never ran (settling their fills with the default lifetime). */
+function prune(maps: readonly SignalMap[]): void {
+  const cutoff = Date.now() - SIGNAL_TTL_MS
+  for (const map of maps) {
+    for (const [slot, signals] of map) {
+      const live = signals.filter((signal) => signal.atMs >= cutoff)
+      for (const signal of signals) if (signal.atMs < cutoff) signal.settle(undefined)
+      if (live.length === 0) map.delete(slot)
+      else map.set(slot, live)
+    }
+  }
+}
+
+/** A tagged read is keyed by its tag, not its query: match it by the tables the statement reads. */
+function takeTagged(waiting: SignalMap, sql: string): Signal | undefined {
+  const reads = new Set(readStatement(sql).reads)
+  for (const [slot, signals] of waiting) {
+    if (!slot.startsWith('tag:')) continue
+    const index = signals.findIndex((signal) => signal.tables.every((table) => reads.has(table)))
+    if (index < 0) continue
+    const [signal] = signals.splice(index, 1)
+    if (signals.length === 0) waiting.delete(slot)
+    return signal
+  }
+  return undefined
+}
+
 /** Signal bookkeeping for one binding; stale signals (a read that never ran) expire after 10 s. */
 export function createSignals(): Signals {
-  const waiting = new Map<string, Signal[]>()
-  const awaitingPut = new Map<string, Signal[]>()
-
-  const prune = () => {
-    const cutoff = Date.now() - SIGNAL_TTL_MS
-    for (const map of [waiting, awaitingPut]) {
-      for (const [slot, signals] of map) {
-        const live = signals.filter((signal) => signal.atMs >= cutoff)
-        for (const signal of signals) if (signal.atMs < cutoff) signal.settle(undefined)
-        if (live.length === 0) map.delete(slot)
-        else map.set(slot, live)
-      }
-    }
-  }
-
-  const takeTagged = (sql: string): Signal | undefined => {
-    const reads = new Set(readStatement(sql).reads)
-    for (const [slot, signals] of waiting) {
-      if (!slot.startsWith('tag:')) continue
-      const index = signals.findIndex((signal) => signal.tables.every((table) => reads.has(table)))
-      if (index < 0) continue
-      const [signal] = signals.splice(index, 1)
-      if (signals.length === 0) waiting.delete(slot)
-      return signal
-    }
-    return undefined
-  }
-
+  const waiting: SignalMap = new Map()
+  const awaitingPut: SignalMap = new Map()
   return {
     expect(key, tables, isTag, autoInvalidate) {
-      prune()
+      prune([waiting, awaitingPut])
       const slot = isTag ? `tag:${key}` : key
       let settle!: Signal['settle']
       const late = new Promise<{ ttlSeconds?: number } | undefined>((resolve) => (settle = resolve))
@@ -70,7 +73,7 @@ export function createSignals(): Signals {
     },
     async take(statement) {
       if (waiting.size === 0) return undefined
-      prune()
+      prune([waiting, awaitingPut])
       let hash: string | undefined
       try {
         hash = await hashQuery(statement.sql, statement.params as unknown[])
@@ -79,7 +82,7 @@ export function createSignals(): Signals {
         hash = undefined
       }
       const byHash = hash === undefined ? undefined : waiting.get(hash)
-      const signal = byHash?.shift() ?? takeTagged(statement.sql)
+      const signal = byHash?.shift() ?? takeTagged(waiting, statement.sql)
       if (byHash && byHash.length === 0 && hash) waiting.delete(hash)
       if (signal) awaitingPut.set(signal.slot, [...(awaitingPut.get(signal.slot) ?? []), signal])
       return signal

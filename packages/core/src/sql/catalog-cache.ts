@@ -47,6 +47,35 @@ interface Entry {
   generation: number
 }
 
+/** Starts an introspection for `entry`; its result is kept unless `refresh` ran meanwhile. */
+function start(entry: Entry, load: () => Promise<Catalog>, now: () => number): Promise<Catalog> {
+  const generation = entry.generation
+  const loading = Promise.resolve().then(load)
+  entry.loading = loading
+  loading
+    .then(
+      (catalog) => {
+        if (entry.generation !== generation) return
+        entry.catalog = catalog
+        entry.failure = undefined
+      },
+      (error: unknown) => {
+        if (entry.generation === generation) entry.failure = { error, atMs: now() }
+      },
+    )
+    .finally(() => {
+      if (entry.loading === loading) entry.loading = undefined
+    })
+  return loading
+}
+
+/** A "no catalog" answer; `firstReport` once per failed (or timed out) introspection. */
+function failed(entry: Entry, error: unknown, about: object): CatalogAnswer {
+  const firstReport = entry.reported !== about
+  entry.reported = about
+  return { catalog: undefined, error, firstReport }
+}
+
 /** A catalog cache of its own (tests, or an app that wants to scope catalogs). Bindings use `isolateCatalogs`. */
 export function createCatalogCache(options: CatalogCacheOptions = {}): CatalogCache {
   const retryAfterMs = options.retryAfterMs ?? 30_000
@@ -56,7 +85,6 @@ export function createCatalogCache(options: CatalogCacheOptions = {}): CatalogCa
   const now = options.now ?? Date.now
   const byName = new Map<string, Entry>()
   const byObject = new WeakMap<object, Entry>()
-
   const entryOf = (identity: CatalogIdentity): Entry => {
     const known = typeof identity === 'string' ? byName.get(identity) : byObject.get(identity)
     if (known) return known
@@ -65,34 +93,6 @@ export function createCatalogCache(options: CatalogCacheOptions = {}): CatalogCa
     else byObject.set(identity, entry)
     return entry
   }
-
-  const start = (entry: Entry, load: () => Promise<Catalog>): Promise<Catalog> => {
-    const generation = entry.generation
-    const loading = Promise.resolve().then(load)
-    entry.loading = loading
-    loading
-      .then(
-        (catalog) => {
-          if (entry.generation !== generation) return
-          entry.catalog = catalog
-          entry.failure = undefined
-        },
-        (error: unknown) => {
-          if (entry.generation === generation) entry.failure = { error, atMs: now() }
-        },
-      )
-      .finally(() => {
-        if (entry.loading === loading) entry.loading = undefined
-      })
-    return loading
-  }
-
-  const failed = (entry: Entry, error: unknown, about: object): CatalogAnswer => {
-    const firstReport = entry.reported !== about
-    entry.reported = about
-    return { catalog: undefined, error, firstReport }
-  }
-
   return {
     async get(identity, load) {
       const entry = entryOf(identity)
@@ -100,7 +100,7 @@ export function createCatalogCache(options: CatalogCacheOptions = {}): CatalogCa
       let loading = entry.loading
       if (!loading) {
         if (entry.failure && now() - entry.failure.atMs < retryAfterMs) return failed(entry, entry.failure.error, entry.failure)
-        loading = start(entry, load)
+        loading = start(entry, load, now)
       }
       try {
         return { catalog: await withTimeout(loading, timeoutMs, 'Reading the database catalog') }

@@ -77,67 +77,114 @@ function skipDollarQuoted(sql: string, from: number): number {
   return close < 0 ? sql.length : close + tag.length
 }
 
+interface Lexer {
+  readonly sql: string
+  readonly dialect: Dialect | undefined
+  readonly tokens: Token[]
+  /** The index the next anonymous `?` binds (SQLite: one past the highest index so far). */
+  nextPositional: number
+}
+
+function token(type: TokenType, text: string, start: number, end: number, param?: number): Token {
+  return param === undefined ? { type, text, start, end } : { type, text, start, end, param }
+}
+
+/** The index past whitespace or a comment at `i`, or `i` when there is none. */
+function skipIgnored(sql: string, i: number, dialect: Dialect | undefined): number {
+  if (sql.charCodeAt(i) <= 32) return i + 1
+  if (sql.startsWith('--', i)) {
+    const newline = sql.indexOf('\n', i)
+    return newline < 0 ? sql.length : newline + 1
+  }
+  // PostgreSQL nests block comments; SQLite ends them at the first `*/`.
+  return sql.startsWith('/*', i) ? skipBlockComment(sql, i, dialect === 'postgres') : i
+}
+
+/** A string literal or a quoted identifier at `i`. */
+function quotedAt(lexer: Lexer, i: number): Token | undefined {
+  const { sql, dialect } = lexer
+  const char = sql[i]
+  if (char === "'") {
+    // PostgreSQL E'...' strings escape with backslashes.
+    const previous = lexer.tokens.at(-1)
+    const escaped = dialect !== 'sqlite' && previous?.text === 'e' && previous.end === i
+    const end = skipQuoted(sql, i, "'", escaped)
+    return token('string', sql.slice(i, end), i, end)
+  }
+  if (char === '"' || char === '`' || (char === '[' && dialect !== 'postgres')) {
+    const close = char === '[' ? ']' : char
+    const end = skipQuoted(sql, i, close, false)
+    const inner = sql.slice(i + 1, sql[end - 1] === close && end > i + 1 ? end - 1 : end)
+    return token('ident', close === ']' ? inner : inner.split(close + close).join(close), i, end)
+  }
+  if (char === '$' && dialect !== 'sqlite') {
+    const end = skipDollarQuoted(sql, i)
+    if (end > 0) return token('string', sql.slice(i, end), i, end)
+  }
+  return undefined
+}
+
+/** A placeholder at `i`: `$1`, `?`, `?3` (positional), `:name`, `@name`, `$name` (SQLite, named). */
+function placeholderAt(lexer: Lexer, i: number): Token | undefined {
+  const { sql, dialect } = lexer
+  const char = sql[i]
+  const digitsFrom = (from: number) => {
+    let end = from
+    while (isDigit(sql.charCodeAt(end))) end++
+    return end
+  }
+  if (char === '$' && isDigit(sql.charCodeAt(i + 1))) {
+    const end = digitsFrom(i + 1)
+    return token('param', sql.slice(i, end), i, end, Number(sql.slice(i + 1, end)) - 1)
+  }
+  // In PostgreSQL `?` is an operator (jsonb) and `:` a cast.
+  if (dialect === 'postgres') return undefined
+  if (char === '?') {
+    const end = digitsFrom(i + 1)
+    const index = end > i + 1 ? Number(sql.slice(i + 1, end)) - 1 : lexer.nextPositional
+    lexer.nextPositional = Math.max(lexer.nextPositional, index + 1)
+    return token('param', sql.slice(i, end), i, end, index)
+  }
+  if ((char === ':' || char === '@' || char === '$') && isWordStart(sql.charCodeAt(i + 1))) {
+    let end = i + 1
+    while (end < sql.length && isWordPart(sql.charCodeAt(end))) end++
+    return token('param', sql.slice(i, end), i, end)
+  }
+  return undefined
+}
+
+/** A word, a number or punctuation at `i`. */
+function plainAt(sql: string, i: number): Token {
+  const code = sql.charCodeAt(i)
+  if (isWordStart(code)) {
+    let end = i + 1
+    while (end < sql.length && isWordPart(sql.charCodeAt(end))) end++
+    return token('word', sql.slice(i, end).toLowerCase(), i, end)
+  }
+  if (isDigit(code) || (sql[i] === '.' && isDigit(sql.charCodeAt(i + 1)))) {
+    const match = /^(?:0[xX][0-9a-fA-F_]+|[\d_]*\.?[\d_]+(?:[eE][+-]?\d+)?)/.exec(sql.slice(i, i + 400))
+    const text = match?.[0] || (sql[i] as string)
+    return token('number', text, i, i + text.length)
+  }
+  const operator = OPERATORS.find((op) => sql.startsWith(op, i)) ?? (sql[i] as string)
+  return token('punct', operator, i, i + operator.length)
+}
+
 /** Splits `sql` into tokens, dropping whitespace and comments. */
 export function tokenize(sql: string, dialect?: Dialect): Token[] {
-  const tokens: Token[] = []
-  const postgres = dialect === 'postgres'
-  let nextPositional = 0
+  const lexer: Lexer = { sql, dialect, tokens: [], nextPositional: 0 }
   let i = 0
-  const push = (type: TokenType, text: string, start: number, end: number, param?: number) => {
-    tokens.push(param === undefined ? { type, text, start, end } : { type, text, start, end, param })
-    i = end
-  }
   while (i < sql.length) {
-    const code = sql.charCodeAt(i)
-    const char = sql[i] as string
-    if (code <= 32) {
-      i++
-    } else if (sql.startsWith('--', i)) {
-      const newline = sql.indexOf('\n', i)
-      i = newline < 0 ? sql.length : newline + 1
-    } else if (sql.startsWith('/*', i)) {
-      i = skipBlockComment(sql, i, postgres)
-    } else if (char === "'") {
-      // PostgreSQL E'...' strings escape with backslashes.
-      const previous = tokens.at(-1)
-      const escaped = dialect !== 'sqlite' && previous?.text === 'e' && previous.end === i
-      const end = skipQuoted(sql, i, "'", escaped)
-      push('string', sql.slice(i, end), i, end)
-    } else if (char === '"' || char === '`' || (char === '[' && !postgres)) {
-      const close = char === '[' ? ']' : char
-      const end = skipQuoted(sql, i, close, false)
-      const inner = sql.slice(i + 1, sql[end - 1] === close && end > i + 1 ? end - 1 : end)
-      push('ident', close === ']' ? inner : inner.split(close + close).join(close), i, end)
-    } else if (char === '$' && isDigit(sql.charCodeAt(i + 1))) {
-      let end = i + 1
-      while (isDigit(sql.charCodeAt(end))) end++
-      push('param', sql.slice(i, end), i, end, Number(sql.slice(i + 1, end)) - 1)
-    } else if (char === '$' && dialect !== 'sqlite' && skipDollarQuoted(sql, i) > 0) {
-      const end = skipDollarQuoted(sql, i)
-      push('string', sql.slice(i, end), i, end)
-    } else if (char === '?' && !postgres) {
-      let end = i + 1
-      while (isDigit(sql.charCodeAt(end))) end++
-      const index = end > i + 1 ? Number(sql.slice(i + 1, end)) - 1 : nextPositional
-      nextPositional = Math.max(nextPositional, index + 1)
-      push('param', sql.slice(i, end), i, end, index)
-    } else if ((char === ':' || char === '@' || char === '$') && !postgres && isWordStart(sql.charCodeAt(i + 1))) {
-      let end = i + 1
-      while (end < sql.length && isWordPart(sql.charCodeAt(end))) end++
-      push('param', sql.slice(i, end), i, end)
-    } else if (isWordStart(code)) {
-      let end = i + 1
-      while (end < sql.length && isWordPart(sql.charCodeAt(end))) end++
-      push('word', sql.slice(i, end).toLowerCase(), i, end)
-    } else if (isDigit(code) || (char === '.' && isDigit(sql.charCodeAt(i + 1)))) {
-      const match = /^(?:0[xX][0-9a-fA-F_]+|[\d_]*\.?[\d_]+(?:[eE][+-]?\d+)?)/.exec(sql.slice(i, i + 400))
-      push('number', match?.[0] ?? char, i, i + (match?.[0].length || 1))
-    } else {
-      const operator = OPERATORS.find((op) => sql.startsWith(op, i)) ?? char
-      push('punct', operator, i, i + operator.length)
+    const skipped = skipIgnored(sql, i, dialect)
+    if (skipped > i) {
+      i = skipped
+      continue
     }
+    const next = quotedAt(lexer, i) ?? placeholderAt(lexer, i) ?? plainAt(sql, i)
+    lexer.tokens.push(next)
+    i = next.end
   }
-  return tokens
+  return lexer.tokens
 }
 
 /** For each `(` token, the index of its matching `)` (or the last token when unbalanced); -1 elsewhere. */

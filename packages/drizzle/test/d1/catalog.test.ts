@@ -63,6 +63,18 @@ describe('triggers (AFTER UPDATE ON users ... INSERT INTO audit)', () => {
   })
 })
 
+describe('views, learned from the database', () => {
+  it('a view the catalog finds is cached and invalidated through its tables, undeclared', async () => {
+    const { db, behindTheCache } = await setup({ strategy: 'all', views: {}, database: unique() })
+    const read = () => db.all<{ author: string }>(sql`select author from published_titles order by id`)
+    expect((await read()).map((row) => row.author)).toStrictEqual(['Ada', 'Grace'])
+    await behindTheCache.update(users).set({ name: 'Behind' }).where(eq(users.id, 2))
+    expect((await read()).map((row) => row.author)).toStrictEqual(['Ada', 'Grace'])
+    await db.update(users).set({ name: 'Ada Lovelace' }).where(eq(users.id, 1))
+    expect((await read()).map((row) => row.author)).toStrictEqual(['Ada Lovelace', 'Behind'])
+  })
+})
+
 describe('cascade chains and composite keys, learned from the database', () => {
   it('ON DELETE CASCADE through two levels, without a schema', async () => {
     const { db, behindTheCache } = await setup({ strategy: 'all', withSchema: false, database: unique() })
