@@ -1,11 +1,12 @@
 import { defineConfig } from 'vitest/config'
+import { postgresGlobalSetup } from '../../test-support/vitest.ts'
 import { sourceResolve, workersProject } from '../../vitest.workers.ts'
 
 /** A project that runs in plain Node (no workerd). */
-const nodeProject = (name: string, include: string[], fileParallelism = true) => ({
+const nodeProject = (name: string, include: string[], extra: { fileParallelism?: boolean; globalSetup?: string[] } = {}) => ({
   resolve: sourceResolve,
   ssr: { resolve: sourceResolve },
-  test: { name, include, environment: 'node' as const, fileParallelism },
+  test: { name, include, environment: 'node' as const, ...extra },
 })
 
 export default defineConfig({
@@ -18,8 +19,8 @@ export default defineConfig({
       ),
       // The SQL reader and scope planner: plain functions, plain Node, no database.
       nodeProject('unit', ['test/sql/unit/**/*.test.ts']),
-      // Catalog introspection against the PostgreSQL server in DATABASE_URL.
-      nodeProject('pg', ['test/sql/pg/**/*.test.ts'], false),
+      // Catalog introspection against a real PostgreSQL server (DATABASE_URL, the machine's, or an embedded one).
+      nodeProject('pg', ['test/sql/pg/**/*.test.ts'], { fileParallelism: false, globalSetup: [postgresGlobalSetup] }),
     ],
   },
 })

@@ -1,4 +1,5 @@
-import { bulkScope, databaseScope, kvCacheError, tableScope, tagScope, type Cache as KvCache } from '@kvcache/core'
+import type { Cache as KvCache } from '@kvcache/core'
+import { bulkScope, databaseScope, kvCacheError, tableScope, tagScope } from '@kvcache/core/internal'
 import { ALL_WRITE_EVENTS, canonicalTable, reachOf, type RunQuery } from '@kvcache/core/sql'
 import { Cache as DrizzleCache, type MutationOption } from 'drizzle-orm/cache/core'
 import type { CacheConfig } from 'drizzle-orm/cache/core/types'

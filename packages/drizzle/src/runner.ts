@@ -1,4 +1,5 @@
-import { databaseScope, pendingInvalidations, tagScope, type Cache as KvCache, type PendingInvalidations } from '@kvcache/core'
+import type { Cache as KvCache } from '@kvcache/core'
+import { databaseScope, pendingInvalidations, tagScope, type PendingInvalidations } from '@kvcache/core/internal'
 import { planStatement, readStatement, type Plan, type RunQuery, type TransactionControl } from '@kvcache/core/sql'
 import type { BindingCatalog } from './binding-catalog'
 import type { Signals } from './signals'

@@ -1,4 +1,5 @@
-import { bulkScope, databaseScope, rowScope, tableScope, type PrimaryKeyValue } from '../scopes'
+import { bulkScope, databaseScope, rowScope, tableScope } from '../layout'
+import type { PrimaryKeyValue } from '../scopes'
 import type { Catalog } from './catalog'
 import { describeSql, type OperationDescription, type RowKey, type SqlStatement, type WriteDescription } from './describe'
 import { reachOf } from './effects'

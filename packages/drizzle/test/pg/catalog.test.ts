@@ -20,7 +20,10 @@ const members = app.table(
   (table) => [primaryKey({ columns: [table.orgId, table.userId] })],
 )
 
-const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test', max: 4 })
+// Set by the shared globalSetup (test-support/postgres-setup.ts): the caller's, the machine's or an embedded server.
+const databaseUrl = process.env.DATABASE_URL
+if (!databaseUrl) throw new Error('DATABASE_URL is unset: the pg project in vitest.config.ts must list postgresGlobalSetup')
+const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 })
 const s = schemaName
 
 beforeAll(async () => {

@@ -1,11 +1,14 @@
 // Catalog introspection against a real PostgreSQL server (DATABASE_URL), in a schema of its own.
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { bulkScope, databaseScope, rowScope, tableScope } from '../../../src'
+import { bulkScope, databaseScope, rowScope, tableScope } from '../../../src/internal'
 import { introspectPostgres, planStatement, type Catalog } from '../../../src/sql'
 
 const s = `kvc_sql_${Math.random().toString(36).slice(2, 10)}`
-const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test', max: 2 })
+// Set by the shared globalSetup (test-support/postgres-setup.ts): the caller's, the machine's or an embedded server.
+const databaseUrl = process.env.DATABASE_URL
+if (!databaseUrl) throw new Error('DATABASE_URL is unset: the pg project in vitest.config.ts must list postgresGlobalSetup')
+const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 })
 
 const SCHEMA = [
   `CREATE SCHEMA ${s}`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { bulkScope, databaseScope, rowScope, tableScope } from '../../../src'
+import { bulkScope, databaseScope, rowScope, tableScope } from '../../../src/internal'
 import { createCatalog, planStatement, type Plan, type PlanInput } from '../../../src/sql'
 
 const catalog = createCatalog({
