@@ -110,4 +110,19 @@ describe('libSQL / Turso (@libsql/client, local file database)', () => {
     await behindTheCache.update(items).set({ name: 'behind' })
     expect(names(await read())).toStrictEqual(['one', 'two'])
   })
+
+  it('reads the catalog through the client: what a trigger writes is invalidated, and nothing degrades', async () => {
+    const { db, behindTheCache, events, kv } = setup()
+    await client.execute('CREATE TABLE audit (what TEXT NOT NULL)')
+    await client.execute("CREATE TRIGGER items_audit AFTER UPDATE ON items BEGIN INSERT INTO audit VALUES ('renamed ' || new.name); END")
+    // A migration outside the wrapper: tell the binding to read the catalog again.
+    kv.refreshCatalog()
+    const readAudit = async () => (await db.all<{ what: string }>(sql`select what from audit order by rowid`)).map((row) => row.what)
+    expect(await readAudit()).toStrictEqual([])
+    await behindTheCache.run(sql`insert into audit values ('behind')`)
+    expect(await readAudit()).toStrictEqual([])
+    await db.update(items).set({ name: 'uno' }).where(eq(items.id, 1))
+    expect(await readAudit()).toStrictEqual(['behind', 'renamed uno'])
+    expect(events.filter((event) => event.type === 'degraded')).toStrictEqual([])
+  })
 })

@@ -167,3 +167,26 @@ describe('structured descriptions plan like SQL', () => {
     expect(plan({ operation: { kind: 'unknown' } })).toMatchObject({ type: 'write', scopes: [databaseScope()] })
   })
 })
+
+describe('hostile input: planning never throws', () => {
+  const statements = [
+    'select * from "\uD800" where "\uD800"."id" = ?',
+    'update "\uDC00x" set a = 1 where id = ?',
+    `select * from "${'long'.repeat(500)}" where id = ?`,
+    'delete from posts where id = ?',
+    'select * from posts where id in (' + '?, '.repeat(2000) + '?)',
+    "select * from posts where id = ? -- '",
+    '',
+  ]
+  const values = ['\uD800', '\uDFFF\uD800', 'x'.repeat(100_000), Symbol('s'), { toString: () => '1' }, Number.NaN, -0, 2n ** 70n, undefined]
+  for (const sql of statements) {
+    it(JSON.stringify(sql.slice(0, 50)), () => {
+      for (const value of values) {
+        for (const context of [{ catalog }, {}]) {
+          const result = planStatement({ sql, params: [value, value] }, context)
+          expect(['read', 'write', 'bypass', 'transaction']).toContain(result.type)
+        }
+      }
+    })
+  }
+})
