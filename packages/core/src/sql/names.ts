@@ -1,3 +1,4 @@
+import { boundedMemo } from './memo'
 import { isPunct, tokenize, type Token } from './tokens'
 
 /** Schemas that name the default namespace: `public.users` (PostgreSQL) and `main.users` (SQLite) are `users`. */
@@ -45,7 +46,12 @@ export function nameAt(tokens: readonly Token[], index: number): NameAt | undefi
  * `"app"."accounts"`, `public.posts`. Text that is not a plain name is lower-cased as is.
  */
 export function canonicalTable(qualified: string): string {
+  return canonical(qualified)
+}
+
+// Planning canonicalises the same few names on every statement.
+const canonical = boundedMemo(2000, (qualified) => {
   const tokens = tokenize(qualified)
   const found = nameAt(tokens, 0)
   return found && found.next === tokens.length ? found.name : qualified.trim().toLowerCase()
-}
+})
