@@ -1,14 +1,23 @@
 import type { Cache as KvCache } from '@kvcache/core'
 import { bulkScope, databaseScope, kvCacheError, tableScope, tagScope } from '@kvcache/core/internal'
-import { ALL_WRITE_EVENTS, canonicalTable, reachOf, type RunQuery } from '@kvcache/core/sql'
+import {
+  ALL_WRITE_EVENTS,
+  canonicalTable,
+  createBindingCatalog,
+  declaredViews,
+  mergeCatalogsOnce,
+  reachOf,
+  type BindingCatalog,
+  type CatalogSource,
+  type RunQuery,
+} from '@kvcache/core/sql'
 import { Cache as DrizzleCache, type MutationOption } from 'drizzle-orm/cache/core'
 import type { CacheConfig } from 'drizzle-orm/cache/core/types'
-import { bindingCatalog, type BindingCatalog, type CatalogSource } from './binding-catalog'
 import { wrapD1, type D1DatabaseLike } from './d1'
 import { wrapLibsql, type LibsqlClientLike } from './libsql'
 import { pgIdentity, wrapPg, type PgQueryable } from './pg'
 import { createRunner, type Runner, type Session, type Statement } from './runner'
-import { nameOfTable } from './schema-catalog'
+import { nameOfTable, schemaCatalog } from './schema-catalog'
 import { createSignals, type Signals } from './signals'
 import { ttlSecondsOf } from './ttl'
 
@@ -61,7 +70,9 @@ export class KvDrizzleCache extends DrizzleCache {
     }
     this.#cache = cache
     this.#database = options.database
-    this.#catalog = bindingCatalog({ cache, schema: options.schema, views: options.views })
+    // Schema and declared views are translated once per schema object / views content, not per request.
+    const declared = mergeCatalogsOnce(options.schema ? schemaCatalog(options.schema) : undefined, declaredViews(options.views))
+    this.#catalog = createBindingCatalog({ cache, source: 'drizzle', declared })
     const onBypass = options.onBypass
     this.#runner = createRunner({
       cache,

@@ -1,7 +1,6 @@
 import type { Cache as KvCache } from '@kvcache/core'
 import { databaseScope, pendingInvalidations, tagScope, type PendingInvalidations } from '@kvcache/core/internal'
-import { planStatement, readStatement, type Plan, type RunQuery, type TransactionControl } from '@kvcache/core/sql'
-import type { BindingCatalog } from './binding-catalog'
+import { planStatement, readStatement, type BindingCatalog, type Plan, type RunQuery, type TransactionControl } from '@kvcache/core/sql'
 import type { Signals } from './signals'
 
 /** One statement as a driver wrapper sees it. */
