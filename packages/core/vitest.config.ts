@@ -15,10 +15,10 @@ export default defineConfig({
       // Everything that needs KV, the Cache API or D1: inside workerd.
       workersProject(
         { kvNamespaces: ['KV'], d1Databases: ['DB'] },
-        { name: 'workerd', include: ['test/**/*.test.ts'], exclude: ['test/sql/unit/**', 'test/sql/pg/**'] },
+        { name: 'workerd', include: ['test/**/*.test.ts'], exclude: ['test/unit/**', 'test/sql/unit/**', 'test/sql/pg/**'] },
       ),
-      // The SQL reader and scope planner: plain functions, plain Node, no database.
-      nodeProject('unit', ['test/sql/unit/**/*.test.ts']),
+      // Pure modules (codec, hashing, stamps, judging an entry, breaker, TTL, SQL reader and planner): plain Node, no database.
+      nodeProject('unit', ['test/unit/**/*.test.ts', 'test/sql/unit/**/*.test.ts']),
       // Catalog introspection against a real PostgreSQL server (DATABASE_URL, the machine's, or an embedded one).
       nodeProject('pg', ['test/sql/pg/**/*.test.ts'], { fileParallelism: false, globalSetup: [postgresGlobalSetup] }),
     ],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { isKvCacheError, rowScope } from '../src'
-import { createStampClock, encodeMaterial, hashMaterial, isStamp, scopesOf } from '../src/internal'
+import { isKvCacheError, rowScope } from '../../src'
+import { createStampClock, encodeMaterial, hashMaterial, isStamp, scopesOf } from '../../src/internal'
 
 describe('query-key hashing', () => {
   it('is SHA-256 base64url: 43 URL-safe characters, stable', async () => {

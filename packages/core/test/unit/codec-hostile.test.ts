@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { createCache, isKvCacheError, memoryStorage } from '../src'
-import { decodeValue, encodeValue, entryKey, hashMaterial } from '../src/internal'
-import { eventLog } from './helpers'
+import { createCache, isKvCacheError, memoryStorage } from '../../src'
+import { decodeValue, encodeValue, entryKey, hashMaterial } from '../../src/internal'
+import { eventLog } from '../helpers'
 
 /** Keys that a naive decoder assigns through setters or finds on the prototype chain. */
 const DANGEROUS_KEYS = ['__proto__', 'constructor', 'prototype', '$kv', 'toString', 'hasOwnProperty', 'valueOf', 'v']
