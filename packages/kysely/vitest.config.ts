@@ -1,0 +1,45 @@
+import { defineConfig, type ViteUserConfig } from 'vitest/config'
+import { sourceResolve, workersProject } from '../../vitest.workers.ts'
+
+/**
+ * Every integration test runs once per supported Kysely version: `kysely` resolves to the npm
+ * alias of that version (kysely-d1 included), and `KYSELY_VERSION` says which one it should be.
+ */
+const VERSIONS = { '0.27': 'kysely-0.27', '0.28': 'kysely', '0.29': 'kysely-0.29' } as const
+
+function pinned(version: keyof typeof VERSIONS) {
+  return {
+    alias: [{ find: /^kysely$/, replacement: VERSIONS[version] }],
+    define: { 'import.meta.env.KYSELY_VERSION': JSON.stringify(version) },
+  }
+}
+
+function d1(version: keyof typeof VERSIONS): ViteUserConfig {
+  const project = workersProject({ kvNamespaces: ['KV'], d1Databases: ['DB'] }, { name: `d1-${version}`, include: ['test/d1/**/*.test.ts'] })
+  const { alias, define } = pinned(version)
+  return { ...project, define, resolve: { ...project.resolve, alias } }
+}
+
+function pg(version: keyof typeof VERSIONS): ViteUserConfig {
+  const { alias, define } = pinned(version)
+  return {
+    define,
+    // node-postgres against the PostgreSQL server of DATABASE_URL (what Hyperdrive looks like to a Worker).
+    resolve: { ...sourceResolve, alias },
+    ssr: { resolve: sourceResolve },
+    test: { name: `pg-${version}`, include: ['test/pg/**/*.test.ts'], environment: 'node', fileParallelism: false },
+  }
+}
+
+export default defineConfig({
+  test: {
+    projects: [
+      ...(['0.27', '0.28', '0.29'] as const).flatMap((version) => [d1(version), pg(version)]),
+      {
+        resolve: sourceResolve,
+        ssr: { resolve: sourceResolve },
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node', typecheck: { enabled: true, include: ['test/unit/**/*.test-d.ts'] } },
+      },
+    ],
+  },
+})
