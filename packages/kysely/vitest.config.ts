@@ -3,31 +3,30 @@ import { sourceResolve, workersProject } from '../../vitest.workers.ts'
 
 /**
  * Every integration test runs once per supported Kysely version: `kysely` resolves to the npm
- * alias of that version (kysely-d1 included), and `KYSELY_VERSION` says which one it should be.
+ * alias of that version (kysely-d1 included), and `inject('kyselyVersion')` says which one it should be.
  */
 const VERSIONS = { '0.27': 'kysely-0.27', '0.28': 'kysely', '0.29': 'kysely-0.29' } as const
 
 function pinned(version: keyof typeof VERSIONS) {
   return {
     alias: [{ find: /^kysely$/, replacement: VERSIONS[version] }],
-    define: { 'import.meta.env.KYSELY_VERSION': JSON.stringify(version) },
+    provide: { kyselyVersion: version },
   }
 }
 
 function d1(version: keyof typeof VERSIONS): ViteUserConfig {
   const project = workersProject({ kvNamespaces: ['KV'], d1Databases: ['DB'] }, { name: `d1-${version}`, include: ['test/d1/**/*.test.ts'] })
-  const { alias, define } = pinned(version)
-  return { ...project, define, resolve: { ...project.resolve, alias } }
+  const { alias, provide } = pinned(version)
+  return { ...project, resolve: { ...project.resolve, alias }, test: { ...project.test, provide } }
 }
 
 function pg(version: keyof typeof VERSIONS): ViteUserConfig {
-  const { alias, define } = pinned(version)
+  const { alias, provide } = pinned(version)
   return {
-    define,
     // node-postgres against the PostgreSQL server of DATABASE_URL (what Hyperdrive looks like to a Worker).
     resolve: { ...sourceResolve, alias },
     ssr: { resolve: sourceResolve },
-    test: { name: `pg-${version}`, include: ['test/pg/**/*.test.ts'], environment: 'node', fileParallelism: false },
+    test: { name: `pg-${version}`, include: ['test/pg/**/*.test.ts'], environment: 'node', fileParallelism: false, provide },
   }
 }
 

@@ -40,9 +40,9 @@ export function kyselyCache<D extends DialectLike>(dialect: D, cache: Cache, opt
   const cachedDialect = Object.create(dialect) as D
   for (const method of DIALECT_METHODS) {
     const original = dialect[method] as (...args: unknown[]) => unknown
-    Object.defineProperty(cachedDialect, method, { value: (...args: unknown[]) => original.apply(dialect, args) })
+    const value = method === 'createDriver' ? () => wrapDriver(dialect.createDriver(), config) : (...args: unknown[]) => original.apply(dialect, args)
+    Object.defineProperty(cachedDialect, method, { value })
   }
-  Object.defineProperty(cachedDialect, 'createDriver', { value: () => wrapDriver(dialect.createDriver(), config) })
   return cachedDialect
 }
 
