@@ -21,9 +21,10 @@ export function wrapConnection(original: DatabaseConnectionLike, config: Binding
   const wrapped: CachedConnection = {
     original,
     session,
-    executeQuery: (compiled: CompiledQueryLike, ...rest: unknown[]) =>
-      runStatement(config, compiled, session, () => original.executeQuery(compiled, ...rest)),
-    streamQuery: (compiled: CompiledQueryLike, ...rest: unknown[]) => streamThrough(config, session, compiled, () => original.streamQuery(compiled, ...rest)),
+    executeQuery: ((compiled: CompiledQueryLike, ...rest: unknown[]) =>
+      runStatement(config, compiled, session, () => original.executeQuery(compiled, ...rest))) as DatabaseConnectionLike['executeQuery'],
+    streamQuery: ((compiled: CompiledQueryLike, ...rest: unknown[]) =>
+      streamThrough(config, session, compiled, () => original.streamQuery(compiled, ...rest))) as DatabaseConnectionLike['streamQuery'],
   }
   forwardOthers(original, wrapped, OWN)
   return wrapped

@@ -16,8 +16,8 @@ export interface CompiledQueryLike {
 }
 
 /** `QueryResult`: what a connection returns and the cache stores for reads. */
-export interface QueryResultLike {
-  readonly rows: unknown[]
+export interface QueryResultLike<R = unknown> {
+  readonly rows: R[]
   readonly numAffectedRows?: bigint
   readonly numChangedRows?: bigint
   readonly insertId?: bigint
@@ -25,22 +25,24 @@ export interface QueryResultLike {
 
 /** `DatabaseConnection`. Kysely 0.29 adds optional members (`cancelQuery`...) that are forwarded untouched. */
 export interface DatabaseConnectionLike {
-  executeQuery(compiledQuery: CompiledQueryLike, ...rest: unknown[]): Promise<QueryResultLike>
-  streamQuery(compiledQuery: CompiledQueryLike, ...rest: unknown[]): AsyncIterableIterator<QueryResultLike>
+  executeQuery<R>(compiledQuery: CompiledQueryLike, ...rest: unknown[]): Promise<QueryResultLike<R>>
+  streamQuery<R>(compiledQuery: CompiledQueryLike, ...rest: unknown[]): AsyncIterableIterator<QueryResultLike<R>>
 }
 
-type Savepoint = (connection: DatabaseConnectionLike, savepointName: string, compileQuery: unknown) => Promise<void>
-
-/** `Driver`. Savepoint methods are optional, and Kysely checks for their presence. */
+/**
+ * `Driver`. Savepoint methods are optional, and Kysely checks for their presence. Members are
+ * written as methods on purpose: their parameters are then compared bivariantly, so every Kysely
+ * version's `Driver` (whose methods take its own `DatabaseConnection`) fits.
+ */
 export interface DriverLike {
   init(...rest: unknown[]): Promise<void>
   acquireConnection(...rest: unknown[]): Promise<DatabaseConnectionLike>
   beginTransaction(connection: DatabaseConnectionLike, settings: unknown): Promise<void>
   commitTransaction(connection: DatabaseConnectionLike): Promise<void>
   rollbackTransaction(connection: DatabaseConnectionLike): Promise<void>
-  savepoint?: Savepoint
-  rollbackToSavepoint?: Savepoint
-  releaseSavepoint?: Savepoint
+  savepoint?(connection: DatabaseConnectionLike, savepointName: string, compileQuery: never): Promise<void>
+  rollbackToSavepoint?(connection: DatabaseConnectionLike, savepointName: string, compileQuery: never): Promise<void>
+  releaseSavepoint?(connection: DatabaseConnectionLike, savepointName: string, compileQuery: never): Promise<void>
   releaseConnection(connection: DatabaseConnectionLike, ...rest: unknown[]): Promise<void>
   destroy(...rest: unknown[]): Promise<void>
 }

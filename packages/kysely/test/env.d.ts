@@ -5,9 +5,4 @@ declare module 'vitest' {
   }
 }
 
-declare module '*?raw' {
-  const text: string
-  export default text
-}
-
 export {}

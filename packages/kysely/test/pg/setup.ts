@@ -14,7 +14,8 @@ export interface Database {
 /** A schema of its own per run, so concurrent runs never collide; dropped at the end. */
 export const schemaName = `kvk_${Math.random().toString(36).slice(2, 10)}`
 
-const connectionString = () => process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+/** Read at test time: a globalSetup may set DATABASE_URL. */
+export const connectionString = (): string => process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 
 /** A pool whose connections resolve unqualified names in this run's schema. */
 export function createPool(max = 4): pg.Pool {

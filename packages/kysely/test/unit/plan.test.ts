@@ -15,7 +15,7 @@ const WHOLE_DATABASE = { type: 'write', target: { scopes: [databaseScope()] }, s
 
 describe.each(KYSELY_VERSIONS)('planning a statement (Kysely $version)', ({ kysely }) => {
   const db = compilerOnly(kysely, 'sqlite')
-  const { sql, CompiledQuery } = kysely
+  const { sql, CompiledQuery } = kysely as typeof import('kysely')
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const plan = (query: any, facts = noFacts) => planStatement('compile' in query ? query.compile() : query, facts)
 

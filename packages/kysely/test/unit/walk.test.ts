@@ -7,7 +7,7 @@ const names = (refs: readonly { schema: string | undefined; name: string }[]) =>
 
 describe.each(KYSELY_VERSIONS)('the operation-node tree (Kysely $version)', ({ kysely }) => {
   const db = compilerOnly(kysely, 'postgres')
-  const { sql } = kysely
+  const { sql } = kysely as typeof import('kysely')
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const facts = (query: any) => {
     const tree = readTree(query.compile().query)
