@@ -1,4 +1,5 @@
 import { defineConfig, type ViteUserConfig } from 'vitest/config'
+import { postgresGlobalSetup } from '../../test-support/vitest.ts'
 import { sourceResolve, workersProject } from '../../vitest.workers.ts'
 
 /**
@@ -23,10 +24,11 @@ function d1(version: keyof typeof VERSIONS): ViteUserConfig {
 function pg(version: keyof typeof VERSIONS): ViteUserConfig {
   const { alias, provide } = pinned(version)
   return {
-    // node-postgres against the PostgreSQL server of DATABASE_URL (what Hyperdrive looks like to a Worker).
+    // node-postgres against a real PostgreSQL (what Hyperdrive looks like to a Worker): the machine's or an
+    // embedded one. The first project's globalSetup sets DATABASE_URL; the others find it set.
     resolve: { ...sourceResolve, alias },
     ssr: { resolve: sourceResolve },
-    test: { name: `pg-${version}`, include: ['test/pg/**/*.test.ts'], environment: 'node', fileParallelism: false, provide },
+    test: { name: `pg-${version}`, include: ['test/pg/**/*.test.ts'], environment: 'node', fileParallelism: false, provide, globalSetup: [postgresGlobalSetup] },
   }
 }
 

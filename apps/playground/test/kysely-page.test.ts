@@ -4,10 +4,9 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { findChromium } from '@kvcache/test-support/chromium'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startPlayground } from './start-worker'
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
 let playground: Awaited<ReturnType<typeof startPlayground>>
 let browser: BrowserContext
@@ -15,12 +14,15 @@ let page: Page
 let profile: string
 
 beforeAll(async () => {
+  // CHROMIUM_PATH, the system's, or the one shipped on npm (see test-support/chromium.ts).
+  const chromiumBinary = await findChromium()
   playground = await startPlayground()
   profile = mkdtempSync(join(tmpdir(), 'kvcache-chromium-kysely-'))
   browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
+    executablePath: chromiumBinary.executablePath,
+    env: chromiumBinary.env,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-component-update', '--disable-sync'],
+    args: [...chromiumBinary.args],
   })
   page = await browser.newPage()
   await page.goto(`${playground.url}/kysely`)
