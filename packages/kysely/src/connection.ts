@@ -1,4 +1,4 @@
-import { runStatement, safePlan, type BindingConfig } from './binding'
+import { runStatement, safePlan, type BindingConfig, type Call } from './binding'
 import type { CompiledQueryLike, DatabaseConnectionLike, QueryResultLike } from './kysely-types'
 import { forwardOthers } from './forward'
 import { createSession, type Session } from './session'
@@ -22,9 +22,9 @@ export function wrapConnection(original: DatabaseConnectionLike, config: Binding
     original,
     session,
     executeQuery: ((compiled: CompiledQueryLike, ...rest: unknown[]) =>
-      runStatement(config, compiled, session, () => original.executeQuery(compiled, ...rest))) as DatabaseConnectionLike['executeQuery'],
+      runStatement(config, { compiled, session, connection: original }, () => original.executeQuery(compiled, ...rest))) as DatabaseConnectionLike['executeQuery'],
     streamQuery: ((compiled: CompiledQueryLike, ...rest: unknown[]) =>
-      streamThrough(config, session, compiled, () => original.streamQuery(compiled, ...rest))) as DatabaseConnectionLike['streamQuery'],
+      streamThrough(config, { compiled, session, connection: original }, () => original.streamQuery(compiled, ...rest))) as DatabaseConnectionLike['streamQuery'],
   }
   forwardOthers(original, wrapped, OWN)
   return wrapped
@@ -32,14 +32,14 @@ export function wrapConnection(original: DatabaseConnectionLike, config: Binding
 
 async function* streamThrough(
   config: BindingConfig,
-  session: Session,
-  compiled: CompiledQueryLike,
+  { compiled, session, connection: original }: Call,
   open: () => AsyncIterableIterator<QueryResultLike>,
 ): AsyncIterableIterator<QueryResultLike> {
-  const plan = safePlan(config, compiled)
+  const catalog = await config.catalog.current({ wait: false, connection: original })
+  const plan = safePlan(config, compiled, catalog)
   try {
     yield* open()
   } finally {
-    if (plan.type === 'write') await session.publish(plan.target)
+    if (plan.type === 'write') await session.publish({ scopes: plan.scopes })
   }
 }

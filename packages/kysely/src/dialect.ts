@@ -1,9 +1,11 @@
 import type { Cache } from '@kvcache/core'
 import { assertKnownOptions, assertPositive, kvCacheError } from '@kvcache/core/internal'
+import type { CatalogFacts } from '@kvcache/core/sql'
 import type { BindingConfig } from './binding'
+import { kyselyCatalog } from './catalog'
 import { wrapDriver } from './driver'
+import { flavourOf } from './flavour'
 import type { DialectLike } from './kysely-types'
-import { schemaFacts, type SchemaFactsOptions } from './schema-facts'
 
 /** Options for `kyselyCache`. */
 export interface KyselyCacheOptions {
@@ -15,12 +17,17 @@ export interface KyselyCacheOptions {
   readonly ttlSeconds?: number
   /** Stale-while-revalidate window of cached reads, in seconds. @default the cache's `defaultSwrSeconds` */
   readonly swrSeconds?: number
-  /** What the query tree cannot show: views and the tables they read, tables a write changes too. */
-  readonly schema?: SchemaFactsOptions
+  /**
+   * Read the database's catalog (primary keys, foreign-key actions, views, triggers) once per
+   * isolate, for row-level scopes and cascades. `false`: use only what `schema` declares. @default true
+   */
+  readonly catalog?: boolean
+  /** Facts to add to (or, with `catalog: false`, use instead of) the database's catalog: `{ tables, foreignKeys, views, triggers }`. */
+  readonly schema?: CatalogFacts
 }
 
 const where = 'kysely'
-const KNOWN = ['strategy', 'database', 'ttlSeconds', 'swrSeconds', 'schema'] as const satisfies readonly (keyof KyselyCacheOptions)[]
+const KNOWN = ['strategy', 'database', 'ttlSeconds', 'swrSeconds', 'catalog', 'schema'] as const satisfies readonly (keyof KyselyCacheOptions)[]
 const DIALECT_METHODS = ['createDriver', 'createQueryCompiler', 'createAdapter', 'createIntrospector'] as const
 
 /**
@@ -34,7 +41,7 @@ export function kyselyCache<D extends DialectLike>(dialect: D, cache: Cache, opt
   if (!cache || typeof cache.query !== 'function' || typeof cache.invalidate !== 'function') {
     throw kvCacheError('MISSING_BINDING', where, 'kyselyCache(dialect, cache) needs a cache from `createCache` in @kvcache/core as its second argument.')
   }
-  const config = bindingConfig(cache, options)
+  const config = bindingConfig(cache, options, flavourOf(dialect))
   // Inherits from the dialect (so `instanceof` still holds) with its methods bound to it (so
   // dialects with private fields still work); only the driver is replaced.
   const cachedDialect = Object.create(dialect) as D
@@ -57,7 +64,7 @@ function assertDialect(dialect: unknown): asserts dialect is DialectLike {
   )
 }
 
-function bindingConfig(cache: Cache, options: KyselyCacheOptions): BindingConfig {
+function bindingConfig(cache: Cache, options: KyselyCacheOptions, flavour: ReturnType<typeof flavourOf>): BindingConfig {
   if (typeof options !== 'object' || options === null) {
     throw kvCacheError('INVALID_OPTION', where, 'kyselyCache(dialect, cache, options) takes an options object as its third argument.')
   }
@@ -70,12 +77,19 @@ function bindingConfig(cache: Cache, options: KyselyCacheOptions): BindingConfig
   }
   assertPositive(where, 'ttlSeconds', options.ttlSeconds)
   assertPositive(where, 'swrSeconds', options.swrSeconds, { allowZero: true })
+  if (options.catalog !== undefined && typeof options.catalog !== 'boolean') {
+    throw kvCacheError('INVALID_OPTION', where, `Option \`catalog\` must be true or false, got ${String(options.catalog)}.`)
+  }
+  if (options.schema !== undefined && (typeof options.schema !== 'object' || options.schema === null || Array.isArray(options.schema))) {
+    throw kvCacheError('INVALID_OPTION', where, 'Option `schema` must be an object ({ tables, foreignKeys, views, triggers }).')
+  }
+  const database = options.database ?? 'default'
   return {
     cache,
     strategy: options.strategy ?? 'explicit',
-    database: options.database ?? 'default',
+    database,
     ttlSeconds: options.ttlSeconds,
     swrSeconds: options.swrSeconds,
-    facts: schemaFacts(options.schema),
+    catalog: kyselyCatalog({ cache, flavour, database, introspect: options.catalog ?? true, declared: options.schema }),
   }
 }

@@ -27,6 +27,8 @@ export function wrapDriver(driver: DriverLike, config: BindingConfig): DriverLik
     releaseConnection: (connection, ...rest) => driver.releaseConnection(originalOf(connection), ...rest),
     // kysely-d1 refuses transactions ("Transactions are not supported yet."): that error passes through.
     async beginTransaction(connection, settings) {
+      // Learn the catalog now, while the connection is free: inside the transaction it is not read.
+      await config.catalog.current({ wait: true, connection: originalOf(connection) })
       await driver.beginTransaction(originalOf(connection), settings)
       cachedOf(connection)?.session.begin()
     },

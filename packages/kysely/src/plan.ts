@@ -1,92 +1,82 @@
-import { bulkScope, databaseScope, tableScope } from '@kvcache/core/internal'
-import type { ScopeTarget } from '@kvcache/core'
+import { databaseScope, tableScope } from '@kvcache/core/internal'
+import { planStatement as planWithCore, type Catalog, type Dialect, type Plan as CorePlan } from '@kvcache/core/sql'
+import { describeTree } from './describe'
 import type { CompiledQueryLike } from './kysely-types'
-import { callsVolatileFunction, isHarmlessStatement, looksLikeRead, rawFragmentReach, transactionControlOf, type TransactionControl } from './raw-sql'
-import type { SchemaFacts } from './schema-facts'
-import { readTree, type TableRef, type TreeFacts, type WriteVerb } from './walk'
+import { callsVolatileFunction, rawFragmentReach, transactionControlOf, type TransactionControl } from './raw-sql'
+import { readTree, type TreeFacts } from './walk'
 
 /** What one statement means for the cache. */
 export type Plan =
   | { readonly type: 'read'; readonly scopes: readonly string[] }
   /** Run it against the database, uncached; it changes no data we can see. */
   | { readonly type: 'bypass'; readonly reason: string }
-  | { readonly type: 'write'; readonly target: ScopeTarget; readonly schemaChange: boolean }
+  /** Bump `scopes` once it has run. `schemaChanged`: the catalog must be read again. */
+  | { readonly type: 'write'; readonly scopes: readonly string[]; readonly schemaChanged: boolean }
   | { readonly type: 'transaction'; readonly control: TransactionControl }
 
-/** A statement described by what it reads and writes: what the scope planner takes. */
-export interface Description {
-  readonly reads: readonly TableRef[]
-  readonly writes: readonly TableRef[]
-  readonly verbs: ReadonlySet<WriteVerb>
+/** What the planner knows besides the statement. */
+export interface PlanContext {
+  readonly catalog: Catalog | undefined
+  readonly dialect: Dialect | undefined
+  /** Where unqualified names resolve (PostgreSQL's search path), when known. */
+  readonly searchPath?: readonly string[] | undefined
 }
 
-const WHOLE_DATABASE: Extract<Plan, { type: 'write' }> = { type: 'write', target: { scopes: [databaseScope()] }, schemaChange: false }
+const DEFAULT_SCHEMAS = new Set(['public', 'main'])
 
-/** Decides what a compiled Kysely query means for the cache, from its operation-node tree. */
-export function planStatement(compiled: CompiledQueryLike, facts: SchemaFacts): Plan {
+/**
+ * Decides what a compiled Kysely query means for the cache. The operation-node tree says what
+ * it reads and writes; the core planner turns that into scopes (rows, cascades, triggers, views).
+ * Raw SQL, and builder queries whose raw fragments name tables, are planned from their text.
+ */
+export function planStatement(compiled: CompiledQueryLike, context: PlanContext): Plan {
   const tree = readTree(compiled.query)
-  if (tree.root === 'raw') return planRawStatement(compiled.sql)
+  if (tree.root === 'raw') return planText(compiled, context)
   const isRead = tree.root === 'select' && tree.verbs.size === 0
   if (tree.unknownKinds.length > 0) {
     const reason = `unknown operation node kinds: ${[...new Set(tree.unknownKinds)].join(', ')}`
-    return isRead ? { type: 'bypass', reason } : WHOLE_DATABASE
+    return isRead ? { type: 'bypass', reason } : { type: 'write', scopes: [databaseScope()], schemaChanged: false }
   }
-  if (tree.ddl) return { ...WHOLE_DATABASE, schemaChange: true }
-  const rawReach = tree.raw.map(rawFragmentReach)
-  // Raw fragments that may write: the whole statement is read as SQL text.
-  if (rawReach.includes('writes')) return planRawStatement(compiled.sql, { write: true })
-  if (!isRead) return planWrite(tree, facts)
-  return planRead(tree, rawReach.includes('reads'), facts)
+  if (isRead) {
+    const volatile = tree.raw.map(callsVolatileFunction).find((name) => name !== undefined)
+    const uncacheable = [...tree.uncacheable, ...(volatile ? [`calls ${volatile}()`] : [])]
+    if (uncacheable.length > 0) return { type: 'bypass', reason: uncacheable.join(', ') }
+  }
+  const reach = tree.raw.map(rawFragmentReach)
+  if (reach.includes('writes') || (isRead && reach.includes('reads'))) return planText(compiled, context)
+  return withSchemaAliases(fromCore(planWithCore({ operation: describeTree(tree, compiled.query, context) }, context)), tree)
 }
 
-function planRead(tree: TreeFacts, rawReads: boolean, facts: SchemaFacts): Plan {
-  const volatile = tree.raw.map(callsVolatileFunction).find((name) => name !== undefined)
-  const uncacheable = [...tree.uncacheable, ...(volatile ? [`calls ${volatile}()`] : [])]
-  if (uncacheable.length > 0) return { type: 'bypass', reason: uncacheable.join(', ') }
-  if (rawReads) return { type: 'bypass', reason: 'raw SQL fragment names relations the query tree cannot show' }
-  if (tree.reads.length === 0) return { type: 'bypass', reason: 'reads no table' }
-  return planScopes({ reads: tree.reads, writes: [], verbs: tree.verbs }, facts)
-}
-
-function planWrite(tree: TreeFacts, facts: SchemaFacts): Plan {
-  if (tree.writes.length === 0) return WHOLE_DATABASE
-  return planScopes({ reads: tree.reads, writes: tree.writes, verbs: tree.verbs }, facts)
-}
-
-/** Raw SQL (`sql\`...\``, `CompiledQuery.raw`): read through its text. */
-function planRawStatement(sql: string, { write = false } = {}): Plan {
-  const control = transactionControlOf(sql)
+/** Raw SQL: transaction control is followed here (with savepoint names); the rest is the core's SQL reader. */
+function planText(compiled: CompiledQueryLike, context: PlanContext): Plan {
+  const control = transactionControlOf(compiled.sql)
   if (control) return { type: 'transaction', control }
-  if (!write && isHarmlessStatement(sql)) return { type: 'bypass', reason: 'statement changes no data' }
-  if (!write && looksLikeRead(sql)) return { type: 'bypass', reason: 'raw SQL read: its tables are not known' }
-  return WHOLE_DATABASE
+  const plan = fromCore(planWithCore({ sql: compiled.sql, params: compiled.parameters, ...(context.dialect ? { dialect: context.dialect } : {}) }, context))
+  const volatile = plan.type === 'read' ? callsVolatileFunction(compiled.sql) : undefined
+  return volatile ? { type: 'bypass', reason: `calls ${volatile}()` } : plan
+}
+
+function fromCore(plan: CorePlan): Plan {
+  switch (plan.type) {
+    case 'write':
+      return { type: 'write', scopes: plan.scopes, schemaChanged: plan.schemaChanged }
+    case 'transaction':
+      // Statements the core reads as transaction control but this binding did not (`end work`...).
+      return { type: 'transaction', control: plan.control === 'savepoint' ? { type: 'savepoint', name: '' } : { type: plan.control } }
+    default:
+      return plan
+  }
 }
 
 /**
- * The scope planner: from tables read / written to scopes. The one place that turns relations
- * into scope names, so the core planner can take it over whole.
+ * `tenant_a.posts` and `posts` may be the same table (an unqualified name resolves through the
+ * connection's search path, which the cache cannot see): reads and writes of a name in a
+ * non-default schema also use the bare table's scope, so either spelling invalidates the other.
  */
-export function planScopes(description: Description, facts: SchemaFacts): Plan {
-  if (description.writes.length === 0) {
-    const tables = new Set<string>()
-    for (const ref of description.reads) for (const table of facts.tablesBehind(nameOf(ref))) tables.add(table)
-    return { type: 'read', scopes: [...[...tables].map(tableScope), databaseScope()] }
-  }
-  const scopes = new Set<string>()
-  for (const ref of description.writes) {
-    for (const table of [nameOf(ref), ...facts.writtenWith(nameOf(ref), description.verbs)]) {
-      scopes.add(tableScope(table))
-      scopes.add(bulkScope(table))
-    }
-  }
-  return { type: 'write', target: { scopes: [...scopes] }, schemaChange: false }
-}
-
-/**
- * Scope name of a relation: lower-cased, schema dropped. Same-named tables in two schemas share
- * scopes (over-invalidation, never a miss), since an unqualified name resolves through the
- * connection's search path, which the cache cannot see.
- */
-export function nameOf(ref: TableRef): string {
-  return ref.name.toLowerCase()
+function withSchemaAliases(plan: Plan, tree: TreeFacts): Plan {
+  if (plan.type !== 'read' && plan.type !== 'write') return plan
+  const refs = plan.type === 'read' ? tree.reads : tree.writes
+  const aliases = refs.filter((ref) => ref.schema !== undefined && !DEFAULT_SCHEMAS.has(ref.schema.toLowerCase())).map((ref) => tableScope(ref.name.toLowerCase()))
+  if (aliases.length === 0) return plan
+  return { ...plan, scopes: [...new Set([...plan.scopes, ...aliases])] }
 }

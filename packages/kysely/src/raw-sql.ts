@@ -61,20 +61,6 @@ export function unquote(name: string): string {
   return /^".*"$/.test(trimmed) ? trimmed.slice(1, -1).replace(/""/g, '"') : trimmed
 }
 
-// Statements that change no data: session settings, reading settings, explaining.
-const HARMLESS = /^\s*(?:set|show|reset|explain|listen|unlisten|pragma\s+[\w."]+\s*(?:;|$)|pragma\s+\w+\s*=|pragma\s+[\w."]+\s*\()/i
-
-/** True for raw statements that change no data and whose results must not be cached either. */
-export function isHarmlessStatement(sql: string): boolean {
-  return HARMLESS.test(stripLiterals(sql))
-}
-
-/** True when raw statement text begins like a read (`select`, `with ... select`, `values`, `table`). */
-export function looksLikeRead(sql: string): boolean {
-  const code = stripLiterals(sql)
-  return /^\s*\(?\s*(?:select|values|table|with)\b/i.test(code) && !MODIFIES.test(code)
-}
-
 // Functions that change data, or answer differently on every call: never served from a cache.
 const VOLATILE = new Set([
   'nextval', 'setval', 'currval', 'lastval', 'random', 'randomblob', 'gen_random_uuid', 'uuid_generate_v1',

@@ -10,6 +10,14 @@ export interface TableRef {
 
 export type WriteVerb = 'insert' | 'update' | 'delete' | 'merge'
 
+/** How a write changes a table (what fires its triggers and foreign-key actions). */
+export type WriteEvent = 'insert' | 'update' | 'delete'
+
+/** A table a statement writes, and the kinds of change it may make to it. */
+export interface WrittenRef extends TableRef {
+  readonly events: readonly WriteEvent[]
+}
+
 /** Everything the operation-node tree says about a statement. */
 export interface TreeFacts {
   /** Role of the root node (`select`, `insert`, `raw`, `ddl`...); undefined for an unknown kind. */
@@ -17,7 +25,7 @@ export interface TreeFacts {
   /** Relations read anywhere (FROM, JOINs, subqueries, set operations, CTE bodies, USING...), CTE names excluded. */
   readonly reads: readonly TableRef[]
   /** Tables written anywhere, data-modifying CTEs included. */
-  readonly writes: readonly TableRef[]
+  readonly writes: readonly WrittenRef[]
   readonly verbs: ReadonlySet<WriteVerb>
   /** A schema change somewhere in the tree. */
   readonly ddl: boolean
@@ -34,14 +42,14 @@ export interface TreeFacts {
 interface Scope {
   /** CTE names visible here (lower-cased). */
   readonly ctes: ReadonlySet<string>
-  /** True under a write-target field (`insertInto`, `updateTable`, `deleteFrom`, `mergeInto`). */
-  readonly writing: boolean
+  /** Under a write-target field (`insertInto`, `updateTable`, `deleteFrom`, `mergeInto`): the changes made there. */
+  readonly writing: readonly WriteEvent[] | undefined
   readonly depth: number
 }
 
 interface Acc {
   reads: TableRef[]
-  writes: TableRef[]
+  writes: WrittenRef[]
   verbs: Set<WriteVerb>
   ddl: boolean
   raw: string[]
@@ -55,7 +63,7 @@ const LOCKING = new Set(['ForUpdate', 'ForNoKeyUpdate', 'ForShare', 'ForKeyShare
 /** Reads the whole operation-node tree of one compiled query. */
 export function readTree(root: OperationNodeLike): TreeFacts {
   const acc: Acc = { reads: [], writes: [], verbs: new Set(), ddl: false, raw: [], unknownKinds: [], uncacheable: [] }
-  visit(root, { ctes: new Set(), writing: false, depth: 0 }, acc)
+  visit(root, { ctes: new Set(), writing: undefined, depth: 0 }, acc)
   const where = (root as { where?: { where?: OperationNodeLike } }).where?.where
   return { root: roleOf(root.kind), ...acc, where }
 }
@@ -120,12 +128,12 @@ function visitQuery(node: OperationNodeLike, role: NodeRole, outer: Scope, acc: 
   if (role !== 'select') acc.verbs.add(role as WriteVerb)
   const fields = node as unknown as Record<string, unknown>
   // A subquery under a write target (`insertInto(subquery)`) is read, not written.
-  const base: Scope = { ctes: outer.ctes, writing: false, depth: outer.depth + 1 }
+  const base: Scope = { ctes: outer.ctes, writing: undefined, depth: outer.depth + 1 }
   const scope = isNode(fields.with) ? visitWith(fields.with, base, acc) : base
   const targets = WRITE_TARGETS[role] ?? []
   for (const target of targets) {
     const value = fields[target]
-    const writing = { ...scope, writing: true }
+    const writing = { ...scope, writing: eventsOf(role, fields) }
     if (isNode(value)) visit(value, writing, acc)
     else if (Array.isArray(value)) for (const item of value) if (isNode(item)) visit(item, writing, acc)
   }
@@ -156,6 +164,19 @@ function visitWith(withNode: OperationNodeLike, scope: Scope, acc: Acc): Scope {
   return { ...scope, ctes: names }
 }
 
+const ALL_EVENTS: readonly WriteEvent[] = ['insert', 'update', 'delete']
+
+/**
+ * The changes a write node makes to its target. An insert with a conflict clause, `replace` or
+ * an `or` action may also update or delete (REPLACE deletes the conflicting row); MERGE does all.
+ */
+function eventsOf(role: NodeRole, fields: Record<string, unknown>): readonly WriteEvent[] {
+  if (role === 'update') return ['update']
+  if (role === 'delete') return ['delete']
+  if (role === 'insert' && !fields.onConflict && !fields.onDuplicateKey && !fields.replace && !fields.orAction) return ['insert']
+  return ALL_EVENTS
+}
+
 function cteName(name: unknown): string | undefined {
   const table = isNode(name) ? (name as { table?: unknown }).table : undefined
   return isNode(table) ? tableRefOf(table)?.name.toLowerCase() : undefined
@@ -168,7 +189,7 @@ function visitTable(node: OperationNodeLike, scope: Scope, acc: Acc): void {
     return
   }
   if (ref.schema === undefined && scope.ctes.has(ref.name.toLowerCase())) return
-  if (scope.writing) acc.writes.push(ref)
+  if (scope.writing) acc.writes.push({ ...ref, events: scope.writing })
   else acc.reads.push(ref)
 }
 

@@ -18,7 +18,6 @@ export function database(env: Env, ctx: ExecutionContext) {
   const requestCache = cache.withContext({ waitUntil: (promise) => ctx.waitUntil(promise) })
   const dialect = kyselyCache(new D1Dialect({ database: env.DB }), requestCache, {
     strategy: 'all', // or 'explicit' (the default): only reads marked with cached()
-    schema: { views: { published_titles: ['posts', 'users'] } }, // what a view reads
   })
   return new Kysely<Database>({ dialect })
 }

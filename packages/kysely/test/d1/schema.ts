@@ -24,9 +24,3 @@ export const SEED = [
   "INSERT INTO posts (id, author_id, title, created_at, cover, views) VALUES (1, 1, 'Hello', 1767225600000, X'00FF10', 10), (2, 2, 'World', 1767312000000, NULL, 20)",
   "INSERT INTO comments (id, post_id, body) VALUES (1, 1, 'First!')",
 ]
-
-/** What the tree cannot show until the database catalog is read: the view and the cascades. */
-export const FACTS = {
-  views: { published_titles: ['posts', 'users'] },
-  writesAlso: { users: ['posts'], posts: ['comments'] },
-}

@@ -4,7 +4,7 @@ import { env } from 'cloudflare:workers'
 import { Kysely } from 'kysely'
 import { D1Dialect } from 'kysely-d1'
 import { kyselyCache, type KyselyCacheOptions } from '../../src'
-import { DDL, FACTS, SEED, type Database } from './schema'
+import { DDL, SEED, type Database } from './schema'
 
 export const { DB, KV } = env as unknown as { DB: D1Database; KV: KVNamespace }
 
@@ -34,7 +34,7 @@ export async function setup(options: SetupOptions = {}) {
     onEvent: (event) => events.push(event),
     ...cacheOptions,
   })
-  const dialect = kyselyCache(new D1Dialect({ database: d1 ?? DB }), cache, { strategy: 'all', schema: FACTS, ...bindingOptions })
+  const dialect = kyselyCache(new D1Dialect({ database: d1 ?? DB }), cache, { strategy: 'all', ...bindingOptions })
   const db = new Kysely<Database>({ dialect })
   const behind = new Kysely<Database>({ dialect: new D1Dialect({ database: DB }) })
   const count = (type: CacheEvent['type']) => events.filter((event) => event.type === type).length

@@ -58,7 +58,7 @@ describe('every kind of write invalidates what it changed', () => {
     ))
   it('raw SQL through sql``', () => freshAfter((db) => sql`update posts set title = ${'raw'} where id = ${1}`.execute(db)))
   it('raw SQL through CompiledQuery.raw', () => freshAfter((db) => db.executeQuery(CompiledQuery.raw('delete from comments where id = ?', [1])), 'comments'))
-  it('a cascade declared in the schema facts (ON DELETE CASCADE)', () => freshAfter((db) => db.deleteFrom('users').where('id', '=', 1).execute(), 'comments'))
+  it('ON DELETE CASCADE (learned from the catalog)', () => freshAfter((db) => db.deleteFrom('users').where('id', '=', 1).execute(), 'comments'))
   it('schema changes invalidate everything', () =>
     freshAfter(async (db) => {
       await db.schema.alterTable('posts').addColumn('extra', 'text').execute()

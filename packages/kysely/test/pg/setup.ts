@@ -55,7 +55,6 @@ export function setup(pool: pg.Pool, options: SetupOptions = {}) {
   const dialect = kyselyCache(new PostgresDialect({ pool: own ?? pool, cursor: Cursor }), cache, {
     strategy: 'all',
     database: 'pg-test',
-    schema: { writesAlso: { accounts: ['transfers'] } },
     ...bindingOptions,
   })
   const db = new Kysely<Database>({ dialect })

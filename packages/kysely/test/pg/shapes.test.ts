@@ -94,5 +94,5 @@ describe('writes PostgreSQL can express', () => {
         .execute(),
   })
   const transfers = (db: Db) => db.selectFrom('transfers').select('amount').orderBy('id').execute()
-  eachTableInvalidates(transfers, { 'transfers (a declared ON DELETE CASCADE from accounts)': (db) => db.deleteFrom('accounts').where('id', '=', 1).execute() })
+  eachTableInvalidates(transfers, { 'transfers (ON DELETE CASCADE from accounts, learned from the catalog)': (db) => db.deleteFrom('accounts').where('id', '=', 1).execute() })
 })
