@@ -7,6 +7,7 @@ import { drizzle } from 'drizzle-orm/d1'
 import { dashboardHtml } from './dashboard'
 import { badRequest, readBurstSize, readPostId, readTitle } from './input'
 import * as schema from './schema'
+import { kyselyRoute } from './kysely-routes'
 import { ensureSeeded } from './seed'
 import { countingD1, countingKv, createStats } from './stats'
 
@@ -71,6 +72,10 @@ export default {
     const postId = id.value
 
     if (url.pathname === '/') return new Response(dashboardHtml, { headers: { 'content-type': 'text/html; charset=utf-8' } })
+    if (url.pathname === '/kysely' || url.pathname.startsWith('/kysely/')) {
+      const answer = await kyselyRoute(request, url, { cache: cacheFor(env), d1: countingD1(env.DB, stats), stats, postId })
+      if (answer) return answer
+    }
 
     if (url.pathname === '/api/read' && request.method === 'GET') {
       stats.state.requests++

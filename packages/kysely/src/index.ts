@@ -1,1 +1,7 @@
-export {}
+export { kyselyCache } from './dialect'
+export type { KyselyCacheOptions } from './dialect'
+export { cached, uncached } from './control'
+export type { CachedOptions } from './control'
+export { NODE_ROLES } from './kinds'
+export type { KnownNodeKind, NodeRole } from './kinds'
+export type { DialectLike, DriverLike, DatabaseConnectionLike, KyselyPluginLike } from './kysely-types'

@@ -1,0 +1,60 @@
+// bench/kysely: Kysely with no cache vs a cached hit, D1 in workerd and PostgreSQL from Node, plus KV operations.
+import { median, startWorker, table } from '../lib/workerd.mjs'
+import { runPg } from './pg.mjs'
+
+const worker = await startWorker({ entry: new URL('./worker.ts', import.meta.url), kvNamespaces: ['KV'], d1Databases: ['DB'] })
+let d1
+try {
+  await worker.fetchJson('/setup')
+  const n = 200
+  const time = async (path) => {
+    const started = performance.now()
+    await worker.fetchJson(`${path}?n=${n}`)
+    return (performance.now() - started) / n
+  }
+  await time('/uncached')
+  await time('/cached')
+  const uncached = []
+  const cached = []
+  for (let i = 0; i < 5; i++) {
+    uncached.push(await time('/uncached'))
+    cached.push(await time('/cached'))
+  }
+  d1 = { uncached: median(uncached), cached: median(cached), ops: await worker.fetchJson('/ops') }
+} finally {
+  await worker.dispose()
+}
+
+const pg = await runPg().catch((error) => ({ error: String(error?.message ?? error) }))
+
+const lines = [
+  '## kysely: no cache vs cached hit',
+  '',
+  'The same 20-row Kysely select (`orderBy(\'id\', \'desc\').limit(20)`) through `kyselyCache(dialect)` vs the bare dialect, sequential, median of 5 rounds.',
+  '',
+  table(
+    ['database', 'where', 'no cache (ms)', 'cached hit (ms)', 'cached / uncached'],
+    [
+      ['D1 (miniflare, kysely-d1)', 'workerd, KV storage', d1.uncached, d1.cached, d1.cached / d1.uncached],
+      pg.error
+        ? ['PostgreSQL 127.0.0.1', `not measured: ${pg.error}`, '-', '-', '-']
+        : ['PostgreSQL 127.0.0.1 (PostgresDialect)', 'Node, memory storage', pg.uncached, pg.cached, pg.cached / pg.uncached],
+    ],
+  ),
+  '',
+  'KV operations through the Kysely binding (D1):',
+  '',
+  table(
+    ['request', 'read calls', 'keys read', 'writes', 'deletes'],
+    Object.entries({
+      'cached hit': d1.ops.hit,
+      'miss (then fill)': d1.ops.miss,
+      insert: d1.ops.insert,
+      'update by id, < 1 s after the insert': d1.ops.update,
+    }).map(([name, c]) => [name, c.readCalls, c.keysRead, c.writes, c.deletes]),
+  ),
+  '',
+  'A hit reads the entry and its scopes\' stamps (the table and the whole-database scope) in one bulk get. A write reads the current stamps once and writes one stamp per scope (table + bulk); a second bump of the same stamps within a second (KV allows one write per key per second) costs extra reads in the KV version store.',
+  '',
+]
+console.log(lines.join('\n'))

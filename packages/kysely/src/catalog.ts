@@ -1,0 +1,105 @@
+import type { Cache } from '@kvcache/core'
+import { kvCacheError } from '@kvcache/core/internal'
+import {
+  createCatalog,
+  introspectPostgres,
+  introspectSqlite,
+  isolateCatalogs,
+  mergeCatalogs,
+  type Catalog,
+  type CatalogFacts,
+  type Dialect,
+  type RunQuery,
+} from '@kvcache/core/sql'
+import type { SqlFlavour } from './flavour'
+import type { DatabaseConnectionLike } from './kysely-types'
+
+/** What the binding knows about its database, and how it learns the rest. */
+export interface KyselyCatalog {
+  /** The SQL dialect for the core's reader, when it is one the core reads. */
+  readonly dialect: Dialect | undefined
+  /**
+   * The catalog to plan with: the database's own (introspected once per isolate, on `connection`)
+   * merged with declared facts. `wait: false` (inside a transaction) uses only what is already known.
+   * Never throws; a failed introspection is reported once and planning goes on without it.
+   */
+  current(options: { readonly wait: boolean; readonly connection: DatabaseConnectionLike }): Promise<Catalog | undefined>
+  /** PostgreSQL's search path as the catalog was read (`current_schemas(false)`): where unqualified names resolve. */
+  searchPathOf(catalog: Catalog | undefined): readonly string[] | undefined
+  /** Forgets the introspected catalog (after a schema change): the next statement reads it again. */
+  refresh(): void
+}
+
+export interface KyselyCatalogOptions {
+  readonly cache: Cache
+  readonly flavour: SqlFlavour
+  /** Names the database: one introspected catalog per name and isolate. */
+  readonly database: string
+  readonly introspect: boolean
+  readonly declared: CatalogFacts | undefined
+}
+
+// Per catalog object, shared by every binding of the isolate (like the catalogs themselves).
+const searchPaths = new WeakMap<Catalog, readonly string[]>()
+
+/** Catalog SQL run on the driver's own connection (kysely-d1 keeps its D1 handle private). */
+function runOn(connection: DatabaseConnectionLike): RunQuery {
+  return async (sql) => {
+    const compiled = { sql, parameters: [], query: { kind: 'RawNode', sqlFragments: [sql], parameters: [] }, queryId: { queryId: 'kvcache-catalog' } }
+    return (await connection.executeQuery<Record<string, unknown>>(compiled)).rows
+  }
+}
+
+function declaredCatalog(facts: CatalogFacts | undefined): Catalog | undefined {
+  if (facts === undefined) return undefined
+  try {
+    return createCatalog(facts)
+  } catch (error) {
+    throw kvCacheError('INVALID_OPTION', 'kysely', `Option \`schema\` is not valid catalog facts ({ tables, foreignKeys, views, triggers }): ${String(error)}`, error)
+  }
+}
+
+export function kyselyCatalog(options: KyselyCatalogOptions): KyselyCatalog {
+  const declared = declaredCatalog(options.declared)
+  const dialect = options.flavour === 'other' ? undefined : options.flavour
+  const identity = `kysely:${options.flavour}:${options.database}`
+  let merged: { readonly from: Catalog; readonly catalog: Catalog } | undefined
+  const withDeclared = (found: Catalog) => {
+    if (!declared) return found
+    if (merged?.from !== found) {
+      merged = { from: found, catalog: mergeCatalogs(found, declared) }
+      const searchPath = searchPaths.get(found)
+      if (searchPath) searchPaths.set(merged.catalog, searchPath)
+    }
+    return merged.catalog
+  }
+  const introspect = async (run: RunQuery): Promise<Catalog> => {
+    if (dialect !== 'postgres') return introspectSqlite(run)
+    const catalog = await introspectPostgres(run)
+    // As text: node-postgres does not parse `name[]` arrays.
+    const [row] = await run("select array_to_string(current_schemas(false), ',') as schemas")
+    if (typeof row?.schemas === 'string') searchPaths.set(catalog, row.schemas.split(',').filter(Boolean))
+    return catalog
+  }
+  const load = async (connection: DatabaseConnectionLike): Promise<Catalog | undefined> => {
+    const answer = await isolateCatalogs.get(identity, () => introspect(runOn(connection)))
+    if (answer.catalog) return answer.catalog
+    if (answer.firstReport) {
+      const detail = 'Could not read the database catalog: planning with table-level scopes and declared `schema` facts only (no row scopes, cascades, triggers or undeclared views) until it can be read.'
+      options.cache.report({ type: 'degraded', source: 'kysely', detail, error: answer.error })
+    }
+    return undefined
+  }
+  return {
+    dialect,
+    async current({ wait, connection }) {
+      if (!options.introspect || dialect === undefined) return declared
+      const found = wait ? await load(connection) : isolateCatalogs.peek(identity)
+      return found ? withDeclared(found) : declared
+    },
+    refresh() {
+      isolateCatalogs.refresh(identity)
+    },
+    searchPathOf: (catalog) => (catalog ? searchPaths.get(catalog) : undefined),
+  }
+}

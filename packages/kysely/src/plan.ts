@@ -1,0 +1,82 @@
+import { databaseScope, tableScope } from '@kvcache/core/internal'
+import { planStatement as planWithCore, type Catalog, type Dialect, type Plan as CorePlan } from '@kvcache/core/sql'
+import { describeTree } from './describe'
+import type { CompiledQueryLike } from './kysely-types'
+import { callsVolatileFunction, rawFragmentReach, transactionControlOf, type TransactionControl } from './raw-sql'
+import { readTree, type TreeFacts } from './walk'
+
+/** What one statement means for the cache. */
+export type Plan =
+  | { readonly type: 'read'; readonly scopes: readonly string[] }
+  /** Run it against the database, uncached; it changes no data we can see. */
+  | { readonly type: 'bypass'; readonly reason: string }
+  /** Bump `scopes` once it has run. `schemaChanged`: the catalog must be read again. */
+  | { readonly type: 'write'; readonly scopes: readonly string[]; readonly schemaChanged: boolean }
+  | { readonly type: 'transaction'; readonly control: TransactionControl }
+
+/** What the planner knows besides the statement. */
+export interface PlanContext {
+  readonly catalog: Catalog | undefined
+  readonly dialect: Dialect | undefined
+  /** Where unqualified names resolve (PostgreSQL's search path), when known. */
+  readonly searchPath?: readonly string[] | undefined
+}
+
+const DEFAULT_SCHEMAS = new Set(['public', 'main'])
+
+/**
+ * Decides what a compiled Kysely query means for the cache. The operation-node tree says what
+ * it reads and writes; the core planner turns that into scopes (rows, cascades, triggers, views).
+ * Raw SQL, and builder queries whose raw fragments name tables, are planned from their text.
+ */
+export function planStatement(compiled: CompiledQueryLike, context: PlanContext): Plan {
+  const tree = readTree(compiled.query)
+  if (tree.root === 'raw') return planText(compiled, context)
+  const isRead = tree.root === 'select' && tree.verbs.size === 0
+  if (tree.unknownKinds.length > 0) {
+    const reason = `unknown operation node kinds: ${[...new Set(tree.unknownKinds)].join(', ')}`
+    return isRead ? { type: 'bypass', reason } : { type: 'write', scopes: [databaseScope()], schemaChanged: false }
+  }
+  if (isRead) {
+    const volatile = tree.raw.map(callsVolatileFunction).find((name) => name !== undefined)
+    const uncacheable = [...tree.uncacheable, ...(volatile ? [`calls ${volatile}()`] : [])]
+    if (uncacheable.length > 0) return { type: 'bypass', reason: uncacheable.join(', ') }
+  }
+  const reach = tree.raw.map(rawFragmentReach)
+  if (reach.includes('writes') || (isRead && reach.includes('reads'))) return planText(compiled, context)
+  return withSchemaAliases(fromCore(planWithCore({ operation: describeTree(tree, compiled.query, context) }, context)), tree)
+}
+
+/** Raw SQL: transaction control is followed here (with savepoint names); the rest is the core's SQL reader. */
+function planText(compiled: CompiledQueryLike, context: PlanContext): Plan {
+  const control = transactionControlOf(compiled.sql)
+  if (control) return { type: 'transaction', control }
+  const plan = fromCore(planWithCore({ sql: compiled.sql, params: compiled.parameters, ...(context.dialect ? { dialect: context.dialect } : {}) }, context))
+  const volatile = plan.type === 'read' ? callsVolatileFunction(compiled.sql) : undefined
+  return volatile ? { type: 'bypass', reason: `calls ${volatile}()` } : plan
+}
+
+function fromCore(plan: CorePlan): Plan {
+  switch (plan.type) {
+    case 'write':
+      return { type: 'write', scopes: plan.scopes, schemaChanged: plan.schemaChanged }
+    case 'transaction':
+      // Statements the core reads as transaction control but this binding did not (`end work`...).
+      return { type: 'transaction', control: plan.control === 'savepoint' ? { type: 'savepoint', name: '' } : { type: plan.control } }
+    default:
+      return plan
+  }
+}
+
+/**
+ * `tenant_a.posts` and `posts` may be the same table (an unqualified name resolves through the
+ * connection's search path, which the cache cannot see): reads and writes of a name in a
+ * non-default schema also use the bare table's scope, so either spelling invalidates the other.
+ */
+function withSchemaAliases(plan: Plan, tree: TreeFacts): Plan {
+  if (plan.type !== 'read' && plan.type !== 'write') return plan
+  const refs = plan.type === 'read' ? tree.reads : tree.writes
+  const aliases = refs.filter((ref) => ref.schema !== undefined && !DEFAULT_SCHEMAS.has(ref.schema.toLowerCase())).map((ref) => tableScope(ref.name.toLowerCase()))
+  if (aliases.length === 0) return plan
+  return { ...plan, scopes: [...new Set([...plan.scopes, ...aliases])] }
+}

@@ -1,0 +1,84 @@
+/**
+ * The little this binding reads from raw SQL text itself: whether a fragment can name relations
+ * or change data, transaction control, and functions whose results must not be cached. What
+ * a raw statement reads and writes, table by table, is the core SQL planner's job (`plan.ts`).
+ */
+
+/** Transaction control a raw statement performs on its connection. */
+export type TransactionControl =
+  | { readonly type: 'begin' }
+  | { readonly type: 'commit' }
+  | { readonly type: 'rollback' }
+  | { readonly type: 'savepoint'; readonly name: string }
+  | { readonly type: 'release'; readonly name: string }
+  | { readonly type: 'rollback-to'; readonly name: string }
+
+/** Blanks out string literals, quoted identifiers and comments, so words inside them are not read as SQL. */
+export function stripLiterals(sql: string): string {
+  return sql
+    .replace(/--[^\n]*/g, ' ')
+    .replace(/\/\*[\s\S]*?\*\//g, ' ')
+    .replace(/'(?:[^']|'')*'/g, "''")
+    .replace(/"(?:[^"]|"")*"/g, '""')
+    .replace(/\$([A-Za-z_]*)\$[\s\S]*?\$\1\$/g, "''")
+}
+
+// `for update` is a lock, `replace(...)` a string function: neither changes data.
+const MODIFIES = /\b(?:insert|delete|merge|truncate|(?<!\bfor\s+(?:no\s+key\s+)?)update|replace(?!\s*\()|upsert|create|drop|alter|refresh|call|copy|vacuum|reindex|grant|revoke|attach|detach)\b/i
+// A relation named in text: `from x`, `join x`, `from ?, b`. `from ?` alone (a builder subquery
+// passed in, as Kysely's JSON helpers do) and `from (...)` name none.
+const NAMES_RELATIONS = /\b(?:from|join|using|table)\s+(?![?(])|\b(?:from|join)\s+\?\s*,/i
+
+/**
+ * What a raw fragment inside a builder query may do that the tree cannot show. `text` is the
+ * fragment with `?` where Kysely nodes were interpolated (those nodes are walked as a tree).
+ */
+export function rawFragmentReach(text: string): 'none' | 'reads' | 'writes' {
+  const code = stripLiterals(text)
+  if (MODIFIES.test(code)) return 'writes'
+  if (NAMES_RELATIONS.test(code)) return 'reads'
+  return 'none'
+}
+
+/** Transaction control statements (`begin`, `commit`, `savepoint x`...), or undefined. */
+export function transactionControlOf(sql: string): TransactionControl | undefined {
+  const code = sql.replace(/--[^\n]*/g, ' ').replace(/\/\*[\s\S]*?\*\//g, ' ').trim().replace(/;\s*$/, '')
+  const lower = code.toLowerCase()
+  const name = (match: RegExpExecArray) => unquote(code.slice(match.index + match[0].length - (match[1] ?? '').length))
+  let match: RegExpExecArray | null
+  if (/^(?:begin|start\s+transaction)\b/.test(lower)) return { type: 'begin' }
+  if (/^(?:commit|end)\b/.test(lower)) return { type: 'commit' }
+  if ((match = /^rollback(?:\s+transaction|\s+work)?\s+to\s+(?:savepoint\s+)?(.+)$/.exec(lower))) return { type: 'rollback-to', name: name(match) }
+  if (/^(?:rollback|abort)\b/.test(lower)) return { type: 'rollback' }
+  if ((match = /^savepoint\s+(.+)$/.exec(lower))) return { type: 'savepoint', name: name(match) }
+  if ((match = /^release\s+(?:savepoint\s+)?(.+)$/.exec(lower))) return { type: 'release', name: name(match) }
+  return undefined
+}
+
+/** A savepoint name as written (`"sp 1"`, `sp1`), without its quotes. */
+export function unquote(name: string): string {
+  const trimmed = name.trim()
+  return /^".*"$/.test(trimmed) ? trimmed.slice(1, -1).replace(/""/g, '"') : trimmed
+}
+
+// Functions that change data, or answer differently on every call: never served from a cache.
+const VOLATILE = new Set([
+  'nextval', 'setval', 'currval', 'lastval', 'random', 'randomblob', 'gen_random_uuid', 'uuid_generate_v1',
+  'uuid_generate_v1mc', 'uuid_generate_v4', 'last_insert_rowid', 'changes', 'total_changes', 'txid_current',
+  'pg_current_xact_id', 'pg_advisory_lock', 'pg_advisory_xact_lock', 'pg_try_advisory_lock', 'pg_try_advisory_xact_lock',
+  'pg_advisory_unlock', 'pg_advisory_unlock_all', 'pg_notify', 'set_config', 'pg_sleep', 'pg_cancel_backend',
+  'pg_terminate_backend', 'pg_backend_pid', 'dblink', 'dblink_exec', 'lo_import', 'lo_export', 'lo_unlink',
+])
+
+/** Functions whose results must not be cached (they change data or differ on every call). */
+export function isVolatileFunction(name: string): boolean {
+  return VOLATILE.has(name.toLowerCase().replace(/^.*\./, ''))
+}
+
+/** Volatile function calls written in raw SQL text. */
+export function callsVolatileFunction(text: string): string | undefined {
+  for (const match of stripLiterals(text).matchAll(/([\w.]+)\s*\(/g)) {
+    if (isVolatileFunction(match[1] as string)) return match[1]
+  }
+  return undefined
+}
