@@ -134,3 +134,25 @@ export function laggingLocationFault(inner: Storage, options: { readonly stampsO
     },
   }
 }
+
+/** Counts the calls a REAL storage receives (a pass-through): one `get` of the Cache API is one `match`. */
+export function countingStorage(inner: Storage) {
+  const calls = { get: 0, getMany: 0, set: 0, delete: 0 }
+  const storage: Storage = {
+    ...inner,
+    get: (key, context) => (calls.get++, inner.get(key, context)),
+    set: (key, value, options) => (calls.set++, inner.set(key, value, options)),
+    delete: (key) => (calls.delete++, inner.delete(key)),
+  }
+  const getMany = inner.getMany
+  if (getMany) {
+    Object.assign(storage, { getMany: (keys: readonly string[], context?: Parameters<typeof getMany>[1]) => (calls.getMany++, getMany.call(inner, keys, context)) })
+  }
+  return {
+    storage,
+    calls,
+    reset() {
+      Object.assign(calls, { get: 0, getMany: 0, set: 0, delete: 0 })
+    },
+  }
+}
