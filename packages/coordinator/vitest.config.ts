@@ -1,5 +1,6 @@
+import { cloudflareTest } from '@cloudflare/vitest-pool-workers'
 import { defineConfig } from 'vitest/config'
-import { workersProject } from '../../vitest.workers.ts'
+import { sourceResolve, workersProject } from '../../vitest.workers.ts'
 
 /**
  * vitest-pool-workers leaks one unhandled rejection for every Durable Object RPC call that
@@ -11,17 +12,29 @@ import { workersProject } from '../../vitest.workers.ts'
 const isRejectedCallEcho = (error: { message?: string; remote?: boolean }) =>
   error.remote === true && /\[kvcache\] \[coordinator\]|evicted by the test/.test(error.message ?? '')
 
-export default defineConfig(
-  workersProject(
-    {
-      main: './test/worker.ts',
-      kvNamespaces: ['KV'],
-      durableObjects: {
-        KVCACHE_COORDINATOR: { className: 'KvCacheCoordinator' },
-        // The same class declared without SQLite (`new_classes`): must fail with a clear message.
-        KV_BACKED_COORDINATOR: { className: 'KvBackedCoordinator', useSQLite: false },
+export default defineConfig({
+  test: {
+    onUnhandledError: (error) => !isRejectedCallEcho(error as { message?: string; remote?: boolean }),
+    projects: [
+      workersProject(
+        {
+          main: './test/worker.ts',
+          kvNamespaces: ['KV'],
+          durableObjects: {
+            KVCACHE_COORDINATOR: { className: 'KvCacheCoordinator' },
+            // The same class declared without SQLite (`new_classes`): must fail with a clear message.
+            KV_BACKED_COORDINATOR: { className: 'KvBackedCoordinator', useSQLite: false },
+          },
+        },
+        { name: 'coordinator', include: ['test/*.test.ts'] },
+      ),
+      {
+        // The README's wrangler.jsonc, as is: its Durable Object binding and SQLite migration.
+        plugins: [cloudflareTest({ wrangler: { configPath: './test/readme/wrangler.jsonc' } })],
+        resolve: sourceResolve,
+        ssr: { resolve: sourceResolve },
+        test: { name: 'readme', include: ['test/readme/*.test.ts'] },
       },
-    },
-    { onUnhandledError: (error) => !isRejectedCallEcho(error as { message?: string; remote?: boolean }) },
-  ),
-)
+    ],
+  },
+})

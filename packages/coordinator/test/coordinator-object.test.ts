@@ -84,7 +84,7 @@ describe('KvCacheCoordinator (a real SQLite-backed Durable Object)', () => {
     const bad: [string, () => Promise<unknown>, RegExp][] = [
       ['not an array', () => stub.read('nope' as never), /scopes must be an array/],
       ['a number', () => stub.bump([':table:posts', 42 as never]), /scope 1 must be a string/],
-      ['unqualified', () => stub.bump(['table:posts-without-tenant'.replace(':', '')]), /tenant-qualified/],
+      ['unqualified', () => stub.bump(['no-tenant-separator']), /tenant-qualified/],
       ['lone surrogate', () => stub.bump([':tag:\ud800']), /lone UTF-16 surrogate/],
       ['too long', () => stub.bump([`:tag:${'é'.repeat(300)}`]), /longer than 512 bytes/],
       ['too many', () => stub.read(Array.from({ length: MAX_SCOPES_PER_CALL + 1 }, (_, i) => `:tag:${i}`)), /at most 1000 scopes/],
