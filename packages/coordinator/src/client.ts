@@ -10,6 +10,11 @@ const where = 'coordinator'
 
 /** The version store `durableObjectVersions` returns: a `VersionStore` plus its shard layout. */
 export interface CoordinatorVersions extends VersionStore {
+  /**
+   * `strong`: a read after a bump returned, anywhere, sees it. `eventual` when a trust window is
+   * set: reads may miss writes made elsewhere within the last `trustSeconds`.
+   */
+  readonly consistency: 'strong' | 'eventual'
   readonly layout: ShardLayout
 }
 

@@ -72,6 +72,6 @@ export class KvCacheCoordinator extends DurableObject {
 
   #reject(message: string) {
     this.#meter.reject()
-    return kvCacheError('INVALID_KEY', where, `Rejected call: ${message}`)
+    return kvCacheError('UNENCODABLE', where, `Rejected call: ${message}`)
   }
 }

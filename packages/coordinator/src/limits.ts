@@ -12,7 +12,7 @@ export const MAX_SCOPE_BYTES = 512
 /**
  * Validates the scopes of one call, on both sides of the wire: the client before it spends a
  * round trip, the object before it touches storage (it may be called by other code or versions).
- * Throws `INVALID_KEY` naming what is wrong; nothing is read or written for a rejected call.
+ * Throws `UNENCODABLE` naming what is wrong; nothing is read or written for a rejected call.
  */
 export function assertScopes(where: string, scopes: unknown): asserts scopes is readonly string[] {
   if (!Array.isArray(scopes)) throw invalid(where, `scopes must be an array, got ${describe(scopes)}.`)
@@ -34,7 +34,7 @@ export function isProposableStamp(value: unknown, nowMs: number): value is strin
 }
 
 function invalid(where: string, message: string) {
-  return kvCacheError('INVALID_KEY', where, `Rejected call: ${message}`)
+  return kvCacheError('UNENCODABLE', where, `Rejected call: ${message}`)
 }
 
 function describe(value: unknown): string {

@@ -3,29 +3,11 @@ import { deferred } from '@kvcache/core/testing'
 import { isStampKey } from '@kvcache/core/internal'
 import type { CoordinatorNamespaceLike, CoordinatorStubLike } from '../src'
 
-export { deferred, eventLog } from '@kvcache/core/testing'
+export { deferred, eventLog, fakeTable } from '@kvcache/core/testing'
 
 let counter = 0
 /** A name no other test uses: tests share one miniflare, so every test gets its own objects and keys. */
 export const unique = (label: string) => `${label}-${Date.now().toString(36)}${(counter++).toString(36)}`
-
-/** A tiny table standing in for the database a loader reads. */
-export function fakeTable<T>(initial: T) {
-  let value = initial
-  let loads = 0
-  return {
-    load: async () => {
-      loads++
-      return structuredClone(value)
-    },
-    write(next: T) {
-      value = next
-    },
-    get loads() {
-      return loads
-    },
-  }
-}
 
 /** Counts the calls that reach the REAL coordinator binding (a pass-through, not a fake). */
 export function countingNamespace(namespace: CoordinatorNamespaceLike) {

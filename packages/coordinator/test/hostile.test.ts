@@ -46,7 +46,7 @@ describe('hostile input', () => {
     for (const [label, scopes] of bad) {
       for (const call of [() => store.read(scopes as string[]), () => store.bump(scopes as string[])]) {
         const error = await call().catch((thrown: unknown) => thrown)
-        expect(isKvCacheError(error, 'INVALID_KEY'), label).toBe(true)
+        expect(isKvCacheError(error, 'UNENCODABLE'), label).toBe(true)
       }
     }
     expect(await durableObjectVersions(env.KVCACHE_COORDINATOR, { prefix, requestMemoSeconds: 0 }).read(good)).toStrictEqual(before)

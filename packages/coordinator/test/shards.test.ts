@@ -1,6 +1,5 @@
 import { env } from 'cloudflare:workers'
-import { bulkScope, databaseScope, rowScope, tableScope, tagScope } from '@kvcache/core'
-import { qualifyScopes } from '@kvcache/core/internal'
+import { bulkScope, databaseScope, qualifyScopes, rowScope, tableScope, tagScope } from '@kvcache/core/internal'
 import { describe, expect, it } from 'vitest'
 import { durableObjectVersions } from '../src'
 import { hash32, planCalls, shardGroup, shardName, type ShardLayout } from '../src/shards'

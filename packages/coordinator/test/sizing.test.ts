@@ -1,6 +1,5 @@
 import { env } from 'cloudflare:workers'
-import { databaseScope, tableScope } from '@kvcache/core'
-import { qualifyScopes } from '@kvcache/core/internal'
+import { databaseScope, qualifyScopes, tableScope } from '@kvcache/core/internal'
 import { describe, expect, it } from 'vitest'
 import { coordinatorLoad, durableObjectVersions, recommendShards, type ShardLoad } from '../src'
 import { unique } from './helpers'
