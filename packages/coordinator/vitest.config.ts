@@ -20,6 +20,7 @@ export default defineConfig({
         {
           main: './test/worker.ts',
           kvNamespaces: ['KV'],
+          d1Databases: ['DB'],
           durableObjects: {
             KVCACHE_COORDINATOR: { className: 'KvCacheCoordinator' },
             // The same class declared without SQLite (`new_classes`): must fail with a clear message.

@@ -6,6 +6,7 @@ declare module '*?raw' {
 declare namespace Cloudflare {
   interface Env {
     KV: KVNamespace
+    DB: D1Database
     KVCACHE_COORDINATOR: DurableObjectNamespace<import('../src').KvCacheCoordinator>
     KV_BACKED_COORDINATOR: DurableObjectNamespace<import('../src').KvCacheCoordinator>
   }
