@@ -5,6 +5,10 @@ import type { ViteUserConfig } from 'vitest/config'
 export interface WorkersTestBindings {
   readonly kvNamespaces?: string[]
   readonly d1Databases?: string[]
+  /** Durable Object bindings: binding name -> class exported by `main` (SQLite storage unless `useSQLite: false`). */
+  readonly durableObjects?: Record<string, { readonly className: string; readonly useSQLite?: boolean }>
+  /** The Worker module the Durable Object classes come from (runs in the tests' isolate). */
+  readonly main?: string
 }
 
 /** Workspace packages resolve to their TypeScript sources in tests: no build step needed. */
@@ -15,11 +19,15 @@ export function workersProject(bindings: WorkersTestBindings, test: NonNullable<
   return {
     plugins: [
       cloudflareTest({
+        ...(bindings.main === undefined ? {} : { main: bindings.main }),
         miniflare: {
           compatibilityDate: '2026-04-01',
           compatibilityFlags: ['nodejs_compat'],
           kvNamespaces: bindings.kvNamespaces ?? [],
           d1Databases: bindings.d1Databases ?? [],
+          durableObjects: Object.fromEntries(
+            Object.entries(bindings.durableObjects ?? {}).map(([name, { className, useSQLite = true }]) => [name, { className, useSQLite }]),
+          ),
         },
       }),
     ],

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url'
 
 /**
  * Bundles `entry` (TypeScript is fine) with the `@kvcache/source` condition and starts it in workerd.
- * Options: entry (URL or path), kvNamespaces, d1Databases, hyperdrives, bindings, compatibilityDate.
+ * Options: entry (URL or path), kvNamespaces, d1Databases, hyperdrives, bindings, compatibilityDate,
+ * durableObjects ({ BINDING: className }: classes the entry exports, SQLite-backed).
  * Returns { fetchJson(path, init?), fetch(path, init?), mf, dispose() }.
  */
 export async function startWorker(options) {
@@ -32,6 +33,7 @@ export async function startWorker(options) {
     d1Databases: options.d1Databases ?? [],
     hyperdrives: options.hyperdrives ?? {},
     bindings: options.bindings ?? {},
+    durableObjects: Object.fromEntries(Object.entries(options.durableObjects ?? {}).map(([name, className]) => [name, { className, useSQLite: true }])),
   })
   await mf.ready
   const call = (path, init) => mf.dispatchFetch(new URL(path, 'http://bench.local').toString(), init)

@@ -4,6 +4,7 @@ import { cacheApiStorage } from '@kvcache/storage-cache-api'
 import { kvStorage } from '@kvcache/storage-kv'
 import { eq } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
+import { handleConsistency, type ConsistencyEnv } from './consistency'
 import { dashboardHtml } from './dashboard'
 import { badRequest, readBurstSize, readPostId, readTitle } from './input'
 import * as schema from './schema'
@@ -11,7 +12,10 @@ import { kyselyRoute } from './kysely-routes'
 import { ensureSeeded } from './seed'
 import { countingD1, countingKv, createStats } from './stats'
 
-interface Env {
+// The coordinator's Durable Object class, for the consistency demo (`/consistency`).
+export { KvCacheCoordinator } from '@kvcache/coordinator'
+
+interface Env extends ConsistencyEnv {
   DB: D1Database
   CACHE_KV: KVNamespace
 }
@@ -63,6 +67,8 @@ function outcomeOf(events: readonly CacheEvent[]): string {
 
 export default {
   async fetch(request: Request, env: Env): Promise<Response> {
+    const consistency = await handleConsistency(request, env)
+    if (consistency) return consistency
     await ensureSeeded(env.DB)
     const url = new URL(request.url)
     const events: CacheEvent[] = []

@@ -15,5 +15,5 @@ import { createView } from './view'
 export function createCache(options: CacheOptions): Cache {
   const settings = resolveSettings(options)
   const isolate = createIsolate(settings, options.versions)
-  return createView(isolate, { tenant: settings.tenant, waitUntil: settings.waitUntil, floor: ZERO_STAMP, listener: undefined })
+  return createView(isolate, { tenant: settings.tenant, waitUntil: settings.waitUntil, floor: ZERO_STAMP, listener: undefined, memo: undefined })
 }

@@ -25,6 +25,7 @@ export type {
   MaybePromise,
   MissReason,
   Operation,
+  ReadContext,
   SkipReason,
   Stamp,
   Storage,

@@ -23,7 +23,7 @@ export async function bump(view: ViewState, scopes: readonly string[]): Promise<
   }
   try {
     // The store bounds each of its storage calls; this outer budget only guards custom stores.
-    const context = { ...(view.waitUntil && { waitUntil: view.waitUntil }), onError: (error: unknown) => reportError(view, 'versions.bump', error) }
+    const context = { ...view.readContext, ...(view.waitUntil && { waitUntil: view.waitUntil }), onError: (error: unknown) => reportError(view, 'versions.bump', error) }
     const stamp = await withTimeout(versions.bump(scopes, context), settings.timeoutMs * BUMP_BUDGET_FACTOR, `${versions.name}.bump`)
     for (const scope of scopes) recentBumps.set(scope, stamp)
     clock.observe(stamp)

@@ -45,7 +45,7 @@ async function readFromStorage(view: ViewState, key: string, scopes: readonly st
     return undefined
   }
   try {
-    return await readEntry(view.isolate, key, scopes, view.storageContext)
+    return await readEntry(view.isolate, key, scopes, view.storageContext, view.readContext)
   } catch (error) {
     reportError(view, 'get', error, key)
     return undefined
@@ -106,7 +106,7 @@ function revalidate<T>(view: ViewState, read: Read<T>): void {
   revalidating.add(read.key)
   const work = (async () => {
     try {
-      const stamps = await withTimeout(versions.read(read.scopes), settings.timeoutMs, `${versions.name}.read`)
+      const stamps = await withTimeout(versions.read(read.scopes, view.readContext), settings.timeoutMs, `${versions.name}.read`)
       const readStamp = readStampAfter(view.isolate, stamps)
       const value = await read.loader()
       await fill(view, { key: read.key, scopes: read.scopes, stamps, readStamp, plan: read.plan, value })

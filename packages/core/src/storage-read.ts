@@ -3,7 +3,7 @@ import { isKvCacheError } from './errors'
 import type { Isolate } from './isolate'
 import { isOwnScope } from './layout'
 import { withTimeout } from './timeout'
-import type { Stamp, Storage, StorageContext } from './types'
+import type { ReadContext, Stamp, Storage, StorageContext } from './types'
 import type { ViewState } from './view-state'
 
 /** A stored entry (null when absent) and the current stamps of the scopes it was looked up with. */
@@ -27,7 +27,7 @@ export function rememberLarge(isolate: Isolate, key: string, bytes: number): voi
 }
 
 /** An entry and its stamps: one bulk get when stamps sit beside entries, else two reads in parallel. */
-async function fetchEntry(isolate: Isolate, key: string, scopes: readonly string[], context: StorageContext): Promise<Found> {
+async function fetchEntry(isolate: Isolate, key: string, scopes: readonly string[], context: StorageContext, readContext: ReadContext): Promise<Found> {
   const { storage, colocated, versions } = isolate
   if (colocated && scopes.length + 1 <= storage.capabilities.maxBatchGet) {
     const stampKeys = scopes.map(colocated.keyOf)
@@ -35,7 +35,7 @@ async function fetchEntry(isolate: Isolate, key: string, scopes: readonly string
     const current = scopes.map((scope, i) => colocated.decode(scope, found.get(stampKeys[i] as string) ?? null))
     return { raw: found.get(key) ?? null, current }
   }
-  const [raw, current] = await Promise.all([storage.get(key, context), versions.read(scopes)])
+  const [raw, current] = await Promise.all([storage.get(key, context), versions.read(scopes, readContext)])
   return { raw, current }
 }
 
@@ -44,8 +44,8 @@ async function fetchEntry(isolate: Isolate, key: string, scopes: readonly string
  * timed out but later delivers a large value was slow, not down: the breaker forgives it, and the
  * key's next read gets a budget that fits its size.
  */
-export async function readEntry(isolate: Isolate, key: string, scopes: readonly string[], context: StorageContext): Promise<Found> {
-  const work = fetchEntry(isolate, key, scopes, context)
+export async function readEntry(isolate: Isolate, key: string, scopes: readonly string[], context: StorageContext, readContext: ReadContext): Promise<Found> {
+  const work = fetchEntry(isolate, key, scopes, context, readContext)
   try {
     const found = await withTimeout(work, budgetFor(isolate, isolate.largeKeys.get(key) ?? 0), `${isolate.storage.name}.get`)
     isolate.breaker.success()
@@ -79,7 +79,7 @@ export async function readUntargeted(view: ViewState, key: string): Promise<Foun
     const listed = (raw === null ? undefined : parseEntry(raw)?.scopes) ?? []
     // Scopes read from storage are untrusted: only this view's own, well-formed ones are looked up.
     const scopes = listed.every((scope) => isOwnScope(view.tenant, scope)) ? listed : []
-    const current = await withTimeout(versions.read(scopes), settings.timeoutMs, `${versions.name}.read`)
+    const current = await withTimeout(versions.read(scopes, view.readContext), settings.timeoutMs, `${versions.name}.read`)
     isolate.breaker.success()
     return { raw: scopes === listed ? raw : null, current, scopes }
   } catch (error) {

@@ -14,11 +14,11 @@ export function trustedVersions(inner: VersionStore, trustSeconds: number, now: 
   const remember = (scope: string, stamp: Stamp) => known.set(scope, { stamp, atMs: now() })
   const store: VersionStore = {
     name: `${inner.name}+trust`,
-    async read(scopes) {
+    async read(scopes, context) {
       const cutoff = now() - trustMs
       const stale = scopes.filter((scope) => (known.get(scope)?.atMs ?? Number.NEGATIVE_INFINITY) < cutoff)
       if (stale.length > 0) {
-        const fetched = await inner.read(stale)
+        const fetched = await inner.read(stale, context)
         stale.forEach((scope, i) => remember(scope, fetched[i] ?? ''))
       }
       return scopes.map((scope) => known.get(scope)?.stamp ?? '')

@@ -76,7 +76,7 @@ export type Stamp = string
  */
 export interface VersionStore {
   readonly name: string
-  read(scopes: readonly string[]): Promise<readonly Stamp[]>
+  read(scopes: readonly string[], context?: ReadContext): Promise<readonly Stamp[]>
   bump(scopes: readonly string[], context?: BumpContext): Promise<Stamp>
   /** Resolves when every write this store started has settled (tests, graceful shutdown). */
   settle?(): Promise<void>
@@ -87,8 +87,19 @@ export interface VersionStore {
   readonly colocated?: ColocatedStamps
 }
 
+/** Per-call context of a read: which request it belongs to. */
+export interface ReadContext {
+  /**
+   * One map per request (per `withContext` view), the same for every read and bump of that
+   * request; absent for calls made outside a request view. A store may keep what it learned for
+   * this request in it (the Durable Object store keeps the stamps it fetched, so later lookups of
+   * the request skip the round trip). Stores prefix their keys; the core never reads it.
+   */
+  readonly memo?: Map<string, unknown>
+}
+
 /** Per-call hooks for background work a bump may leave behind (coalesced or retried writes). */
-export interface BumpContext {
+export interface BumpContext extends ReadContext {
   /** Keeps the request alive until background writes settle (`ctx.waitUntil` in Workers). */
   readonly waitUntil?: (promise: Promise<unknown>) => void
   /** Called when a stamp write is finally given up on, so it is never dropped silently. */

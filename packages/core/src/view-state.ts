@@ -1,6 +1,6 @@
 import { maxStamp } from './clock'
 import { deliver, type Isolate } from './isolate'
-import type { CacheEvent, Operation, Stamp, StorageContext } from './types'
+import type { CacheEvent, Operation, ReadContext, Stamp, StorageContext } from './types'
 
 /** The cache as one request (or tenant) sees it: its tenant, `waitUntil`, bookmark floor and listener. */
 export interface ViewState {
@@ -12,6 +12,8 @@ export interface ViewState {
   /** Also receives the events of this view's calls. */
   readonly listener: ((event: CacheEvent) => void) | undefined
   readonly storageContext: StorageContext
+  /** What this view's reads and bumps hand the version store: a request view's memo. */
+  readonly readContext: ReadContext
   /** Highest stamp this view wrote or served: the client's next bookmark. */
   seen: Stamp
 }

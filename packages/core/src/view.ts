@@ -22,11 +22,14 @@ export interface ViewInit {
   readonly waitUntil: ((promise: Promise<unknown>) => void) | undefined
   readonly floor: Stamp
   readonly listener: CacheContext['onEvent']
+  /** The request's memo for the version store (`ReadContext`); absent on the root cache. */
+  readonly memo: Map<string, unknown> | undefined
 }
 
 /** The `Cache` a caller holds: one view of the isolate's cache, for a request or a tenant. */
 export function createView(isolate: Isolate, init: ViewInit): Cache {
-  const view: ViewState = { isolate, ...init, storageContext: init.waitUntil ? { waitUntil: init.waitUntil } : {}, seen: init.floor }
+  const { memo, ...rest } = init
+  const view: ViewState = { isolate, ...rest, storageContext: init.waitUntil ? { waitUntil: init.waitUntil } : {}, readContext: memo ? { memo } : {}, seen: init.floor }
   const cache: Cache = {
     tenant: init.tenant,
     query: (request, loader) => query(view, request, loader),
@@ -94,7 +97,7 @@ async function get<T>(view: ViewState, key: string, target: ScopeTarget | undefi
     const storageKey = entryKey(isolate.settings.prefix, view.tenant, await hashMaterial(['key', key]))
     // Without the target, the entry names its own scopes: two round trips instead of one.
     const scopes = target ? qualifyScopes(view.tenant, scopesOf(target)) : undefined
-    const found = scopes ? { ...(await readEntry(isolate, storageKey, scopes, view.storageContext)), scopes } : await readUntargeted(view, storageKey)
+    const found = scopes ? { ...(await readEntry(isolate, storageKey, scopes, view.storageContext, view.readContext)), scopes } : await readUntargeted(view, storageKey)
     repairUnknownStamps(view, found.scopes, found.current)
     const verdict = judgeEntry({ raw: found.raw, scopes: found.scopes, current: found.current, floor: view.floor, nowMs: isolate.settings.now() })
     if (verdict.kind === 'miss') return undefined
@@ -110,7 +113,7 @@ async function set(view: ViewState, key: string, value: unknown, options: EntryO
   const { versions, settings } = view.isolate
   try {
     const prepared = await prepare(view, ['key', key], { ...lifetimeOf(options), scopes: scopesOf(options) })
-    const stamps = await withTimeout(versions.read(prepared.scopes), settings.timeoutMs, `${versions.name}.read`)
+    const stamps = await withTimeout(versions.read(prepared.scopes, view.readContext), settings.timeoutMs, `${versions.name}.read`)
     const readStamp = readStampAfter(view.isolate, stamps)
     see(view, readStamp)
     await fill(view, { ...prepared, stamps, readStamp, value })
@@ -141,6 +144,8 @@ function withContext(view: ViewState, context: CacheContext): Cache {
     waitUntil: context.waitUntil ?? view.waitUntil,
     floor: 'floor' in parsed ? maxStamp(view.floor, parsed.floor) : view.floor,
     listener: context.onEvent ?? view.listener,
+    // Each request view gets its own memo: the version store may keep this request's stamps in it.
+    memo: new Map(),
   })
 }
 

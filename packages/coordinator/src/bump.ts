@@ -1,0 +1,67 @@
+import type { BumpContext, Stamp } from '@kvcache/core'
+import { kvCacheError } from '@kvcache/core/internal'
+import { assertAllScopes, chunked, keyOf, where, type ClientState } from './client-state'
+import { planCalls, type ShardCall } from './shards'
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+/**
+ * Bumps scopes: one call per object they live in, in parallel, all proposing one stamp. Resolves
+ * once every first attempt settled; a call that failed is retried in the background and this
+ * isolate reads its own write meanwhile. Never throws for a failed call (the write already
+ * happened); only malformed scopes throw.
+ */
+export async function bumpScopes(client: ClientState, scopes: readonly string[], context: BumpContext | undefined): Promise<Stamp> {
+  assertAllScopes(scopes)
+  const { caller, clock, local } = client
+  const proposal = clock.next()
+  const calls = chunked(planCalls(client.settings.layout, scopes, 'bump'))
+  const landed = await Promise.all(
+    calls.map((call) =>
+      caller.bump(call, proposal).catch((error: unknown) => {
+        retryLater(client, call, proposal, context, error)
+        return undefined
+      }),
+    ),
+  )
+  // Shards of one write agree on the proposal unless one held a newer stamp. The lowest stamp is
+  // returned: the core skips fills it thinks a bump overtook, and a stamp above a scope's real
+  // one would make it skip that scope's fills for good.
+  let lowest = proposal
+  calls.forEach((call, i) => {
+    const stamp = landed[i] ?? proposal
+    for (const scope of call.scopes) {
+      const key = keyOf(call, scope)
+      // Until the retry lands, this isolate reads its own write from here.
+      if (landed[i] === undefined) local.pendingBump(key, proposal)
+      local.learn(key, stamp, context?.memo)
+    }
+    clock.observe(stamp)
+    if (i === 0 || stamp < lowest) lowest = stamp
+  })
+  return lowest
+}
+
+/** Retries one call of a bump in the background, with the same proposal, until it lands or runs out. */
+function retryLater(client: ClientState, call: ShardCall, proposal: Stamp, context: BumpContext | undefined, firstError: unknown): void {
+  const { settings, caller, clock, local, retries } = client
+  const work = (async () => {
+    let lastError = firstError
+    for (let attempt = 0; attempt < settings.maxRetries; attempt++) {
+      await sleep(settings.retryBaseMs * 2 ** attempt)
+      try {
+        const stamp = await caller.bump(call, proposal)
+        clock.observe(stamp)
+        for (const scope of call.scopes) local.learn(keyOf(call, scope), stamp, undefined)
+        return
+      } catch (error) {
+        lastError = error
+      }
+    }
+    const count = call.scopes.length
+    context?.onError?.(kvCacheError('STORAGE_FAILED', where, `Gave up bumping ${count} scope(s) on coordinator ${call.name} after ${settings.maxRetries} retries.`, lastError))
+  })()
+  retries.add(work)
+  void work.finally(() => retries.delete(work))
+  context?.waitUntil?.(work)
+}

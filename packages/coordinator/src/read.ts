@@ -1,0 +1,35 @@
+import type { ReadContext, Stamp } from '@kvcache/core'
+import { assertAllScopes, chunked, keyOf, type ClientState } from './client-state'
+import { planCalls, type ShardCall } from './shards'
+
+/**
+ * The current stamp of each scope: what this request (or, with a trust window, this isolate)
+ * already knows, and one call per object for the rest, in parallel. Throws when a call fails or
+ * exceeds its budget: the core then answers from the database.
+ */
+export async function readStamps(client: ClientState, scopes: readonly string[], context: ReadContext | undefined): Promise<Stamp[]> {
+  assertAllScopes(scopes)
+  const { local, caller, clock, settings } = client
+  const memo = context?.memo
+  const answer = new Map<string, Stamp>()
+  const asks: ShardCall[] = []
+  for (const call of planCalls(settings.layout, scopes, 'read')) {
+    const missing: string[] = []
+    for (const scope of call.scopes) {
+      const known = local.known(keyOf(call, scope), memo)
+      if (known === undefined) missing.push(scope)
+      else answer.set(scope, known)
+    }
+    if (missing.length > 0) asks.push({ ...call, scopes: missing })
+  }
+  const calls = chunked(asks)
+  const fetched = await Promise.all(calls.map((call) => caller.read(call)))
+  calls.forEach((call, i) => {
+    call.scopes.forEach((scope, j) => {
+      const stamp = local.learn(keyOf(call, scope), fetched[i]?.[j] as Stamp, memo)
+      clock.observe(stamp)
+      answer.set(scope, stamp)
+    })
+  })
+  return scopes.map((scope) => answer.get(scope) as Stamp)
+}
