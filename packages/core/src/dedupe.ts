@@ -14,7 +14,7 @@ const LEADER_POLL_MS = 250
 export async function dedupe<T>(view: ViewState, flightKey: string, scopes: readonly string[], lookup: () => Promise<Outcome<T>>): Promise<T> {
   const { inflight } = view.isolate
   const pending = inflight.get(flightKey)
-  if (pending) return follow(view, flightKey, pending.promise as Promise<Outcome<T>>, lookup)
+  if (pending) return follow(view, flightKey, scopes, pending.promise as Promise<Outcome<T>>, lookup)
   const started = lookup()
   const flight: Flight = { promise: started as Promise<Outcome<unknown>>, scopes }
   inflight.set(flightKey, flight)
@@ -25,15 +25,32 @@ export async function dedupe<T>(view: ViewState, flightKey: string, scopes: read
   }
 }
 
-async function follow<T>(view: ViewState, key: string, leader: Promise<Outcome<T>>, lookup: () => Promise<Outcome<T>>): Promise<T> {
+async function follow<T>(view: ViewState, key: string, scopes: readonly string[], leader: Promise<Outcome<T>>, lookup: () => Promise<Outcome<T>>): Promise<T> {
   const joined = await waitForLeader(leader)
-  // The leader is slow: look up on our own rather than wait longer.
-  if (!joined) return (await lookup()).value
+  // The leader is slow, or older than a write this request must see: look up on our own.
+  if (!joined || !(await currentFor(view, scopes, joined))) return (await lookup()).value
   if (joined.encoded) {
     const copy = decodeFor(view, key, joined.encoded)
     if (copy.ok) return copy.value as T
   }
   return joined.value
+}
+
+/**
+ * With a store that makes a write visible everywhere at once, a request that started after a write
+ * finished elsewhere must not get a leader's result from before it: the follower checks the
+ * stamps itself (one version-store read). An eventually consistent store promises no such thing.
+ */
+async function currentFor(view: ViewState, scopes: readonly string[], joined: Outcome<unknown>): Promise<boolean> {
+  const { versions } = view.isolate
+  if ((versions.consistency ?? 'eventual') === 'eventual') return true
+  if (!joined.stamps) return false
+  try {
+    const current = await versions.read(scopes, view.readContext)
+    return current.every((stamp, i) => stamp <= (joined.stamps?.[i] ?? ''))
+  } catch {
+    return false
+  }
 }
 
 /**

@@ -11,6 +11,8 @@ import type { CacheEvent, ColocatedStamps, Stamp, Storage, VersionStore } from '
 export interface Outcome<T> {
   readonly value: T
   readonly encoded: { readonly json: string; readonly tagged: boolean } | undefined
+  /** The stamps the result is current as of (read before the loader ran); undefined when storage failed. */
+  readonly stamps: readonly Stamp[] | undefined
 }
 
 /** A lookup in flight, which identical lookups of this isolate join. */

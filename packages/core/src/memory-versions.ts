@@ -7,6 +7,7 @@ export function memoryVersions(options: { readonly now?: () => number } = {}): V
   const stamps = new Map<string, Stamp>()
   return {
     name: 'memory',
+    consistency: 'local',
     read: async (scopes) => scopes.map((scope) => stamps.get(scope) ?? ZERO_STAMP),
     async bump(scopes) {
       const stamp = clock.next()

@@ -28,12 +28,12 @@ export async function lookup<T>(view: ViewState, read: Read<T>): Promise<Outcome
   if (!found) {
     // Storage is unusable right now: answer from the database and store nothing.
     emit(view, { type: 'miss', key: read.key, reason: 'error' })
-    return { value: await read.loader(), encoded: undefined }
+    return { value: await read.loader(), encoded: undefined, stamps: undefined }
   }
   repairUnknownStamps(view, read.scopes, found.current)
   const readStamp = readStampAfter(view.isolate, found.current)
   const verdict = judgeEntry({ raw: found.raw, scopes: read.scopes, current: found.current, floor: view.floor, nowMs: view.isolate.settings.now() })
-  const served = verdict.kind === 'miss' ? undefined : serve(view, read, verdict)
+  const served = verdict.kind === 'miss' ? undefined : serve(view, read, verdict, found.current)
   if (served) return served
   emit(view, { type: 'miss', key: read.key, reason: verdict.kind === 'miss' ? verdict.reason : 'corrupt' })
   return loadAndFill(view, read, found.current, readStamp)
@@ -58,7 +58,7 @@ export function readStampAfter(isolate: Isolate, current: readonly Stamp[]): Sta
   return isolate.clock.next()
 }
 
-function serve<T>(view: ViewState, read: Read<T>, verdict: Exclude<Verdict, { kind: 'miss' }>): Outcome<T> | undefined {
+function serve<T>(view: ViewState, read: Read<T>, verdict: Exclude<Verdict, { kind: 'miss' }>, stamps: readonly Stamp[]): Outcome<T> | undefined {
   const decoded = decodeFor(view, read.key, verdict.entry.value)
   if (!decoded.ok) return undefined
   see(view, verdict.entry.readStamp)
@@ -68,7 +68,7 @@ function serve<T>(view: ViewState, read: Read<T>, verdict: Exclude<Verdict, { ki
     emit(view, { type: 'stale', key: read.key, ageMs: verdict.ageMs })
     revalidate(view, read)
   }
-  return { value: decoded.value as T, encoded: verdict.entry.value }
+  return { value: decoded.value as T, encoded: verdict.entry.value, stamps }
 }
 
 async function loadAndFill<T>(view: ViewState, read: Read<T>, stamps: readonly Stamp[], readStamp: Stamp): Promise<Outcome<T>> {
@@ -78,9 +78,9 @@ async function loadAndFill<T>(view: ViewState, read: Read<T>, stamps: readonly S
   if (read.lateOptions) {
     // Never awaited: the caller must get its rows before it can tell us their lifetime.
     runDetached(view, fillWithLateOptions(view, request, read.lateOptions))
-    return { value, encoded: undefined }
+    return { value, encoded: undefined, stamps }
   }
-  return { value, encoded: await fillInBackground(view, request) }
+  return { value, encoded: await fillInBackground(view, request), stamps }
 }
 
 async function fillWithLateOptions(view: ViewState, request: Parameters<typeof fill>[1], lateOptions: NonNullable<QueryRequest['lateOptions']>) {

@@ -66,6 +66,7 @@ export function storageVersions(options: StorageVersionsOptions): VersionStore {
 
   return {
     name: `storage:${storage.name}`,
+    consistency: 'eventual',
     read,
     async bump(scopes, context) {
       // Reading first moves the clock past stamps minted elsewhere, so this bump outranks them,

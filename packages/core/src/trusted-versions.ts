@@ -14,6 +14,8 @@ export function trustedVersions(inner: VersionStore, trustSeconds: number, now: 
   const remember = (scope: string, stamp: Stamp) => known.set(scope, { stamp, atMs: now() })
   const store: VersionStore = {
     name: `${inner.name}+trust`,
+    // Stamps reused for up to `trustSeconds` are as fresh as an eventually consistent store's.
+    consistency: 'eventual',
     async read(scopes, context) {
       const cutoff = now() - trustMs
       const stale = scopes.filter((scope) => (known.get(scope)?.atMs ?? Number.NEGATIVE_INFINITY) < cutoff)

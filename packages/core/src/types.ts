@@ -76,6 +76,14 @@ export type Stamp = string
  */
 export interface VersionStore {
   readonly name: string
+  /**
+   * How soon a bump made elsewhere is visible to `read`: `strong` (at once, everywhere: a Durable
+   * Object), `local` (at once, within this process: memory) or `eventual` (after propagation: KV).
+   * With `strong` and `local`, a request that joins another request's lookup re-reads the stamps
+   * first, so it never gets a result older than a write that finished before it started.
+   * @default 'eventual'
+   */
+  readonly consistency?: 'strong' | 'local' | 'eventual'
   read(scopes: readonly string[], context?: ReadContext): Promise<readonly Stamp[]>
   bump(scopes: readonly string[], context?: BumpContext): Promise<Stamp>
   /** Resolves when every write this store started has settled (tests, graceful shutdown). */

@@ -200,6 +200,31 @@ describe('tenants', () => {
 })
 
 describe('in-flight de-duplication', () => {
+  it('with a store that is consistent at once, a request that starts after a write elsewhere never joins a lookup from before it', async () => {
+    const storage = memoryStorage()
+    const versions = memoryVersions() // shared by both isolates: a write is visible to both at once
+    const reader = createCache({ storage, versions })
+    const writer = createCache({ storage, versions })
+    const db = fakeTable({ title: 'before' })
+    const gate = deferred()
+    const loaderStarted = deferred()
+    const early = reader.withContext({}).query(postsQuery, async () => {
+      const rows = await db.load()
+      loaderStarted.resolve()
+      await gate.promise
+      return rows
+    })
+    await loaderStarted.promise
+    db.write({ title: 'after' })
+    await writer.invalidate({ tables: ['posts'] })
+    // A new request in the reader's isolate, after the write returned elsewhere.
+    const late = reader.withContext({}).query(postsQuery, db.load)
+    gate.resolve()
+    expect(await early).toStrictEqual({ title: 'before' })
+    expect(await late).toStrictEqual({ title: 'after' })
+  })
+
+
   it('turns 100 concurrent identical misses into one loader call, each caller with its own copy', async () => {
     const { cache } = setup()
     const db = fakeTable([{ id: 1, at: new Date(0) }])
