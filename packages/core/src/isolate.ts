@@ -66,7 +66,7 @@ export function createIsolate(settings: Settings, versionStore: VersionStore | u
     settings,
     storage,
     versions,
-    colocated: versions.colocated?.storage === storage && storage.getMany ? versions.colocated : undefined,
+    colocated: colocatedStamps(storage, versions),
     breaker:
       settings.breaker === false ? noopBreaker : createBreaker(settings.breaker, now, (state) => onBreaker({ type: 'breaker', state, storage: storage.name })),
     clock: createStampClock(now),
@@ -80,6 +80,18 @@ export function createIsolate(settings: Settings, versionStore: VersionStore | u
     repairedAt: new BoundedMap(MEMO_LIMIT),
     background: new Set(),
   }
+}
+
+/**
+ * The stamps a lookup can fetch together with its entry: when the version store keeps them in the
+ * entry storage itself (one bulk read) or in its durable tier (a composite reads both in one
+ * durable-tier call). Otherwise entry and stamps are two reads in parallel.
+ */
+function colocatedStamps(storage: Storage, versions: VersionStore): ColocatedStamps | undefined {
+  const colocated = versions.colocated
+  if (!colocated) return undefined
+  if (colocated.storage === storage) return storage.getMany ? colocated : undefined
+  return colocated.storage === storage.durableTier && storage.readWithDurable ? colocated : undefined
 }
 
 /** Calls an event handler; a handler that throws must never break a read. */

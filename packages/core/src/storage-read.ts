@@ -2,6 +2,7 @@ import { parseEntry } from './entry'
 import { isKvCacheError } from './errors'
 import type { Isolate } from './isolate'
 import { isOwnScope } from './layout'
+import { bulkGet } from './bulk-get'
 import { withTimeout } from './timeout'
 import type { ReadContext, Stamp, Storage, StorageContext } from './types'
 import type { ViewState } from './view-state'
@@ -26,17 +27,25 @@ export function rememberLarge(isolate: Isolate, key: string, bytes: number): voi
   if (bytes >= LARGE_VALUE_BYTES) isolate.largeKeys.set(key, bytes)
 }
 
-/** An entry and its stamps: one bulk get when stamps sit beside entries, else two reads in parallel. */
+/**
+ * An entry and its stamps in one round trip: one bulk read (in chunks of `maxBatchGet`) when
+ * stamps sit beside entries, one composite read when they sit in its durable tier, else the entry
+ * and the version store in parallel.
+ */
 async function fetchEntry(isolate: Isolate, key: string, scopes: readonly string[], context: StorageContext, readContext: ReadContext): Promise<Found> {
   const { storage, colocated, versions } = isolate
-  if (colocated && scopes.length + 1 <= storage.capabilities.maxBatchGet) {
-    const stampKeys = scopes.map(colocated.keyOf)
-    const found = await (storage.getMany as NonNullable<Storage['getMany']>)([key, ...stampKeys], context)
-    const current = scopes.map((scope, i) => colocated.decode(scope, found.get(stampKeys[i] as string) ?? null))
-    return { raw: found.get(key) ?? null, current }
+  if (!colocated) {
+    const [raw, current] = await Promise.all([storage.get(key, context), versions.read(scopes, readContext)])
+    return { raw, current }
   }
-  const [raw, current] = await Promise.all([storage.get(key, context), versions.read(scopes, readContext)])
-  return { raw, current }
+  const stampKeys = scopes.map(colocated.keyOf)
+  const decode = (found: ReadonlyMap<string, string | null>) => scopes.map((scope, i) => colocated.decode(scope, found.get(stampKeys[i] as string) ?? null))
+  if (colocated.storage === storage) {
+    const found = await bulkGet(storage, [key, ...stampKeys], context)
+    return { raw: found.get(key) ?? null, current: decode(found) }
+  }
+  const read = await (storage.readWithDurable as NonNullable<Storage['readWithDurable']>)(key, stampKeys, context)
+  return { raw: read.value, current: decode(read.durable) }
 }
 
 /**

@@ -1,3 +1,4 @@
+import { bulkGet } from './bulk-get'
 import { createStampClock, maxStamp, parseStoredStamp, ZERO_STAMP } from './clock'
 import { kvCacheError } from './errors'
 import { assertKeyBudget, stampKey } from './layout'
@@ -54,7 +55,7 @@ export function storageVersions(options: StorageVersionsOptions): VersionStore {
   const read = async (scopes: readonly string[]): Promise<Stamp[]> => {
     if (scopes.length === 0) return []
     const keys = scopes.map(keyOf)
-    const raws = await withTimeout(readRaw(storage, keys), settings.timeoutMs, `${storage.name}.get`)
+    const raws = await withTimeout(bulkGet(storage, keys), settings.timeoutMs, `${storage.name}.get`)
     return scopes.map((scope, i) => decode(scope, raws.get(keys[i] as string) ?? null))
   }
 
@@ -118,21 +119,6 @@ function resolveOptions(options: StorageVersionsOptions) {
     now,
   }
   return { storage, prefix, now, settings }
-}
-
-/** Raw stamp values, in bulk reads of at most `maxBatchGet` keys when the storage has them. */
-async function readRaw(storage: Storage, keys: readonly string[]): Promise<Map<string, string | null>> {
-  const raws = new Map<string, string | null>()
-  if (storage.getMany) {
-    const size = storage.capabilities.maxBatchGet
-    const chunks: Promise<ReadonlyMap<string, string | null>>[] = []
-    for (let i = 0; i < keys.length; i += size) chunks.push(Promise.resolve(storage.getMany(keys.slice(i, i + size))))
-    for (const chunk of await Promise.all(chunks)) for (const [key, value] of chunk) raws.set(key, value)
-  } else {
-    const values = await Promise.all(keys.map((key) => storage.get(key)))
-    keys.forEach((key, i) => raws.set(key, values[i] ?? null))
-  }
-  return raws
 }
 
 /** Bounded memory: the overlay only matters until storage has propagated (KV: about 60 s). */

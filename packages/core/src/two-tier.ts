@@ -1,3 +1,4 @@
+import { bulkGet } from './bulk-get'
 import { kvCacheError } from './errors'
 import { assertKnownOptions, assertPositive } from './options'
 import { byteLength } from './text'
@@ -59,6 +60,14 @@ export function twoTierStorage(options: TwoTierOptions): Storage & { settled(): 
     },
     durableTier: l2.durableTier ?? l2,
     ...(getMany && { getMany }),
+    async readWithDurable(key, durableKeys, context) {
+      // L1 first: on a hit only the durable keys (stamps) go to L2; on a miss the entry joins them.
+      const local = await tiers.readL1(key, context)
+      const durable = await bulkGet(l2, local === null ? [key, ...durableKeys] : durableKeys, context)
+      const value = local ?? durable.get(key) ?? null
+      if (local === null && value !== null) tiers.promoteLater(key, value, context)
+      return { value, durable }
+    },
     async get(key, context) {
       const local = await tiers.readL1(key, context)
       if (local !== null) return local

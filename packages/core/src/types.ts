@@ -62,6 +62,18 @@ export interface Storage {
    * not durable (two-tier: the L2). Absent = this storage itself.
    */
   readonly durableTier?: Storage
+  /**
+   * Composites only: `key` from the fastest tier that has it, and `durableKeys` (stamps) from
+   * `durableTier`, in as few calls as possible (two-tier: L1, then one L2 bulk read that also
+   * brings `key` when L1 missed). Lets a hit through any composition cost one durable-tier call.
+   */
+  readWithDurable?(key: string, durableKeys: readonly string[], context?: StorageContext): Promise<DurableRead>
+}
+
+/** What `readWithDurable` found. */
+export interface DurableRead {
+  readonly value: string | null
+  readonly durable: ReadonlyMap<string, string | null>
 }
 
 /**

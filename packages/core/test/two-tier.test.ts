@@ -98,6 +98,41 @@ describe('twoTierStorage through createCache', () => {
   })
 })
 
+describe('storage calls per hit', () => {
+  it('two-tier: an L1 hit reads only the stamps from L2; an L1 miss reads entry and stamps from L2 in one call', async () => {
+    const l2 = memoryStorage()
+    const first = setup({ l2 })
+    const db = fakeTable(['a'])
+    await first.cache.query(posts, db.load)
+    const l1Before = { get: first.l1.calls.get, l2get: first.l2.calls.get, l2many: first.l2.calls.getMany }
+    expect(await first.cache.query(posts, db.load)).toStrictEqual(['a'])
+    expect(first.l1.calls.get - l1Before.get).toBe(1)
+    expect(first.l2.calls.get - l1Before.l2get).toBe(0)
+    expect(first.l2.calls.getMany - l1Before.l2many).toBe(1)
+
+    const second = setup({ l2 }) // an empty L1: the entry lives only in L2
+    expect(await second.cache.query(posts, db.load)).toStrictEqual(['a'])
+    expect(db.loads).toBe(1)
+    expect(second.l2.calls.get).toBe(0)
+    expect(second.l2.calls.getMany).toBe(1)
+  })
+
+  it('more than 99 scopes: entry and stamps in ceil((scopes + 1) / 100) bulk reads', async () => {
+    const inner = memoryStorage()
+    const counted = counting({ ...inner, capabilities: { ...inner.capabilities, maxBatchGet: 100 } })
+    const cache = createCache({ storage: counted.storage })
+    const scopes = Array.from({ length: 199 }, (_, i) => tableScope(`t${i}`))
+    const db = fakeTable('v1')
+    await cache.query({ material: ['wide'], scopes }, db.load)
+    const before = counted.calls.getMany
+    expect(await cache.query({ material: ['wide'], scopes }, db.load)).toBe('v1')
+    expect(counted.calls.getMany - before).toBe(2)
+    db.write('v2')
+    await cache.invalidate({ tables: ['t150'] })
+    expect(await cache.query({ material: ['wide'], scopes }, db.load)).toBe('v2')
+  })
+})
+
 describe('twoTierStorage.getMany', () => {
   it('reads each key from L1 first and the rest from L2 in one call, then promotes those', async () => {
     const l1 = counting(memoryStorage({ maxEntries: 10 }))
