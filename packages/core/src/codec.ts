@@ -1,5 +1,6 @@
 import { fromTagged } from './codec-decode'
 import { isPlainJson, toTagged } from './codec-encode'
+import { encodeRows, reviveRows, type RowPlan } from './codec-rows'
 import { isKvCacheError, kvCacheError } from './errors'
 
 /**
@@ -14,15 +15,21 @@ export interface CodecExtension<T = unknown> {
   decode(encoded: unknown): T
 }
 
-/** A value encoded for storage. `tagged` = false means `json` is plain JSON and decodes with JSON.parse alone. */
+/**
+ * A value encoded for storage. `tagged` = false means `json` is plain JSON and decodes with
+ * JSON.parse alone; with a `plan`, only the planned columns of its rows are revived.
+ */
 export interface EncodedValue {
   readonly json: string
   readonly tagged: boolean
+  readonly plan?: RowPlan | undefined
 }
 
 /** Encodes any supported value to JSON text; throws `UNENCODABLE` for values it cannot round-trip. */
 export function encodeValue(value: unknown, extensions: readonly CodecExtension[] = []): EncodedValue {
   if (extensions.length === 0 && isPlainJson(value, 0)) return { json: JSON.stringify(value), tagged: false }
+  const rows = encodeRows(value, extensions)
+  if (rows) return rows.plan ? { json: rows.json, tagged: true, plan: rows.plan } : { json: rows.json, tagged: false }
   return { json: JSON.stringify(toTagged(value, extensions, new Set())), tagged: true }
 }
 
@@ -30,6 +37,7 @@ export function encodeValue(value: unknown, extensions: readonly CodecExtension[
 export function decodeValue(encoded: EncodedValue, extensions: ReadonlyMap<string, CodecExtension> = new Map()): unknown {
   try {
     const parsed: unknown = JSON.parse(encoded.json)
+    if (encoded.plan) return reviveRows(parsed, encoded.plan, extensions)
     return encoded.tagged ? fromTagged(parsed, extensions) : parsed
   } catch (error) {
     if (isKvCacheError(error)) throw error

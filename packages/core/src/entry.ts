@@ -1,9 +1,15 @@
 import { isStamp } from './clock'
 import type { EncodedValue } from './codec'
+import { parsePlan } from './codec-rows'
 import type { Stamp } from './types'
 
-/** Bumped when the stored layout changes; entries of another format are misses, never errors. */
-export const ENTRY_FORMAT = 1
+/**
+ * Bumped when the stored layout changes; entries of an unknown format are misses, never errors.
+ * 2 added row plans (`p`): an isolate still on format 1 must not read planned rows as tagged ones.
+ */
+export const ENTRY_FORMAT = 2
+/** Formats this version still reads. */
+const READABLE_FORMATS = new Set([1, 2])
 
 /** The small header every stored entry carries in front of its payload. */
 export interface EntryHeader {
@@ -39,6 +45,7 @@ export function serializeEntry(entry: Entry): string {
     k: entry.scopes,
     v: entry.stamps,
     r: entry.readStamp,
+    ...(entry.value.plan && { p: entry.value.plan }),
   }
   return `${JSON.stringify(header)}\n${entry.value.json}`
 }
@@ -53,8 +60,10 @@ export function parseEntry(raw: string): Entry | null {
   } catch {
     return null
   }
-  if (typeof header !== 'object' || header === null || header.f !== ENTRY_FORMAT) return null
-  const { g, c, t, s, k, v, r } = header
+  if (typeof header !== 'object' || header === null || !READABLE_FORMATS.has(header.f as number)) return null
+  const { g, c, t, s, k, v, r, p } = header
+  const plan = p === undefined ? undefined : parsePlan(p)
+  if (p !== undefined && !plan) return null
   if (typeof c !== 'number' || typeof t !== 'number' || typeof s !== 'number') return null
   if (!Array.isArray(k) || !Array.isArray(v) || k.length !== v.length) return null
   if (!k.every((scope) => typeof scope === 'string') || !v.every(isStamp) || !isStamp(r)) return null
@@ -65,6 +74,6 @@ export function parseEntry(raw: string): Entry | null {
     scopes: k as string[],
     stamps: v as Stamp[],
     readStamp: r,
-    value: { json: raw.slice(newline + 1), tagged: g === 1 },
+    value: { json: raw.slice(newline + 1), tagged: g === 1, ...(plan && { plan }) },
   }
 }

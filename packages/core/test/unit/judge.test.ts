@@ -31,7 +31,7 @@ describe('judgeEntry: one verdict for every read', () => {
     ['miss expired: past ttl + swr', evidence({ raw: stored({ createdAtMs: nowMs - 25_000, swrSeconds: 10 }) }), 'expired'],
     ['miss absent', evidence({ raw: null }), 'absent'],
     ['miss corrupt: no header line', evidence({ raw: '[1]' }), 'corrupt'],
-    ['miss corrupt: unknown format', evidence({ raw: stored().replace('"f":1', '"f":99') }), 'corrupt'],
+    ['miss corrupt: unknown format', evidence({ raw: stored().replace('"f":2', '"f":99') }), 'corrupt'],
     ['miss corrupt: a recorded stamp is not a stamp', evidence({ raw: stored({ stamps: [s2, 'nope'] }) }), 'corrupt'],
     ['miss invalidated: one scope bumped since', evidence({ current: [s2, s3] }), 'invalidated'],
     ['miss invalidated: different scopes (same key, other tenant or query)', evidence({ raw: stored({ scopes: [':table:posts'] , stamps: [s2] }) }), 'invalidated'],

@@ -1,0 +1,129 @@
+import type { CodecExtension } from './codec'
+import { fromTagged } from './codec-decode'
+import { isPlainJson, toTagged } from './codec-encode'
+import { fromBase64, setOwn, toBase64 } from './codec-shared'
+import { kvCacheError } from './errors'
+
+/**
+ * Query results are mostly rows: an array of objects (or of arrays) whose special values (Dates,
+ * BigInts, bytes) sit in a few columns. A row plan names those columns and how each is spelled, so
+ * the rows are stored as plain JSON and a hit revives only those columns instead of walking every
+ * value. Stored in the entry header; any other shape falls back to tagging every value.
+ */
+export interface RowPlan {
+  /** `o`: rows are objects, columns are keys. `a`: rows are arrays, columns are indices. */
+  readonly m: 'o' | 'a'
+  /** Column -> how its non-null values are spelled: `d` Date as ms, `b` BigInt as text, `u8` bytes as base64, `t` tagged. */
+  readonly c: Readonly<Record<string, ColumnKind>>
+}
+
+type ColumnKind = 'd' | 'b' | 'u8' | 't'
+type ValueKind = ColumnKind | 'plain' | 'null'
+
+const KINDS = new Set<string>(['d', 'b', 'u8', 't'])
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype
+}
+
+function isRowArray(value: unknown): value is unknown[] {
+  return Array.isArray(value) && Object.getPrototypeOf(value) === Array.prototype
+}
+
+function kindOf(value: unknown, extensions: readonly CodecExtension[]): ValueKind {
+  if (value === null) return 'null'
+  for (const extension of extensions) if (extension.test(value)) return 't'
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 't' : 'd'
+  if (typeof value === 'bigint') return 'b'
+  if (value instanceof Uint8Array && Object.getPrototypeOf(value) === Uint8Array.prototype) return 'u8'
+  return isPlainJson(value, 1) ? 'plain' : 't'
+}
+
+/** One column's spelling: a single special kind (nulls allowed), plain, or tagged when mixed. */
+function merge(column: ValueKind | undefined, value: ValueKind): ValueKind {
+  if (column === undefined || column === value || value === 'null') return column ?? value
+  if (column === 'null') return value
+  return 't'
+}
+
+function columnsOf(rows: readonly unknown[], mode: 'o' | 'a', extensions: readonly CodecExtension[]): Map<string, ValueKind> {
+  const columns = new Map<string, ValueKind>()
+  for (const row of rows) {
+    const cells = row as Record<string, unknown>
+    const keys = mode === 'o' ? Object.keys(cells) : Array.from({ length: (row as unknown[]).length }, (_, i) => String(i))
+    for (const key of keys) columns.set(key, merge(columns.get(key), kindOf(cells[key], extensions)))
+  }
+  return columns
+}
+
+function spell(kind: ColumnKind, value: unknown, extensions: readonly CodecExtension[]): unknown {
+  if (value === null) return null
+  if (kind === 'd') return (value as Date).getTime()
+  if (kind === 'b') return (value as bigint).toString()
+  if (kind === 'u8') return toBase64(value as Uint8Array)
+  return toTagged(value, extensions, new Set())
+}
+
+/** Encodes rows with a plan (none when every column is plain JSON), or undefined when the value is not rows. */
+export function encodeRows(value: unknown, extensions: readonly CodecExtension[]): { readonly json: string; readonly plan: RowPlan | undefined } | undefined {
+  if (!isRowArray(value) || value.length === 0) return undefined
+  const mode = value.every(isRecord) ? 'o' : value.every(isRowArray) ? 'a' : undefined
+  if (!mode) return undefined
+  // Null prototype: a column named `__proto__` must become a key, not a prototype.
+  const plan = Object.create(null) as Record<string, ColumnKind>
+  for (const [column, kind] of columnsOf(value, mode, extensions)) if (KINDS.has(kind)) plan[column] = kind as ColumnKind
+  const special = Object.entries(plan)
+  if (special.length === 0) return { json: JSON.stringify(value), plan: undefined }
+  const rows = value.map((row) => {
+    const copy = mode === 'o' ? { ...(row as Record<string, unknown>) } : [...(row as unknown[])]
+    for (const [column, kind] of special) {
+      const cells = copy as Record<string, unknown>
+      if (Object.hasOwn(cells, column)) setOwn(cells, column, spell(kind, cells[column], extensions))
+    }
+    return copy
+  })
+  return { json: JSON.stringify(rows), plan: { m: mode, c: plan } }
+}
+
+function corrupt(what: string): never {
+  throw kvCacheError('CORRUPT_ENTRY', 'codec', `Cannot decode the stored rows: ${what}.`)
+}
+
+function revive(kind: ColumnKind, value: unknown, extensions: ReadonlyMap<string, CodecExtension>): unknown {
+  if (value === null) return null
+  if (kind === 'd') return typeof value === 'number' ? new Date(value) : corrupt('a date is not a number')
+  if (kind === 'b') return typeof value === 'string' ? BigInt(value) : corrupt('a bigint is not text')
+  if (kind === 'u8') return typeof value === 'string' ? fromBase64(value) : corrupt('bytes are not text')
+  return fromTagged(value, extensions)
+}
+
+/** Revives the planned columns of parsed rows in place: the hot path of a hit on rows. */
+export function reviveRows(parsed: unknown, plan: RowPlan, extensions: ReadonlyMap<string, CodecExtension>): unknown {
+  if (!isRowArray(parsed)) corrupt('rows are not an array')
+  const columns = Object.keys(plan.c)
+  const kinds = columns.map((column) => plan.c[column] as ColumnKind)
+  // JSON.parse never yields undefined, so `cells[column] === undefined` means "absent", except for
+  // names an object inherits (`constructor`, `toString`...), which need an own-property check.
+  const inherited = columns.map((column) => column in Object.prototype)
+  for (const row of parsed) {
+    if (plan.m === 'o' ? !isRecord(row) : !isRowArray(row)) corrupt('a row has the wrong shape')
+    const cells = row as Record<string, unknown>
+    for (let i = 0; i < columns.length; i++) {
+      const column = columns[i] as string
+      const stored = cells[column]
+      if (stored === undefined || (inherited[i] && !Object.hasOwn(cells, column))) continue
+      const value = revive(kinds[i] as ColumnKind, stored, extensions)
+      if (inherited[i]) setOwn(cells, column, value)
+      else cells[column] = value
+    }
+  }
+  return parsed
+}
+
+/** A plan read from an entry header (untrusted bytes): the plan, or undefined if malformed. */
+export function parsePlan(raw: unknown): RowPlan | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined
+  const { m, c } = raw as { m?: unknown; c?: unknown }
+  if ((m !== 'o' && m !== 'a') || typeof c !== 'object' || c === null || Array.isArray(c)) return undefined
+  return Object.values(c).every((kind) => typeof kind === 'string' && KINDS.has(kind)) ? { m, c: c as Record<string, ColumnKind> } : undefined
+}
