@@ -1,0 +1,211 @@
+import type { Cache, ScopeTarget } from '@kvcache/core'
+import { assertKnownOptions, bulkScope, databaseScope, kvCacheError, tableScope, tagScope } from '@kvcache/core/internal'
+import { createGraph, type Graph } from './graph'
+import { installInfo, takeSink, type InfoSinks } from './info'
+import { normalizeArgs } from './material'
+import { assertModels, graphFromRuntime, type RuntimeDataModel } from './models'
+import { isReadOnlySql, RAW_OPERATIONS, rawSqlText, rawWriteScopes } from './raw'
+import { ALL_ENTRIES_SCOPE, READ_OPERATIONS, readScopes } from './read-scopes'
+import { assertTags, resolveStrategy } from './strategy'
+import { transactionRegistry, type TransactionRegistry } from './transactions'
+import type { CacheClientMethods, KvCacheExtension, RawReadOptions, SqlLike, WithKvCacheOptions } from './types'
+import { WRITE_OPERATIONS, writeScopes, type WriteOperation } from './write-scopes'
+
+/** The parts of a Prisma client the extension touches (typed structurally). */
+interface PrismaClientLike {
+  readonly _runtimeDataModel?: RuntimeDataModel
+  readonly _globalOmit?: unknown
+  $extends(extension: object): unknown
+  $queryRaw(sql: SqlLike): PromiseLike<unknown>
+}
+
+/** What Prisma hands a `query.$allOperations` hook. */
+interface QueryParams {
+  readonly model?: string
+  readonly operation: string
+  readonly args: unknown
+  query(args: unknown): PromiseLike<unknown>
+  readonly __internalParams?: {
+    readonly args?: unknown
+    readonly dataPath?: readonly string[]
+    readonly transaction?: { readonly kind?: string; readonly id?: unknown }
+  }
+}
+
+const KNOWN = ['models', 'database', 'ignoreFields', 'autoInvalidate', 'region'] as const satisfies readonly (keyof WithKvCacheOptions)[]
+const UPDATES = new Set(['update', 'updateMany', 'updateManyAndReturn'])
+/** `$accelerate.invalidate` takes 5 tags per call in Accelerate; many more are fine here. */
+const MAX_INVALIDATE_TAGS = 1000
+
+/**
+ * The Prisma client extension: Accelerate's `cacheStrategy`, `$accelerate` and
+ * `.withAccelerateInfo()` on top of a @kvcache cache, with reads invalidated by your own writes.
+ *
+ * @example
+ * const prisma = new PrismaClient({ adapter: new PrismaD1(env.DB) }).$extends(withKvCache(cache, { models }))
+ * const posts = await prisma.post.findMany({ where: { published: true }, cacheStrategy: { ttl: 60 } })
+ */
+export function withKvCache(cache: Cache, options: WithKvCacheOptions = {}): KvCacheExtension {
+  if (!cache || typeof cache.query !== 'function' || typeof cache.invalidate !== 'function') {
+    throw kvCacheError('MISSING_BINDING', 'prisma', 'withKvCache(cache) needs a cache from `createCache` in @kvcache/core.')
+  }
+  if (typeof options !== 'object' || options === null) throw kvCacheError('INVALID_OPTION', 'prisma', 'withKvCache expects an options object.')
+  assertKnownOptions('prisma', options, KNOWN)
+  for (const name of ['ignoreFields', 'autoInvalidate'] as const) {
+    if (options[name] !== undefined && (typeof options[name] !== 'object' || options[name] === null)) {
+      throw kvCacheError('INVALID_OPTION', 'prisma', `Option \`${name}\` must be an object keyed by model name.`)
+    }
+  }
+  const extension = (client: PrismaClientLike) => {
+    const runtime = client._runtimeDataModel
+    const graph = createGraph(options.models ? assertModels(options.models, runtime) : graphFromRuntime(runtime ?? { models: {} }))
+    for (const name of [...Object.keys(options.ignoreFields ?? {}), ...Object.keys(options.autoInvalidate ?? {})]) {
+      if (!(name in graph.models)) throw kvCacheError('INVALID_OPTION', 'prisma', `Unknown model \`${name}\` in \`ignoreFields\` / \`autoInvalidate\`.`)
+    }
+    if (!options.models) {
+      cache.report({ type: 'degraded', source: 'prisma', detail: 'No `models` from `generator kvcache`: reads depend on whole tables and writes bump every related model.' })
+    }
+    const transactions = transactionRegistry(client)
+    if (!transactions.tracking) {
+      cache.report({ type: 'degraded', source: 'prisma', detail: 'Cannot observe commits: writes inside interactive transactions invalidate before they commit.' })
+    }
+    const sinks = installInfo(client, READ_OPERATIONS)
+    const hook = createHook({ cache, options, graph, transactions, sinks, globalOmit: client._globalOmit })
+    return client.$extends({
+      name: '@kvcache/prisma',
+      query: { $allOperations: hook },
+      client: clientMethods(cache, graph, options, () => client),
+    })
+  }
+  return extension as unknown as KvCacheExtension
+}
+
+interface HookContext {
+  readonly cache: Cache
+  readonly options: WithKvCacheOptions
+  readonly graph: Graph
+  readonly transactions: TransactionRegistry
+  readonly sinks: InfoSinks | undefined
+  readonly globalOmit: unknown
+}
+
+function createHook(context: HookContext) {
+  const { cache, options, graph, transactions, sinks } = context
+  const database = options.database ?? 'default'
+
+  /** After commit, or on commit of the interactive transaction the write ran in. Never throws. */
+  const publish = async (target: () => ScopeTarget, transaction: { readonly kind?: string; readonly id?: unknown } | undefined) => {
+    let resolved: ScopeTarget
+    try {
+      resolved = target()
+    } catch (error) {
+      cache.report({ type: 'degraded', source: 'prisma', detail: 'Could not analyse a write; invalidating the whole database.', error })
+      resolved = { scopes: [databaseScope()] }
+    }
+    if (transaction?.kind === 'itx' && transactions.tracking) transactions.add(String(transaction.id), cache, resolved)
+    // Batch members settle only after the whole batch ran, so this is after the batch (D1: even after a partial failure).
+    else await cache.invalidate(resolved)
+  }
+
+  /** Runs a write and invalidates what it touched, whether it succeeded or failed part-way. */
+  const write = async (params: QueryParams, args: unknown, scopes: (result: unknown) => string[]) => {
+    let result: unknown
+    try {
+      result = await params.query(args)
+      return result
+    } finally {
+      await publish(() => ({ scopes: scopes(result) }), params.__internalParams?.transaction)
+    }
+  }
+
+  return async function kvcacheQuery(params: QueryParams): Promise<unknown> {
+    const { model, operation } = params
+    const internal = params.__internalParams ?? {}
+    if (!model) {
+      if (!RAW_OPERATIONS.has(operation)) return params.query(params.args)
+      const sql = rawSqlText(params.args)
+      if (operation.startsWith('$queryRaw') && isReadOnlySql(sql)) return params.query(params.args)
+      return write(params, params.args, () => rawWriteScopes(sql))
+    }
+    const { cacheStrategy, ...args } = (params.args ?? {}) as Record<string, unknown>
+    if (Object.hasOwn(WRITE_OPERATIONS, operation)) {
+      const ignored = options.ignoreFields?.[model]
+      if (ignored && UPDATES.has(operation) && onlyFields(args.data, ignored)) return params.query(args)
+      return write(params, args, (result) => writeScopes(graph, model, operation as WriteOperation, args, result))
+    }
+    if (!READ_OPERATIONS.has(operation)) return params.query(args)
+    const sink = takeSink(sinks, internal.args)
+    if (sink && options.region) sink.region = options.region
+    const strategy = resolveStrategy(cacheStrategy)
+    if (!strategy || internal.transaction) {
+      if (strategy) cache.report({ type: 'skip', reason: 'bypass', detail: `${model}.${operation} inside a transaction reads the database (uncommitted rows must not be cached).` })
+      sink?.none()
+      return params.query(args)
+    }
+    const resolved = { ...strategy, autoInvalidate: strategy.autoInvalidate && options.autoInvalidate?.[model] !== false }
+    const scopes = readScopes(graph, model, operation, args, resolved)
+    const material = {
+      prisma: database,
+      model,
+      operation,
+      args: normalizeArgs(args),
+      // The fluent API (`findUnique().posts()`) reaches us with `select: { posts: true }` args: only the path differs.
+      dataPath: internal.dataPath ?? [],
+      omit: normalizeArgs(context.globalOmit),
+      tags: resolved.tags,
+      autoInvalidate: resolved.autoInvalidate,
+    }
+    const view = sink ? cache.withContext({ onEvent: (event) => sink.observe(event) }) : cache
+    const request = { material, scopes, ttlSeconds: resolved.ttlSeconds, swrSeconds: resolved.swrSeconds }
+    const value = await view.query(request, () => params.query(args))
+    sink?.settle()
+    return value
+  }
+}
+
+function onlyFields(data: unknown, fields: readonly string[]): boolean {
+  if (typeof data !== 'object' || data === null) return false
+  const keys = Object.keys(data)
+  return keys.length > 0 && keys.every((key) => fields.includes(key))
+}
+
+function clientMethods(cache: Cache, graph: Graph, options: WithKvCacheOptions, client: () => PrismaClientLike): CacheClientMethods {
+  const done = () => ({ requestId: crypto.randomUUID() })
+  const modelScopes = (models: readonly string[]) =>
+    models.flatMap((name) => {
+      if (typeof name !== 'string' || !(name in graph.models)) throw kvCacheError('INVALID_OPTION', 'prisma', `Unknown model ${JSON.stringify(name)} in \`models\`.`)
+      return [tableScope(graph.table(name)), bulkScope(graph.table(name))]
+    })
+  const invalidateAll = async () => {
+    await cache.invalidate({ scopes: [databaseScope(), ALL_ENTRIES_SCOPE] })
+    return done()
+  }
+  return {
+    $accelerate: {
+      async invalidate(input) {
+        const tags = assertTags('tags', input?.tags, MAX_INVALIDATE_TAGS)
+        await cache.invalidate({ tags })
+        return done()
+      },
+      invalidateAll,
+    },
+    $cache: {
+      async invalidate(input) {
+        const tags = input?.tags === undefined ? [] : assertTags('tags', input.tags, MAX_INVALIDATE_TAGS)
+        await cache.invalidate({ tags, scopes: modelScopes(input?.models ?? []) })
+        return done()
+      },
+      invalidateAll,
+      async queryRaw<T>(sql: SqlLike, raw: RawReadOptions): Promise<T> {
+        const { models = [], ...strategyFields } = raw ?? {}
+        const strategy = resolveStrategy(strategyFields)
+        const run = () => Promise.resolve(client().$queryRaw(sql)) as Promise<T>
+        if (!strategy) return run()
+        const scopes = new Set([...strategy.tags.map(tagScope), databaseScope(), ...modelScopes(models).filter((scope) => !scope.startsWith('bulk:'))])
+        if (!strategy.autoInvalidate) scopes.delete(databaseScope())
+        const material = { prisma: options.database ?? 'default', raw: [...sql.strings], values: normalizeArgs([...sql.values]), tags: strategy.tags }
+        return cache.query({ material, scopes: [...scopes, ALL_ENTRIES_SCOPE], ttlSeconds: strategy.ttlSeconds, swrSeconds: strategy.swrSeconds }, run)
+      },
+    },
+  }
+}

@@ -1,0 +1,5 @@
+import { generate } from './generate'
+
+export default async function setup(): Promise<void> {
+  await generate('pg')
+}

@@ -1,0 +1,102 @@
+/** The test schema, rendered for SQLite (D1, workerd runtime) or PostgreSQL (Node runtime). */
+export type Flavor = 'd1' | 'pg'
+
+export function prismaSchema(flavor: Flavor, generatorCommand: string): string {
+  const provider = flavor === 'd1' ? 'sqlite' : 'postgresql'
+  const runtime = flavor === 'd1' ? 'workerd' : 'nodejs'
+  return `
+generator client {
+  provider = "prisma-client"
+  output   = "./client"
+  runtime  = "${runtime}"
+}
+
+generator kvcache {
+  provider = "${generatorCommand}"
+  output   = "./kvcache"
+}
+
+datasource db {
+  provider = "${provider}"
+}
+
+model User {
+  id         Int          @id @default(autoincrement())
+  email      String       @unique
+  name       String?
+  posts      Post[]
+  profile    Profile?
+  memberships Membership[]
+  @@map("users")
+}
+
+model Profile {
+  id     Int    @id @default(autoincrement())
+  bio    String
+  userId Int    @unique
+  user   User   @relation(fields: [userId], references: [id], onDelete: Cascade)
+}
+
+model Post {
+  id        Int       @id @default(autoincrement())
+  title     String
+  views     Int       @default(0)
+  authorId  Int?
+  author    User?     @relation(fields: [authorId], references: [id], onDelete: SetNull)
+  comments  Comment[]
+  tags      Tag[]
+  price     Decimal   @default(0)
+  big       BigInt    @default(0)
+  data      Bytes?
+  meta      Json?
+  createdAt DateTime  @default(now())
+}
+
+model Comment {
+  id     Int    @id @default(autoincrement())
+  body   String
+  postId Int
+  post   Post   @relation(fields: [postId], references: [id], onDelete: Cascade)
+}
+
+model Tag {
+  name  String @id
+  posts Post[]
+}
+
+model Membership {
+  orgId  Int
+  userId Int
+  role   String
+  user   User   @relation(fields: [userId], references: [id], onDelete: Cascade)
+  @@id([orgId, userId])
+  @@unique([userId, role], name: "byRole")
+}
+`
+}
+
+/** Tables as \`prisma migrate\` would create them (the tests create them with SQL, no migration engine). */
+export function ddl(flavor: Flavor): string[] {
+  if (flavor === 'd1') {
+    return [
+      'CREATE TABLE "users" ("id" INTEGER PRIMARY KEY AUTOINCREMENT, "email" TEXT NOT NULL UNIQUE, "name" TEXT)',
+      'CREATE TABLE "Profile" ("id" INTEGER PRIMARY KEY AUTOINCREMENT, "bio" TEXT NOT NULL, "userId" INTEGER NOT NULL UNIQUE REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE CASCADE)',
+      'CREATE TABLE "Post" ("id" INTEGER PRIMARY KEY AUTOINCREMENT, "title" TEXT NOT NULL, "views" INTEGER NOT NULL DEFAULT 0, "authorId" INTEGER REFERENCES "users"("id") ON DELETE SET NULL ON UPDATE CASCADE, "price" DECIMAL NOT NULL DEFAULT 0, "big" BIGINT NOT NULL DEFAULT 0, "data" BLOB, "meta" JSONB, "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP)',
+      'CREATE TABLE "Comment" ("id" INTEGER PRIMARY KEY AUTOINCREMENT, "body" TEXT NOT NULL, "postId" INTEGER NOT NULL REFERENCES "Post"("id") ON DELETE CASCADE ON UPDATE CASCADE)',
+      'CREATE TABLE "Tag" ("name" TEXT NOT NULL PRIMARY KEY)',
+      'CREATE TABLE "_PostToTag" ("A" INTEGER NOT NULL REFERENCES "Post"("id") ON DELETE CASCADE ON UPDATE CASCADE, "B" TEXT NOT NULL REFERENCES "Tag"("name") ON DELETE CASCADE ON UPDATE CASCADE)',
+      'CREATE UNIQUE INDEX "_PostToTag_AB_unique" ON "_PostToTag"("A", "B")',
+      'CREATE TABLE "Membership" ("orgId" INTEGER NOT NULL, "userId" INTEGER NOT NULL REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE CASCADE, "role" TEXT NOT NULL, PRIMARY KEY ("orgId", "userId"))',
+      'CREATE UNIQUE INDEX "Membership_userId_role_key" ON "Membership"("userId", "role")',
+    ]
+  }
+  return [
+    'CREATE TABLE "users" ("id" SERIAL PRIMARY KEY, "email" TEXT NOT NULL UNIQUE, "name" TEXT)',
+    'CREATE TABLE "Profile" ("id" SERIAL PRIMARY KEY, "bio" TEXT NOT NULL, "userId" INTEGER NOT NULL UNIQUE REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE CASCADE)',
+    'CREATE TABLE "Post" ("id" SERIAL PRIMARY KEY, "title" TEXT NOT NULL, "views" INTEGER NOT NULL DEFAULT 0, "authorId" INTEGER REFERENCES "users"("id") ON DELETE SET NULL ON UPDATE CASCADE, "price" DECIMAL(65,30) NOT NULL DEFAULT 0, "big" BIGINT NOT NULL DEFAULT 0, "data" BYTEA, "meta" JSONB, "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP)',
+    'CREATE TABLE "Comment" ("id" SERIAL PRIMARY KEY, "body" TEXT NOT NULL, "postId" INTEGER NOT NULL REFERENCES "Post"("id") ON DELETE CASCADE ON UPDATE CASCADE)',
+    'CREATE TABLE "Tag" ("name" TEXT PRIMARY KEY)',
+    'CREATE TABLE "_PostToTag" ("A" INTEGER NOT NULL REFERENCES "Post"("id") ON DELETE CASCADE ON UPDATE CASCADE, "B" TEXT NOT NULL REFERENCES "Tag"("name") ON DELETE CASCADE ON UPDATE CASCADE, PRIMARY KEY ("A", "B"))',
+    'CREATE TABLE "Membership" ("orgId" INTEGER NOT NULL, "userId" INTEGER NOT NULL REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE CASCADE, "role" TEXT NOT NULL, PRIMARY KEY ("orgId", "userId"), UNIQUE ("userId", "role"))',
+  ]
+}
