@@ -11,10 +11,8 @@ import type { Harness, HarnessOptions } from '../shared/harness'
 export const { DB, KV } = env as unknown as { DB: D1Database; KV: KVNamespace }
 
 async function resetDatabase(): Promise<void> {
-  const tables = await DB.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'").all<{ name: string }>()
-  await DB.prepare('PRAGMA foreign_keys = OFF').run()
-  for (const { name } of tables.results) await DB.prepare(`DROP TABLE IF EXISTS "${name}"`).run()
-  await DB.prepare('PRAGMA foreign_keys = ON').run()
+  // Children first: D1 enforces foreign keys, also while dropping.
+  for (const table of ['Membership', '_PostToTag', 'Tag', 'Comment', 'Post', 'Profile', 'users']) await DB.prepare(`DROP TABLE IF EXISTS "${table}"`).run()
   for (const statement of ddl('d1')) await DB.prepare(statement).run()
 }
 
