@@ -23,7 +23,7 @@ const nativeWasmImport: Plugin = {
 
 const d1 = workersProject(
   { kvNamespaces: ['KV'], d1Databases: ['DB'] },
-  { name: 'd1', include: ['test/d1/**/*.test.ts'], globalSetup: ['test/setup/global-d1.ts'] },
+  { name: 'd1', include: ['test/d1/**/*.test.ts'], globalSetup: ['test/setup/global-d1.mjs'] },
 )
 
 export default defineConfig({
@@ -40,7 +40,7 @@ export default defineConfig({
           include: ['test/pg/**/*.test.ts', 'test/unit/**/*.test.ts'],
           environment: 'node',
           fileParallelism: false,
-          globalSetup: ['test/setup/global-pg.ts'],
+          globalSetup: ['test/setup/global-pg.mjs'],
         },
       },
     ],

@@ -6,21 +6,27 @@ import { writeScopes } from '../../src/write-scopes'
 import { models } from '../.generated/pg/kvcache/models.js'
 
 const graph = createGraph(models)
+
+function model(name: string) {
+  const found = models.models[name]
+  if (!found) throw new Error(`no model ${name}`)
+  return found
+}
 const strategy = { ttlSeconds: 60, swrSeconds: 0, tags: [], autoInvalidate: true }
 
 describe('the generated model graph', () => {
   it('has tables, keys, relations with both sides, actions and join tables', () => {
     expect(models.provider).toBe('postgresql')
-    expect(models.models.User).toMatchObject({ table: 'users', primaryKey: { name: 'id', fields: ['id'] }, uniques: [{ name: 'email', fields: ['email'] }] })
-    expect(models.models.Membership).toMatchObject({
+    expect(model('User')).toMatchObject({ table: 'users', primaryKey: { name: 'id', fields: ['id'] }, uniques: [{ name: 'email', fields: ['email'] }] })
+    expect(model('Membership')).toMatchObject({
       primaryKey: { name: 'orgId_userId', fields: ['orgId', 'userId'] },
       uniques: [{ name: 'byRole', fields: ['userId', 'role'] }],
     })
-    expect(models.models.Post.relations.author).toMatchObject({ model: 'User', inverse: 'posts', fields: ['authorId'], references: ['id'], onDelete: 'SetNull', onUpdate: 'Cascade' })
-    expect(models.models.User.relations.posts).toMatchObject({ model: 'Post', list: true, inverse: 'author', fields: [], onDelete: null })
-    expect(models.models.Profile.relations.user.onDelete).toBe('Cascade')
-    expect(models.models.Post.relations.tags.joinTable).toBe('_PostToTag')
-    expect(models.models.Tag.relations.posts.joinTable).toBe('_PostToTag')
+    expect(model('Post').relations.author).toMatchObject({ model: 'User', inverse: 'posts', fields: ['authorId'], references: ['id'], onDelete: 'SetNull', onUpdate: 'Cascade' })
+    expect(model('User').relations.posts).toMatchObject({ model: 'Post', list: true, inverse: 'author', fields: [], onDelete: null })
+    expect(model('Profile').relations.user?.onDelete).toBe('Cascade')
+    expect(model('Post').relations.tags?.joinTable).toBe('_PostToTag')
+    expect(model('Tag').relations.posts?.joinTable).toBe('_PostToTag')
   })
 })
 

@@ -1,5 +1,0 @@
-import { generate } from './generate'
-
-export default async function setup(): Promise<void> {
-  await generate('pg')
-}
