@@ -1,6 +1,6 @@
-import { isKvCacheError, type Storage } from '@kvcache/core'
+import { createCache, isKvCacheError, memoryStorage, type Storage } from '@kvcache/core'
 import { describe, expect, it } from 'vitest'
-import { withKvCache } from '../../src'
+import { prismaCodecs, withKvCache } from '../../src'
 import type { MakeHarness } from './harness'
 import { cached, expectFresh, expectStillCached, seed } from './helpers'
 
@@ -30,6 +30,24 @@ export function accelerateSurface(make: MakeHarness): void {
       const plain = await h.prisma.user.findMany({ orderBy: { id: 'asc' } }).withAccelerateInfo()
       expect(plain.info.cacheStatus).toBe('none')
       expect(plain.data).toEqual(first.data)
+    })
+
+    it("withAccelerateInfo reports 'swr' for a stale hit, with the region option", async () => {
+      const h = await make()
+      await seed(h)
+      let nowMs = Date.parse('2026-11-25T12:00:00Z')
+      const cache = createCache({ storage: memoryStorage(), now: () => nowMs, codecExtensions: prismaCodecs(h.Prisma) })
+      const prisma = h.plain.$extends(withKvCache(cache, { models: h.models, region: 'AMS' }))
+      const read = () => prisma.user.count({ cacheStrategy: { ttl: 1, swr: 60 } }).withAccelerateInfo()
+      const miss = await read()
+      nowMs += 2000
+      const stale = await read()
+      expect([miss.info.cacheStatus, stale.info.cacheStatus]).toEqual(['miss', 'swr'])
+      // The entry is 2 s old on the cache's clock; lastModified is that age back from now.
+      expect(Math.abs(Date.now() - 2000 - stale.info.lastModified.getTime())).toBeLessThan(1000)
+      expect(stale.info.region).toBe('AMS')
+      expect(stale.data).toBe(2)
+      await cache.flush()
     })
 
     it('$accelerate.invalidate({ tags }) refreshes tagged reads and returns a requestId', async () => {
@@ -125,6 +143,14 @@ export function accelerateSurface(make: MakeHarness): void {
       await h.behind.membership.deleteMany({})
       const profiles = (client: any, strategy: object) => client.profile.findMany({ ...strategy })
       await expectFresh(h, profiles, () => h.prisma.user.delete({ where: { id: ada.id } }))
+    })
+    it('bad options fail at setup with a KvCacheError naming them', async () => {
+      const h = await make()
+      const setup = (options: object) => () => h.plain.$extends(withKvCache(h.cache, { models: h.models, ...options }))
+      expect(setup({ ttl: 60 })).toThrow(/Unknown option `ttl`/)
+      expect(setup({ ignoreFields: { Nope: ['x'] } })).toThrow(/Unknown model `Nope`/)
+      expect(() => withKvCache(undefined as never)).toThrow(/createCache/)
+      await expect(h.prisma.$cache.invalidate({ models: ['Nope'] })).rejects.toThrow(/Unknown model "Nope"/)
     })
     it('a wrong `models` fails at $extends with how to generate it', async () => {
       const h = await make()
