@@ -1,5 +1,6 @@
 import { dirname, resolve } from 'node:path'
 import { defineConfig, type Plugin } from 'vitest/config'
+import { postgresGlobalSetup } from '../../test-support/vitest.ts'
 import { sourceResolve, workersProject } from '../../vitest.workers.ts'
 
 /**
@@ -32,7 +33,7 @@ export default defineConfig({
       // A real Prisma client (workerd runtime) over D1, with KV, inside workerd.
       { ...d1, plugins: [nativeWasmImport, ...(d1.plugins ?? [])] },
       {
-        // A real Prisma client (Node runtime) over PostgreSQL through @prisma/adapter-pg (what Hyperdrive looks like to a Worker).
+        // A real Prisma client (Node runtime) over PostgreSQL (the machine's, or an embedded one) through @prisma/adapter-pg: what Hyperdrive looks like to a Worker.
         resolve: sourceResolve,
         ssr: { resolve: sourceResolve },
         test: {
@@ -40,7 +41,7 @@ export default defineConfig({
           include: ['test/pg/**/*.test.ts', 'test/unit/**/*.test.ts'],
           environment: 'node',
           fileParallelism: false,
-          globalSetup: ['test/setup/global-pg.mjs'],
+          globalSetup: [postgresGlobalSetup, 'test/setup/global-pg.mjs'],
         },
       },
     ],
