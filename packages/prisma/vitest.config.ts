@@ -44,6 +44,18 @@ export default defineConfig({
           globalSetup: [postgresGlobalSetup, 'test/setup/global-pg.mjs'],
         },
       },
+      {
+        // The same PostgreSQL suite on Prisma 6.16, the oldest supported version (installed as `prisma-6` / `prisma-client-6`).
+        resolve: { ...sourceResolve, alias: [{ find: /^@prisma\/client\/runtime\/(.*)$/, replacement: 'prisma-client-6/runtime/$1' }] },
+        ssr: { resolve: sourceResolve },
+        test: {
+          name: 'pg6',
+          include: ['test/pg6/**/*.test.ts'],
+          environment: 'node',
+          fileParallelism: false,
+          globalSetup: [postgresGlobalSetup, 'test/setup/global-pg6.mjs'],
+        },
+      },
     ],
   },
 })

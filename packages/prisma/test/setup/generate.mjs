@@ -12,11 +12,13 @@ const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 function prismaSchema(flavor, generatorCommand) {
   const provider = flavor === 'd1' ? 'sqlite' : 'postgresql'
   const runtime = flavor === 'd1' ? 'workerd' : 'nodejs'
+  // Prisma 6.16 needs the query-compiler engine and a datasource url (unused with a driver adapter).
+  const prisma6 = flavor === 'pg6'
   return `
 generator client {
   provider = "prisma-client"
   output   = "./client"
-  runtime  = "${runtime}"
+  runtime  = "${runtime}"${prisma6 ? '\n  engineType = "client"' : ''}
 }
 
 generator kvcache {
@@ -25,7 +27,7 @@ generator kvcache {
 }
 
 datasource db {
-  provider = "${provider}"
+  provider = "${provider}"${prisma6 ? '\n  url      = "postgresql://unused"' : ''}
 }
 
 model User {
@@ -108,7 +110,9 @@ export async function generate(flavor) {
   writeFileSync(join(out, 'schema.prisma'), schema)
   const engine = join(out, 'no-schema-engine')
   writeFileSync(engine, '')
-  execFileSync(join(packageDir, 'node_modules', '.bin', 'prisma'), ['generate', '--schema', join(out, 'schema.prisma')], {
+  // The oldest supported Prisma (6.16) is installed as `prisma-6`, the newest as `prisma`.
+  const cli = flavor === 'pg6' ? join(packageDir, 'node_modules', 'prisma-6', 'build', 'index.js') : join(packageDir, 'node_modules', 'prisma', 'build', 'index.js')
+  execFileSync(process.execPath, [cli, 'generate', '--schema', join(out, 'schema.prisma')], {
     cwd: packageDir,
     env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: engine, PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1' },
     stdio: 'pipe',
@@ -118,5 +122,5 @@ export async function generate(flavor) {
 
 // `node test/setup/generate.mjs d1 pg` (the typecheck script runs it first).
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  for (const flavor of process.argv.slice(2)) await generate(/** @type {'d1' | 'pg'} */ (flavor))
+  for (const flavor of process.argv.slice(2)) await generate(/** @type {'d1' | 'pg' | 'pg6'} */ (flavor))
 }
