@@ -39,6 +39,26 @@ describe('interactive transactions (PostgreSQL)', () => {
     expect(h.events.some((event) => event.type === 'skip' && event.reason === 'bypass')).toBe(true)
   })
 
+  it('a nested transaction (savepoint) publishes with the outer commit, and not at all on the outer rollback', async () => {
+    const h = await pgHarness()
+    const { ada } = await seed(h)
+    const invalidations = () => h.events.filter((event) => event.type === 'invalidate').length
+    const before = await users(h.prisma, cached)
+    const bumped = invalidations()
+    await expect(
+      h.prisma.$transaction(async (tx: any) => {
+        await tx.$transaction(async (inner: any) => inner.user.update({ where: { id: ada.id }, data: { name: 'inner' } }))
+        expect(invalidations()).toBe(bumped)
+        throw new Error('outer rolls back')
+      }),
+    ).rejects.toThrow('outer rolls back')
+    expect(invalidations()).toBe(bumped)
+    expect(await users(h.prisma, cached)).toEqual(before)
+    await expectFresh(h, users, () =>
+      h.prisma.$transaction(async (tx: any) => tx.$transaction(async (inner: any) => inner.user.update({ where: { id: ada.id }, data: { name: 'nested' } }))),
+    )
+  })
+
   it('raw writes inside a transaction are published on commit', async () => {
     const h = await pgHarness()
     await seed(h)
