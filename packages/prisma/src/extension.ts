@@ -51,6 +51,11 @@ export function withKvCache(cache: Cache, options: WithKvCacheOptions = {}): KvC
   }
   if (typeof options !== 'object' || options === null) throw kvCacheError('INVALID_OPTION', 'prisma', 'withKvCache expects an options object.')
   assertKnownOptions('prisma', options, KNOWN)
+  for (const name of ['database', 'region'] as const) {
+    if (options[name] !== undefined && (typeof options[name] !== 'string' || options[name] === '')) {
+      throw kvCacheError('INVALID_OPTION', 'prisma', `Option \`${name}\` must be a non-empty string.`)
+    }
+  }
   for (const name of ['ignoreFields', 'autoInvalidate'] as const) {
     if (options[name] !== undefined && (typeof options[name] !== 'object' || options[name] === null)) {
       throw kvCacheError('INVALID_OPTION', 'prisma', `Option \`${name}\` must be an object keyed by model name.`)

@@ -148,6 +148,7 @@ export function accelerateSurface(make: MakeHarness): void {
       const h = await make()
       const setup = (options: object) => () => h.plain.$extends(withKvCache(h.cache, { models: h.models, ...options }))
       expect(setup({ ttl: 60 })).toThrow(/Unknown option `ttl`/)
+      expect(setup({ database: '' })).toThrow(/Option `database` must be a non-empty string/)
       expect(setup({ ignoreFields: { Nope: ['x'] } })).toThrow(/Unknown model `Nope`/)
       expect(() => withKvCache(undefined as never)).toThrow(/createCache/)
       await expect(h.prisma.$cache.invalidate({ models: ['Nope'] })).rejects.toThrow(/Unknown model "Nope"/)
