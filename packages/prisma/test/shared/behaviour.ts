@@ -1,4 +1,5 @@
 import { isKvCacheError } from '@kvcache/core'
+import { deferred } from '@kvcache/core/testing'
 import { describe, expect, it } from 'vitest'
 import { withKvCache } from '../../src'
 import type { MakeHarness } from './harness'
@@ -75,6 +76,34 @@ export function prismaBehaviour(make: MakeHarness): void {
       const write = deepFreeze({ where: { id: ada.id }, data: { name: 'Ada!', posts: { create: { title: 'x' } } } })
       await h.prisma.user.update(write)
       expect(args).toEqual(copy)
+    })
+
+    it('a read that loaded old rows while a write committed never caches them (stamps are read before the query)', async () => {
+      const h = await make()
+      const { hello } = await seed(h)
+      const loaded = deferred()
+      const release = deferred()
+      // Runs inside our hook's loader: holds the old rows until the write below has committed.
+      const gated = h.prisma.$extends({
+        query: {
+          post: {
+            async findMany({ args, query }: { args: unknown; query: (args: unknown) => Promise<unknown> }) {
+              const rows = await query(args)
+              loaded.resolve()
+              await release.promise
+              return rows
+            },
+          },
+        },
+      })
+      const titles = (client: any, strategy: object) => client.post.findMany({ select: { title: true }, orderBy: { id: 'asc' }, ...strategy })
+      // Prisma promises are lazy: `then` starts the read.
+      const racing = titles(gated, cached).then((rows: unknown) => rows)
+      await loaded.promise
+      await h.prisma.post.update({ where: { id: hello.id }, data: { title: 'Written during the read' } })
+      release.resolve()
+      expect((await racing)[0].title).toBe('Hello')
+      expect((await titles(h.prisma, cached))[0].title).toBe('Written during the read')
     })
 
     it('a batch transaction with cached reads and writes completes and refreshes after it', async () => {
