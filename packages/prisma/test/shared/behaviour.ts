@@ -1,4 +1,4 @@
-import { isKvCacheError } from '@kvcache/core'
+import { createCache, isKvCacheError, memoryStorage } from '@kvcache/core'
 import { deferred } from '@kvcache/core/testing'
 import { describe, expect, it } from 'vitest'
 import { withKvCache } from '../../src'
@@ -136,6 +136,21 @@ export function prismaBehaviour(make: MakeHarness): void {
       expect(hit.price.toFixed()).toBe('12345.678901')
       expect(hit.big).toBe(9007199254740991n)
       expect(hit.createdAt.toISOString()).toBe('2026-01-02T03:04:05.678Z')
+    })
+
+    it('without prismaCodecs a Decimal result is served from the database, never cached wrongly', async () => {
+      const h = await make()
+      await h.behind.post.create({ data: { title: 'priced', price: new h.Prisma.Decimal('9.99') } })
+      const events: { type: string; reason?: string }[] = []
+      const cache = createCache({ storage: memoryStorage(), onEvent: (event) => events.push(event) })
+      const prisma = h.plain.$extends(withKvCache(cache, { models: h.models }))
+      const read = () => prisma.post.findFirst({ where: { title: 'priced' }, ...cached })
+      const first = await read()
+      const second = await read()
+      expect(second.price.toFixed()).toBe('9.99')
+      expect(second).toStrictEqual(first)
+      expect(events.some((event) => event.type === 'skip' && event.reason === 'unencodable')).toBe(true)
+      expect(events.some((event) => event.type === 'hit')).toBe(false)
     })
 
     it('count, aggregate and groupBy are cached and refreshed', async () => {
