@@ -1,22 +1,29 @@
 import type { Cache, ScopeTarget } from '@kvcache/core'
-import { assertKnownOptions, bulkScope, databaseScope, kvCacheError, tableScope, tagScope } from '@kvcache/core/internal'
+import { assertKnownOptions, databaseScope, kvCacheError } from '@kvcache/core/internal'
+import { createBindingCatalog, type BindingCatalog, type Dialect } from '@kvcache/core/sql'
 import { createGraph, type Graph } from './graph'
+import { clientMethods } from './client-methods'
 import { installInfo, takeSink, type InfoSinks } from './info'
 import { normalizeArgs } from './material'
 import { assertModels, graphFromRuntime, type RuntimeDataModel } from './models'
-import { isReadOnlySql, RAW_OPERATIONS, rawSqlText, rawWriteScopes } from './raw'
-import { ALL_ENTRIES_SCOPE, READ_OPERATIONS, readScopes } from './read-scopes'
-import { assertTags, resolveStrategy } from './strategy'
+import { catalogReach, dialectOf, planRaw, RAW_OPERATIONS, rawStatement } from './raw'
+import { READ_OPERATIONS, readScopes } from './read-scopes'
+import { resolveStrategy } from './strategy'
 import { transactionRegistry, type TransactionRegistry } from './transactions'
-import type { CacheClientMethods, KvCacheExtension, RawReadOptions, SqlLike, WithKvCacheOptions } from './types'
+import type { KvCacheExtension, SqlLike, WithKvCacheOptions } from './types'
 import { WRITE_OPERATIONS, writeScopes, type WriteOperation } from './write-scopes'
+
+/** The events a model write fires on its own table, for the database's triggers. */
+const EVENTS = { create: ['insert'], update: ['update'], upsert: ['insert', 'update'], delete: ['delete'] } as const
 
 /** The parts of a Prisma client the extension touches (typed structurally). */
 interface PrismaClientLike {
   readonly _runtimeDataModel?: RuntimeDataModel
   readonly _globalOmit?: unknown
+  readonly _engineConfig?: { readonly activeProvider?: string }
   $extends(extension: object): unknown
   $queryRaw(sql: SqlLike): PromiseLike<unknown>
+  $queryRawUnsafe(sql: string): PromiseLike<unknown>
 }
 
 /** What Prisma hands a `query.$allOperations` hook. */
@@ -34,8 +41,6 @@ interface QueryParams {
 
 const KNOWN = ['models', 'database', 'ignoreFields', 'autoInvalidate', 'region'] as const satisfies readonly (keyof WithKvCacheOptions)[]
 const UPDATES = new Set(['update', 'updateMany', 'updateManyAndReturn'])
-/** `$accelerate.invalidate` takes 5 tags per call in Accelerate; many more are fine here. */
-const MAX_INVALIDATE_TAGS = 1000
 
 /**
  * The Prisma client extension: Accelerate's `cacheStrategy`, `$accelerate` and
@@ -75,11 +80,19 @@ export function withKvCache(cache: Cache, options: WithKvCacheOptions = {}): KvC
       cache.report({ type: 'degraded', source: 'prisma', detail: 'Cannot observe commits: writes inside interactive transactions invalidate before they commit.' })
     }
     const sinks = installInfo(client, READ_OPERATIONS)
-    const hook = createHook({ cache, options, graph, transactions, sinks, globalOmit: client._globalOmit })
+    // The database's own catalog (triggers, undeclared keys) through the plain client: raw SQL is
+    // planned with it, and model writes add what its triggers reach.
+    const dialect = dialectOf(options.models?.provider ?? client._engineConfig?.activeProvider)
+    const catalog = createBindingCatalog({ cache, source: 'prisma' })
+    if (dialect) {
+      const run = async (sql: string) => (await client.$queryRawUnsafe(sql)) as readonly Record<string, unknown>[]
+      catalog.attach({ identity: `prisma:${options.database ?? 'default'}`, dialect, run })
+    }
+    const hook = createHook({ cache, options, graph, transactions, sinks, globalOmit: client._globalOmit, catalog, dialect })
     return client.$extends({
       name: '@kvcache/prisma',
       query: { $allOperations: hook },
-      client: clientMethods(cache, graph, options, () => client),
+      client: clientMethods(cache, graph, options, (sql) => client.$queryRaw(sql), catalog),
     })
   }
   return extension as unknown as KvCacheExtension
@@ -92,17 +105,21 @@ interface HookContext {
   readonly transactions: TransactionRegistry
   readonly sinks: InfoSinks | undefined
   readonly globalOmit: unknown
+  readonly catalog: BindingCatalog
+  readonly dialect: Dialect | undefined
 }
 
+type Transaction = { readonly kind?: string; readonly id?: unknown } | undefined
+
 function createHook(context: HookContext) {
-  const { cache, options, graph, transactions, sinks } = context
+  const { cache, options, graph, transactions, sinks, catalog, dialect } = context
   const database = options.database ?? 'default'
 
   /** After commit, or on commit of the interactive transaction the write ran in. Never throws. */
-  const publish = async (target: () => ScopeTarget, transaction: { readonly kind?: string; readonly id?: unknown } | undefined) => {
+  const publish = async (target: () => Promise<readonly string[]>, transaction: Transaction) => {
     let resolved: ScopeTarget
     try {
-      resolved = target()
+      resolved = { scopes: await target() }
     } catch (error) {
       cache.report({ type: 'degraded', source: 'prisma', detail: 'Could not analyse a write; invalidating the whole database.', error })
       resolved = { scopes: [databaseScope()] }
@@ -113,13 +130,16 @@ function createHook(context: HookContext) {
   }
 
   /** Runs a write and invalidates what it touched, whether it succeeded or failed part-way. */
-  const write = async (params: QueryParams, args: unknown, scopes: (result: unknown) => string[]) => {
+  const write = async (params: QueryParams, args: unknown, scopes: (result: unknown, catalogNow: () => ReturnType<BindingCatalog['current']>) => Promise<readonly string[]>) => {
+    const transaction = params.__internalParams?.transaction
+    // Inside an interactive transaction its connection is busy: plan with the catalog already known.
+    const catalogNow = () => catalog.current({ wait: transaction?.kind !== 'itx' })
     let result: unknown
     try {
       result = await params.query(args)
       return result
     } finally {
-      await publish(() => ({ scopes: scopes(result) }), params.__internalParams?.transaction)
+      await publish(() => scopes(result, catalogNow), transaction)
     }
   }
 
@@ -128,15 +148,23 @@ function createHook(context: HookContext) {
     const internal = params.__internalParams ?? {}
     if (!model) {
       if (!RAW_OPERATIONS.has(operation)) return params.query(params.args)
-      const sql = rawSqlText(params.args)
-      if (operation.startsWith('$queryRaw') && isReadOnlySql(sql)) return params.query(params.args)
-      return write(params, params.args, () => rawWriteScopes(sql))
+      return write(params, params.args, async (_result, catalogNow) => {
+        const plan = planRaw(rawStatement(params.args, dialect), dialect, await catalogNow(), graph)
+        if (plan.schemaChanged) catalog.refresh()
+        return plan.scopes
+      })
     }
     const { cacheStrategy, ...args } = (params.args ?? {}) as Record<string, unknown>
     if (Object.hasOwn(WRITE_OPERATIONS, operation)) {
       const ignored = options.ignoreFields?.[model]
       if (ignored && UPDATES.has(operation) && onlyFields(args.data, ignored)) return params.query(args)
-      return write(params, args, (result) => writeScopes(graph, model, operation as WriteOperation, args, result))
+      return write(params, args, async (result, catalogNow) => {
+        const touch = writeScopes(graph, model, operation as WriteOperation, args, result)
+        const table = graph.table(model)
+        const main = { table, events: EVENTS[WRITE_OPERATIONS[operation as WriteOperation]] }
+        const others = [...touch.tables].filter((touched) => touched !== table)
+        return [...touch.scopes, ...catalogReach(await catalogNow(), graph, main, others, touch.tables)]
+      })
     }
     if (!READ_OPERATIONS.has(operation)) return params.query(args)
     const sink = takeSink(sinks, internal.args)
@@ -172,45 +200,4 @@ function onlyFields(data: unknown, fields: readonly string[]): boolean {
   if (typeof data !== 'object' || data === null) return false
   const keys = Object.keys(data)
   return keys.length > 0 && keys.every((key) => fields.includes(key))
-}
-
-function clientMethods(cache: Cache, graph: Graph, options: WithKvCacheOptions, client: () => PrismaClientLike): CacheClientMethods {
-  const done = () => ({ requestId: crypto.randomUUID() })
-  const modelScopes = (models: readonly string[]) =>
-    models.flatMap((name) => {
-      if (typeof name !== 'string' || !(name in graph.models)) throw kvCacheError('INVALID_OPTION', 'prisma', `Unknown model ${JSON.stringify(name)} in \`models\`.`)
-      return [tableScope(graph.table(name)), bulkScope(graph.table(name))]
-    })
-  const invalidateAll = async () => {
-    await cache.invalidate({ scopes: [databaseScope(), ALL_ENTRIES_SCOPE] })
-    return done()
-  }
-  return {
-    $accelerate: {
-      async invalidate(input) {
-        const tags = assertTags('tags', input?.tags, MAX_INVALIDATE_TAGS)
-        await cache.invalidate({ tags })
-        return done()
-      },
-      invalidateAll,
-    },
-    $cache: {
-      async invalidate(input) {
-        const tags = input?.tags === undefined ? [] : assertTags('tags', input.tags, MAX_INVALIDATE_TAGS)
-        await cache.invalidate({ tags, scopes: modelScopes(input?.models ?? []) })
-        return done()
-      },
-      invalidateAll,
-      async queryRaw<T>(sql: SqlLike, raw: RawReadOptions): Promise<T> {
-        const { models = [], ...strategyFields } = raw ?? {}
-        const strategy = resolveStrategy(strategyFields)
-        const run = () => Promise.resolve(client().$queryRaw(sql)) as Promise<T>
-        if (!strategy) return run()
-        const scopes = new Set([...strategy.tags.map(tagScope), databaseScope(), ...modelScopes(models).filter((scope) => !scope.startsWith('bulk:'))])
-        if (!strategy.autoInvalidate) scopes.delete(databaseScope())
-        const material = { prisma: options.database ?? 'default', raw: [...sql.strings], values: normalizeArgs([...sql.values]), tags: strategy.tags }
-        return cache.query({ material, scopes: [...scopes, ALL_ENTRIES_SCOPE], ttlSeconds: strategy.ttlSeconds, swrSeconds: strategy.swrSeconds }, run)
-      },
-    },
-  }
 }

@@ -1,4 +1,5 @@
 import { RUNTIME_PROVIDER, type KvCacheModels, type ModelInfo, type RelationInfo } from './models'
+import { canonicalTableOf } from './raw'
 
 /** A relation seen from the referenced (parent) model: which child rows follow its deletes and key changes. */
 export interface ChildEdge {
@@ -21,16 +22,13 @@ export interface Graph {
   keyFields(model: string): ReadonlySet<string>
   /** Models reachable from `model` through relations (itself included). */
   component(model: string): readonly string[]
+  /** True when a model stored in `table` (canonical) has unique keys besides its primary key. */
+  hasUniqueKeys(table: string): boolean
+  /** Every table of the graph (models and implicit join tables), canonical. */
+  readonly tables: ReadonlySet<string>
 }
 
-/**
- * Same canonical form the SQL planner uses for table names (lower case, `public.` dropped),
- * so a raw `UPDATE "Post"` and `prisma.post.update` bump the same scope.
- */
-function canonical(table: string, schema?: string | null): string {
-  const name = schema && schema.toLowerCase() !== 'public' ? `${schema}.${table}` : table
-  return name.toLowerCase()
-}
+const canonical = canonicalTableOf
 
 export function createGraph(models: KvCacheModels): Graph {
   const children = new Map<string, ChildEdge[]>()
@@ -46,6 +44,11 @@ export function createGraph(models: KvCacheModels): Graph {
       children.set(relation.model, list)
     }
   }
+  const uniqueTables = new Set(
+    Object.values(models.models)
+      .filter((model) => model.uniques.length > 0)
+      .map((model) => canonical(model.table, model.schema)),
+  )
   const components = new Map<string, readonly string[]>()
   const component = (start: string): readonly string[] => {
     const cached = components.get(start)
@@ -75,5 +78,12 @@ export function createGraph(models: KvCacheModels): Graph {
     children: (model) => children.get(model) ?? [],
     keyFields: (model) => keys.get(model) ?? new Set(),
     component,
+    hasUniqueKeys: (table) => uniqueTables.has(table),
+    tables: new Set(
+      Object.values(models.models).flatMap((model) => [
+        canonical(model.table, model.schema),
+        ...Object.values(model.relations).flatMap((relation) => (relation.joinTable ? [canonical(relation.joinTable, model.schema)] : [])),
+      ]),
+    ),
   }
 }

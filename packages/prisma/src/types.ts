@@ -74,6 +74,8 @@ export interface CacheClientMethods {
     invalidateAll(): Promise<InvalidateResult>
     /** Caches a `$queryRaw` read that declares the models it depends on. */
     queryRaw<T = unknown>(sql: SqlLike, options: RawReadOptions): Promise<T>
+    /** Reads the database catalog (triggers, keys) again on the next write: call it after a migration made elsewhere. */
+    refreshCatalog(): void
   }
 }
 

@@ -23,21 +23,33 @@ const MAX_PRECISE_ROWS = 100
 /** Collects what a write touched: per table, precise rows or a bulk change. */
 class Touched {
   readonly #scopes = new Set<string>()
+  readonly tables = new Set<string>()
   constructor(readonly graph: Graph) {}
   bulk(model: string): void {
     const table = this.graph.table(model)
+    this.tables.add(table)
     this.#scopes.add(tableScope(table)).add(bulkScope(table))
   }
   rows(model: string, scopes: readonly string[]): void {
-    this.#scopes.add(tableScope(this.graph.table(model)))
+    const table = this.graph.table(model)
+    this.tables.add(table)
+    this.#scopes.add(tableScope(table))
     for (const scope of scopes) this.#scopes.add(scope)
   }
   join(table: string, schema: string | null): void {
-    this.#scopes.add(tableScope(this.graph.canonical(table, schema)))
+    const canonical = this.graph.canonical(table, schema)
+    this.tables.add(canonical)
+    this.#scopes.add(tableScope(canonical))
   }
-  get scopes(): string[] {
-    return [...this.#scopes].sort()
+  get result(): WriteTouch {
+    return { scopes: [...this.#scopes].sort(), tables: this.tables }
   }
+}
+
+/** What one model write touched: the scopes to bump and the tables (canonical names) it changed. */
+export interface WriteTouch {
+  readonly scopes: string[]
+  readonly tables: ReadonlySet<string>
 }
 
 /**
@@ -45,7 +57,7 @@ class Touched {
  * nested writes at any depth, implicit join tables, and rows that referential actions change.
  * Runs after the write settled; `result` is undefined when it failed.
  */
-export function writeScopes(graph: Graph, model: string, operation: WriteOperation, args: Record<string, unknown>, result: unknown): string[] {
+export function writeScopes(graph: Graph, model: string, operation: WriteOperation, args: Record<string, unknown>, result: unknown): WriteTouch {
   const touched = new Touched(graph)
   const kind = WRITE_OPERATIONS[operation]
   const datas = (kind === 'upsert' ? [args.create, args.update] : [args.data]).flatMap(list)
@@ -53,7 +65,7 @@ export function writeScopes(graph: Graph, model: string, operation: WriteOperati
     // No keys or referential actions known: a create reaches what its data names, anything else the whole neighbourhood.
     const reach = kind === 'create' && !datas.some((data) => mentionsRelation(graph, model, data)) ? [model] : graph.component(model)
     for (const reached of reach) bulkWithJoins(touched, reached)
-    return touched.scopes
+    return touched.result
   }
   const updateData = kind === 'update' ? datas : kind === 'upsert' ? list(args.update) : []
   const changed = new Set(updateData.flatMap((data) => changedFields(graph, model, data)))
@@ -63,7 +75,7 @@ export function writeScopes(graph: Graph, model: string, operation: WriteOperati
   if (kind === 'delete') cascadeDelete(touched, model, new Set())
   if (changed.size > 0) cascadeUpdate(touched, model, changed, new Set())
   for (const data of datas) nested(touched, model, data, 0)
-  return touched.scopes
+  return touched.result
 }
 
 /** Row scopes from the returned row(s), or undefined when a bulk bump is needed. */

@@ -1,7 +1,10 @@
 import { hashMaterial } from '@kvcache/core/internal'
 import { describe, expect, it } from 'vitest'
 import { normalizeArgs } from '../../src/material'
-import { isReadOnlySql, rawSqlText } from '../../src/raw'
+import { bulkScope, databaseScope, rowScope, tableScope } from '@kvcache/core/internal'
+import { createGraph } from '../../src/graph'
+import { planRaw, rawStatement } from '../../src/raw'
+import { models } from '../.generated/pg/kvcache/models.js'
 import { MAX_TAGS, resolveStrategy } from '../../src/strategy'
 
 describe('cacheStrategy', () => {
@@ -39,19 +42,26 @@ describe('hostile args', () => {
 })
 
 describe('raw SQL', () => {
-  it.each([
-    ['SELECT * FROM users', true],
-    ['  (select 1)', true],
-    ['WITH gone AS (DELETE FROM users RETURNING id) SELECT * FROM gone', false],
-    ['SELECT * INTO copy FROM users', false],
-    ['UPDATE users SET name = 1', false],
-    ['select nextval(\'s\')', false],
-  ])('%s is read-only: %s', (sql, expected) => {
-    expect(isReadOnlySql(sql)).toBe(expected)
+  const graph = createGraph(models)
+  const plan = (sql: string, params: unknown[] = []) => planRaw({ sql, params }, 'postgres', undefined, graph).scopes
+  it('reads and statements that change nothing invalidate nothing', () => {
+    expect(plan('SELECT * FROM users')).toEqual([])
+    expect(plan('  (select 1)')).toEqual([])
   })
-  it('reads the text of template, Sql and unsafe args', () => {
-    expect(rawSqlText({ strings: ['SELECT ', ' FROM t'], values: [1] })).toBe('SELECT ? FROM t')
-    expect(rawSqlText(['DELETE FROM t WHERE id = $1', 1])).toBe('DELETE FROM t WHERE id = $1')
-    expect(rawSqlText(42)).toBeUndefined()
+  it('writes bump what they name, hidden writes and unreadable statements bump the whole database', () => {
+    expect(plan('UPDATE "Post" SET title = $1', ['x'])).toEqual(expect.arrayContaining([tableScope('post'), bulkScope('post')]))
+    expect(plan('WITH gone AS (DELETE FROM "Comment" RETURNING id) SELECT * FROM gone')).toContain(tableScope('comment'))
+    expect(plan('DO $$ BEGIN PERFORM 1; END $$')).toEqual([databaseScope()])
+    expect(planRaw(undefined, 'postgres', undefined, graph).scopes).toEqual([databaseScope()])
+  })
+  it('a write to a table with unique keys also bumps its bulk scope (lookups by those keys)', () => {
+    expect(plan('UPDATE users SET name = $1 WHERE id = $2', ['x', 1])).toEqual(expect.arrayContaining([tableScope('users'), bulkScope('users')]))
+    expect(rowScope('users', 1)).toBeTruthy()
+  })
+  it('reads the text and values of template, Sql and unsafe args with the dialect\'s placeholders', () => {
+    expect(rawStatement({ strings: ['SELECT ', ' FROM t WHERE a = ', ''], values: [1, 2] }, 'postgres')).toEqual({ sql: 'SELECT $1 FROM t WHERE a = $2', params: [1, 2] })
+    expect(rawStatement({ strings: ['SELECT ', ' FROM t'], values: [1] }, 'sqlite')).toEqual({ sql: 'SELECT ? FROM t', params: [1] })
+    expect(rawStatement(['DELETE FROM t WHERE id = $1', 1], 'postgres')).toEqual({ sql: 'DELETE FROM t WHERE id = $1', params: [1] })
+    expect(rawStatement(42, 'postgres')).toBeUndefined()
   })
 })

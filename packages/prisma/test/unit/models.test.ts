@@ -2,7 +2,9 @@ import { bulkScope, databaseScope, rowScope, tableScope } from '@kvcache/core/in
 import { describe, expect, it } from 'vitest'
 import { createGraph } from '../../src/graph'
 import { readScopes } from '../../src/read-scopes'
-import { writeScopes } from '../../src/write-scopes'
+import { writeScopes as touch } from '../../src/write-scopes'
+
+const writeScopes = (...args: Parameters<typeof touch>) => touch(...args).scopes
 import { models } from '../.generated/pg/kvcache/models.js'
 
 const graph = createGraph(models)
