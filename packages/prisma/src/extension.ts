@@ -6,7 +6,7 @@ import { clientMethods } from './client-methods'
 import { installInfo, takeSink, type InfoSinks } from './info'
 import { normalizeArgs } from './material'
 import { assertModels, graphFromRuntime, type RuntimeDataModel } from './models'
-import { catalogReach, dialectOf, planRaw, RAW_OPERATIONS, rawStatement } from './raw'
+import { catalogReach, dialectOf, planRaw, RAW_OPERATIONS, rawStatement, viewTablesOf } from './raw'
 import { READ_OPERATIONS, readScopes } from './read-scopes'
 import { resolveStrategy } from './strategy'
 import { transactionRegistry, type TransactionRegistry } from './transactions'
@@ -176,7 +176,9 @@ function createHook(context: HookContext) {
       return params.query(args)
     }
     const resolved = { ...strategy, autoInvalidate: strategy.autoInvalidate && options.autoInvalidate?.[model] !== false }
-    const scopes = readScopes(graph, model, operation, args, resolved)
+    // Models over database views depend on the tables the view reads (from the catalog, read once per isolate).
+    const known = await catalog.current({ wait: true })
+    const scopes = readScopes(graph, model, operation, args, resolved, (table) => viewTablesOf(known, graph, table))
     const material = {
       prisma: database,
       model,

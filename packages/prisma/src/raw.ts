@@ -74,6 +74,14 @@ export function catalogReach(
   return scopes
 }
 
+/** The tables a view reads, when `table` is a view the catalog knows (named the way the model graph names tables). */
+export function viewTablesOf(catalog: Catalog | undefined, graph: Graph, table: string): readonly string[] | undefined {
+  if (!catalog || catalog.views.size === 0) return undefined
+  const names = catalog.views.has(table) ? [table] : table.includes('.') ? [] : [...catalog.views.keys()].filter((name) => name.endsWith(`.${table}`))
+  const reads = names.flatMap((name) => [...(catalog.views.get(name) ?? [])])
+  return reads.length > 0 ? reads.map((read) => asModelTable(graph, read)) : undefined
+}
+
 // Prisma names tables without their PostgreSQL schema (it comes from the connection or the
 // adapter's `schema` option) while the catalog qualifies every schema but `public`: match by name.
 function inCatalog(catalog: Catalog, table: string): string[] {

@@ -26,7 +26,14 @@ export const ALL_ENTRIES_SCOPE = tagScope('*')
  * What one cached read depends on: its row (a key lookup) or its table, every table its
  * relations, relation filters and counts reach, the whole-database scope, and its tags.
  */
-export function readScopes(graph: Graph, model: string, operation: string, args: Record<string, unknown>, strategy: ResolvedStrategy): string[] {
+export function readScopes(
+  graph: Graph,
+  model: string,
+  operation: string,
+  args: Record<string, unknown>,
+  strategy: ResolvedStrategy,
+  viewTables: (table: string) => readonly string[] | undefined = () => undefined,
+): string[] {
   const scopes = new Set<string>(strategy.tags.map(tagScope))
   // Every read depends on one scope `invalidateAll()` bumps: the whole-database scope, or its own.
   if (!strategy.autoInvalidate) return [...scopes.add(ALL_ENTRIES_SCOPE)].sort()
@@ -36,12 +43,13 @@ export function readScopes(graph: Graph, model: string, operation: string, args:
   if (row) {
     scopes.add(row)
     scopes.add(bulkScope(table))
-  } else {
-    scopes.add(tableScope(table))
   }
   const tables = new Set<string>()
   relatedTables(graph, model, args, tables, 0)
+  if (!row) tables.add(table)
   for (const related of tables) scopes.add(tableScope(related))
+  // A model over a database view changes when the tables the view reads change.
+  for (const relation of [table, ...tables]) for (const read of viewTables(relation) ?? []) scopes.add(tableScope(read))
   return [...scopes].sort()
 }
 

@@ -12,6 +12,7 @@ export const { DB, KV } = env as unknown as { DB: D1Database; KV: KVNamespace }
 
 async function resetDatabase(): Promise<void> {
   // Children first: D1 enforces foreign keys, also while dropping.
+  await DB.prepare('DROP VIEW IF EXISTS "post_titles"').run()
   for (const table of ['Membership', '_PostToTag', 'Tag', 'Comment', 'Post', 'Profile', 'users']) await DB.prepare(`DROP TABLE IF EXISTS "${table}"`).run()
   for (const statement of ddl('d1')) await DB.prepare(statement).run()
 }

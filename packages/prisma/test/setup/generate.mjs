@@ -74,6 +74,13 @@ model Tag {
   posts Post[]
 }
 
+// A model over a database view (created by the DDL): reads depend on the tables the view reads.
+model PostTitle {
+  id    Int    @id
+  title String
+  @@map("post_titles")
+}
+
 model Membership {
   orgId  Int
   userId Int

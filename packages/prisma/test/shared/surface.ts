@@ -131,6 +131,16 @@ export function accelerateSurface(make: MakeHarness): void {
         })
       }
     })
+    it('a model over a database view is refreshed by writes to the tables the view reads', async () => {
+      const h = await make()
+      const { hello } = await seed(h)
+      const titles = (client: any, strategy: object) => client.postTitle.findMany({ orderBy: { id: 'asc' }, ...strategy })
+      const one = (client: any, strategy: object) => client.postTitle.findUnique({ where: { id: hello.id }, ...strategy })
+      await one(h.prisma, cached)
+      await expectFresh(h, titles, () => h.prisma.post.update({ where: { id: hello.id }, data: { title: 'Seen through the view' } }))
+      expect(await one(h.prisma, cached)).toEqual(await one(h.behind, {}))
+    })
+
     it("a model write refreshes what the database's triggers change (from the catalog)", async () => {
       const h = await make()
       const { hello } = await seed(h)
