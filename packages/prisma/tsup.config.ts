@@ -1,3 +1,3 @@
 import { packageConfig } from '../../tsup.config.base'
 
-export default packageConfig()
+export default packageConfig({ entry: { index: 'src/index.ts', generator: 'src/generator/bin.ts' } })

@@ -9,6 +9,7 @@ import { dashboardHtml } from './dashboard'
 import { badRequest, readBurstSize, readPostId, readTitle } from './input'
 import * as schema from './schema'
 import { kyselyRoute } from './kysely-routes'
+import { prismaRoutes } from './prisma/routes'
 import { ensureSeeded } from './seed'
 import { countingD1, countingKv, createStats } from './stats'
 
@@ -71,6 +72,7 @@ export default {
     if (consistency) return consistency
     await ensureSeeded(env.DB)
     const url = new URL(request.url)
+    if (url.pathname === '/prisma' || url.pathname.startsWith('/prisma/')) return prismaRoutes(request, env, url)
     const events: CacheEvent[] = []
     const { cached, uncached } = databases(env, events)
     const id = readPostId(url)

@@ -1,0 +1,4 @@
+import { prismaBehaviour } from '../shared/behaviour'
+import { pgHarness } from './harness'
+
+prismaBehaviour(pgHarness)

@@ -1,0 +1,4 @@
+import { accelerateSurface } from '../shared/surface'
+import { pgHarness } from './harness'
+
+accelerateSurface(pgHarness)

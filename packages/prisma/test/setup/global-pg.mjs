@@ -1,0 +1,6 @@
+import { generate } from './generate.mjs'
+
+/** Vitest global setup: a real Prisma client (Node runtime, PostgreSQL) and our model graph. */
+export default async function setup() {
+  await generate('pg')
+}

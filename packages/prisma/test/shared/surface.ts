@@ -1,0 +1,213 @@
+import { createCache, isKvCacheError, memoryStorage, type Storage } from '@kvcache/core'
+import { describe, expect, it } from 'vitest'
+import { prismaCodecs, withKvCache } from '../../src'
+import type { MakeHarness } from './harness'
+import { cached, expectFresh, expectStillCached, seed } from './helpers'
+
+/** Fault injection the real storage cannot produce on demand: every call fails. */
+function failingStorageFault(inner: Storage): Storage {
+  const fail = () => Promise.reject(new Error('injected storage failure'))
+  return { ...inner, name: `${inner.name}-failing`, get: fail, getMany: fail, set: fail, delete: fail }
+}
+
+const users = (client: any, strategy: object) => client.user.findMany({ orderBy: { id: 'asc' }, ...strategy })
+
+/** Accelerate's surface and the options that are new here. */
+export function accelerateSurface(make: MakeHarness): void {
+  describe("Accelerate's surface", () => {
+    it('withAccelerateInfo reports miss, then ttl with the time of the miss; none without a strategy', async () => {
+      const h = await make()
+      await seed(h)
+      const first = await h.prisma.user.findMany({ orderBy: { id: 'asc' }, ...cached }).withAccelerateInfo()
+      const second = await h.prisma.user.findMany({ orderBy: { id: 'asc' }, ...cached }).withAccelerateInfo()
+      expect(first.info.cacheStatus).toBe('miss')
+      expect(second.info.cacheStatus).toBe('ttl')
+      expect(second.data).toEqual(first.data)
+      expect(second.info.signature).toBe(first.info.signature)
+      expect(second.info.lastModified.getTime()).toBeLessThanOrEqual(Date.now())
+      expect(second.info.requestId).not.toBe(first.info.requestId)
+      expect(second.info.region).toBe('unspecified')
+      const plain = await h.prisma.user.findMany({ orderBy: { id: 'asc' } }).withAccelerateInfo()
+      expect(plain.info.cacheStatus).toBe('none')
+      expect(plain.data).toEqual(first.data)
+    })
+
+    it("withAccelerateInfo reports 'swr' for a stale hit, with the region option", async () => {
+      const h = await make()
+      await seed(h)
+      let nowMs = Date.parse('2026-11-25T12:00:00Z')
+      const cache = createCache({ storage: memoryStorage(), now: () => nowMs, codecExtensions: prismaCodecs(h.Prisma) })
+      const prisma = h.plain.$extends(withKvCache(cache, { models: h.models, region: 'AMS' }))
+      const read = () => prisma.user.count({ cacheStrategy: { ttl: 1, swr: 60 } }).withAccelerateInfo()
+      const miss = await read()
+      nowMs += 2000
+      const stale = await read()
+      expect([miss.info.cacheStatus, stale.info.cacheStatus]).toEqual(['miss', 'swr'])
+      // The entry is 2 s old on the cache's clock; lastModified is that age back from now.
+      expect(Math.abs(Date.now() - 2000 - stale.info.lastModified.getTime())).toBeLessThan(1000)
+      expect(stale.info.region).toBe('AMS')
+      expect(stale.data).toBe(2)
+      await cache.flush()
+    })
+
+    it('$accelerate.invalidate({ tags }) refreshes tagged reads and returns a requestId', async () => {
+      const h = await make()
+      const { ada } = await seed(h)
+      const tagged = (client: any, strategy: object) =>
+        client.user.findUnique({ where: { id: ada.id }, ...(Object.keys(strategy).length ? { cacheStrategy: { ttl: 60, tags: ['users'], autoInvalidate: false } } : {}) })
+      await expectFresh(h, tagged, async () => {
+        await h.behind.user.update({ where: { id: ada.id }, data: { name: 'renamed behind' } })
+        const result = await h.prisma.$accelerate.invalidate({ tags: ['users'] })
+        expect(typeof result.requestId).toBe('string')
+      })
+    })
+
+    it('$accelerate.invalidateAll() refreshes every read, autoInvalidate: false ones too', async () => {
+      const h = await make()
+      await seed(h)
+      const ttlOnly = (client: any, strategy: object) =>
+        client.user.findMany({ orderBy: { id: 'asc' }, ...(Object.keys(strategy).length ? { cacheStrategy: { ttl: 60, autoInvalidate: false } } : {}) })
+      await expectFresh(h, ttlOnly, async () => {
+        await h.behind.user.create({ data: { email: 'behind@example.com' } })
+        await h.prisma.$accelerate.invalidateAll()
+      })
+    })
+
+    it('$cache.invalidate({ models }) refreshes reads of those models', async () => {
+      const h = await make()
+      await seed(h)
+      await expectFresh(h, users, async () => {
+        await h.behind.user.create({ data: { email: 'behind@example.com' } })
+        await h.prisma.$cache.invalidate({ models: ['User'] })
+      })
+    })
+
+    it('autoInvalidate: false keeps a read until its TTL or tags', async () => {
+      const h = await make()
+      const { ada } = await seed(h)
+      const ttlOnly = (client: any, strategy: object) =>
+        client.user.findMany({ orderBy: { id: 'asc' }, ...(Object.keys(strategy).length ? { cacheStrategy: { ttl: 60, autoInvalidate: false } } : {}) })
+      await expectStillCached(h, ttlOnly, async () => undefined, () => h.prisma.user.update({ where: { id: ada.id }, data: { name: 'changed' } }))
+    })
+
+    it('ignoreFields: a write touching only those fields invalidates nothing', async () => {
+      const h = await make({ binding: { ignoreFields: { Post: ['views'] } } })
+      const { hello } = await seed(h)
+      const post = (client: any, strategy: object) => client.post.findUnique({ where: { id: hello.id }, ...strategy })
+      await expectStillCached(h, post, async () => undefined, () => h.prisma.post.update({ where: { id: hello.id }, data: { views: { increment: 1 } } }))
+      await expectFresh(h, post, () => h.prisma.post.update({ where: { id: hello.id }, data: { views: 0, title: 'Retitled' } }))
+    })
+
+    it('a storage outage never fails a query or a write', async () => {
+      const h = await make({ storage: failingStorageFault })
+      await seed(h)
+      expect((await users(h.prisma, cached)).length).toBe(2)
+      await h.prisma.user.create({ data: { email: 'during@example.com' } })
+      expect((await users(h.prisma, cached)).length).toBe(3)
+      expect(h.events.some((event) => event.type === 'error')).toBe(true)
+    })
+  })
+
+  describe('raw SQL and the database catalog', () => {
+    it('$executeRaw invalidates what the SQL planner reads off the statement', async () => {
+      const h = await make()
+      await seed(h)
+      await expectFresh(h, users, () => h.prisma.$executeRawUnsafe(`UPDATE "users" SET "name" = 'raw'`))
+    })
+    it('a raw write by id keeps reads of other tables cached', async () => {
+      const h = await make()
+      const { hello } = await seed(h)
+      const post = (client: any, strategy: object) => client.post.findUnique({ where: { id: hello.id }, ...strategy })
+      await expectFresh(h, post, () => h.prisma.$executeRaw(h.Prisma.sql`UPDATE "Post" SET "title" = ${'raw title'} WHERE "id" = ${hello.id}`))
+      const rawUpdate = () => h.prisma.$executeRaw(h.Prisma.sql`UPDATE "Post" SET "title" = ${'again'} WHERE "id" = ${hello.id}`)
+      if (h.flavor === 'd1') {
+        await expectStillCached(h, users, () => h.behind.user.updateMany({ data: { name: 'behind' } }), rawUpdate)
+      } else {
+        // These PostgreSQL tests run in a schema of their own, which the catalog qualifies while the
+        // SQL does not: the planner cannot name the table, so the write safely bumps everything.
+        await expectFresh(h, users, async () => {
+          await h.behind.user.updateMany({ data: { name: 'behind' } })
+          await rawUpdate()
+        })
+      }
+    })
+    it('a model over a database view is refreshed by writes to the tables the view reads', async () => {
+      const h = await make()
+      const { hello } = await seed(h)
+      const titles = (client: any, strategy: object) => client.postTitle.findMany({ orderBy: { id: 'asc' }, ...strategy })
+      const one = (client: any, strategy: object) => client.postTitle.findUnique({ where: { id: hello.id }, ...strategy })
+      await one(h.prisma, cached)
+      await expectFresh(h, titles, () => h.prisma.post.update({ where: { id: hello.id }, data: { title: 'Seen through the view' } }))
+      expect(await one(h.prisma, cached)).toEqual(await one(h.behind, {}))
+    })
+
+    it("a model write refreshes what the database's triggers change (from the catalog)", async () => {
+      const h = await make()
+      const { hello } = await seed(h)
+      if (h.flavor === 'd1') {
+        await h.prisma.$executeRawUnsafe('CREATE TRIGGER "count_comments" AFTER INSERT ON "Comment" BEGIN UPDATE "Post" SET "views" = "views" + 1 WHERE "id" = NEW."postId"; END')
+      } else {
+        const [{ schema }] = await h.behind.$queryRawUnsafe('SELECT current_schema()::text AS schema')
+        await h.prisma.$executeRawUnsafe(
+          `CREATE FUNCTION "${schema}".count_comments() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN UPDATE "${schema}"."Post" SET views = views + 1 WHERE id = NEW."postId"; RETURN NEW; END $$`,
+        )
+        // Schema changes through the cached client refresh its catalog (after a migration elsewhere: `$cache.refreshCatalog()`).
+        await h.prisma.$executeRawUnsafe(`CREATE TRIGGER count_comments AFTER INSERT ON "${schema}"."Comment" FOR EACH ROW EXECUTE FUNCTION "${schema}".count_comments()`)
+      }
+      const post = (client: any, strategy: object) => client.post.findUnique({ where: { id: hello.id }, select: { views: true }, ...strategy })
+      await expectFresh(h, post, () => h.prisma.comment.create({ data: { body: 'counted', postId: hello.id } }))
+    })
+    it('a read-only $queryRaw invalidates nothing', async () => {
+      const h = await make()
+      await seed(h)
+      await expectStillCached(h, users, () => h.behind.user.updateMany({ data: { name: 'behind' } }), () => h.prisma.$queryRawUnsafe('SELECT count(*) AS n FROM "users"'))
+    })
+    it('a $queryRaw that writes invalidates', async () => {
+      const h = await make()
+      await seed(h)
+      await expectFresh(h, users, () => h.prisma.$queryRawUnsafe(`UPDATE "users" SET "name" = 'returned' RETURNING "id"`))
+    })
+    it('$cache.queryRaw caches a raw read that declares its models', async () => {
+      const h = await make()
+      const { ada } = await seed(h)
+      const raw = (client: any, strategy: object) =>
+        Object.keys(strategy).length
+          ? client.$cache.queryRaw(h.Prisma.sql`SELECT "name" FROM "users" ORDER BY "id"`, { models: ['User'], ttl: 60 })
+          : client.$queryRaw(h.Prisma.sql`SELECT "name" FROM "users" ORDER BY "id"`)
+      await expectFresh(h, raw, () => h.prisma.user.update({ where: { id: ada.id }, data: { name: 'Ada R.' } }))
+    })
+  })
+
+  describe('the model graph', () => {
+    it('without `models`: a degraded event, and cascades are still refreshed', async () => {
+      const h = await make({ withModels: false })
+      const { ada } = await seed(h)
+      expect(h.events.some((event) => event.type === 'degraded' && event.source === 'prisma')).toBe(true)
+      await h.behind.membership.deleteMany({})
+      const profiles = (client: any, strategy: object) => client.profile.findMany({ ...strategy })
+      await expectFresh(h, profiles, () => h.prisma.user.delete({ where: { id: ada.id } }))
+    })
+    it('bad options fail at setup with a KvCacheError naming them', async () => {
+      const h = await make()
+      const setup = (options: object) => () => h.plain.$extends(withKvCache(h.cache, { models: h.models, ...options }))
+      expect(setup({ ttl: 60 })).toThrow(/Unknown option `ttl`/)
+      expect(setup({ database: '' })).toThrow(/Option `database` must be a non-empty string/)
+      expect(setup({ ignoreFields: { Nope: ['x'] } })).toThrow(/Unknown model `Nope`/)
+      expect(() => withKvCache(undefined as never)).toThrow(/createCache/)
+      await expect(h.prisma.$cache.invalidate({ models: ['Nope'] })).rejects.toThrow(/Unknown model "Nope"/)
+    })
+    it('a wrong `models` fails at $extends with how to generate it', async () => {
+      const h = await make()
+      for (const models of [{}, { format: 'kvcache-prisma-models', version: 1, provider: 'x', models: {} }]) {
+        let error: unknown
+        try {
+          h.plain.$extends(withKvCache(h.cache, { models: models as never }))
+        } catch (caught) {
+          error = caught
+        }
+        expect(isKvCacheError(error, 'INVALID_OPTION')).toBe(true)
+        expect(String((error as Error).message)).toMatch(/prisma generate/)
+      }
+    })
+  })
+}
