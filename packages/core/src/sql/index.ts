@@ -10,7 +10,7 @@
  * const plan = planStatement({ sql, params, dialect: 'sqlite' }, { catalog: answer.catalog })
  */
 export { createBindingCatalog, declaredViews, mergeCatalogsOnce } from './binding-catalog'
-export type { BindingCatalog, BindingCatalogOptions, CatalogSource } from './binding-catalog'
+export type { BindingCatalog, BindingCatalogOptions, CatalogSource, Introspect } from './binding-catalog'
 export { createCatalog, catalogFacts, mergeCatalogs } from './catalog'
 export type {
   Catalog,
