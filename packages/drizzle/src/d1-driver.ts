@@ -1,4 +1,5 @@
-import type { KvDrizzleCache } from './binding'
+import { introspectSqlite, type RunQuery } from '@kvcache/core/sql'
+import { requireDriver, type KvDrizzleCacheBase } from './binding'
 import type { Statement } from './runner'
 
 /** The parts of a D1 prepared statement Drizzle uses, typed structurally. */
@@ -26,7 +27,7 @@ const STATEMENT = Symbol('kvcache.d1.statement')
  * binding's strategy), writes, batches and raw scripts invalidate what they touched after they
  * complete. D1 has no interactive transactions; `db.batch()` is atomic and invalidates once.
  */
-export function wrapD1<T extends D1DatabaseLike>(d1: T, binding: KvDrizzleCache): T {
+function wrapD1<T extends D1DatabaseLike>(d1: T, binding: KvDrizzleCacheBase): T {
   const wrapStatement = (real: D1StatementLike, sql: string, params: readonly unknown[]): D1StatementLike => {
     const through = (method: string, exec: () => Promise<unknown>) =>
       binding.run({ sql, params, method } satisfies Statement, undefined, exec)
@@ -73,4 +74,12 @@ export function wrapD1<T extends D1DatabaseLike>(d1: T, binding: KvDrizzleCache)
       return typeof value === 'function' ? value.bind(target) : value
     },
   })
+}
+
+/** `kv.d1(env.DB)`: checks the binding, attaches D1 as the catalog source, and wraps it. */
+export function attachD1<T extends D1DatabaseLike>(binding: KvDrizzleCacheBase, database: T): T {
+  requireDriver(database, 'prepare', 'kv.d1(database)', 'a D1 binding such as `env.DB` (check d1_databases in wrangler.jsonc)')
+  const run: RunQuery = async (sql) => ((await database.prepare(sql).all()) as { results: Record<string, unknown>[] }).results
+  binding.attachDriver({ identity: database, dialect: 'sqlite', run, introspect: introspectSqlite })
+  return wrapD1(database, binding)
 }

@@ -1,4 +1,5 @@
-import type { KvDrizzleCache } from './binding'
+import { introspectSqlite, type RunQuery } from '@kvcache/core/sql'
+import { requireDriver, type KvDrizzleCacheBase } from './binding'
 import type { Session, Statement } from './runner'
 
 // Arguments are whatever libSQL accepts (positional array or named object); `any` keeps the
@@ -87,7 +88,7 @@ function statementOf(statement: InStatement, args?: unknown): Statement {
   return { sql, params: Array.isArray(given) ? given : given === undefined ? [] : [given], method: 'execute' }
 }
 
-function wrapExecutor<T extends LibsqlClientLike | LibsqlTransactionLike>(target: T, binding: KvDrizzleCache, session: Session | undefined) {
+function wrapExecutor<T extends LibsqlClientLike | LibsqlTransactionLike>(target: T, binding: KvDrizzleCacheBase, session: Session | undefined) {
   return {
     execute: async (statement: InStatement, args?: unknown) =>
       toResult(
@@ -119,7 +120,7 @@ function wrapExecutor<T extends LibsqlClientLike | LibsqlTransactionLike>(target
  * they complete, and interactive transactions publish their invalidations on `commit()` only.
  * Results (hit or miss) keep libSQL's row shape: `row[0]` and `row.name` both work.
  */
-export function wrapLibsql<T extends LibsqlClientLike>(client: T, binding: KvDrizzleCache): T {
+function wrapLibsql<T extends LibsqlClientLike>(client: T, binding: KvDrizzleCacheBase): T {
   const executor = wrapExecutor(client, binding, undefined)
   const overrides: Record<PropertyKey, unknown> = {
     ...executor,
@@ -170,4 +171,12 @@ export function wrapLibsql<T extends LibsqlClientLike>(client: T, binding: KvDri
       return typeof value === 'function' ? value.bind(target) : value
     },
   })
+}
+
+/** `kv.libsql(client)`: checks the client, attaches it as the catalog source (SQLite), and wraps it. */
+export function attachLibsql<T extends LibsqlClientLike>(binding: KvDrizzleCacheBase, client: T): T {
+  requireDriver(client, 'execute', 'kv.libsql(client)', 'a client from `createClient()` of @libsql/client')
+  const run: RunQuery = async (sql) => ((await client.execute(sql)) as { rows: Record<string, unknown>[] }).rows
+  binding.attachDriver({ identity: client, dialect: 'sqlite', run, introspect: introspectSqlite })
+  return wrapLibsql(client, binding)
 }

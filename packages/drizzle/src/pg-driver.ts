@@ -1,5 +1,5 @@
-import type { CatalogIdentity, RunQuery } from '@kvcache/core/sql'
-import type { KvDrizzleCache } from './binding'
+import { introspectPostgres, type CatalogIdentity, type RunQuery } from '@kvcache/core/sql'
+import { requireDriver, type KvDrizzleCacheBase } from './binding'
 import type { Session } from './runner'
 
 /** What node-postgres' `Pool` and `Client` (and `PoolClient`) share, typed structurally. */
@@ -39,7 +39,7 @@ function paramsOf(config: unknown, values: unknown): readonly unknown[] {
   return Array.isArray(fromConfig) ? fromConfig : []
 }
 
-function wrapQueryable<T extends PgQueryable>(client: T, binding: KvDrizzleCache, session: Session | undefined): T {
+function wrapQueryable<T extends PgQueryable>(client: T, binding: KvDrizzleCacheBase, session: Session | undefined): T {
   const query = (config: unknown, values?: unknown) => {
     const sql = textOf(config)
     const rowMode = (config as { rowMode?: unknown })?.rowMode
@@ -71,7 +71,7 @@ function wrapQueryable<T extends PgQueryable>(client: T, binding: KvDrizzleCache
  * transaction, reads bypass the cache and invalidations wait for COMMIT (dropped on ROLLBACK).
  * The wrapper keeps `instanceof Pool` true, which Drizzle checks to open transactions.
  */
-export function wrapPg<T extends PgQueryable>(client: T, binding: KvDrizzleCache): T {
+function wrapPg<T extends PgQueryable>(client: T, binding: KvDrizzleCacheBase): T {
   const isPool = typeof (client as { connect?: unknown }).connect === 'function' && 'totalCount' in (client as object)
   return wrapQueryable(client, binding, isPool ? undefined : binding.newSession())
 }
@@ -81,7 +81,7 @@ export function wrapPg<T extends PgQueryable>(client: T, binding: KvDrizzleCache
  * a Worker creates a Client per request (Hyperdrive), and its catalog must outlive it. Falls back
  * to the object itself when the driver does not say.
  */
-export function pgIdentity(client: PgQueryable): CatalogIdentity {
+function pgIdentity(client: PgQueryable): CatalogIdentity {
   const source = client as { connectionParameters?: Record<string, unknown>; options?: Record<string, unknown> }
   const params = { ...source.options, ...source.connectionParameters }
   let { user, host, port, database } = params
@@ -98,4 +98,12 @@ export function pgIdentity(client: PgQueryable): CatalogIdentity {
   }
   if (typeof host !== 'string' || host === '' || database === undefined) return client
   return `postgres://${String(user ?? '')}@${host}:${String(port ?? 5432)}/${String(database)}`
+}
+
+/** `kv.pg(pool)`: checks the client, attaches it as the catalog source (PostgreSQL), and wraps it. */
+export function attachPg<T extends PgQueryable>(binding: KvDrizzleCacheBase, client: T): T {
+  requireDriver(client, 'query', 'kv.pg(client)', 'a node-postgres Pool or Client')
+  const run: RunQuery = async (sql) => ((await client.query(sql)) as { rows: Record<string, unknown>[] }).rows
+  binding.attachDriver({ identity: pgIdentity(client), dialect: 'postgres', run, introspect: introspectPostgres })
+  return wrapPg(client, binding)
 }

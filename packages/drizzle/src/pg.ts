@@ -1,0 +1,33 @@
+/**
+ * `@kvcache/drizzle/pg`: the Drizzle binding with the node-postgres (Hyperdrive) wrapper only, so a Worker bundles
+ * no other driver's code nor another database's catalog reader. Same API as `@kvcache/drizzle`,
+ * with `kv.pg()` only.
+ */
+import type { Cache } from '@kvcache/core'
+import { KvDrizzleCacheBase, type DrizzleCacheOptions } from './binding'
+import { attachPg, type PgQueryable } from './pg-driver'
+
+export { KvDrizzleCacheBase } from './binding'
+export type { DrizzleCacheOptions, Session, Statement } from './binding'
+export type { PgQueryable } from './pg-driver'
+export { schemaCatalog } from './schema-catalog'
+export { ttlSecondsOf } from './ttl'
+
+/** The Drizzle binding with the node-postgres (Hyperdrive) wrapper only. */
+export class KvDrizzlePgCache extends KvDrizzleCacheBase {
+  /** Wraps a node-postgres Pool or Client: `drizzle({ client: kv.pg(pool), schema, cache: kv })`. */
+  pg<T extends PgQueryable>(client: T): T {
+    return attachPg(this, client)
+  }
+}
+
+/**
+ * The Drizzle binding for node-postgres (Hyperdrive).
+ *
+ * @example
+ * const kv = drizzleCache(cache, { schema })
+ * const db = drizzle({ client: kv.pg(pool), schema, cache: kv })
+ */
+export function drizzleCache(cache: Cache, options: DrizzleCacheOptions = {}): KvDrizzlePgCache {
+  return new KvDrizzlePgCache(cache, options)
+}
