@@ -1,4 +1,4 @@
-import { createCatalog, type Catalog, type ForeignKeyFacts, type ReferentialAction, type TableFacts, type TriggerFacts, type ViewFacts } from './catalog'
+import { createCatalog, referentialAction, type Catalog, type ForeignKeyFacts, type TableFacts, type TriggerFacts, type ViewFacts } from './catalog'
 import { readStatement } from './reader'
 import { isWord, tokenize } from './tokens'
 import { scanWrites, type WriteEvent } from './writes'
@@ -18,11 +18,6 @@ export const SQLITE_CATALOG_QUERY = [
   `SELECT 'pk', m.name, p.name, NULL, NULL, p.pk FROM sqlite_master AS m, pragma_table_info(m.name) AS p WHERE m.type = 'table' AND p.pk > 0 AND ${USER_OBJECT}`,
   `SELECT 'fk', m.name, f."table", f.on_delete, f.on_update, f.id FROM sqlite_master AS m, pragma_foreign_key_list(m.name) AS f WHERE m.type = 'table' AND ${USER_OBJECT}`,
 ].join(' UNION ALL ')
-
-function action(value: unknown): ReferentialAction {
-  const text = String(value ?? '').toLowerCase()
-  return text === 'cascade' || text === 'set null' || text === 'set default' || text === 'restrict' ? text : 'no action'
-}
 
 /**
  * Reads a `CREATE TRIGGER` statement: the events that fire it (before its `ON table`) and the
@@ -51,7 +46,7 @@ export function sqliteCatalogFromRows(rows: readonly Record<string, unknown>[]):
     const [a, b, c, d] = [String(row.a ?? ''), String(row.b ?? ''), row.c, row.d]
     if (row.kind === 'object') objects.push({ type: a, name: b, table: String(c ?? ''), sql: String(d ?? '') })
     else if (row.kind === 'pk') keys.set(a, [...(keys.get(a) ?? []), { column: b, position: Number(row.n) }])
-    else if (row.kind === 'fk') foreignKeys.push({ table: a, references: b, onDelete: action(c), onUpdate: action(d) })
+    else if (row.kind === 'fk') foreignKeys.push({ table: a, references: b, onDelete: referentialAction(c), onUpdate: referentialAction(d) })
   }
   const tables: TableFacts[] = []
   const views: ViewFacts[] = []
