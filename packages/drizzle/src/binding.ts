@@ -1,5 +1,5 @@
 import type { Cache as KvCache } from '@kvcache/core'
-import { bulkScope, databaseScope, kvCacheError, tableScope, tagScope } from '@kvcache/core/internal'
+import { assertKnownOptions, bulkScope, databaseScope, kvCacheError, tableScope, tagScope } from '@kvcache/core/internal'
 import {
   ALL_WRITE_EVENTS,
   canonicalTable,
@@ -56,9 +56,7 @@ export class KvDrizzleCacheBase extends DrizzleCache {
 
   constructor(cache: KvCache, options: DrizzleCacheOptions = {}) {
     super()
-    for (const name of Object.keys(options)) {
-      if (!KNOWN.includes(name)) throw kvCacheError('UNKNOWN_OPTION', 'drizzle', `Unknown option \`${name}\`. Known options: ${KNOWN.join(', ')}.`)
-    }
+    assertKnownOptions('drizzle', options, KNOWN)
     if (!cache || typeof cache.query !== 'function') {
       throw kvCacheError('MISSING_BINDING', 'drizzle', 'Missing required argument `cache` (from `createCache` in @kvcache/core).')
     }
