@@ -33,7 +33,7 @@ export { introspectSqlite, sqliteCatalogFromRows, sqliteTrigger, SQLITE_CATALOG_
 export type { RunQuery } from './introspect-sqlite'
 export { assignsColumns, keyFilterOf } from './key-filter'
 export { canonicalName, canonicalTable } from './names'
-export { planStatement } from './planner'
+export { planOperation, planStatement } from './planner'
 export type { Plan, PlanContext, PlanInput } from './planner'
 export { POSTGRES_CATALOG_QUERY, POSTGRES_FUNCTIONS_QUERY } from './postgres-queries'
 export { readStatement } from './reader'
