@@ -2,7 +2,7 @@
 // in KV (eventual) or in the Durable Object coordinator (strong), side by side.
 import { createCache, type Cache, type CacheEvent, type Storage } from '@kvcache/core'
 import { durableObjectVersions, type CoordinatorNamespaceLike, type KvCacheCoordinator } from '@kvcache/coordinator'
-import { drizzleCache } from '@kvcache/drizzle'
+import { drizzleCache } from '@kvcache/drizzle/d1'
 import { kvStorage } from '@kvcache/storage-kv'
 import { eq } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'

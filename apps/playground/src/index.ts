@@ -1,5 +1,5 @@
 import { createCache, twoTierStorage, type Cache, type CacheEvent } from '@kvcache/core'
-import { drizzleCache } from '@kvcache/drizzle'
+import { drizzleCache } from '@kvcache/drizzle/d1'
 import { cacheApiStorage } from '@kvcache/storage-cache-api'
 import { kvStorage } from '@kvcache/storage-kv'
 import { eq } from 'drizzle-orm'

@@ -1,6 +1,6 @@
 // The Kysely page's routes: the same D1 data and cache as the Drizzle dashboard, through kyselyCache().
 import type { Cache, CacheEvent } from '@kvcache/core'
-import { kyselyCache } from '@kvcache/kysely'
+import { kyselyCache } from '@kvcache/kysely/sqlite'
 import { Kysely, type Generated } from 'kysely'
 import { D1Dialect } from 'kysely-d1'
 import { badRequest, readTitle } from './input'

@@ -1,5 +1,5 @@
 import type { Cache as KvCache } from '@kvcache/core'
-import { bulkScope, databaseScope, kvCacheError, tableScope, tagScope } from '@kvcache/core/internal'
+import { assertKnownOptions, bulkScope, databaseScope, kvCacheError, tableScope, tagScope } from '@kvcache/core/internal'
 import {
   ALL_WRITE_EVENTS,
   canonicalTable,
@@ -13,9 +13,6 @@ import {
 } from '@kvcache/core/sql'
 import { Cache as DrizzleCache, type MutationOption } from 'drizzle-orm/cache/core'
 import type { CacheConfig } from 'drizzle-orm/cache/core/types'
-import { wrapD1, type D1DatabaseLike } from './d1'
-import { wrapLibsql, type LibsqlClientLike } from './libsql'
-import { pgIdentity, wrapPg, type PgQueryable } from './pg'
 import { createRunner, type Runner, type Session, type Statement } from './runner'
 import { nameOfTable, schemaCatalog } from './schema-catalog'
 import { createSignals, type Signals } from './signals'
@@ -42,12 +39,12 @@ export interface DrizzleCacheOptions {
 const KNOWN = ['strategy', 'schema', 'views', 'database', 'ttlSeconds', 'onBypass']
 
 /**
- * The Drizzle side of @kvcache: a Drizzle `Cache` (for `$withCache()` opt-ins and
- * `db.$cache.invalidate()`), plus driver wrappers (`d1()`, `pg()`, `libsql()`) that see every
- * statement, so batches, raw SQL, relational queries and subqueries are handled too. What each
- * statement means comes from `@kvcache/core/sql`, with the database's own catalog.
+ * The Drizzle side of @kvcache, without its driver wrappers: a Drizzle `Cache` (for `$withCache()`
+ * opt-ins and `db.$cache.invalidate()`) and the statement runner the wrappers call. Subclasses add
+ * the wrappers (`d1()`, `pg()`, `libsql()`: all of them in `@kvcache/drizzle`, one each in
+ * `@kvcache/drizzle/d1`, `/pg`, `/libsql`, so a Worker bundles only its own driver's code).
  */
-export class KvDrizzleCache extends DrizzleCache {
+export class KvDrizzleCacheBase extends DrizzleCache {
   readonly #cache: KvCache
   readonly #database: string | undefined
   readonly #catalog: BindingCatalog
@@ -59,9 +56,7 @@ export class KvDrizzleCache extends DrizzleCache {
 
   constructor(cache: KvCache, options: DrizzleCacheOptions = {}) {
     super()
-    for (const name of Object.keys(options)) {
-      if (!KNOWN.includes(name)) throw kvCacheError('UNKNOWN_OPTION', 'drizzle', `Unknown option \`${name}\`. Known options: ${KNOWN.join(', ')}.`)
-    }
+    assertKnownOptions('drizzle', options, KNOWN)
     if (!cache || typeof cache.query !== 'function') {
       throw kvCacheError('MISSING_BINDING', 'drizzle', 'Missing required argument `cache` (from `createCache` in @kvcache/core).')
     }
@@ -137,34 +132,13 @@ export class KvDrizzleCache extends DrizzleCache {
     await this.#cache.invalidate({ scopes: [...scopes] })
   }
 
-  /** Wraps a D1 binding: `drizzle(kv.d1(env.DB), { cache: kv })`. */
-  d1<T extends D1DatabaseLike>(database: T): T {
-    requireDriver(database, 'prepare', 'kv.d1(database)', 'a D1 binding such as `env.DB` (check d1_databases in wrangler.jsonc)')
-    const run: RunQuery = async (sql) => ((await database.prepare(sql).all()) as { results: Record<string, unknown>[] }).results
-    this.attachDriver({ identity: this.#database ?? database, dialect: 'sqlite', run })
-    return wrapD1(database, this)
-  }
-
-  /** Wraps a node-postgres Pool or Client: `drizzle({ client: kv.pg(pool), cache: kv })`. */
-  pg<T extends PgQueryable>(client: T): T {
-    requireDriver(client, 'query', 'kv.pg(client)', 'a node-postgres Pool or Client')
-    const run: RunQuery = async (sql) => ((await client.query(sql)) as { rows: Record<string, unknown>[] }).rows
-    this.attachDriver({ identity: this.#database ?? pgIdentity(client), dialect: 'postgres', run })
-    return wrapPg(client, this)
-  }
-
-  /** Wraps a libSQL / Turso client: `drizzle(kv.libsql(client), { cache: kv })`. */
-  libsql<T extends LibsqlClientLike>(client: T): T {
-    requireDriver(client, 'execute', 'kv.libsql(client)', 'a client from `createClient()` of @libsql/client')
-    const run: RunQuery = async (sql) => ((await client.execute(sql)) as { rows: Record<string, unknown>[] }).rows
-    this.attachDriver({ identity: this.#database ?? client, dialect: 'sqlite', run })
-    return wrapLibsql(client, this)
-  }
-
-  /** Marks that a driver wrapper exists (so `get()` signals will be consumed) and where the catalog comes from. */
+  /**
+   * Marks that a driver wrapper exists (so `get()` signals will be consumed) and where the catalog
+   * comes from. The `database` option, when given, names the database instead of `source.identity`.
+   */
   attachDriver(source: CatalogSource): void {
     this.#driverWrapped = true
-    this.#catalog.attach(source)
+    this.#catalog.attach(this.#database === undefined ? source : { ...source, identity: this.#database })
   }
 
   /** Forgets this database's catalog in this isolate (after a migration run elsewhere); the next statement reads it again. */
@@ -213,7 +187,7 @@ export class KvDrizzleCache extends DrizzleCache {
 }
 
 /** Fails at setup, naming the argument, instead of deep inside the first query. */
-function requireDriver(driver: unknown, method: string, call: string, expected: string): void {
+export function requireDriver(driver: unknown, method: string, call: string, expected: string): void {
   if (typeof (driver as Record<string, unknown> | undefined)?.[method] !== 'function') {
     throw kvCacheError('MISSING_BINDING', 'drizzle', `\`${call}\` needs ${expected}, got ${driver === undefined ? 'undefined' : typeof driver}.`)
   }

@@ -1,76 +1,33 @@
-import type { KvDrizzleCache } from './binding'
-import type { Statement } from './runner'
+/**
+ * `@kvcache/drizzle/d1`: the Drizzle binding with the D1 wrapper only, so a Worker bundles
+ * no other driver's code nor another database's catalog reader. Same API as `@kvcache/drizzle`,
+ * with `kv.d1()` only.
+ */
+import type { Cache } from '@kvcache/core'
+import { KvDrizzleCacheBase, type DrizzleCacheOptions } from './binding'
+import { attachD1, type D1DatabaseLike } from './d1-driver'
 
-/** The parts of a D1 prepared statement Drizzle uses, typed structurally. */
-interface D1StatementLike {
-  bind(...values: unknown[]): D1StatementLike
-  all(): Promise<unknown>
-  raw(options?: unknown): Promise<unknown>
-  first(column?: string): Promise<unknown>
-  run(): Promise<unknown>
+export { KvDrizzleCacheBase } from './binding'
+export type { DrizzleCacheOptions, Session, Statement } from './binding'
+export type { D1DatabaseLike } from './d1-driver'
+export { schemaCatalog } from './schema-catalog'
+export { ttlSecondsOf } from './ttl'
+
+/** The Drizzle binding with the D1 wrapper only. */
+export class KvDrizzleD1Cache extends KvDrizzleCacheBase {
+  /** Wraps a D1 binding: `drizzle(kv.d1(env.DB), { schema, cache: kv })`. */
+  d1<T extends D1DatabaseLike>(database: T): T {
+    return attachD1(this, database)
+  }
 }
-
-/** The parts of a `D1Database` (or a `withSession()` session) this wrapper touches. */
-export interface D1DatabaseLike {
-  prepare(sql: string): D1StatementLike
-  batch(statements: D1StatementLike[]): Promise<unknown[]>
-  exec?(sql: string): Promise<unknown>
-  withSession?(constraint?: string): D1DatabaseLike
-}
-
-const REAL = Symbol('kvcache.d1.real')
-const STATEMENT = Symbol('kvcache.d1.statement')
 
 /**
- * Wraps a D1 binding so every statement passes the cache: reads are served from it (per the
- * binding's strategy), writes, batches and raw scripts invalidate what they touched after they
- * complete. D1 has no interactive transactions; `db.batch()` is atomic and invalidates once.
+ * The Drizzle binding for D1.
+ *
+ * @example
+ * const kv = drizzleCache(cache, { schema })
+ * const db = drizzle(kv.d1(env.DB), { schema, cache: kv })
  */
-export function wrapD1<T extends D1DatabaseLike>(d1: T, binding: KvDrizzleCache): T {
-  const wrapStatement = (real: D1StatementLike, sql: string, params: readonly unknown[]): D1StatementLike => {
-    const through = (method: string, exec: () => Promise<unknown>) =>
-      binding.run({ sql, params, method } satisfies Statement, undefined, exec)
-    return {
-      [REAL]: real,
-      [STATEMENT]: { sql, params, method: 'batch' } satisfies Statement,
-      bind: (...values: unknown[]) => wrapStatement(real.bind(...values), sql, values),
-      all: () => through('all', () => real.all()),
-      raw: (options?: unknown) =>
-        through(options === undefined ? 'raw' : `raw:${JSON.stringify(options)}`, () => real.raw(options)),
-      first: (column?: string) => through(column === undefined ? 'first' : `first:${column}`, () => real.first(column)),
-      run: () => through('run', () => real.run()),
-    } as D1StatementLike
-  }
-  const unwrap = (statement: D1StatementLike) => (statement as unknown as Record<symbol, D1StatementLike>)[REAL] ?? statement
-  const describe = (statement: D1StatementLike) =>
-    (statement as unknown as Record<symbol, Statement | undefined>)[STATEMENT]
-
-  const wrapped: D1DatabaseLike = {
-    prepare: (sql: string) => wrapStatement(d1.prepare(sql), sql, []),
-    // Invalidate even when the call fails: an error does not prove nothing changed (exec runs
-    // its statements one by one, and a batch's response can be lost after it committed).
-    async batch(statements: D1StatementLike[]) {
-      try {
-        return await d1.batch(statements.map(unwrap))
-      } finally {
-        await binding.afterBatch(statements.map(describe).filter((statement): statement is Statement => statement !== undefined))
-      }
-    },
-    async exec(sql: string) {
-      try {
-        return await (d1.exec as (sql: string) => Promise<unknown>)(sql)
-      } finally {
-        await binding.afterScript()
-      }
-    },
-    ...(d1.withSession ? { withSession: (constraint?: string) => wrapD1(d1.withSession!(constraint), binding) } : {}),
-  }
-  // Anything else (dump, future methods) passes through untouched.
-  return new Proxy(d1, {
-    get(target, property, receiver) {
-      if (property in wrapped) return (wrapped as unknown as Record<PropertyKey, unknown>)[property]
-      const value = Reflect.get(target, property, receiver)
-      return typeof value === 'function' ? value.bind(target) : value
-    },
-  })
+export function drizzleCache(cache: Cache, options: DrizzleCacheOptions = {}): KvDrizzleD1Cache {
+  return new KvDrizzleD1Cache(cache, options)
 }

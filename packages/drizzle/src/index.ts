@@ -1,16 +1,43 @@
 import type { Cache } from '@kvcache/core'
-import { KvDrizzleCache, type DrizzleCacheOptions } from './binding'
+import { KvDrizzleCacheBase, type DrizzleCacheOptions } from './binding'
+import { attachD1, type D1DatabaseLike } from './d1-driver'
+import { attachLibsql, type LibsqlClientLike } from './libsql-driver'
+import { attachPg, type PgQueryable } from './pg-driver'
 
-export { KvDrizzleCache } from './binding'
+export { KvDrizzleCacheBase } from './binding'
 export type { DrizzleCacheOptions, Session, Statement } from './binding'
-export type { D1DatabaseLike } from './d1'
-export type { LibsqlClientLike } from './libsql'
-export type { PgQueryable } from './pg'
+export type { D1DatabaseLike } from './d1-driver'
+export type { LibsqlClientLike } from './libsql-driver'
+export type { PgQueryable } from './pg-driver'
 export { schemaCatalog } from './schema-catalog'
 export { ttlSecondsOf } from './ttl'
 /** @deprecated Use `readStatement` from `@kvcache/core/sql`. */
 export { readStatement as shapeOf } from '@kvcache/core/sql'
 export type { StatementShape } from '@kvcache/core/sql'
+
+/**
+ * The Drizzle side of @kvcache: a Drizzle `Cache` (for `$withCache()` opt-ins and
+ * `db.$cache.invalidate()`), plus driver wrappers (`d1()`, `pg()`, `libsql()`) that see every
+ * statement, so batches, raw SQL, relational queries and subqueries are handled too. What each
+ * statement means comes from `@kvcache/core/sql`, with the database's own catalog. A Worker that
+ * uses one driver bundles less with `@kvcache/drizzle/d1` (or `/pg`, `/libsql`): same API, one wrapper.
+ */
+export class KvDrizzleCache extends KvDrizzleCacheBase {
+  /** Wraps a D1 binding: `drizzle(kv.d1(env.DB), { cache: kv })`. */
+  d1<T extends D1DatabaseLike>(database: T): T {
+    return attachD1(this, database)
+  }
+
+  /** Wraps a node-postgres Pool or Client: `drizzle({ client: kv.pg(pool), cache: kv })`. */
+  pg<T extends PgQueryable>(client: T): T {
+    return attachPg(this, client)
+  }
+
+  /** Wraps a libSQL / Turso client: `drizzle(kv.libsql(client), { cache: kv })`. */
+  libsql<T extends LibsqlClientLike>(client: T): T {
+    return attachLibsql(this, client)
+  }
+}
 
 /**
  * The Drizzle binding: a Drizzle `Cache` plus driver wrappers.

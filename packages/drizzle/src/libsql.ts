@@ -1,173 +1,33 @@
-import type { KvDrizzleCache } from './binding'
-import type { Session, Statement } from './runner'
+/**
+ * `@kvcache/drizzle/libsql`: the Drizzle binding with the libSQL / Turso wrapper only, so a Worker bundles
+ * no other driver's code nor another database's catalog reader. Same API as `@kvcache/drizzle`,
+ * with `kv.libsql()` only.
+ */
+import type { Cache } from '@kvcache/core'
+import { KvDrizzleCacheBase, type DrizzleCacheOptions } from './binding'
+import { attachLibsql, type LibsqlClientLike } from './libsql-driver'
 
-// Arguments are whatever libSQL accepts (positional array or named object); `any` keeps the
-// structural type assignable from every @libsql/client version.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type InArgs = any
-type InStatement = string | { readonly sql: string; readonly args?: InArgs } | [string, InArgs?]
+export { KvDrizzleCacheBase } from './binding'
+export type { DrizzleCacheOptions, Session, Statement } from './binding'
+export type { LibsqlClientLike } from './libsql-driver'
+export { schemaCatalog } from './schema-catalog'
+export { ttlSecondsOf } from './ttl'
 
-/** The parts of a libSQL / Turso `Client` (and its `Transaction`) this wrapper touches, typed structurally. */
-export interface LibsqlClientLike {
-  execute(statement: InStatement, args?: unknown): Promise<unknown>
-  batch(statements: InStatement[], mode?: unknown): Promise<unknown[]>
-  executeMultiple(sql: string): Promise<void>
-  transaction?(mode?: unknown): Promise<LibsqlTransactionLike>
-  migrate?(statements: InStatement[]): Promise<unknown[]>
-}
-
-interface LibsqlTransactionLike {
-  execute(statement: InStatement): Promise<unknown>
-  batch(statements: InStatement[]): Promise<unknown[]>
-  executeMultiple(sql: string): Promise<void>
-  commit(): Promise<void>
-  rollback(): Promise<void>
-  close(): void
-}
-
-interface PlainResult {
-  readonly columns: string[]
-  readonly columnTypes: string[]
-  readonly rows: unknown[][]
-  readonly rowsAffected: number
-  readonly lastInsertRowid: bigint | undefined
-}
-
-interface ResultLike {
-  readonly columns: string[]
-  readonly columnTypes?: string[]
-  readonly rows: ArrayLike<unknown>[]
-  readonly rowsAffected: number
-  readonly lastInsertRowid?: bigint
-}
-
-/** libSQL rows are objects with non-enumerable indices (JSON loses them): store plain arrays. */
-function toPlain(result: unknown): PlainResult {
-  const r = result as ResultLike
-  return {
-    columns: [...r.columns],
-    columnTypes: [...(r.columnTypes ?? [])],
-    rows: r.rows.map((row) => Array.from({ length: row.length }, (_, i) => row[i])),
-    rowsAffected: r.rowsAffected,
-    lastInsertRowid: r.lastInsertRowid,
-  }
-}
-
-/** Rebuilds libSQL's row shape: indices and `length` non-enumerable, column names enumerable. */
-function toRow(values: readonly unknown[], columns: readonly string[]): Record<string | number, unknown> {
-  const row: Record<string | number, unknown> = {}
-  values.forEach((value, i) => Object.defineProperty(row, i, { value, enumerable: false }))
-  Object.defineProperty(row, 'length', { value: values.length, enumerable: false })
-  columns.forEach((column, i) => {
-    if (!Object.hasOwn(row, column)) Object.defineProperty(row, column, { value: values[i], enumerable: true, writable: true, configurable: true })
-  })
-  return row
-}
-
-/** The result a caller sees, identical on a miss and on a hit. */
-function toResult(plain: PlainResult): unknown {
-  const result = {
-    columns: plain.columns,
-    columnTypes: plain.columnTypes,
-    rows: plain.rows.map((values) => toRow(values, plain.columns)),
-    rowsAffected: plain.rowsAffected,
-    lastInsertRowid: plain.lastInsertRowid,
-  }
-  Object.defineProperty(result, 'toJSON', {
-    enumerable: false,
-    value: () => ({ ...plain, lastInsertRowid: plain.lastInsertRowid === undefined ? null : String(plain.lastInsertRowid) }),
-  })
-  return result
-}
-
-function statementOf(statement: InStatement, args?: unknown): Statement {
-  const sql = typeof statement === 'string' ? statement : Array.isArray(statement) ? statement[0] : statement.sql
-  const given: unknown = typeof statement === 'string' ? args : Array.isArray(statement) ? statement[1] : statement.args
-  // Named arguments ({ id: 1 }) stay in the key; only positional ones can match a primary-key filter.
-  return { sql, params: Array.isArray(given) ? given : given === undefined ? [] : [given], method: 'execute' }
-}
-
-function wrapExecutor<T extends LibsqlClientLike | LibsqlTransactionLike>(target: T, binding: KvDrizzleCache, session: Session | undefined) {
-  return {
-    execute: async (statement: InStatement, args?: unknown) =>
-      toResult(
-        await binding.run(statementOf(statement, args), session, async () =>
-          toPlain(await (target.execute as (s: InStatement, a?: unknown) => Promise<unknown>)(statement, args)),
-        ),
-      ),
-    // Invalidate even when the call fails: an error does not prove nothing changed.
-    batch: async (statements: InStatement[], mode?: unknown) => {
-      try {
-        const results = await (target.batch as (s: InStatement[], m?: unknown) => Promise<unknown[]>)(statements, mode)
-        return results.map((result) => toResult(toPlain(result)))
-      } finally {
-        await binding.afterBatch(statements.map((statement) => statementOf(statement)), session)
-      }
-    },
-    executeMultiple: async (sql: string) => {
-      try {
-        await target.executeMultiple(sql)
-      } finally {
-        await binding.afterScript(session)
-      }
-    },
+/** The Drizzle binding with the libSQL / Turso wrapper only. */
+export class KvDrizzleLibsqlCache extends KvDrizzleCacheBase {
+  /** Wraps a libSQL / Turso client: `drizzle(kv.libsql(client), { schema, cache: kv })`. */
+  libsql<T extends LibsqlClientLike>(client: T): T {
+    return attachLibsql(this, client)
   }
 }
 
 /**
- * Wraps a libSQL / Turso client: reads through the cache, writes and batches invalidate after
- * they complete, and interactive transactions publish their invalidations on `commit()` only.
- * Results (hit or miss) keep libSQL's row shape: `row[0]` and `row.name` both work.
+ * The Drizzle binding for libSQL / Turso.
+ *
+ * @example
+ * const kv = drizzleCache(cache, { schema })
+ * const db = drizzle(kv.libsql(client), { schema, cache: kv })
  */
-export function wrapLibsql<T extends LibsqlClientLike>(client: T, binding: KvDrizzleCache): T {
-  const executor = wrapExecutor(client, binding, undefined)
-  const overrides: Record<PropertyKey, unknown> = {
-    ...executor,
-    migrate: async (statements: InStatement[]) => {
-      try {
-        return await (client.migrate as NonNullable<LibsqlClientLike['migrate']>)(statements)
-      } finally {
-        await binding.afterScript()
-      }
-    },
-    transaction: async (mode?: unknown) => {
-      // Learn the catalog first: inside the transaction, writes are planned with what is known.
-      await binding.prepareCatalog()
-      const tx = await (client.transaction as NonNullable<LibsqlClientLike['transaction']>)(mode)
-      const session = binding.newSession()
-      session.inTransaction = true
-      let settled = false
-      return new Proxy(tx, {
-        get(txTarget, property) {
-          const own = wrapExecutor(txTarget, binding, session) as Record<PropertyKey, unknown>
-          if (property in own) return own[property]
-          if (property === 'commit') {
-            return async () => {
-              await txTarget.commit()
-              settled = true
-              session.inTransaction = false
-              await session.pending.commit()
-            }
-          }
-          if (property === 'rollback' || property === 'close') {
-            return async () => {
-              await (txTarget[property] as () => unknown)()
-              if (!settled) session.pending.discard()
-              settled = true
-              session.inTransaction = false
-            }
-          }
-          const value = Reflect.get(txTarget, property, txTarget)
-          return typeof value === 'function' ? value.bind(txTarget) : value
-        },
-      })
-    },
-  }
-  return new Proxy(client, {
-    get(target, property, receiver) {
-      if (property in overrides) return overrides[property]
-      const value = Reflect.get(target, property, receiver)
-      return typeof value === 'function' ? value.bind(target) : value
-    },
-  })
+export function drizzleCache(cache: Cache, options: DrizzleCacheOptions = {}): KvDrizzleLibsqlCache {
+  return new KvDrizzleLibsqlCache(cache, options)
 }

@@ -1,101 +1,33 @@
-import type { CatalogIdentity, RunQuery } from '@kvcache/core/sql'
-import type { KvDrizzleCache } from './binding'
-import type { Session } from './runner'
+/**
+ * `@kvcache/drizzle/pg`: the Drizzle binding with the node-postgres (Hyperdrive) wrapper only, so a Worker bundles
+ * no other driver's code nor another database's catalog reader. Same API as `@kvcache/drizzle`,
+ * with `kv.pg()` only.
+ */
+import type { Cache } from '@kvcache/core'
+import { KvDrizzleCacheBase, type DrizzleCacheOptions } from './binding'
+import { attachPg, type PgQueryable } from './pg-driver'
 
-/** What node-postgres' `Pool` and `Client` (and `PoolClient`) share, typed structurally. */
-export interface PgQueryable {
-  query(config: unknown, values?: unknown): Promise<unknown>
-}
+export { KvDrizzleCacheBase } from './binding'
+export type { DrizzleCacheOptions, Session, Statement } from './binding'
+export type { PgQueryable } from './pg-driver'
+export { schemaCatalog } from './schema-catalog'
+export { ttlSecondsOf } from './ttl'
 
-interface PgResultLike {
-  readonly command?: string
-  readonly rowCount?: number | null
-  readonly rows: unknown[]
-  readonly fields?: readonly Record<string, unknown>[]
-  readonly oid?: number
-}
-
-/** node-postgres results are class instances; cache a plain copy with the fields Drizzle reads. */
-function plainResult(result: unknown): unknown {
-  const r = result as PgResultLike
-  if (!r || !Array.isArray(r.rows)) return result
-  return {
-    command: r.command,
-    rowCount: r.rowCount ?? null,
-    oid: r.oid ?? null,
-    rows: r.rows,
-    fields: (r.fields ?? []).map((field) => ({ ...field })),
+/** The Drizzle binding with the node-postgres (Hyperdrive) wrapper only. */
+export class KvDrizzlePgCache extends KvDrizzleCacheBase {
+  /** Wraps a node-postgres Pool or Client: `drizzle({ client: kv.pg(pool), schema, cache: kv })`. */
+  pg<T extends PgQueryable>(client: T): T {
+    return attachPg(this, client)
   }
-}
-
-function textOf(config: unknown): string {
-  if (typeof config === 'string') return config
-  return String((config as { text?: unknown })?.text ?? '')
-}
-
-function paramsOf(config: unknown, values: unknown): readonly unknown[] {
-  if (Array.isArray(values)) return values
-  const fromConfig = (config as { values?: unknown })?.values
-  return Array.isArray(fromConfig) ? fromConfig : []
-}
-
-function wrapQueryable<T extends PgQueryable>(client: T, binding: KvDrizzleCache, session: Session | undefined): T {
-  const query = (config: unknown, values?: unknown) => {
-    const sql = textOf(config)
-    const rowMode = (config as { rowMode?: unknown })?.rowMode
-    return binding.run({ sql, params: paramsOf(config, values), method: rowMode === 'array' ? 'array' : 'rows' }, session, async () =>
-      plainResult(await client.query(config, values)),
-    )
-  }
-  return new Proxy(client, {
-    get(target, property, receiver) {
-      if (property === 'query') return query
-      if (property === 'connect' && session === undefined && typeof (target as { connect?: unknown }).connect === 'function') {
-        // Pool.connect(): a dedicated connection, where transactions run. Track its state apart.
-        return async (...args: unknown[]) => {
-          const connection = await (target as unknown as { connect(...a: unknown[]): Promise<PgQueryable> }).connect(...args)
-          // Catalog queries for this connection run on it: with a small pool, another connection may never come.
-          const run: RunQuery = async (sql) => ((await connection.query(sql)) as { rows: Record<string, unknown>[] }).rows
-          return wrapQueryable(connection, binding, binding.newSession(run))
-        }
-      }
-      const value = Reflect.get(target, property, receiver)
-      return typeof value === 'function' ? value.bind(target) : value
-    },
-  })
 }
 
 /**
- * Wraps a node-postgres `Pool` or `Client` (what Hyperdrive hands a Worker, too). Reads outside
- * transactions go through the cache; writes invalidate after they complete; inside a
- * transaction, reads bypass the cache and invalidations wait for COMMIT (dropped on ROLLBACK).
- * The wrapper keeps `instanceof Pool` true, which Drizzle checks to open transactions.
+ * The Drizzle binding for node-postgres (Hyperdrive).
+ *
+ * @example
+ * const kv = drizzleCache(cache, { schema })
+ * const db = drizzle({ client: kv.pg(pool), schema, cache: kv })
  */
-export function wrapPg<T extends PgQueryable>(client: T, binding: KvDrizzleCache): T {
-  const isPool = typeof (client as { connect?: unknown }).connect === 'function' && 'totalCount' in (client as object)
-  return wrapQueryable(client, binding, isPool ? undefined : binding.newSession())
-}
-
-/**
- * Which database a Pool or Client talks to, as a string (`postgres://user@host:port/database`):
- * a Worker creates a Client per request (Hyperdrive), and its catalog must outlive it. Falls back
- * to the object itself when the driver does not say.
- */
-export function pgIdentity(client: PgQueryable): CatalogIdentity {
-  const source = client as { connectionParameters?: Record<string, unknown>; options?: Record<string, unknown> }
-  const params = { ...source.options, ...source.connectionParameters }
-  let { user, host, port, database } = params
-  if (typeof params.connectionString === 'string') {
-    try {
-      const url = new URL(params.connectionString)
-      user ??= decodeURIComponent(url.username)
-      host ??= url.hostname
-      port ??= url.port || 5432
-      database ??= decodeURIComponent(url.pathname.slice(1))
-    } catch {
-      // Not a URL (a socket path, key=value pairs): fall back to the object.
-    }
-  }
-  if (typeof host !== 'string' || host === '' || database === undefined) return client
-  return `postgres://${String(user ?? '')}@${host}:${String(port ?? 5432)}/${String(database)}`
+export function drizzleCache(cache: Cache, options: DrizzleCacheOptions = {}): KvDrizzlePgCache {
+  return new KvDrizzlePgCache(cache, options)
 }

@@ -1,4 +1,4 @@
-import { canonicalName, createCatalog, type Catalog, type ForeignKeyFacts, type ReferentialAction, type TableFacts } from '@kvcache/core/sql'
+import { canonicalName, createCatalog, referentialAction, type Catalog, type ForeignKeyFacts, type TableFacts } from '@kvcache/core/sql'
 
 // Drizzle marks its objects with global symbols and an entity kind per class. Reading them
 // structurally keeps `drizzle-orm/pg-core` out of a D1 Worker's bundle (and `sqlite-core` out of a
@@ -58,10 +58,6 @@ export function nameOfTable(table: object): string {
   return canonicalName(typeof schema === 'string' && schema !== '' ? [schema, name] : [name])
 }
 
-function action(value: string | undefined): ReferentialAction {
-  return value === 'cascade' || value === 'set null' || value === 'set default' || value === 'restrict' ? value : 'no action'
-}
-
 /** What `getTableConfig` would give, read off the table object: key columns and foreign keys. */
 function factsOf(table: TableLike, dialect: Dialect): { keyColumns: string[]; foreignKeys: ForeignKeyLike[] } {
   const columns = Object.values((table[COLUMNS] ?? {}) as Record<string, ColumnLike>)
@@ -92,7 +88,7 @@ function translate(schema: Record<string, unknown>): Catalog {
     const facts = factsOf(table, dialect)
     tables.push({ name, primaryKey: facts.keyColumns })
     for (const key of facts.foreignKeys) {
-      foreignKeys.push({ table: name, references: nameOfTable(key.reference().foreignTable), onDelete: action(key.onDelete), onUpdate: action(key.onUpdate) })
+      foreignKeys.push({ table: name, references: nameOfTable(key.reference().foreignTable), onDelete: referentialAction(key.onDelete), onUpdate: referentialAction(key.onUpdate) })
     }
   }
   // The schema lists the app's tables: a relation it does not name is treated as unknown.

@@ -6,6 +6,9 @@ import { Cache as DrizzleCache } from 'drizzle-orm/cache/core'
 import type pg from 'pg'
 import { expectTypeOf } from 'vitest'
 import { drizzleCache, KvDrizzleCache, type DrizzleCacheOptions } from '../src'
+import { drizzleCache as d1Cache } from '../src/d1'
+import { drizzleCache as libsqlCache } from '../src/libsql'
+import { drizzleCache as pgCache } from '../src/pg'
 
 declare const cache: Cache
 declare const d1: D1Database
@@ -27,3 +30,16 @@ expectTypeOf<DrizzleCacheOptions['strategy']>().toEqualTypeOf<'explicit' | 'all'
 drizzleCache(cache, { strategy: 'sometimes' })
 // @ts-expect-error ttl is spelled ttlSeconds
 drizzleCache(cache, { ttl: 60 })
+
+// Per-driver entries: the same factory, with that driver's wrapper only.
+const d1Only = d1Cache(cache, { strategy: 'all' })
+expectTypeOf(d1Only).toMatchTypeOf<DrizzleCache>()
+drizzleD1(d1Only.d1(d1), { cache: d1Only })
+// @ts-expect-error @kvcache/drizzle/d1 has no node-postgres wrapper
+d1Only.pg(pool)
+const pgOnly = pgCache(cache, { database: 'main' })
+drizzlePg({ client: pgOnly.pg(pool), cache: pgOnly })
+// @ts-expect-error @kvcache/drizzle/pg has no D1 wrapper
+pgOnly.d1(d1)
+// @ts-expect-error @kvcache/drizzle/libsql has no D1 wrapper
+libsqlCache(cache).d1(d1)

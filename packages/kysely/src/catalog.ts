@@ -1,16 +1,6 @@
 import type { Cache } from '@kvcache/core'
 import { kvCacheError } from '@kvcache/core/internal'
-import {
-  createCatalog,
-  introspectPostgres,
-  introspectSqlite,
-  isolateCatalogs,
-  mergeCatalogs,
-  type Catalog,
-  type CatalogFacts,
-  type Dialect,
-  type RunQuery,
-} from '@kvcache/core/sql'
+import { createCatalog, isolateCatalogs, mergeCatalogs, type Catalog, type CatalogFacts, type Dialect, type Introspect, type RunQuery } from '@kvcache/core/sql'
 import type { SqlFlavour } from './flavour'
 import type { DatabaseConnectionLike } from './kysely-types'
 
@@ -30,9 +20,16 @@ export interface KyselyCatalog {
   refresh(): void
 }
 
+/**
+ * How each SQL dialect's catalog is read. An entry point passes only the ones it supports, so a
+ * Worker bundles one database's catalog reader (`@kvcache/kysely/sqlite`, `/postgres`).
+ */
+export type Introspectors = Readonly<Partial<Record<Dialect, Introspect>>>
+
 export interface KyselyCatalogOptions {
   readonly cache: Cache
   readonly flavour: SqlFlavour
+  readonly introspectors: Introspectors
   /** Names the database: one introspected catalog per name and isolate. */
   readonly database: string
   readonly introspect: boolean
@@ -41,6 +38,11 @@ export interface KyselyCatalogOptions {
 
 // Per catalog object, shared by every binding of the isolate (like the catalogs themselves).
 const searchPaths = new WeakMap<Catalog, readonly string[]>()
+
+/** Records PostgreSQL's search path as it was when `catalog` was read. */
+export function rememberSearchPath(catalog: Catalog, searchPath: readonly string[]): void {
+  searchPaths.set(catalog, searchPath)
+}
 
 /** Catalog SQL run on the driver's own connection (kysely-d1 keeps its D1 handle private). */
 function runOn(connection: DatabaseConnectionLike): RunQuery {
@@ -73,16 +75,9 @@ export function kyselyCatalog(options: KyselyCatalogOptions): KyselyCatalog {
     }
     return merged.catalog
   }
-  const introspect = async (run: RunQuery): Promise<Catalog> => {
-    if (dialect !== 'postgres') return introspectSqlite(run)
-    const catalog = await introspectPostgres(run)
-    // As text: node-postgres does not parse `name[]` arrays.
-    const [row] = await run("select array_to_string(current_schemas(false), ',') as schemas")
-    if (typeof row?.schemas === 'string') searchPaths.set(catalog, row.schemas.split(',').filter(Boolean))
-    return catalog
-  }
-  const load = async (connection: DatabaseConnectionLike): Promise<Catalog | undefined> => {
-    const answer = await isolateCatalogs.get(identity, () => introspect(runOn(connection)))
+  const introspect = dialect === undefined ? undefined : options.introspectors[dialect]
+  const load = async (read: Introspect, connection: DatabaseConnectionLike): Promise<Catalog | undefined> => {
+    const answer = await isolateCatalogs.get(identity, () => read(runOn(connection)))
     if (answer.catalog) return answer.catalog
     if (answer.firstReport) {
       const detail = 'Could not read the database catalog: planning with table-level scopes and declared `schema` facts only (no row scopes, cascades, triggers or undeclared views) until it can be read.'
@@ -93,8 +88,8 @@ export function kyselyCatalog(options: KyselyCatalogOptions): KyselyCatalog {
   return {
     dialect,
     async current({ wait, connection }) {
-      if (!options.introspect || dialect === undefined) return declared
-      const found = wait ? await load(connection) : isolateCatalogs.peek(identity)
+      if (!options.introspect || introspect === undefined) return declared
+      const found = wait ? await load(introspect, connection) : isolateCatalogs.peek(identity)
       return found ? withDeclared(found) : declared
     },
     refresh() {

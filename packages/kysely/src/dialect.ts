@@ -2,7 +2,7 @@ import type { Cache } from '@kvcache/core'
 import { assertKnownOptions, assertPositive, kvCacheError } from '@kvcache/core/internal'
 import type { CatalogFacts } from '@kvcache/core/sql'
 import type { BindingConfig } from './binding'
-import { kyselyCatalog } from './catalog'
+import { kyselyCatalog, type Introspectors } from './catalog'
 import { wrapDriver } from './driver'
 import { flavourOf } from './flavour'
 import type { DialectLike } from './kysely-types'
@@ -30,18 +30,23 @@ const where = 'kysely'
 const KNOWN = ['strategy', 'database', 'ttlSeconds', 'swrSeconds', 'catalog', 'schema'] as const satisfies readonly (keyof KyselyCacheOptions)[]
 const DIALECT_METHODS = ['createDriver', 'createQueryCompiler', 'createAdapter', 'createIntrospector'] as const
 
+/** An entry point of this package: its name and the catalogs it can read. */
+export interface KyselyEntry {
+  /** `@kvcache/kysely`, `@kvcache/kysely/sqlite`... */
+  readonly name: string
+  readonly introspectors: Introspectors
+}
+
 /**
- * A Kysely dialect whose reads are served from the cache and whose writes invalidate it.
- *
- * @example
- * const db = new Kysely<Database>({ dialect: kyselyCache(new D1Dialect({ database: env.DB }), cache) })
+ * `kyselyCache` as each entry point implements it: a Kysely dialect whose reads are served from
+ * the cache and whose writes invalidate it, reading catalogs with the entry's introspectors.
  */
-export function kyselyCache<D extends DialectLike>(dialect: D, cache: Cache, options: KyselyCacheOptions = {}): D {
+export function cachedDialect<D extends DialectLike>(dialect: D, cache: Cache, options: KyselyCacheOptions, entry: KyselyEntry): D {
   assertDialect(dialect)
   if (!cache || typeof cache.query !== 'function' || typeof cache.invalidate !== 'function') {
     throw kvCacheError('MISSING_BINDING', where, 'kyselyCache(dialect, cache) needs a cache from `createCache` in @kvcache/core as its second argument.')
   }
-  const config = bindingConfig(cache, options, flavourOf(dialect))
+  const config = bindingConfig(cache, options, flavourOf(dialect), entry)
   // Inherits from the dialect (so `instanceof` still holds) with its methods bound to it (so
   // dialects with private fields still work); only the driver is replaced.
   const cachedDialect = Object.create(dialect) as D
@@ -64,7 +69,7 @@ function assertDialect(dialect: unknown): asserts dialect is DialectLike {
   )
 }
 
-function bindingConfig(cache: Cache, options: KyselyCacheOptions, flavour: ReturnType<typeof flavourOf>): BindingConfig {
+function bindingConfig(cache: Cache, options: KyselyCacheOptions, flavour: ReturnType<typeof flavourOf>, entry: KyselyEntry): BindingConfig {
   if (typeof options !== 'object' || options === null) {
     throw kvCacheError('INVALID_OPTION', where, 'kyselyCache(dialect, cache, options) takes an options object as its third argument.')
   }
@@ -83,6 +88,14 @@ function bindingConfig(cache: Cache, options: KyselyCacheOptions, flavour: Retur
   if (options.schema !== undefined && (typeof options.schema !== 'object' || options.schema === null || Array.isArray(options.schema))) {
     throw kvCacheError('INVALID_OPTION', where, 'Option `schema` must be an object ({ tables, foreignKeys, views, triggers }).')
   }
+  const introspect = options.catalog ?? true
+  if (introspect && flavour !== 'other' && !entry.introspectors[flavour]) {
+    throw kvCacheError(
+      'INVALID_OPTION',
+      where,
+      `${entry.name} reads ${Object.keys(entry.introspectors).join(' and ')} catalogs only, and this dialect writes ${flavour} SQL: import kyselyCache from '@kvcache/kysely/${flavour}' (or '@kvcache/kysely'), or pass \`catalog: false\`.`,
+    )
+  }
   const database = options.database ?? 'default'
   return {
     cache,
@@ -90,6 +103,6 @@ function bindingConfig(cache: Cache, options: KyselyCacheOptions, flavour: Retur
     database,
     ttlSeconds: options.ttlSeconds,
     swrSeconds: options.swrSeconds,
-    catalog: kyselyCatalog({ cache, flavour, database, introspect: options.catalog ?? true, declared: options.schema }),
+    catalog: kyselyCatalog({ cache, flavour, database, introspect, introspectors: entry.introspectors, declared: options.schema }),
   }
 }

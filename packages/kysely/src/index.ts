@@ -1,7 +1,26 @@
-export { kyselyCache } from './dialect'
+import type { Cache } from '@kvcache/core'
+import { introspectSqlite } from '@kvcache/core/sql'
+import { cachedDialect, type KyselyCacheOptions } from './dialect'
+import type { DialectLike } from './kysely-types'
+import { introspectPostgresWithSearchPath } from './postgres-catalog'
+
 export type { KyselyCacheOptions } from './dialect'
 export { cached, uncached } from './control'
 export type { CachedOptions } from './control'
 export { NODE_ROLES } from './kinds'
 export type { KnownNodeKind, NodeRole } from './kinds'
 export type { DialectLike, DriverLike, DatabaseConnectionLike, KyselyPluginLike } from './kysely-types'
+
+const ENTRY = { name: '@kvcache/kysely', introspectors: { sqlite: introspectSqlite, postgres: introspectPostgresWithSearchPath } }
+
+/**
+ * A Kysely dialect whose reads are served from the cache and whose writes invalidate it. Reads
+ * SQLite (D1, libSQL) and PostgreSQL catalogs; a Worker with one database bundles less with
+ * `@kvcache/kysely/sqlite` or `@kvcache/kysely/postgres` (same function, one catalog reader).
+ *
+ * @example
+ * const db = new Kysely<Database>({ dialect: kyselyCache(new D1Dialect({ database: env.DB }), cache) })
+ */
+export function kyselyCache<D extends DialectLike>(dialect: D, cache: Cache, options: KyselyCacheOptions = {}): D {
+  return cachedDialect(dialect, cache, options, ENTRY)
+}

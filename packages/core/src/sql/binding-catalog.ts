@@ -1,9 +1,11 @@
 import type { Cache } from '../cache-types'
 import { createCatalog, mergeCatalogs, type Catalog } from './catalog'
 import { isolateCatalogs, type CatalogCache, type CatalogIdentity } from './catalog-cache'
-import { introspectPostgres } from './introspect-postgres'
-import { introspectSqlite, type RunQuery } from './introspect-sqlite'
+import type { RunQuery } from './introspect-sqlite'
 import type { Dialect } from './tokens'
+
+/** Reads a database's catalog through `run`: `introspectSqlite`, `introspectPostgres`, or a binding's own wrapper of one. */
+export type Introspect = (run: RunQuery) => Promise<Catalog>
 
 /** The database a driver wrapper talks to, and how to run catalog queries through that driver. */
 export interface CatalogSource {
@@ -12,6 +14,11 @@ export interface CatalogSource {
   readonly dialect: Dialect
   /** Runs one statement on the unwrapped driver (catalog queries must not pass the cache). */
   readonly run: RunQuery
+  /**
+   * How this database's catalog is read (`introspectSqlite` for SQLite / D1 / libSQL,
+   * `introspectPostgres`). The binding passes the one its driver needs, so a Worker bundles only that one.
+   */
+  readonly introspect: Introspect
 }
 
 /** Options for `createBindingCatalog`. */
@@ -81,12 +88,12 @@ const DEGRADED =
 
 /**
  * What every SQL binding does with the catalog: remember the driver, introspect through it once
- * per isolate and database (SQLite/D1/libSQL or PostgreSQL by dialect), merge with the declared
- * facts, report a failure once, and plan at table level meanwhile.
+ * per isolate and database (with the source's `introspect`), merge with the declared facts,
+ * report a failure once, and plan at table level meanwhile.
  *
  * @example
  * const catalog = createBindingCatalog({ cache, source: 'kysely', declared: declaredViews(options.views) })
- * catalog.attach({ identity: env.DB, dialect: 'sqlite', run: async (sql) => (await env.DB.prepare(sql).all()).results })
+ * catalog.attach({ identity: env.DB, dialect: 'sqlite', run: async (sql) => (await env.DB.prepare(sql).all()).results, introspect: introspectSqlite })
  * const plan = planStatement({ sql, params, dialect: catalog.dialect }, { catalog: await catalog.current({ wait: true }) })
  */
 export function createBindingCatalog(options: BindingCatalogOptions): BindingCatalog {
@@ -95,7 +102,7 @@ export function createBindingCatalog(options: BindingCatalogOptions): BindingCat
   let attached: CatalogSource | undefined
 
   const introspected = async (source: CatalogSource, run: RunQuery): Promise<Catalog | undefined> => {
-    const answer = await catalogs.get(source.identity, () => (source.dialect === 'postgres' ? introspectPostgres(run) : introspectSqlite(run)))
+    const answer = await catalogs.get(source.identity, () => source.introspect(run))
     if (answer.catalog) return answer.catalog
     if (answer.firstReport) options.cache.report({ type: 'degraded', source: options.source, detail: DEGRADED, error: answer.error })
     return undefined

@@ -4,6 +4,12 @@ import type { WriteEffect, WriteEvent } from './writes'
 /** What a foreign key does to the referencing rows when the referenced row is deleted or its key updated. */
 export type ReferentialAction = 'cascade' | 'set null' | 'set default' | 'restrict' | 'no action'
 
+/** A referential action as SQLite and ORMs spell it (`CASCADE`, `set null`...); anything else is `no action`. */
+export function referentialAction(value: unknown): ReferentialAction {
+  const text = String(value ?? '').toLowerCase()
+  return text === 'cascade' || text === 'set null' || text === 'set default' || text === 'restrict' ? text : 'no action'
+}
+
 /** A table and its primary key. */
 export interface TableFacts {
   readonly name: string

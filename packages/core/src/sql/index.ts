@@ -10,8 +10,8 @@
  * const plan = planStatement({ sql, params, dialect: 'sqlite' }, { catalog: answer.catalog })
  */
 export { createBindingCatalog, declaredViews, mergeCatalogsOnce } from './binding-catalog'
-export type { BindingCatalog, BindingCatalogOptions, CatalogSource } from './binding-catalog'
-export { createCatalog, catalogFacts, mergeCatalogs } from './catalog'
+export type { BindingCatalog, BindingCatalogOptions, CatalogSource, Introspect } from './binding-catalog'
+export { createCatalog, catalogFacts, mergeCatalogs, referentialAction } from './catalog'
 export type {
   Catalog,
   CatalogFacts,
@@ -33,7 +33,7 @@ export { introspectSqlite, sqliteCatalogFromRows, sqliteTrigger, SQLITE_CATALOG_
 export type { RunQuery } from './introspect-sqlite'
 export { assignsColumns, keyFilterOf } from './key-filter'
 export { canonicalName, canonicalTable } from './names'
-export { planStatement } from './planner'
+export { planOperation, planStatement } from './planner'
 export type { Plan, PlanContext, PlanInput } from './planner'
 export { POSTGRES_CATALOG_QUERY, POSTGRES_FUNCTIONS_QUERY } from './postgres-queries'
 export { readStatement } from './reader'

@@ -1,4 +1,4 @@
-import { createCatalog, type Catalog, type ForeignKeyFacts, type ReferentialAction, type TableFacts, type TriggerFacts, type ViewFacts } from './catalog'
+import { createCatalog, referentialAction, type Catalog, type ForeignKeyFacts, type TableFacts, type TriggerFacts, type ViewFacts } from './catalog'
 import { readStatement } from './reader'
 import { isWord, tokenize } from './tokens'
 import { scanWrites, type WriteEvent } from './writes'
@@ -6,22 +6,21 @@ import { scanWrites, type WriteEvent } from './writes'
 /** Runs one SQL statement on the database and returns its rows as plain objects (column name -> value). */
 export type RunQuery = (sql: string) => Promise<readonly Record<string, unknown>[]>
 
-// Internal objects: SQLite's own (`sqlite_sequence`, autoindexes) and D1's (`_cf_KV`, not readable).
-const USER_OBJECT = String.raw`m.name NOT LIKE 'sqlite\_%' ESCAPE '\' AND m.name NOT LIKE '\_cf\_%' ESCAPE '\'`
-
 /**
  * One statement, one round trip (D1 may be far away): every table, view and trigger with its SQL,
  * primary-key columns from `pragma_table_info`, foreign keys from `pragma_foreign_key_list`.
  */
-export const SQLITE_CATALOG_QUERY = [
-  `SELECT 'object' AS kind, m.type AS a, m.name AS b, m.tbl_name AS c, m.sql AS d, 0 AS n FROM sqlite_master AS m WHERE m.type IN ('table', 'view', 'trigger') AND ${USER_OBJECT}`,
-  `SELECT 'pk', m.name, p.name, NULL, NULL, p.pk FROM sqlite_master AS m, pragma_table_info(m.name) AS p WHERE m.type = 'table' AND p.pk > 0 AND ${USER_OBJECT}`,
-  `SELECT 'fk', m.name, f."table", f.on_delete, f.on_update, f.id FROM sqlite_master AS m, pragma_foreign_key_list(m.name) AS f WHERE m.type = 'table' AND ${USER_OBJECT}`,
-].join(' UNION ALL ')
+export const SQLITE_CATALOG_QUERY: string = /* @__PURE__ */ catalogQuery()
 
-function action(value: unknown): ReferentialAction {
-  const text = String(value ?? '').toLowerCase()
-  return text === 'cascade' || text === 'set null' || text === 'set default' || text === 'restrict' ? text : 'no action'
+// Built in a function called as pure: a bundle that never reads a SQLite catalog drops the text.
+function catalogQuery(): string {
+  // Internal objects: SQLite's own (`sqlite_sequence`, autoindexes) and D1's (`_cf_KV`, not readable).
+  const userObject = String.raw`m.name NOT LIKE 'sqlite\_%' ESCAPE '\' AND m.name NOT LIKE '\_cf\_%' ESCAPE '\'`
+  return [
+    `SELECT 'object' AS kind, m.type AS a, m.name AS b, m.tbl_name AS c, m.sql AS d, 0 AS n FROM sqlite_master AS m WHERE m.type IN ('table', 'view', 'trigger') AND ${userObject}`,
+    `SELECT 'pk', m.name, p.name, NULL, NULL, p.pk FROM sqlite_master AS m, pragma_table_info(m.name) AS p WHERE m.type = 'table' AND p.pk > 0 AND ${userObject}`,
+    `SELECT 'fk', m.name, f."table", f.on_delete, f.on_update, f.id FROM sqlite_master AS m, pragma_foreign_key_list(m.name) AS f WHERE m.type = 'table' AND ${userObject}`,
+  ].join(' UNION ALL ')
 }
 
 /**
@@ -51,7 +50,7 @@ export function sqliteCatalogFromRows(rows: readonly Record<string, unknown>[]):
     const [a, b, c, d] = [String(row.a ?? ''), String(row.b ?? ''), row.c, row.d]
     if (row.kind === 'object') objects.push({ type: a, name: b, table: String(c ?? ''), sql: String(d ?? '') })
     else if (row.kind === 'pk') keys.set(a, [...(keys.get(a) ?? []), { column: b, position: Number(row.n) }])
-    else if (row.kind === 'fk') foreignKeys.push({ table: a, references: b, onDelete: action(c), onUpdate: action(d) })
+    else if (row.kind === 'fk') foreignKeys.push({ table: a, references: b, onDelete: referentialAction(c), onUpdate: referentialAction(d) })
   }
   const tables: TableFacts[] = []
   const views: ViewFacts[] = []

@@ -167,7 +167,7 @@ function fromMemoKey<T>(key: string): [T, string] {
   return [JSON.parse(key.slice(0, split)) as T, key.slice(split + 1)]
 }
 
-const filters = boundedMemo(1000, (key) => {
+const filters = /* @__PURE__ */ boundedMemo(1000, (key) => {
   const [[dialect, table, columns], sql] = fromMemoKey<[Dialect | null, string, string[]]>(key)
   const statement = parse(sql, dialect ?? undefined)
   return statement && findKeyFilter(statement, table, columns)
@@ -183,7 +183,7 @@ export function keyFilterOf(sql: string, table: string, keyColumns: readonly str
   return filters(memoKey([dialect ?? null, table, keyColumns], sql))
 }
 
-const assigns = boundedMemo(1000, (key) => {
+const assigns = /* @__PURE__ */ boundedMemo(1000, (key) => {
   const [[dialect, columns], sql] = fromMemoKey<[Dialect | null, string[]]>(key)
   const statement = parse(sql, dialect ?? undefined)
   if (!statement) return true

@@ -50,7 +50,7 @@ export function canonicalTable(qualified: string): string {
 }
 
 // Planning canonicalises the same few names on every statement.
-const canonical = boundedMemo(2000, (qualified) => {
+const canonical = /* @__PURE__ */ boundedMemo(2000, (qualified) => {
   const tokens = tokenize(qualified)
   const found = nameAt(tokens, 0)
   return found && found.next === tokens.length ? found.name : qualified.trim().toLowerCase()

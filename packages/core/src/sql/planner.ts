@@ -134,8 +134,19 @@ function planWrite(operation: OperationDescription, catalog: Catalog | undefined
  * // { type: 'write', scopes: ['table:users', 'row:users:n1', 'table:audit', 'bulk:audit'], ... }
  */
 export function planStatement(input: PlanInput, context: PlanContext = {}): Plan {
+  return planOperation('operation' in input ? input.operation : describeSql(input, context.catalog), context)
+}
+
+/**
+ * `planStatement` for a statement described by its parts (an ORM's own structures), without the
+ * SQL reader: a binding that never plans SQL text imports this one and bundles about 12 KB
+ * (minified) less.
+ *
+ * @example
+ * planOperation({ kind: 'read', reads: ['users'], readKeys: [{ id: 1 }] }, { catalog })
+ */
+export function planOperation(operation: OperationDescription, context: PlanContext = {}): Plan {
   const { catalog } = context
-  const operation = 'operation' in input ? input.operation : describeSql(input, catalog)
   switch (operation.kind) {
     case 'transaction':
       return { type: 'transaction', control: operation.control ?? 'savepoint' }

@@ -141,7 +141,7 @@ function analyse(sql: string, dialect: Dialect | undefined): StatementShape {
 }
 
 const MEMO_LIMIT = 1000
-const memo = boundedMemo(MEMO_LIMIT, (key) => {
+const memo = /* @__PURE__ */ boundedMemo(MEMO_LIMIT, (key) => {
   const split = key.indexOf('\u0000')
   const dialect = key.slice(0, split)
   return analyse(key.slice(split + 1), dialect === '' ? undefined : (dialect as Dialect))

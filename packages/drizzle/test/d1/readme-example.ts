@@ -1,5 +1,5 @@
 import { createCache, type Cache } from '@kvcache/core'
-import { drizzleCache } from '@kvcache/drizzle'
+import { drizzleCache } from '@kvcache/drizzle/d1'
 import { kvStorage } from '@kvcache/storage-kv'
 import { drizzle } from 'drizzle-orm/d1'
 import * as schema from './schema'

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { drizzleCache } from '../../src'
+import { drizzleCache as libsqlOnlyCache } from '../../src/libsql'
 
 const items = sqliteTable('items', {
   id: integer('id').primaryKey(),
@@ -124,5 +125,16 @@ describe('libSQL / Turso (@libsql/client, local file database)', () => {
     await db.update(items).set({ name: 'uno' }).where(eq(items.id, 1))
     expect(await readAudit()).toStrictEqual(['behind', 'renamed uno'])
     expect(events.filter((event) => event.type === 'degraded')).toStrictEqual([])
+  })
+
+  it('@kvcache/drizzle/libsql: the same wrapper, with the catalog read from the database (row-precise invalidation)', async () => {
+    const kv = libsqlOnlyCache(createCache({ storage: memoryStorage() }), { strategy: 'all', database: 'libsql-only' })
+    const db = drizzle(kv.libsql(client), { cache: kv })
+    const readName = async (id: number) => (await db.select({ name: items.name }).from(items).where(eq(items.id, id)))[0]?.name
+    expect([await readName(1), await readName(2)]).toStrictEqual(['one', 'two'])
+    await drizzle(client).update(items).set({ name: 'behind' }).where(eq(items.id, 1))
+    // No schema given: only the introspected primary key makes this write row-precise, so row 1 stays cached.
+    await db.update(items).set({ name: 'TWO' }).where(eq(items.id, 2))
+    expect([await readName(1), await readName(2)]).toStrictEqual(['one', 'TWO'])
   })
 })

@@ -6,7 +6,8 @@ import { drizzle } from 'drizzle-orm/node-postgres'
 import { integer, pgSchema, primaryKey, serial, text } from 'drizzle-orm/pg-core'
 import pg from 'pg'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { drizzleCache } from '../../src'
+// Through @kvcache/drizzle/pg, the PostgreSQL-only entry (test/pg/pg.test.ts covers the root one).
+import { drizzleCache } from '../../src/pg'
 
 const schemaName = `kvc_cat_${Math.random().toString(36).slice(2, 10)}`
 const app = pgSchema(schemaName)

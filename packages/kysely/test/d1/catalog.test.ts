@@ -1,7 +1,8 @@
 import { Kysely } from 'kysely'
 import { D1Dialect } from 'kysely-d1'
 import { describe, expect, it } from 'vitest'
-import { kyselyCache } from '../../src'
+// Through @kvcache/kysely/sqlite, the SQLite-only entry (the other D1 tests use the root one).
+import { kyselyCache } from '../../src/sqlite'
 import type { Database } from './schema'
 import { DB, setup } from './setup'
 

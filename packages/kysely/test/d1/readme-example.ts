@@ -1,5 +1,5 @@
 import { createCache, type Cache } from '@kvcache/core'
-import { kyselyCache } from '@kvcache/kysely'
+import { kyselyCache } from '@kvcache/kysely/sqlite'
 import { kvStorage } from '@kvcache/storage-kv'
 import { Kysely } from 'kysely'
 import { D1Dialect } from 'kysely-d1'

@@ -1,5 +1,5 @@
 import { createCache, type Cache } from '@kvcache/core'
-import { kyselyCache } from '@kvcache/kysely'
+import { kyselyCache } from '@kvcache/kysely/postgres'
 import { kvStorage } from '@kvcache/storage-kv'
 import { Kysely, PostgresDialect } from 'kysely'
 import { Pool } from 'pg'

@@ -2,7 +2,7 @@
 import { env } from 'cloudflare:workers'
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { CacheEvent } from '../../../src'
-import { createBindingCatalog, createCatalog, createCatalogCache, declaredViews, type RunQuery } from '../../../src/sql'
+import { createBindingCatalog, createCatalog, createCatalogCache, declaredViews, introspectSqlite, type RunQuery } from '../../../src/sql'
 
 const { DB } = env as unknown as { DB: D1Database }
 
@@ -30,13 +30,13 @@ describe('createBindingCatalog', () => {
   it('before a driver is attached, and while it may not wait, answers the declared facts', async () => {
     const { catalog } = setup()
     expect(await catalog.current({ wait: true })).toBe(declaredViews({ hidden_view: ['notes'] }))
-    catalog.attach({ identity: 'db', dialect: 'sqlite', run })
+    catalog.attach({ identity: 'db', dialect: 'sqlite', run, introspect: introspectSqlite })
     expect((await catalog.current({ wait: false }))?.tables.has('notes')).toBe(false)
   })
 
   it('merges what D1 says with what was declared', async () => {
     const { catalog } = setup()
-    catalog.attach({ identity: 'db', dialect: 'sqlite', run })
+    catalog.attach({ identity: 'db', dialect: 'sqlite', run, introspect: introspectSqlite })
     const known = await catalog.current({ wait: true })
     expect(known?.tables.get('notes')?.primaryKey).toStrictEqual(['id'])
     expect(known?.views.get('hidden_view')).toStrictEqual(['notes'])
@@ -47,7 +47,7 @@ describe('createBindingCatalog', () => {
 
   it('refresh reads the catalog again (a table created meanwhile is seen)', async () => {
     const { catalog } = setup()
-    catalog.attach({ identity: 'db', dialect: 'sqlite', run })
+    catalog.attach({ identity: 'db', dialect: 'sqlite', run, introspect: introspectSqlite })
     expect((await catalog.current({ wait: true }))?.tables.has('later')).toBe(false)
     await DB.prepare('CREATE TABLE later (id INTEGER PRIMARY KEY)').run()
     expect((await catalog.current({ wait: true }))?.tables.has('later')).toBe(false)
@@ -58,7 +58,7 @@ describe('createBindingCatalog', () => {
   it('a refused catalog query: the declared facts, and one degraded event however often it is asked', async () => {
     const declared = createCatalog({ tables: [{ name: 'notes', primaryKey: ['id'] }], complete: true })
     const { catalog, events } = setup(declared)
-    catalog.attach({ identity: 'db', dialect: 'sqlite', run: refusingCatalogFault })
+    catalog.attach({ identity: 'db', dialect: 'sqlite', run: refusingCatalogFault, introspect: introspectSqlite })
     expect(await catalog.current({ wait: true })).toBe(declared)
     expect(await catalog.current({ wait: true })).toBe(declared)
     expect(events).toStrictEqual([

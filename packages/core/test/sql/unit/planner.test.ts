@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { bulkScope, databaseScope, rowScope, tableScope } from '../../../src/internal'
-import { createCatalog, planStatement, type Plan, type PlanInput } from '../../../src/sql'
+import { createCatalog, planOperation, planStatement, type OperationDescription, type Plan, type PlanInput } from '../../../src/sql'
 
 const catalog = createCatalog({
   complete: true,
@@ -165,6 +165,25 @@ describe('structured descriptions plan like SQL', () => {
     const composite = plan({ operation: { kind: 'read', reads: ['members'], readKeys: [{ user_id: 2, org_id: 1 }] } })
     expect(sorted(composite)).toContain(rowScope('members', [1, 2]))
     expect(plan({ operation: { kind: 'unknown' } })).toMatchObject({ type: 'write', scopes: [databaseScope()] })
+  })
+})
+
+describe('planOperation (descriptions only, no SQL reader)', () => {
+  it('plans exactly like planStatement({ operation })', () => {
+    const operations: OperationDescription[] = [
+      { kind: 'read', reads: ['Posts'], readKeys: [{ id: 1 }] },
+      { kind: 'read', reads: ['published_posts'] },
+      { kind: 'write', writes: [{ table: 'users', event: 'delete', keys: [{ id: 1 }] }] },
+      { kind: 'write', ddl: true },
+      { kind: 'transaction', control: 'commit' },
+      { kind: 'harmless' },
+      { kind: 'unknown' },
+    ]
+    for (const operation of operations) expect(planOperation(operation, { catalog })).toStrictEqual(planStatement({ operation }, { catalog }))
+    expect(planOperation({ kind: 'read', reads: ['users'], readKeys: [{ id: 7 }] }, { catalog })).toStrictEqual({
+      type: 'read',
+      scopes: [rowScope('users', 7), bulkScope('users'), databaseScope()],
+    })
   })
 })
 

@@ -1,0 +1,85 @@
+import { introspectSqlite, type RunQuery } from '@kvcache/core/sql'
+import { requireDriver, type KvDrizzleCacheBase } from './binding'
+import type { Statement } from './runner'
+
+/** The parts of a D1 prepared statement Drizzle uses, typed structurally. */
+interface D1StatementLike {
+  bind(...values: unknown[]): D1StatementLike
+  all(): Promise<unknown>
+  raw(options?: unknown): Promise<unknown>
+  first(column?: string): Promise<unknown>
+  run(): Promise<unknown>
+}
+
+/** The parts of a `D1Database` (or a `withSession()` session) this wrapper touches. */
+export interface D1DatabaseLike {
+  prepare(sql: string): D1StatementLike
+  batch(statements: D1StatementLike[]): Promise<unknown[]>
+  exec?(sql: string): Promise<unknown>
+  withSession?(constraint?: string): D1DatabaseLike
+}
+
+const REAL = Symbol('kvcache.d1.real')
+const STATEMENT = Symbol('kvcache.d1.statement')
+
+/**
+ * Wraps a D1 binding so every statement passes the cache: reads are served from it (per the
+ * binding's strategy), writes, batches and raw scripts invalidate what they touched after they
+ * complete. D1 has no interactive transactions; `db.batch()` is atomic and invalidates once.
+ */
+function wrapD1<T extends D1DatabaseLike>(d1: T, binding: KvDrizzleCacheBase): T {
+  const wrapStatement = (real: D1StatementLike, sql: string, params: readonly unknown[]): D1StatementLike => {
+    const through = (method: string, exec: () => Promise<unknown>) =>
+      binding.run({ sql, params, method } satisfies Statement, undefined, exec)
+    return {
+      [REAL]: real,
+      [STATEMENT]: { sql, params, method: 'batch' } satisfies Statement,
+      bind: (...values: unknown[]) => wrapStatement(real.bind(...values), sql, values),
+      all: () => through('all', () => real.all()),
+      raw: (options?: unknown) =>
+        through(options === undefined ? 'raw' : `raw:${JSON.stringify(options)}`, () => real.raw(options)),
+      first: (column?: string) => through(column === undefined ? 'first' : `first:${column}`, () => real.first(column)),
+      run: () => through('run', () => real.run()),
+    } as D1StatementLike
+  }
+  const unwrap = (statement: D1StatementLike) => (statement as unknown as Record<symbol, D1StatementLike>)[REAL] ?? statement
+  const describe = (statement: D1StatementLike) =>
+    (statement as unknown as Record<symbol, Statement | undefined>)[STATEMENT]
+
+  const wrapped: D1DatabaseLike = {
+    prepare: (sql: string) => wrapStatement(d1.prepare(sql), sql, []),
+    // Invalidate even when the call fails: an error does not prove nothing changed (exec runs
+    // its statements one by one, and a batch's response can be lost after it committed).
+    async batch(statements: D1StatementLike[]) {
+      try {
+        return await d1.batch(statements.map(unwrap))
+      } finally {
+        await binding.afterBatch(statements.map(describe).filter((statement): statement is Statement => statement !== undefined))
+      }
+    },
+    async exec(sql: string) {
+      try {
+        return await (d1.exec as (sql: string) => Promise<unknown>)(sql)
+      } finally {
+        await binding.afterScript()
+      }
+    },
+    ...(d1.withSession ? { withSession: (constraint?: string) => wrapD1(d1.withSession!(constraint), binding) } : {}),
+  }
+  // Anything else (dump, future methods) passes through untouched.
+  return new Proxy(d1, {
+    get(target, property, receiver) {
+      if (property in wrapped) return (wrapped as unknown as Record<PropertyKey, unknown>)[property]
+      const value = Reflect.get(target, property, receiver)
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
+}
+
+/** `kv.d1(env.DB)`: checks the binding, attaches D1 as the catalog source, and wraps it. */
+export function attachD1<T extends D1DatabaseLike>(binding: KvDrizzleCacheBase, database: T): T {
+  requireDriver(database, 'prepare', 'kv.d1(database)', 'a D1 binding such as `env.DB` (check d1_databases in wrangler.jsonc)')
+  const run: RunQuery = async (sql) => ((await database.prepare(sql).all()) as { results: Record<string, unknown>[] }).results
+  binding.attachDriver({ identity: database, dialect: 'sqlite', run, introspect: introspectSqlite })
+  return wrapD1(database, binding)
+}

@@ -1,0 +1,27 @@
+/**
+ * `@kvcache/kysely/postgres`: `kyselyCache` for PostgreSQL (Hyperdrive, node-postgres) dialects only, so a
+ * Worker bundles only that database's catalog reader. Otherwise the same API as `@kvcache/kysely`.
+ */
+import type { Cache } from '@kvcache/core'
+import { cachedDialect, type KyselyCacheOptions } from './dialect'
+import type { DialectLike } from './kysely-types'
+import { introspectPostgresWithSearchPath } from './postgres-catalog'
+
+export type { KyselyCacheOptions } from './dialect'
+export { cached, uncached } from './control'
+export type { CachedOptions } from './control'
+export type { DialectLike, DriverLike, DatabaseConnectionLike, KyselyPluginLike } from './kysely-types'
+
+const ENTRY = { name: '@kvcache/kysely/postgres', introspectors: { postgres: introspectPostgresWithSearchPath } }
+
+/**
+ * A Kysely dialect for PostgreSQL (Hyperdrive, node-postgres) whose reads are served from the cache and whose writes
+ * invalidate it. A dialect of another database whose catalog would be read fails at once,
+ * naming the entry to use.
+ *
+ * @example
+ * const db = new Kysely<Database>({ dialect: kyselyCache(new PostgresDialect({ pool }), cache) })
+ */
+export function kyselyCache<D extends DialectLike>(dialect: D, cache: Cache, options: KyselyCacheOptions = {}): D {
+  return cachedDialect(dialect, cache, options, ENTRY)
+}

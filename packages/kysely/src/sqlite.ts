@@ -1,0 +1,27 @@
+/**
+ * `@kvcache/kysely/sqlite`: `kyselyCache` for SQLite (D1, libSQL, better-sqlite3) dialects only, so a
+ * Worker bundles only that database's catalog reader. Otherwise the same API as `@kvcache/kysely`.
+ */
+import type { Cache } from '@kvcache/core'
+import { introspectSqlite } from '@kvcache/core/sql'
+import { cachedDialect, type KyselyCacheOptions } from './dialect'
+import type { DialectLike } from './kysely-types'
+
+export type { KyselyCacheOptions } from './dialect'
+export { cached, uncached } from './control'
+export type { CachedOptions } from './control'
+export type { DialectLike, DriverLike, DatabaseConnectionLike, KyselyPluginLike } from './kysely-types'
+
+const ENTRY = { name: '@kvcache/kysely/sqlite', introspectors: { sqlite: introspectSqlite } }
+
+/**
+ * A Kysely dialect for SQLite (D1, libSQL, better-sqlite3) whose reads are served from the cache and whose writes
+ * invalidate it. A dialect of another database whose catalog would be read fails at once,
+ * naming the entry to use.
+ *
+ * @example
+ * const db = new Kysely<Database>({ dialect: kyselyCache(new D1Dialect({ database: env.DB }), cache) })
+ */
+export function kyselyCache<D extends DialectLike>(dialect: D, cache: Cache, options: KyselyCacheOptions = {}): D {
+  return cachedDialect(dialect, cache, options, ENTRY)
+}
