@@ -1,6 +1,6 @@
 import type { Cache, ScopeTarget } from '@kvcache/core'
 import { assertKnownOptions, databaseScope, kvCacheError } from '@kvcache/core/internal'
-import { createBindingCatalog, type BindingCatalog, type Dialect } from '@kvcache/core/sql'
+import { createBindingCatalog, introspectPostgres, introspectSqlite, type BindingCatalog, type Dialect } from '@kvcache/core/sql'
 import { createGraph, type Graph } from './graph'
 import { clientMethods } from './client-methods'
 import { installInfo, takeSink, type InfoSinks } from './info'
@@ -86,7 +86,8 @@ export function withKvCache(cache: Cache, options: WithKvCacheOptions = {}): KvC
     const catalog = createBindingCatalog({ cache, source: 'prisma' })
     if (dialect) {
       const run = async (sql: string) => (await client.$queryRawUnsafe(sql)) as readonly Record<string, unknown>[]
-      catalog.attach({ identity: `prisma:${options.database ?? 'default'}`, dialect, run })
+      const introspect = dialect === 'postgres' ? introspectPostgres : introspectSqlite
+      catalog.attach({ identity: `prisma:${options.database ?? 'default'}`, dialect, run, introspect })
     }
     const hook = createHook({ cache, options, graph, transactions, sinks, globalOmit: client._globalOmit, catalog, dialect })
     return client.$extends({
