@@ -33,6 +33,8 @@ export interface OperationDescription {
   readonly writes?: readonly WriteDescription[]
   /** True for schema changes: everything cached may be wrong, and the catalog should be refreshed. */
   readonly ddl?: boolean
+  /** True when a read calls a function whose result changes without a write (`random()`, `now()`): never cached. */
+  readonly volatile?: boolean
 }
 
 /** One SQL statement as a driver sees it. */
@@ -62,7 +64,7 @@ export function describeSql(statement: SqlStatement, catalog: Catalog | undefine
   const { sql, dialect } = statement
   const params = statement.params ?? []
   const shape = readStatement(sql, dialect)
-  const base = { kind: shape.kind, reads: shape.reads, ddl: shape.ddl, ...(shape.control ? { control: shape.control } : {}) }
+  const base = { kind: shape.kind, reads: shape.reads, ddl: shape.ddl, volatile: shape.volatile, ...(shape.control ? { control: shape.control } : {}) }
   if (shape.kind === 'read') {
     const only = shape.reads.length === 1 ? shape.reads[0] : undefined
     const primaryKey = only === undefined ? undefined : catalog?.tables.get(only)?.primaryKey

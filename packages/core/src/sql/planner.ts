@@ -64,6 +64,9 @@ function planRead(operation: OperationDescription, catalog: Catalog | undefined)
   if (relations.length === 0) {
     return { type: 'bypass', reason: 'the statement reads no table, so no write can tell when its result changes (now(), random(), nextval())' }
   }
+  if (operation.volatile) {
+    return { type: 'bypass', reason: 'the statement calls a function whose result changes without a write (random(), now(), current_timestamp)' }
+  }
   const tables = new Set<string>()
   for (const relation of relations) {
     const viewTables = catalog?.views.get(relation)

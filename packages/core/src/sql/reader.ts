@@ -1,6 +1,7 @@
 import { boundedMemo } from './memo'
 import { relationsRead } from './reads'
 import { isPunct, isWord, matchParens, tokenize, type Dialect, type Token } from './tokens'
+import { callsVolatile } from './volatile'
 import { scanWrites, type WriteEffect } from './writes'
 
 /**
@@ -26,6 +27,8 @@ export interface StatementShape {
   readonly ddl: boolean
   /** For `transaction` statements. */
   readonly control?: TransactionControl
+  /** True when it calls a function whose result changes without a write (`random()`, `now()`, `'now'`). */
+  readonly volatile: boolean
 }
 
 const HARMLESS = new Set(['set', 'show', 'reset', 'listen', 'unlisten', 'notify', 'deallocate', 'discard', 'lock', 'checkpoint'])
@@ -112,8 +115,11 @@ function classify(tokens: readonly Token[], from: number, to: number, found: Ret
         ? { kind: 'unknown', ddl: false }
         : { kind: 'harmless', ddl: false }
     case 'pragma':
-      // PRAGMA name / PRAGMA name(arg) read; PRAGMA name = value may change behaviour: take the safe side.
-      return tokens.slice(at, to).some((token) => isPunct(token, '=')) ? { kind: 'unknown', ddl: false } : { kind: 'harmless', ddl: false }
+      // PRAGMA name, PRAGMA name(arg) and PRAGMA name = value (foreign_keys, journal_mode, user_version...)
+      // change no rows; only writable_schema opens the schema to direct edits: take the safe side there.
+      return isWord(tokens[at + 1], 'writable_schema') || isWord(tokens[at + 3], 'writable_schema')
+        ? { kind: 'unknown', ddl: false }
+        : { kind: 'harmless', ddl: false }
     default:
       return { kind: HARMLESS.has(word) ? 'harmless' : 'unknown', ddl: false }
   }
@@ -133,7 +139,7 @@ function analyse(sql: string, dialect: Dialect | undefined): StatementShape {
     for (const effect of found.effects) writes.add(effect.table)
     for (const target of found.ddlTargets) writes.add(target)
   }
-  const shape = { reads: [...reads], writes: [...writes], effects }
+  const shape = { reads: [...reads], writes: [...writes], effects, volatile: callsVolatile(tokens, 0, tokens.length) }
   if (ranges.length === 0) return { kind: 'harmless', ddl: false, ...shape }
   if (ranges.length > 1) return { kind: 'unknown', ddl: false, ...shape }
   const [from, to] = ranges[0] as [number, number]

@@ -209,3 +209,31 @@ describe('hostile input: planning never throws', () => {
     })
   }
 })
+
+describe('statements that change no data, and reads whose result changes without a write', () => {
+  it.each([
+    ['select *, random() from posts', 'sqlite'],
+    ['select * from posts where created_at > now() - interval \'1 day\'', 'postgres'],
+    ['select * from posts where created_at > current_timestamp', 'postgres'],
+    ["select * from posts where published_at < datetime('now')", 'sqlite'],
+    ["select * from posts where day = date('NOW')", 'sqlite'],
+    ['select id, gen_random_uuid() from users', 'postgres'],
+  ] as const)('%s is not cached', (sql, dialect) => {
+    expect(plan({ sql, dialect })).toMatchObject({ type: 'bypass', reason: expect.stringMatching(/changes without a write/) })
+  })
+
+  it.each(['pragma foreign_keys = on', 'PRAGMA journal_mode = WAL', 'pragma user_version = 7', 'PRAGMA table_info(posts)'])(
+    '%s changes no rows: not a write of the whole database',
+    (sql) => {
+      expect(plan({ sql, dialect: 'sqlite' }).type).toBe('bypass')
+    },
+  )
+
+  it('pragma writable_schema opens the schema to direct edits: the safe side', () => {
+    expect(plan({ sql: 'pragma writable_schema = on', dialect: 'sqlite' })).toMatchObject({ type: 'write', scopes: [databaseScope()] })
+  })
+
+  it('a column or string that merely contains those words is still cached', () => {
+    expect(plan({ sql: "select now_playing, random_id from posts where title = 'now is the time'", dialect: 'sqlite' }).type).toBe('read')
+  })
+})
