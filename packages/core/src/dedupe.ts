@@ -1,6 +1,7 @@
+import { ZERO_STAMP } from './clock'
 import type { Flight, Outcome } from './isolate'
 import { decodeFor } from './read-path'
-import type { ViewState } from './view-state'
+import { emit, type ViewState } from './view-state'
 
 /** How long a caller waits for an identical lookup already in flight before going alone. */
 const LEADER_WAIT_MS = 30_000
@@ -11,10 +12,12 @@ const LEADER_POLL_MS = 250
  * Runs `lookup` once per key at a time in this isolate: identical concurrent lookups join the
  * first one and get their own decoded copy of its result.
  */
-export async function dedupe<T>(view: ViewState, flightKey: string, scopes: readonly string[], lookup: () => Promise<Outcome<T>>): Promise<T> {
+export async function dedupe<T>(view: ViewState, key: string, scopes: readonly string[], lookup: () => Promise<Outcome<T>>): Promise<T> {
   const { inflight } = view.isolate
+  // A view with a bookmark must not join a lookup that may serve entries older than it.
+  const flightKey = view.floor === ZERO_STAMP ? key : `${key}|${view.floor}`
   const pending = inflight.get(flightKey)
-  if (pending) return follow(view, flightKey, scopes, pending.promise as Promise<Outcome<T>>, lookup)
+  if (pending) return follow(view, key, scopes, pending.promise as Promise<Outcome<T>>, lookup)
   const started = lookup()
   const flight: Flight = { promise: started as Promise<Outcome<unknown>>, scopes }
   inflight.set(flightKey, flight)
@@ -29,6 +32,7 @@ async function follow<T>(view: ViewState, key: string, scopes: readonly string[]
   const joined = await waitForLeader(leader)
   // The leader is slow, or older than a write this request must see: look up on our own.
   if (!joined || !(await currentFor(view, scopes, joined))) return (await lookup()).value
+  emit(view, { type: 'joined', key })
   if (joined.encoded) {
     const copy = decodeFor(view, key, joined.encoded)
     if (copy.ok) return copy.value as T

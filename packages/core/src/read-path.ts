@@ -63,9 +63,9 @@ function serve<T>(view: ViewState, read: Read<T>, verdict: Exclude<Verdict, { ki
   if (!decoded.ok) return undefined
   see(view, verdict.entry.readStamp)
   if (verdict.kind === 'fresh') {
-    emit(view, { type: 'hit', key: read.key, ageMs: verdict.ageMs })
+    emit(view, { type: 'hit', key: read.key, ageMs: verdict.ageMs, createdAtMs: verdict.entry.createdAtMs })
   } else {
-    emit(view, { type: 'stale', key: read.key, ageMs: verdict.ageMs })
+    emit(view, { type: 'stale', key: read.key, ageMs: verdict.ageMs, createdAtMs: verdict.entry.createdAtMs })
     revalidate(view, read)
   }
   return { value: decoded.value as T, encoded: verdict.entry.value, stamps }

@@ -1,10 +1,10 @@
 import type { Cache, CacheContext, EntryOptions, QueryRequest } from './cache-types'
-import { maxStamp, ZERO_STAMP } from './clock'
+import { maxStamp } from './clock'
 import { dedupe } from './dedupe'
 import { fill } from './fill'
 import { hashMaterial } from './hash'
 import { bump, repairUnknownStamps } from './invalidate'
-import type { Isolate } from './isolate'
+import { deliver, type Isolate } from './isolate'
 import { judgeEntry } from './judge'
 import { entryKey, qualifyScopes } from './layout'
 import { assertKnownOptions, assertTenant } from './options'
@@ -70,10 +70,8 @@ async function query<T>(view: ViewState, request: QueryRequest, loader: () => T 
     return loader()
   }
   const { key, scopes, plan } = prepared
-  // A view with a bookmark must not join a lookup that may serve entries older than it.
-  const flightKey = view.floor === ZERO_STAMP ? key : `${key}|${view.floor}`
   const read = { key, scopes, plan, loader, ...(request.lateOptions && { lateOptions: request.lateOptions }) }
-  return dedupe(view, flightKey, scopes, () => lookup(view, read))
+  return dedupe(view, key, scopes, () => lookup(view, read))
 }
 
 async function wrap<T>(cache: Cache, view: ViewState, key: string, loader: () => T | Promise<T>, options: EntryOptions): Promise<T> {
@@ -143,7 +141,7 @@ function withContext(view: ViewState, context: CacheContext): Cache {
     tenant: context.tenant ?? view.tenant,
     waitUntil: context.waitUntil ?? view.waitUntil,
     floor: 'floor' in parsed ? maxStamp(view.floor, parsed.floor) : view.floor,
-    listener: context.onEvent ?? view.listener,
+    listener: chain(view.listener, context.onEvent),
     // Each request view gets its own memo: the version store may keep this request's stamps in it.
     memo: new Map(),
   })
@@ -153,5 +151,14 @@ function lifetimeOf(options: EntryOptions): { ttlSeconds?: number; swrSeconds?: 
   return {
     ...(options.ttlSeconds !== undefined && { ttlSeconds: options.ttlSeconds }),
     ...(options.swrSeconds !== undefined && { swrSeconds: options.swrSeconds }),
+  }
+}
+
+/** A nested view's listener hears its own calls and keeps the parent's listener informed too. */
+function chain(parent: CacheContext['onEvent'], own: CacheContext['onEvent']): CacheContext['onEvent'] {
+  if (!parent || !own) return own ?? parent
+  return (event) => {
+    deliver(parent, event)
+    deliver(own, event)
   }
 }

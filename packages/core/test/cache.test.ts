@@ -420,6 +420,33 @@ describe('per-view event listeners', () => {
     expect(theirs).toStrictEqual(['miss', 'fill', 'hit'])
     expect(log.types()).toStrictEqual(['miss', 'fill', 'miss', 'fill', 'hit'])
   })
+
+  it('a view made from a view keeps the parent listener informed (a binding\'s per-call view inside a traced request)', async () => {
+    const { cache } = setup()
+    const request: string[] = []
+    const call: string[] = []
+    const traced = cache.withContext({ onEvent: (event) => request.push(event.type) })
+    const perCall = traced.withContext({ onEvent: (event) => call.push(event.type) })
+    await perCall.query(postsQuery, async () => 1)
+    const hit = await perCall.query(postsQuery, async () => 2)
+    expect(hit).toBe(1)
+    expect(call).toStrictEqual(['miss', 'fill', 'hit'])
+    expect(request).toStrictEqual(['miss', 'fill', 'hit'])
+  })
+
+  it('hit and stale events carry when the entry was made; a caller that joined a lookup hears joined', async () => {
+    const clock = manualClock()
+    const { cache, log } = setup({ clock })
+    const gate = deferred()
+    const leader = cache.query(postsQuery, async () => (await gate.promise, 'v1'))
+    const follower = cache.withContext({}).query(postsQuery, async () => 'never')
+    gate.resolve()
+    expect(await Promise.all([leader, follower])).toStrictEqual(['v1', 'v1'])
+    expect(log.of('joined')).toHaveLength(1)
+    clock.advanceSeconds(3)
+    await cache.query(postsQuery, async () => 'never')
+    expect(log.of('hit')[0]).toMatchObject({ ageMs: 3000, createdAtMs: clock.now() - 3000 })
+  })
 })
 
 describe('waiting for a slow leader', () => {
