@@ -1,5 +1,5 @@
 import type { Cache as KvCache } from '@kvcache/core'
-import { assertKnownOptions, bulkScope, databaseScope, kvCacheError, tableScope, tagScope } from '@kvcache/core/internal'
+import { assertKnownOptions, assertPositive, bulkScope, databaseScope, kvCacheError, tableScope, tagScope } from '@kvcache/core/internal'
 import {
   ALL_WRITE_EVENTS,
   canonicalTable,
@@ -60,9 +60,7 @@ export class KvDrizzleCacheBase extends DrizzleCache {
     if (!cache || typeof cache.query !== 'function') {
       throw kvCacheError('MISSING_BINDING', 'drizzle', 'Missing required argument `cache` (from `createCache` in @kvcache/core).')
     }
-    if (options.strategy !== undefined && options.strategy !== 'explicit' && options.strategy !== 'all') {
-      throw kvCacheError('INVALID_OPTION', 'drizzle', `Option \`strategy\` must be 'explicit' or 'all', got ${String(options.strategy)}.`)
-    }
+    validateOptions(options)
     this.#cache = cache
     this.#database = options.database
     // Schema and declared views are translated once per schema object / views content, not per request.
@@ -191,4 +189,22 @@ export function requireDriver(driver: unknown, method: string, call: string, exp
   if (typeof (driver as Record<string, unknown> | undefined)?.[method] !== 'function') {
     throw kvCacheError('MISSING_BINDING', 'drizzle', `\`${call}\` needs ${expected}, got ${driver === undefined ? 'undefined' : typeof driver}.`)
   }
+}
+
+/** Checks the options whose mistakes would otherwise surface deep inside the first query. */
+function validateOptions(options: DrizzleCacheOptions): void {
+  const invalid = (message: string) => kvCacheError('INVALID_OPTION', 'drizzle', message)
+  if (options.strategy !== undefined && options.strategy !== 'explicit' && options.strategy !== 'all') {
+    throw invalid(`Option \`strategy\` must be 'explicit' or 'all', got ${String(options.strategy)}.`)
+  }
+  assertPositive('drizzle', 'ttlSeconds', options.ttlSeconds)
+  if (options.database !== undefined && (typeof options.database !== 'string' || options.database === '')) {
+    throw invalid('Option `database` must be a non-empty string naming the database.')
+  }
+  if (options.onBypass !== undefined && typeof options.onBypass !== 'function') throw invalid('Option `onBypass` must be a function.')
+  const views: unknown = options.views
+  const validViews =
+    views === undefined ||
+    (typeof views === 'object' && views !== null && Object.values(views).every((tables) => Array.isArray(tables) && tables.every((table) => typeof table === 'string')))
+  if (!validViews) throw invalid('Option `views` must map each view to the tables it reads, e.g. `{ published_posts: [\'posts\'] }`.')
 }
