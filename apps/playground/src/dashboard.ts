@@ -27,7 +27,7 @@ export const dashboardHtml = /* html */ `<!doctype html>
 </head>
 <body>
 <h1>@kvcache playground</h1>
-<p class="sub">Drizzle on D1, cached in the Cache API (L1) and Workers KV (L2), invalidated by its own writes. Everything runs locally. <a href="/consistency">Consistency: KV stamps vs the coordinator</a></p>
+<p class="sub">Drizzle on D1, cached in the Cache API (L1) and Workers KV (L2), invalidated by its own writes. Everything runs locally. The same data through <a href="/prisma">Prisma</a> and <a href="/kysely">Kysely</a>; <a href="/consistency">consistency: KV stamps vs the coordinator</a>.</p>
 
 <section>
   <h2>Post #1</h2>
