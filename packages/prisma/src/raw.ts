@@ -45,7 +45,13 @@ export function planRaw(statement: { sql: string; params: unknown[] } | undefine
   const scopes = new Set(plan.scopes)
   // The planner bumps a by-id row precisely, but our lookups by other unique keys use scopes it
   // does not know: a precise write to a table with unique keys also bumps its bulk scope.
-  for (const table of plan.tables) if (graph.hasUniqueKeys(table)) scopes.add(bulkScope(table))
+  for (const table of plan.tables) {
+    if (graph.hasUniqueKeys(table)) scopes.add(bulkScope(table))
+    // `update app.posts` when the model's table is `posts` in the connection's schema: model reads
+    // depend on the unqualified name, so bump it too (its row scopes are covered by bulk).
+    const modelTable = asModelTable(graph, table)
+    if (modelTable !== table) scopes.add(tableScope(modelTable)).add(bulkScope(modelTable))
+  }
   return { scopes: [...scopes], schemaChanged: plan.schemaChanged }
 }
 

@@ -58,6 +58,10 @@ describe('raw SQL', () => {
     expect(plan('UPDATE users SET name = $1 WHERE id = $2', ['x', 1])).toEqual(expect.arrayContaining([tableScope('users'), bulkScope('users')]))
     expect(rowScope('users', 1)).toBeTruthy()
   })
+  it('a schema-qualified write to a model table in the connection\'s schema also bumps the name model reads use', () => {
+    expect(plan('UPDATE app.users SET name = $1', ['x'])).toEqual(expect.arrayContaining([tableScope('app.users'), tableScope('users'), bulkScope('users')]))
+    expect(plan('UPDATE app.nothing_we_model SET x = 1')).not.toContain(tableScope('nothing_we_model'))
+  })
   it('reads the text and values of template, Sql and unsafe args with the dialect\'s placeholders', () => {
     expect(rawStatement({ strings: ['SELECT ', ' FROM t WHERE a = ', ''], values: [1, 2] }, 'postgres')).toEqual({ sql: 'SELECT $1 FROM t WHERE a = $2', params: [1, 2] })
     expect(rawStatement({ strings: ['SELECT ', ' FROM t'], values: [1] }, 'sqlite')).toEqual({ sql: 'SELECT ? FROM t', params: [1] })
