@@ -1,3 +1,4 @@
+import { BoundedMap } from '../bounded-map'
 import { assertPositive } from '../options'
 import { withTimeout } from '../timeout'
 import type { Catalog } from './catalog'
@@ -83,7 +84,8 @@ export function createCatalogCache(options: CatalogCacheOptions = {}): CatalogCa
   assertPositive('sql', 'retryAfterMs', retryAfterMs)
   assertPositive('sql', 'timeoutMs', timeoutMs)
   const now = options.now ?? Date.now
-  const byName = new Map<string, Entry>()
+  // Names come from configuration (a handful per app); the cap only guards against a name per request.
+  const byName = new BoundedMap<string, Entry>(1000)
   const byObject = new WeakMap<object, Entry>()
   const entryOf = (identity: CatalogIdentity): Entry => {
     const known = typeof identity === 'string' ? byName.get(identity) : byObject.get(identity)
