@@ -5,6 +5,8 @@ import { emit, type ViewState } from './view-state'
 
 /** How long a caller waits for an identical lookup already in flight before going alone. */
 const LEADER_WAIT_MS = 30_000
+/** Lookups in flight one isolate keeps for joining, at most. */
+const MAX_FLIGHTS = 10_000
 /** How often a waiting caller re-arms its own timer. */
 const LEADER_POLL_MS = 250
 
@@ -19,6 +21,8 @@ export async function dedupe<T>(view: ViewState, key: string, scopes: readonly s
   const pending = inflight.get(flightKey)
   if (pending) return follow(view, key, scopes, pending.promise as Promise<Outcome<T>>, lookup)
   const started = lookup()
+  // A flood of distinct slow lookups must not grow the map without bound: past the cap, no joining.
+  if (inflight.size >= MAX_FLIGHTS) return (await started).value
   const flight: Flight = { promise: started as Promise<Outcome<unknown>>, scopes }
   inflight.set(flightKey, flight)
   try {

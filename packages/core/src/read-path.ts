@@ -10,6 +10,9 @@ import { planTtl, type TtlPlan } from './ttl'
 import type { Stamp } from './types'
 import { emit, reportError, runDetached, runInBackground, see, type ViewState } from './view-state'
 
+/** Background refreshes (stale-while-revalidate) one isolate runs at once, at most. */
+const MAX_REVALIDATIONS = 1_000
+
 /** One read as the read path sees it: a key, its scopes, its lifetime, and the database. */
 export interface Read<T> {
   readonly key: string
@@ -102,7 +105,8 @@ async function fillWithLateOptions(view: ViewState, request: Parameters<typeof f
 /** Stale-while-revalidate: one background reload per key, filled with stamps read before it. */
 function revalidate<T>(view: ViewState, read: Read<T>): void {
   const { revalidating, versions, settings } = view.isolate
-  if (revalidating.has(read.key)) return
+  // At most one refresh per key, and a bounded number at once per isolate.
+  if (revalidating.has(read.key) || revalidating.size >= MAX_REVALIDATIONS) return
   revalidating.add(read.key)
   const work = (async () => {
     try {
