@@ -1,48 +1,28 @@
 // Drives the dashboard in a real Chromium (CHROMIUM_PATH, the system's, or the one shipped on npm; see
 // test-support/chromium.ts): read (miss), read (hit), write, read (miss with the fresh value).
 import autocannon from 'autocannon'
-import { chromium, type BrowserContext, type Page } from 'playwright-core'
-import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { findChromium } from '@kvcache/test-support/chromium'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startPlayground } from './start-worker'
+import { openPlaygroundPage, type BrowserPage } from './browser-page'
 
-let playground: Awaited<ReturnType<typeof startPlayground>>
-let browser: BrowserContext
+let opened: BrowserPage
 let page: Page
-let profile: string
+let playground: { url: string }
 
 beforeAll(async () => {
-  const chromiumBinary = await findChromium()
-  playground = await startPlayground()
-  profile = mkdtempSync(join(tmpdir(), 'kvcache-chromium-profile-'))
-  // A fresh profile directory per run (Playwright takes it as the persistent context's userDataDir).
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: chromiumBinary.executablePath,
-    env: chromiumBinary.env,
-    headless: true,
-    args: [...chromiumBinary.args],
-  })
-  page = await browser.newPage()
-  await page.goto(playground.url)
+  opened = await openPlaygroundPage('/')
+  page = opened.page
+  playground = { url: opened.url }
 }, 90_000)
 
 afterAll(async () => {
-  await browser?.close()
-  await playground?.stop()
-  if (profile) rmSync(profile, { recursive: true, force: true })
+  await opened?.close()
 })
 
-async function clickAndSettle(selector: string) {
-  await page.click(selector)
-  // Buttons are disabled while a request runs and the stats refresh.
-  await page.waitForFunction(() => !document.querySelector('button')?.hasAttribute('disabled'))
-  await page.waitForFunction(() => [...document.querySelectorAll('button')].every((button) => !button.disabled))
-}
-
-const text = (selector: string) => page.locator(selector).innerText()
+const clickAndSettle = (selector: string) => opened.clickAndSettle(selector)
+const text = (selector: string) => opened.text(selector)
 
 describe('the dashboard, in a real browser', () => {
   it('shows a miss, then a hit, then after a write a miss with the fresh title', async () => {
