@@ -6,12 +6,14 @@ export interface KvCounts {
   deletes: number
 }
 
-export function countingKv(kv: KVNamespace): { kv: KVNamespace; counts: KvCounts; reset(): void } {
+export function countingKv(kv: KVNamespace): { kv: KVNamespace; counts: KvCounts; lastReadKeys(): readonly string[]; reset(): void } {
   const counts: KvCounts = { readCalls: 0, keysRead: 0, writes: 0, deletes: 0 }
+  let lastKeys: readonly string[] = []
   const wrapped = {
     get(key: string | string[], options?: unknown) {
       counts.readCalls++
       counts.keysRead += Array.isArray(key) ? key.length : 1
+      lastKeys = Array.isArray(key) ? [...key] : [key]
       return (kv.get as (k: unknown, o?: unknown) => Promise<unknown>)(key, options)
     },
     put(key: string, value: string, options?: KVNamespacePutOptions) {
@@ -28,6 +30,8 @@ export function countingKv(kv: KVNamespace): { kv: KVNamespace; counts: KvCounts
   return {
     kv: wrapped,
     counts,
+    // The keys of the latest read call: lets a floor read exactly what the cache read.
+    lastReadKeys: () => lastKeys,
     reset() {
       counts.readCalls = 0
       counts.keysRead = 0

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url'
 /**
  * Bundles `entry` (TypeScript is fine) with the `@kvcache/source` condition and starts it in workerd.
  * Options: entry (URL or path), kvNamespaces, d1Databases, hyperdrives, bindings, compatibilityDate,
- * durableObjects ({ BINDING: className }: classes the entry exports, SQLite-backed).
+ * durableObjects ({ BINDING: className }: classes the entry exports, SQLite-backed), inspectorPort
+ * (opens workerd's V8 inspector, for heap measurements).
  * Returns { fetchJson(path, init?), fetch(path, init?), mf, dispose() }.
  */
 export async function startWorker(options) {
@@ -34,6 +35,7 @@ export async function startWorker(options) {
     hyperdrives: options.hyperdrives ?? {},
     bindings: options.bindings ?? {},
     durableObjects: Object.fromEntries(Object.entries(options.durableObjects ?? {}).map(([name, className]) => [name, { className, useSQLite: true }])),
+    ...(options.inspectorPort === undefined ? {} : { inspectorPort: options.inspectorPort }),
   })
   await mf.ready
   const call = (path, init) => mf.dispatchFetch(new URL(path, 'http://bench.local').toString(), init)
@@ -66,4 +68,36 @@ export function table(headers, rows) {
 /** The middle value: robust to the odd slow round. */
 export function median(values) {
   return values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)]
+}
+
+/** min / median / max of repeated measurements: how far a rerun could move a number. */
+export function spread(values) {
+  const sorted = values.slice().sort((a, b) => a - b)
+  return { min: sorted[0], median: median(sorted), max: sorted[sorted.length - 1], runs: sorted.length }
+}
+
+/** `median (min-max)` for a table cell. */
+export function fmtSpread(values) {
+  const { min, median: middle, max } = spread(values)
+  return `${fmt(middle)} (${fmt(min)}-${fmt(max)})`
+}
+
+/** Per-round ratios a[i] / b[i]: each round's two sides ran back to back, so their ratio is the fair sample. */
+export function ratios(a, b) {
+  return a.map((value, i) => value / b[i])
+}
+
+/**
+ * Times every path `rounds` times, rotating which goes first each round so drift and warm-up
+ * land on all of them alike. `time(path)` returns one sample. Returns { name: samples[] }.
+ */
+export async function alternate(paths, rounds, time) {
+  const names = Object.keys(paths)
+  const samples = Object.fromEntries(names.map((name) => [name, []]))
+  for (let round = 0; round < rounds; round++) {
+    const order = names.map((_, i) => names[(i + round) % names.length])
+    if (round % 2 === 1) order.reverse()
+    for (const name of order) samples[name].push(await time(paths[name]))
+  }
+  return samples
 }
