@@ -1,17 +1,32 @@
 // Runs a bench worker inside workerd (through Miniflare) so measurements come from the real runtime.
 import { build } from 'esbuild'
 import { Miniflare } from 'miniflare'
+import { builtinModules } from 'node:module'
 import { fileURLToPath } from 'node:url'
 
-/**
- * Bundles `entry` (TypeScript is fine) with the `@kvcache/source` condition and starts it in workerd.
- * Options: entry (URL or path), kvNamespaces, d1Databases, hyperdrives, bindings, compatibilityDate,
- * durableObjects ({ BINDING: className }: classes the entry exports, SQLite-backed), inspectorPort
- * (opens workerd's V8 inspector, for heap measurements).
- * Returns { fetchJson(path, init?), fetch(path, init?), mf, dispose() }.
- */
-export async function startWorker(options) {
-  const entry = options.entry instanceof URL ? fileURLToPath(options.entry) : options.entry
+// Drivers such as node-postgres import Node built-ins by bare name, often through `require`;
+// workerd's nodejs_compat serves them as `node:<name>` ES modules. As wrangler does, an import
+// becomes an external `node:` import and a `require` a tiny module that re-exports its default.
+const nodeBuiltins = {
+  name: 'node-builtins',
+  setup(build) {
+    const names = new Set(builtinModules)
+    const isBuiltin = (path) => names.has(path.replace(/^node:/, ''))
+    build.onResolve({ filter: /^(node:)?[a-z_/]+$/ }, (args) => {
+      if (!isBuiltin(args.path)) return undefined
+      const path = `node:${args.path.replace(/^node:/, '')}`
+      return args.kind === 'require-call' ? { path, namespace: 'node-require' } : { path, external: true }
+    })
+    build.onLoad({ filter: /.*/, namespace: 'node-require' }, (args) => ({
+      contents: `import builtin from '${args.path}'\nmodule.exports = builtin`,
+      loader: 'js',
+    }))
+  },
+}
+
+/** Bundles a Worker entry (TypeScript is fine) as wrangler would, from workspace sources; returns the script text. */
+export async function bundleWorker(entryOption) {
+  const entry = entryOption instanceof URL ? fileURLToPath(entryOption) : entryOption
   const result = await build({
     entryPoints: [entry],
     bundle: true,
@@ -22,10 +37,25 @@ export async function startWorker(options) {
     conditions: ['@kvcache/source', 'workerd', 'worker', 'browser'],
     mainFields: ['module', 'main'],
     external: ['cloudflare:*', 'node:*'],
+    plugins: [nodeBuiltins],
     logLevel: 'error',
   })
-  const script = result.outputFiles[0].text
-  const mf = new Miniflare({
+  return result.outputFiles[0].text
+}
+
+/**
+ * Bundles `entry` (TypeScript is fine) with the `@kvcache/source` condition and starts it in workerd.
+ * Options: entry (URL or path), kvNamespaces, d1Databases, hyperdrives, bindings, compatibilityDate,
+ * durableObjects ({ BINDING: className }: classes the entry exports, SQLite-backed), services
+ * ({ BINDING: entry }: Workers of their own, each exporting a `Service` entrypoint class, bound over
+ * RPC), inspectorPort (opens workerd's V8 inspector, for heap measurements; the main Worker is `main`).
+ * Returns { fetchJson(path, init?), fetch(path, init?), mf, dispose() }.
+ */
+export async function startWorker(options) {
+  const script = await bundleWorker(options.entry)
+  const services = Object.entries(options.services ?? {})
+  const main = {
+    name: 'main',
     modules: true,
     script,
     compatibilityDate: options.compatibilityDate ?? '2026-04-01',
@@ -35,6 +65,20 @@ export async function startWorker(options) {
     hyperdrives: options.hyperdrives ?? {},
     bindings: options.bindings ?? {},
     durableObjects: Object.fromEntries(Object.entries(options.durableObjects ?? {}).map(([name, className]) => [name, { className, useSQLite: true }])),
+    serviceBindings: Object.fromEntries(services.map(([binding]) => [binding, { name: `service-${binding}`, entrypoint: 'Service' }])),
+  }
+  // Each service is its own Worker (its own isolate), bound to the main one; it exports `Service`.
+  const others = await Promise.all(
+    services.map(async ([binding, entry]) => ({
+      name: `service-${binding}`,
+      modules: true,
+      script: await bundleWorker(entry),
+      compatibilityDate: main.compatibilityDate,
+      compatibilityFlags: ['nodejs_compat'],
+    })),
+  )
+  const mf = new Miniflare({
+    workers: [main, ...others],
     ...(options.inspectorPort === undefined ? {} : { inspectorPort: options.inspectorPort }),
   })
   await mf.ready
