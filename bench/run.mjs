@@ -17,7 +17,7 @@ const sections = []
 let failed = 0
 for (const name of names) {
   process.stderr.write(`bench/${name} ...\n`)
-  const run = spawnSync(process.execPath, [`${here}${name}/index.mjs`], { encoding: 'utf8', timeout: 600_000 })
+  const run = spawnSync(process.execPath, [`${here}${name}/index.mjs`], { encoding: 'utf8', timeout: 1_800_000 })
   if (run.status === 0) {
     sections.push(run.stdout.trim())
   } else {

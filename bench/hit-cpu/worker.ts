@@ -1,0 +1,103 @@
+// bench/hit-cpu: what a hit costs in CPU beyond the storage call. Storage is in-isolate memory
+// (no I/O), so the only difference between a hit and the floor is the cache's own work: key
+// hashing, header parse, stamp check, decode. The floor makes the same storage call for the same
+// keys and JSON.parses the stored payload.
+import { createCache, memoryStorage, tableScope, type Storage } from '@kvcache/core'
+import { decodeValue, encodeValue } from '@kvcache/core/internal'
+
+const rowsOf = {
+  tiny: [{ id: 1, title: 'One post' }],
+  plain: Array.from({ length: 50 }, (_, i) => ({
+    id: i + 1,
+    title: `Post number ${i + 1}`,
+    body: 'Lorem ipsum dolor sit amet, consectetur adipiscing elit. '.repeat(4),
+    authorId: (i % 7) + 1,
+    published: i % 3 !== 0,
+    views: 1000 + i * 13,
+  })),
+  // What ORMs return for timestamp and int8 columns: a Date and a BigInt per row.
+  tagged: Array.from({ length: 50 }, (_, i) => ({
+    id: i + 1,
+    title: `Post number ${i + 1}`,
+    body: 'Lorem ipsum dolor sit amet, consectetur adipiscing elit. '.repeat(4),
+    authorId: (i % 7) + 1,
+    createdAt: new Date(1767225600000 + i * 60_000),
+    views: 9_007_199_254_740_993n + BigInt(i),
+  })),
+} as const
+type Payload = keyof typeof rowsOf
+
+// Records the keys and values of the last bulk read, so the floor reads exactly what a hit reads.
+function recording(inner: Storage) {
+  let last: { keys: string[]; values: ReadonlyMap<string, string | null> } | undefined
+  const storage: Storage = {
+    ...inner,
+    async getMany(keys) {
+      const values = await inner.getMany!(keys)
+      last = { keys: [...keys], values }
+      return values
+    },
+  }
+  return { storage, last: () => last }
+}
+
+const memory = memoryStorage()
+const recorder = recording(memory)
+const cache = createCache({ storage: recorder.storage, defaultTtlSeconds: 3600 })
+const requestOf = (payload: Payload) => ({ material: ['hit-cpu', payload], scopes: [tableScope('posts')], ttlSeconds: 3600 })
+const floorKeys = new Map<Payload, { keys: string[]; entryKey: string }>()
+const encoded = new Map<Payload, ReturnType<typeof encodeValue>>()
+const encodedOf = (payload: Payload) => {
+  if (!encoded.has(payload)) encoded.set(payload, encodeValue(rowsOf[payload]))
+  return encoded.get(payload)!
+}
+
+async function setup(): Promise<Record<string, unknown>> {
+  await cache.invalidate({ tables: ['posts'] })
+  await cache.flush()
+  const summary: Record<string, unknown> = {}
+  for (const payload of Object.keys(rowsOf) as Payload[]) {
+    await cache.query(requestOf(payload), async () => rowsOf[payload])
+    await cache.flush()
+    await cache.query(requestOf(payload), async () => {
+      throw new Error('expected a hit')
+    })
+    const last = recorder.last()!
+    const entryKey = last.keys.find((key) => key.includes(':e:'))!
+    floorKeys.set(payload, { keys: last.keys, entryKey })
+    summary[payload] = { keys: last.keys.length, entryBytes: (last.values.get(entryKey) ?? '').length }
+  }
+  return summary
+}
+
+export default {
+  async fetch(request: Request): Promise<Response> {
+    const url = new URL(request.url)
+    if (url.pathname === '/setup') return Response.json(await setup())
+    const payload = url.searchParams.get('payload') as Payload
+    const n = Number(url.searchParams.get('n'))
+    const expected = rowsOf[payload].length
+    let ok = 0
+    if (url.pathname === '/hit') {
+      const miss = async (): Promise<never> => {
+        throw new Error('expected a hit')
+      }
+      for (let i = 0; i < n; i++) ok += (await cache.query(requestOf(payload), miss)).length === expected ? 1 : 0
+    } else if (url.pathname === '/decode') {
+      // The codec alone, on the value as stored.
+      const encoded = encodedOf(payload)
+      for (let i = 0; i < n; i++) ok += (decodeValue(encoded) as unknown[]).length === expected ? 1 : 0
+    } else if (url.pathname === '/parse') {
+      const { json } = encodedOf(payload)
+      for (let i = 0; i < n; i++) ok += (JSON.parse(json) as unknown[]).length === expected ? 1 : 0
+    } else if (url.pathname === '/floor') {
+      const { keys, entryKey } = floorKeys.get(payload)!
+      for (let i = 0; i < n; i++) {
+        const values = await memory.getMany!(keys)
+        const raw = values.get(entryKey) as string
+        ok += (JSON.parse(raw.slice(raw.indexOf('\n') + 1)) as unknown[]).length === expected ? 1 : 0
+      }
+    }
+    return Response.json({ ok })
+  },
+}
