@@ -23,7 +23,7 @@ try {
   const lines = [
     '## core: cache hit vs the one-round-trip floor (workerd, local KV)',
     '',
-    `${n} sequential reads of a 50-row result per round, ${rounds} rounds rotating the order of paths; median per read, spread of the per-round ratio as median (min-max). The hit and the floor read the same ${setup.keys.length} keys (entry + stamp), all present in KV. Target: ours within 1.25x of the floor.`,
+    `${n} sequential reads of a 50-row result per round, ${rounds} rounds rotating the order of paths; median per read, spread of the per-round ratio as median (min to max). The hit and the floor read the same ${setup.keys.length} keys (entry + stamp), all present in KV. Target: ours within 1.25x of the floor.`,
     '',
     table(
       ['path', 'ms per read', 'ours / this, per round'],

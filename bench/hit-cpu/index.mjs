@@ -30,7 +30,7 @@ try {
     [
       '## hit CPU: what a hit costs beyond its storage call (workerd, in-isolate memory storage)',
       '',
-      `Storage is \`memoryStorage()\` in the same isolate, so neither side waits on I/O. Floor: the same bulk storage call for the same keys (entry + stamp) and \`JSON.parse\` of the stored payload. Ours: \`cache.query\` hit (key hashing, header parse, stamp check, decode). ${rounds} rounds rotating the order; microseconds per read as median, per-round spread as median (min-max).`,
+      `Storage is \`memoryStorage()\` in the same isolate, so neither side waits on I/O. Floor: the same bulk storage call for the same keys (entry + stamp) and \`JSON.parse\` of the stored payload. Ours: \`cache.query\` hit (key hashing, header parse, stamp check, decode). ${rounds} rounds rotating the order; microseconds per read as median, per-round spread as median (min to max).`,
       '',
       table(['result', 'entry bytes', 'ours (µs)', 'floor (µs)', 'ours - floor (µs)', 'ours / floor'], rows),
       '',

@@ -120,10 +120,10 @@ export function spread(values) {
   return { min: sorted[0], median: median(sorted), max: sorted[sorted.length - 1], runs: sorted.length }
 }
 
-/** `median (min-max)` for a table cell. */
+/** `median (min to max)` for a table cell. */
 export function fmtSpread(values) {
   const { min, median: middle, max } = spread(values)
-  return `${fmt(middle)} (${fmt(min)}-${fmt(max)})`
+  return `${fmt(middle)} (${fmt(min)} to ${fmt(max)})`
 }
 
 /** Per-round ratios a[i] / b[i]: each round's two sides ran back to back, so their ratio is the fair sample. */
