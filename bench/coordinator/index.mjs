@@ -1,6 +1,6 @@
 // bench/coordinator: what one coordinator object sustains, hit cost with stamps in a Durable
 // Object vs in KV (side by side), and calls per hit / miss / write.
-import { median, startWorker, table } from '../lib/workerd.mjs'
+import { alternate, fmtSpread, median, ratios, startWorker, table } from '../lib/workerd.mjs'
 
 const worker = await startWorker({
   entry: new URL('./worker.ts', import.meta.url),
@@ -19,7 +19,7 @@ try {
         const { calls, ms } = await worker.fetchJson(`/throughput?op=${op}&concurrency=${concurrency}&ms=1000`)
         samples.push((calls * 1000) / ms)
       }
-      throughputRows.push([op === 'read' ? 'read 3 stamps' : 'bump 3 scopes', concurrency, Math.round(median(samples))])
+      throughputRows.push([op === 'read' ? 'read 3 stamps' : 'bump 3 scopes', concurrency, fmtSpread(samples.map(Math.round))])
     }
   }
 
@@ -41,9 +41,9 @@ try {
     return (performance.now() - started) / n
   }
   for (const path of Object.values(paths)) await time(path)
-  const samples = Object.fromEntries(Object.keys(paths).map((key) => [key, []]))
-  for (let round = 0; round < rounds; round++) for (const [key, path] of Object.entries(paths)) samples[key].push(await time(path))
+  const samples = await alternate(paths, rounds, time)
   const ms = Object.fromEntries(Object.entries(samples).map(([key, values]) => [key, median(values)]))
+  const vsKv = (key) => fmtSpread(ratios(samples[key], samples.kv))
 
   // 3. Calls per operation.
   const ops = await worker.fetchJson('/ops')
@@ -59,21 +59,21 @@ try {
     [
       '## coordinator: stamps in a Durable Object (workerd, local KV, Cache API and SQLite-backed Durable Object)',
       '',
-      'Calls per second one object served, with that many calls kept in flight from one Worker, 1 s per sample, median of 3:',
+      'Calls per second one object served, with that many calls kept in flight from one Worker, 1 s per sample, 3 samples as median (min to max):',
       '',
       table(['call', 'in flight', 'calls/s'], throughputRows),
       '',
-      `Hit latency: ${n} sequential hits of a 50-row result per round (each its own request unless noted), ${rounds} rounds, median per hit:`,
+      `Hit latency: ${n} sequential hits of a 50-row result per round (each its own request unless noted), ${rounds} rounds rotating the order, median per hit; ratio per round as median (min to max):`,
       '',
       table(
         ['path', 'ms per hit', 'ratio vs KV stamps'],
         [
           ['KV stamps: one bulk KV get (entry + stamp)', ms.kv, 1],
-          ['coordinator: KV get + coordinator call, in parallel', ms.strong, ms.strong / ms.kv],
-          ['coordinator, later lookups of one request (memo)', ms.strongMemo, ms.strongMemo / ms.kv],
-          ['two-tier + KV stamps: Cache API + KV stamp get', ms.twoTierKv, ms.twoTierKv / ms.kv],
-          ['two-tier + coordinator: Cache API + coordinator call', ms.twoTierStrong, ms.twoTierStrong / ms.kv],
-          ['two-tier + coordinator, later lookups of one request', ms.twoTierStrongMemo, ms.twoTierStrongMemo / ms.kv],
+          ['coordinator: KV get + coordinator call, in parallel', ms.strong, vsKv('strong')],
+          ['coordinator, later lookups of one request (memo)', ms.strongMemo, vsKv('strongMemo')],
+          ['two-tier + KV stamps: Cache API + KV stamp get', ms.twoTierKv, vsKv('twoTierKv')],
+          ['two-tier + coordinator: Cache API + coordinator call', ms.twoTierStrong, vsKv('twoTierStrong')],
+          ['two-tier + coordinator, later lookups of one request', ms.twoTierStrongMemo, vsKv('twoTierStrongMemo')],
         ],
       ),
       '',

@@ -1,5 +1,5 @@
 // bench/drizzle: Drizzle with no cache vs a cached hit, D1 in workerd and PostgreSQL from Node, plus KV operations.
-import { median, startWorker, table } from '../lib/workerd.mjs'
+import { alternate, fmtSpread, median, ratios, startWorker, table } from '../lib/workerd.mjs'
 import { runPg } from './pg.mjs'
 
 const worker = await startWorker({ entry: new URL('./worker.ts', import.meta.url), kvNamespaces: ['KV'], d1Databases: ['DB'] })
@@ -14,13 +14,8 @@ try {
   }
   await time('/uncached')
   await time('/cached')
-  const uncached = []
-  const cached = []
-  for (let i = 0; i < 5; i++) {
-    uncached.push(await time('/uncached'))
-    cached.push(await time('/cached'))
-  }
-  d1 = { uncached: median(uncached), cached: median(cached), ops: await worker.fetchJson('/ops') }
+  const ms = await alternate({ uncached: '/uncached', cached: '/cached' }, 7, time)
+  d1 = { ...ms, ops: await worker.fetchJson('/ops') }
 } finally {
   await worker.dispose()
 }
@@ -30,15 +25,15 @@ const pg = await runPg().catch((error) => ({ error: String(error?.message ?? err
 const lines = [
   '## drizzle: no cache vs cached hit',
   '',
-  'The same 20-row Drizzle select (`orderBy(desc(id)).limit(20)`), sequential, median of 5 rounds.',
+  'The same 20-row Drizzle select (`orderBy(desc(id)).limit(20)`), sequential, 7 rounds alternating; ms per read as median, the ratio per round as median (min to max).',
   '',
   table(
     ['database', 'where', 'no cache (ms)', 'cached hit (ms)', 'cached / uncached'],
     [
-      ['D1 (miniflare)', 'workerd, KV storage', d1.uncached, d1.cached, d1.cached / d1.uncached],
+      ['D1 (miniflare)', 'workerd, KV storage', median(d1.uncached), median(d1.cached), fmtSpread(ratios(d1.cached, d1.uncached))],
       pg.error
         ? ['PostgreSQL 127.0.0.1', `not measured: ${pg.error}`, '-', '-', '-']
-        : ['PostgreSQL 127.0.0.1 (node-postgres)', 'Node, memory storage', pg.uncached, pg.cached, pg.cached / pg.uncached],
+        : ['PostgreSQL 127.0.0.1 (node-postgres)', 'Node, memory storage', median(pg.uncached), median(pg.cached), fmtSpread(ratios(pg.cached, pg.uncached))],
     ],
   ),
   '',

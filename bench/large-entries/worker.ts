@@ -29,6 +29,6 @@ export default {
       if (value.length !== rows.length) throw new Error('wrong value')
     }
     times.sort((a, b) => a - b)
-    return Response.json({ bytes, medianMs: times[Math.floor(rounds / 2)] })
+    return Response.json({ bytes, times })
   },
 }

@@ -1,5 +1,5 @@
 // bench/naive-baseline: ours vs a naive KV cache-aside with a shared per-table index.
-import { median, startWorker, table } from '../lib/workerd.mjs'
+import { alternate, fmtSpread, median, ratios, startWorker, table } from '../lib/workerd.mjs'
 
 const PRICE = { read: 0.5, write: 5, delete: 5 } // USD per million KV operations
 const usd = (ops) => (ops.readCalls * PRICE.read + ops.writes * PRICE.write + ops.deletes * PRICE.delete) / 1e6
@@ -15,12 +15,7 @@ try {
   }
   await time('/ours-hit')
   await time('/naive-hit')
-  const ours = []
-  const naive = []
-  for (let i = 0; i < 5; i++) {
-    ours.push(await time('/ours-hit'))
-    naive.push(await time('/naive-hit'))
-  }
+  const { ours, naive } = await alternate({ ours: '/ours-hit', naive: '/naive-hit' }, 7, time)
   const ops = await worker.fetchJson('/ops?queries=50')
   const race = await worker.fetchJson('/race')
   // A workload per million requests: 90% hits, 9% misses, 1% writes (each invalidating one table with 50 cached queries).
@@ -35,7 +30,7 @@ try {
       table(
         ['cache', 'hit ms', 'hit vs naive', `KV USD / 1M requests (90% hit, 9% miss, 1% write; ${ops.cachedQueries} queries per table)`],
         [
-          ['@kvcache', median(ours), median(ours) / median(naive), perMillion(ops.oursHit, ops.oursMiss, ops.oursInvalidate).toFixed(2)],
+          ['@kvcache', median(ours), fmtSpread(ratios(ours, naive)), perMillion(ops.oursHit, ops.oursMiss, ops.oursInvalidate).toFixed(2)],
           ['naive + shared index', median(naive), 1, perMillion(ops.naiveHit, ops.naiveMiss, ops.naiveInvalidate).toFixed(2)],
         ],
       ),
