@@ -5,7 +5,7 @@ import { bundleSize, kib, moduleDelta } from '../lib/bundle-size.mjs'
 import { table } from '../lib/workerd.mjs'
 
 const packages = fileURLToPath(new URL('../../packages/', import.meta.url))
-const PEERS = ['drizzle-orm', 'drizzle-orm/*', 'kysely', 'vitest', 'pg']
+const PEERS = ['drizzle-orm', 'drizzle-orm/*', 'kysely', 'vitest', 'pg', '@prisma/*']
 const ENTRIES = [
   ['@kvcache/core', 'core/src/index.ts'],
   ['@kvcache/core/internal', 'core/src/internal.ts'],
@@ -14,7 +14,13 @@ const ENTRIES = [
   ['@kvcache/storage-kv', 'storage-kv/src/index.ts'],
   ['@kvcache/storage-cache-api', 'storage-cache-api/src/index.ts'],
   ['@kvcache/drizzle', 'drizzle/src/index.ts'],
+  ['@kvcache/drizzle/d1', 'drizzle/src/d1.ts'],
+  ['@kvcache/drizzle/pg', 'drizzle/src/pg.ts'],
+  ['@kvcache/drizzle/libsql', 'drizzle/src/libsql.ts'],
   ['@kvcache/kysely', 'kysely/src/index.ts'],
+  ['@kvcache/kysely/sqlite', 'kysely/src/sqlite.ts'],
+  ['@kvcache/kysely/postgres', 'kysely/src/postgres.ts'],
+  ['@kvcache/prisma', 'prisma/src/index.ts'],
   ['@kvcache/coordinator', 'coordinator/src/index.ts'],
 ]
 

@@ -3,7 +3,6 @@
 // hashing, header parse, stamp check, decode. The floor makes the same storage call for the same
 // keys and JSON.parses the stored payload.
 import { createCache, memoryStorage, tableScope, type Storage } from '@kvcache/core'
-import { decodeValue, encodeValue } from '@kvcache/core/internal'
 
 const rowsOf = {
   tiny: [{ id: 1, title: 'One post' }],
@@ -46,11 +45,6 @@ const recorder = recording(memory)
 const cache = createCache({ storage: recorder.storage, defaultTtlSeconds: 3600 })
 const requestOf = (payload: Payload) => ({ material: ['hit-cpu', payload], scopes: [tableScope('posts')], ttlSeconds: 3600 })
 const floorKeys = new Map<Payload, { keys: string[]; entryKey: string }>()
-const encoded = new Map<Payload, ReturnType<typeof encodeValue>>()
-const encodedOf = (payload: Payload) => {
-  if (!encoded.has(payload)) encoded.set(payload, encodeValue(rowsOf[payload]))
-  return encoded.get(payload)!
-}
 
 async function setup(): Promise<Record<string, unknown>> {
   await cache.invalidate({ tables: ['posts'] })
@@ -83,13 +77,6 @@ export default {
         throw new Error('expected a hit')
       }
       for (let i = 0; i < n; i++) ok += (await cache.query(requestOf(payload), miss)).length === expected ? 1 : 0
-    } else if (url.pathname === '/decode') {
-      // The codec alone, on the value as stored.
-      const encoded = encodedOf(payload)
-      for (let i = 0; i < n; i++) ok += (decodeValue(encoded) as unknown[]).length === expected ? 1 : 0
-    } else if (url.pathname === '/parse') {
-      const { json } = encodedOf(payload)
-      for (let i = 0; i < n; i++) ok += (JSON.parse(json) as unknown[]).length === expected ? 1 : 0
     } else if (url.pathname === '/floor') {
       const { keys, entryKey } = floorKeys.get(payload)!
       for (let i = 0; i < n; i++) {

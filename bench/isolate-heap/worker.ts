@@ -3,8 +3,8 @@
 // if it were its own request), several lanes at once. Entries and stamps live in another isolate
 // (store.ts); databases: none for `core`, PostgreSQL through Hyperdrive for the bindings.
 import { createCache, rowScope, tableScope, type Cache } from '@kvcache/core'
-import { drizzleCache } from '@kvcache/drizzle'
-import { kyselyCache } from '@kvcache/kysely'
+import { drizzleCache } from '@kvcache/drizzle/pg'
+import { kyselyCache } from '@kvcache/kysely/postgres'
 import { eq, sql as dsql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/node-postgres'
 import { bigint, integer, pgSchema, text } from 'drizzle-orm/pg-core'

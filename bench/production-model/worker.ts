@@ -2,7 +2,8 @@
 // with production latencies added around the real local bindings (../lib/production-model).
 // GET /read?db=d1|pg&cache=off|kv|two-tier&id=N answers with header x-outcome.
 import { createCache, twoTierStorage, type Cache, type CacheEvent } from '@kvcache/core'
-import { drizzleCache } from '@kvcache/drizzle'
+import { drizzleCache as drizzleD1Cache } from '@kvcache/drizzle/d1'
+import { drizzleCache as drizzlePgCache } from '@kvcache/drizzle/pg'
 import { cacheApiStorage } from '@kvcache/storage-cache-api'
 import { kvStorage } from '@kvcache/storage-kv'
 import { eq } from 'drizzle-orm'
@@ -35,8 +36,6 @@ function isolateState(env: Env) {
   const kv = modeledKv(env.CACHE_KV, model)
   const caches: Record<string, Cache> = {
     kv: createCache({ storage: kvStorage(kv), prefix: 'pm-kv', defaultTtlSeconds: 300 }),
-    // KV's edge cache held for 300 s instead of 60 s: hotter reads, slower cross-location invalidation.
-    'kv-edge-300': createCache({ storage: kvStorage(kv, { cacheTtlSeconds: 300 }), prefix: 'pm-kv300', defaultTtlSeconds: 300 }),
     'two-tier': createCache({
       storage: twoTierStorage({ l1: cacheApiStorage({ cacheName: 'production-model' }), l2: kvStorage(kv) }),
       prefix: 'pm-tt',
@@ -58,7 +57,7 @@ async function readPost(env: Env, ctx: ExecutionContext, dbName: string, mode: s
   const view = mode === 'off' ? undefined : s.caches[mode]!.withContext({ waitUntil: (p) => ctx.waitUntil(p), onEvent: (event) => events.push(event) })
   let post: unknown
   if (dbName === 'd1') {
-    const kv = view && drizzleCache(view, { schema: sqliteSchema, strategy: 'all' })
+    const kv = view && drizzleD1Cache(view, { schema: sqliteSchema, strategy: 'all' })
     const db = kv ? drizzleD1(kv.d1(s.db), { schema: sqliteSchema, cache: kv }) : drizzleD1(s.db, { schema: sqliteSchema })
     post = await db.query.posts.findFirst({ where: eq(sqliteSchema.posts.id, id), with: { author: true, comments: true } })
   } else {
@@ -67,7 +66,7 @@ async function readPost(env: Env, ctx: ExecutionContext, dbName: string, mode: s
     const pool = modeledHyperdrivePool(raw, s.model)
     try {
       const schema = s.pgSchema
-      const kv = view && drizzleCache(view, { schema, strategy: 'all', database: 'main' })
+      const kv = view && drizzlePgCache(view, { schema, strategy: 'all', database: 'main' })
       const db = kv ? drizzlePg({ client: kv.pg(pool), schema, cache: kv }) : drizzlePg({ client: pool, schema })
       post = await db.query.posts.findFirst({ where: eq(schema.posts.id, id), with: { author: true, comments: true } })
     } finally {

@@ -1,6 +1,6 @@
 // The same Drizzle + D1 Worker with the cache, set up as packages/drizzle/README.md shows.
 import { createCache, type Cache } from '@kvcache/core'
-import { drizzleCache } from '@kvcache/drizzle'
+import { drizzleCache } from '@kvcache/drizzle/d1'
 import { kvStorage } from '@kvcache/storage-kv'
 import { drizzle } from 'drizzle-orm/d1'
 import { eq } from 'drizzle-orm'

@@ -1,6 +1,6 @@
 // The same Kysely + D1 Worker with the cache, set up as packages/kysely/README.md shows.
 import { createCache, type Cache } from '@kvcache/core'
-import { kyselyCache } from '@kvcache/kysely'
+import { kyselyCache } from '@kvcache/kysely/sqlite'
 import { kvStorage } from '@kvcache/storage-kv'
 import { Kysely } from 'kysely'
 import { D1Dialect } from 'kysely-d1'
