@@ -3,7 +3,7 @@
 // vs off. Each response says how the playground served it (hit, miss, or merged into another
 // request's in-flight lookup), so request merging is reported apart from hits.
 import autocannon from 'autocannon'
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -27,6 +27,8 @@ const port = await new Promise((resolve) => {
   })
 })
 const state = mkdtempSync(join(tmpdir(), 'kvcache-load-'))
+// What `pnpm dev` runs first: the playground's Prisma page needs its generated client.
+execFileSync(process.execPath, [join(appDir, 'scripts/prisma-generate.mjs')], { cwd: appDir, stdio: 'pipe' })
 seedPlaygroundD1({ appDir, stateDir: state })
 const child = spawn(join(appDir, 'node_modules/.bin/wrangler'), ['dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', state, '--show-interactive-dev-session=false'], {
   cwd: appDir,

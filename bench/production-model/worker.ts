@@ -46,9 +46,10 @@ function isolateState(env: Env) {
 }
 
 function outcomeOf(events: readonly CacheEvent[]): string {
-  const decisive = events.find((event) => event.type === 'hit' || event.type === 'miss' || event.type === 'stale')
-  // No decisive event: the read joined an identical lookup already in flight (merged).
-  return decisive?.type ?? 'merged'
+  // `joined`: the read took the result of an identical lookup already in flight (merged).
+  const decisive = events.find((event) => event.type === 'hit' || event.type === 'miss' || event.type === 'stale' || event.type === 'joined')
+  if (decisive?.type === 'joined') return 'merged'
+  return decisive?.type ?? 'none'
 }
 
 async function readPost(env: Env, ctx: ExecutionContext, dbName: string, mode: string, id: number) {
