@@ -1,6 +1,6 @@
 // bench/prisma: Prisma with no cache vs a cached hit, D1 in workerd and PostgreSQL from Node, plus KV operations per hit / miss / write.
 import { Miniflare } from 'miniflare'
-import { median, table } from '../lib/workerd.mjs'
+import { alternate, fmtSpread, median, ratios, table } from '../lib/workerd.mjs'
 import { generate } from './generate.mjs'
 import { runPg } from './pg.mjs'
 
@@ -29,13 +29,8 @@ try {
   }
   await time('/uncached')
   await time('/cached')
-  const uncached = []
-  const cached = []
-  for (let i = 0; i < 5; i++) {
-    uncached.push(await time('/uncached'))
-    cached.push(await time('/cached'))
-  }
-  d1 = { uncached: median(uncached), cached: median(cached), ops: await fetchJson('/ops') }
+  const ms = await alternate({ uncached: '/uncached', cached: '/cached' }, 7, time)
+  d1 = { ...ms, ops: await fetchJson('/ops') }
 } finally {
   await mf.dispose()
 }
@@ -45,15 +40,15 @@ const pg = await runPg(generated).catch((error) => ({ error: String(error?.messa
 const lines = [
   '## prisma: no cache vs cached hit',
   '',
-  'The same 20-row Prisma read (`post.findMany({ orderBy: { id: "desc" }, take: 20 })`, with `cacheStrategy: { ttl: 300 }` when cached), sequential, median of 5 rounds. Prisma 7.10 with `@prisma/adapter-d1` / `@prisma/adapter-pg`.',
+  'The same 20-row Prisma read (`post.findMany({ orderBy: { id: "desc" }, take: 20 })`, with `cacheStrategy: { ttl: 300 }` when cached), sequential, 7 rounds alternating; ms per read as median, the ratio per round as median (min to max). Prisma 7.10 with `@prisma/adapter-d1` / `@prisma/adapter-pg`.',
   '',
   table(
     ['database', 'where', 'no cache (ms)', 'cached hit (ms)', 'cached / uncached'],
     [
-      ['D1 (miniflare)', 'workerd, KV storage', d1.uncached, d1.cached, d1.cached / d1.uncached],
+      ['D1 (miniflare)', 'workerd, KV storage', median(d1.uncached), median(d1.cached), fmtSpread(ratios(d1.cached, d1.uncached))],
       pg.error
         ? ['PostgreSQL', `not measured: ${pg.error}`, '-', '-', '-']
-        : ['PostgreSQL (adapter-pg)', 'Node, memory storage', pg.uncached, pg.cached, pg.cached / pg.uncached],
+        : ['PostgreSQL (adapter-pg)', 'Node, memory storage', median(pg.uncached), median(pg.cached), fmtSpread(ratios(pg.cached, pg.uncached))],
     ],
   ),
   '',

@@ -3,7 +3,6 @@ import { createCache, memoryStorage } from '@kvcache/core'
 import { prismaCodecs, withKvCache } from '@kvcache/prisma'
 import { PrismaPg } from '@prisma/adapter-pg'
 import pg from 'pg'
-import { median } from '../lib/workerd.mjs'
 
 export async function runPg({ pgClient, pgModels }) {
   const { Prisma, PrismaClient } = await import(pgClient)
@@ -31,11 +30,17 @@ export async function runPg({ pgClient, pgModels }) {
     await time(latestCached)
     const uncached = []
     const hits = []
-    for (let i = 0; i < 5; i++) {
-      uncached.push(await time(latest))
-      hits.push(await time(latestCached))
+    for (let i = 0; i < 7; i++) {
+      // Alternate which side goes first, so drift lands on both.
+      if (i % 2 === 0) {
+        uncached.push(await time(latest))
+        hits.push(await time(latestCached))
+      } else {
+        hits.push(await time(latestCached))
+        uncached.push(await time(latest))
+      }
     }
-    return { uncached: median(uncached), cached: median(hits) }
+    return { uncached, cached: hits }
   } finally {
     await plain.$disconnect().catch(() => undefined)
     await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined)
