@@ -26,7 +26,7 @@ try {
       table(
         ['path', 'ms per read', 'ratio vs database'],
         [
-          ['L1 hit (Cache API entry + KV stamp, in parallel)', ms.l1, fmtSpread(ratios(samples.l1, samples.db))],
+          ['L1 hit (Cache API entry, then the KV stamps)', ms.l1, fmtSpread(ratios(samples.l1, samples.db))],
           ['L2 hit (Cache API miss, then KV)', ms.l2, fmtSpread(ratios(samples.l2, samples.db))],
           ['database (D1 query, no cache)', ms.db, 1],
         ],
