@@ -3,6 +3,7 @@
  * or change data, transaction control, and functions whose results must not be cached. What
  * a raw statement reads and writes, table by table, is the core SQL planner's job (`plan.ts`).
  */
+import { isVolatileFunction } from '@kvcache/core/sql'
 
 /** Transaction control a raw statement performs on its connection. */
 export type TransactionControl =
@@ -59,20 +60,6 @@ export function transactionControlOf(sql: string): TransactionControl | undefine
 export function unquote(name: string): string {
   const trimmed = name.trim()
   return /^".*"$/.test(trimmed) ? trimmed.slice(1, -1).replace(/""/g, '"') : trimmed
-}
-
-// Functions that change data, or answer differently on every call: never served from a cache.
-const VOLATILE = new Set([
-  'nextval', 'setval', 'currval', 'lastval', 'random', 'randomblob', 'gen_random_uuid', 'uuid_generate_v1',
-  'uuid_generate_v1mc', 'uuid_generate_v4', 'last_insert_rowid', 'changes', 'total_changes', 'txid_current',
-  'pg_current_xact_id', 'pg_advisory_lock', 'pg_advisory_xact_lock', 'pg_try_advisory_lock', 'pg_try_advisory_xact_lock',
-  'pg_advisory_unlock', 'pg_advisory_unlock_all', 'pg_notify', 'set_config', 'pg_sleep', 'pg_cancel_backend',
-  'pg_terminate_backend', 'pg_backend_pid', 'dblink', 'dblink_exec', 'lo_import', 'lo_export', 'lo_unlink',
-])
-
-/** Functions whose results must not be cached (they change data or differ on every call). */
-export function isVolatileFunction(name: string): boolean {
-  return VOLATILE.has(name.toLowerCase().replace(/^.*\./, ''))
 }
 
 /** Volatile function calls written in raw SQL text. */

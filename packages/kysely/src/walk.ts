@@ -1,6 +1,6 @@
 import { roleOf, WRITE_TARGETS, type NodeRole } from './kinds'
 import type { OperationNodeLike } from './kysely-types'
-import { isVolatileFunction } from './raw-sql'
+import { isVolatileFunction } from '@kvcache/core/sql'
 
 /** A relation as the tree names it. */
 export interface TableRef {

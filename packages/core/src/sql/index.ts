@@ -39,5 +39,6 @@ export { POSTGRES_CATALOG_QUERY, POSTGRES_FUNCTIONS_QUERY } from './postgres-que
 export { readStatement } from './reader'
 export type { StatementKind, StatementShape, TransactionControl } from './reader'
 export { tokenize } from './tokens'
+export { callsVolatile, isVolatileFunction } from './volatile'
 export type { Dialect, Token, TokenType } from './tokens'
 export type { WriteEffect, WriteEvent } from './writes'
