@@ -1,24 +1,57 @@
-import { defineConfig } from 'vitest/config'
+import { createRequire } from 'node:module'
+import { configDefaults, defineConfig, type ViteUserConfig } from 'vitest/config'
 import { postgresGlobalSetup } from '../../test-support/vitest.ts'
 import { sourceResolve, workersProject } from '../../vitest.workers.ts'
+
+/**
+ * The integration tests run at both ends of the supported range: the newest drizzle-orm
+ * (`drizzle-orm`) and the oldest the peer range allows (0.44.0, the first with the cache hook,
+ * installed as the npm alias `drizzle-orm-0.44`). Subpath imports (`drizzle-orm/d1`) follow.
+ */
+const VERSIONS = { newest: 'drizzle-orm', '0.44': 'drizzle-orm-0.44' } as const
+type Version = keyof typeof VERSIONS
+
+const require = createRequire(import.meta.url)
+
+/** The alias, and the version `inject('drizzleVersion')` tells the tests they must be running. */
+function pinned(version: Version) {
+  const { npmVersion } = require(`${VERSIONS[version]}/version`) as { npmVersion: string }
+  return {
+    alias: [{ find: /^drizzle-orm(\/.*)?$/, replacement: `${VERSIONS[version]}$1` }],
+    provide: { drizzleVersion: npmVersion },
+  }
+}
+
+function d1(version: Version): ViteUserConfig {
+  const project = workersProject({ kvNamespaces: ['KV'], d1Databases: ['DB'] }, { name: `d1-${version}`, include: ['test/d1/**/*.test.ts'] })
+  const { alias, provide } = pinned(version)
+  return { ...project, resolve: { ...project.resolve, alias }, test: { ...project.test, provide } }
+}
+
+function pg(version: Version): ViteUserConfig {
+  const { alias, provide } = pinned(version)
+  return {
+    // node-postgres against a real PostgreSQL server (what Hyperdrive looks like to a Worker): the machine's, or an
+    // embedded one. The first project's globalSetup sets DATABASE_URL; the other finds it set.
+    resolve: { ...sourceResolve, alias },
+    ssr: { resolve: sourceResolve },
+    test: {
+      name: `pg-${version}`,
+      include: ['test/pg/**/*.test.ts', 'test/unit/**/*.test.ts', 'test/libsql/**/*.test.ts'],
+      // The bundle test measures what esbuild resolves from node_modules, whatever the alias says: once is enough.
+      exclude: version === 'newest' ? configDefaults.exclude : [...configDefaults.exclude, 'test/unit/bundle.test.ts'],
+      environment: 'node',
+      fileParallelism: false,
+      provide,
+      globalSetup: [postgresGlobalSetup],
+    },
+  }
+}
 
 export default defineConfig({
   test: {
     projects: [
-      // D1 and KV inside workerd.
-      workersProject({ kvNamespaces: ['KV'], d1Databases: ['DB'] }, { name: 'd1', include: ['test/d1/**/*.test.ts'] }),
-      {
-        // node-postgres against a real PostgreSQL server (what Hyperdrive looks like to a Worker): the machine's, or an embedded one.
-        resolve: sourceResolve,
-        ssr: { resolve: sourceResolve },
-        test: {
-          name: 'pg',
-          include: ['test/pg/**/*.test.ts', 'test/unit/**/*.test.ts', 'test/libsql/**/*.test.ts'],
-          environment: 'node',
-          fileParallelism: false,
-          globalSetup: [postgresGlobalSetup],
-        },
-      },
+      ...(['newest', '0.44'] as const).flatMap((version) => [d1(version), pg(version)]),
     ],
   },
 })

@@ -1,11 +1,16 @@
 // Our own take on the `Cache` contract Drizzle's integration suite exercises (explicit vs all,
 // $withCache(false), tags, autoInvalidate: false, forced invalidation), run against real D1 + KV.
 import { eq } from 'drizzle-orm'
-import { describe, expect, it } from 'vitest'
+import { npmVersion } from 'drizzle-orm/version'
+import { describe, expect, inject, it } from 'vitest'
 import { posts, users } from './schema'
 import { setup } from './setup'
 
 const titleOf = (rows: { title: string }[]) => rows.map((row) => row.title)
+
+it('runs on the drizzle-orm version this project pins', () => {
+  expect(npmVersion).toBe(inject('drizzleVersion'))
+})
 
 describe('strategy: explicit (default)', () => {
   it('caches only reads marked with $withCache()', async () => {

@@ -1,9 +1,10 @@
 import { createCache, memoryStorage, type CacheEvent } from '@kvcache/core'
 import { eq, sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/node-postgres'
+import { npmVersion } from 'drizzle-orm/version'
 import { bigint, integer, pgSchema, text, timestamp } from 'drizzle-orm/pg-core'
 import pg from 'pg'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest'
 import { drizzleCache } from '../../src'
 
 // A schema of its own per run, so concurrent runs never collide.
@@ -51,6 +52,10 @@ function setup() {
 }
 
 const owners = (rows: { owner: string }[]) => rows.map((row) => row.owner)
+
+it('runs on the drizzle-orm version this project pins', () => {
+  expect(npmVersion).toBe(inject('drizzleVersion'))
+})
 
 describe('node-postgres (real PostgreSQL)', () => {
   it('caches reads and invalidates on writes to a schema-qualified table', async () => {
