@@ -5,7 +5,6 @@ import { controlOf, type QueryControl } from './control'
 import type { KyselyCatalog } from './catalog'
 import type { CompiledQueryLike, DatabaseConnectionLike, QueryResultLike } from './kysely-types'
 import { planStatement, type Plan } from './plan'
-import type { TransactionControl } from './raw-sql'
 import type { Session } from './session'
 
 /** What the binding needs to decide, per statement. */
@@ -35,7 +34,7 @@ export async function runStatement(config: BindingConfig, { compiled, session, c
   const plan = safePlan(config, compiled, catalog)
   switch (plan.type) {
     case 'transaction':
-      return runTransactionControl(plan.control, session, exec)
+      return runTransactionControl(plan, session, exec)
     case 'write':
       try {
         return await exec()
@@ -91,35 +90,21 @@ async function publish(config: BindingConfig, session: Session, plan: Extract<Pl
 }
 
 /** `begin` / `commit` / savepoints sent as raw SQL on one connection. The result passes through untouched. */
-async function runTransactionControl(control: TransactionControl, session: Session, exec: Exec): Promise<QueryResultLike> {
+async function runTransactionControl({ control, savepoint }: Extract<Plan, { type: 'transaction' }>, session: Session, exec: Exec): Promise<QueryResultLike> {
   let result: QueryResultLike
   try {
     result = await exec()
   } catch (error) {
     // A failed COMMIT may still have committed: publish (over-invalidating is safe).
-    if (control.type === 'commit') await session.commit()
+    if (control === 'commit') await session.commit()
     throw error
   }
-  switch (control.type) {
-    case 'begin':
-      session.begin()
-      break
-    case 'commit':
-      await session.commit()
-      break
-    case 'rollback':
-      session.rollback()
-      break
-    case 'savepoint':
-      session.savepoint(control.name)
-      break
-    case 'rollback-to':
-      session.rollbackTo(control.name)
-      break
-    case 'release':
-      session.release(control.name)
-      break
-  }
+  if (control === 'begin') session.begin()
+  else if (control === 'commit') await session.commit()
+  else if (control === 'rollback') session.rollback()
+  else if (savepoint?.action === 'set') session.savepoint(savepoint.name)
+  else if (savepoint?.action === 'rollback-to') session.rollbackTo(savepoint.name)
+  else if (savepoint?.action === 'release') session.release(savepoint.name)
   return result
 }
 

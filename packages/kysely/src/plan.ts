@@ -1,8 +1,8 @@
 import { databaseScope, tableScope } from '@kvcache/core/internal'
-import { planStatement as planWithCore, type Catalog, type Dialect, type Plan as CorePlan } from '@kvcache/core/sql'
+import { planStatement as planWithCore, type Catalog, type Dialect, type Plan as CorePlan, type SavepointStatement, type TransactionControl } from '@kvcache/core/sql'
 import { describeTree } from './describe'
 import type { CompiledQueryLike } from './kysely-types'
-import { callsVolatileFunction, rawFragmentReach, transactionControlOf, type TransactionControl } from './raw-sql'
+import { callsVolatileFunction, rawFragmentReach } from './raw-sql'
 import { readTree, type TreeFacts } from './walk'
 
 /** What one statement means for the cache. */
@@ -12,7 +12,8 @@ export type Plan =
   | { readonly type: 'bypass'; readonly reason: string }
   /** Bump `scopes` once it has run. `schemaChanged`: the catalog must be read again. */
   | { readonly type: 'write'; readonly scopes: readonly string[]; readonly schemaChanged: boolean }
-  | { readonly type: 'transaction'; readonly control: TransactionControl }
+  /** Raw transaction control (`begin`, `commit`, `savepoint sp1`...), read by the core's SQL reader. */
+  | { readonly type: 'transaction'; readonly control: TransactionControl; readonly savepoint?: SavepointStatement }
 
 /** What the planner knows besides the statement. */
 export interface PlanContext {
@@ -47,10 +48,8 @@ export function planStatement(compiled: CompiledQueryLike, context: PlanContext)
   return withSchemaAliases(fromCore(planWithCore({ operation: describeTree(tree, compiled.query, context) }, context)), tree)
 }
 
-/** Raw SQL: transaction control is followed here (with savepoint names); the rest is the core's SQL reader. */
+/** Raw SQL (transaction control with savepoint names included): the core's SQL reader and planner. */
 function planText(compiled: CompiledQueryLike, context: PlanContext): Plan {
-  const control = transactionControlOf(compiled.sql)
-  if (control) return { type: 'transaction', control }
   const plan = fromCore(planWithCore({ sql: compiled.sql, params: compiled.parameters, ...(context.dialect ? { dialect: context.dialect } : {}) }, context))
   const volatile = plan.type === 'read' ? callsVolatileFunction(compiled.sql) : undefined
   return volatile ? { type: 'bypass', reason: `calls ${volatile}()` } : plan
@@ -60,9 +59,6 @@ function fromCore(plan: CorePlan): Plan {
   switch (plan.type) {
     case 'write':
       return { type: 'write', scopes: plan.scopes, schemaChanged: plan.schemaChanged }
-    case 'transaction':
-      // Statements the core reads as transaction control but this binding did not (`end work`...).
-      return { type: 'transaction', control: plan.control === 'savepoint' ? { type: 'savepoint', name: '' } : { type: plan.control } }
     default:
       return plan
   }

@@ -1,18 +1,9 @@
 /**
  * The little this binding reads from raw SQL text itself: whether a fragment can name relations
- * or change data, transaction control, and functions whose results must not be cached. What
- * a raw statement reads and writes, table by table, is the core SQL planner's job (`plan.ts`).
+ * or change data, and functions whose results must not be cached. What a raw statement reads and
+ * writes (and its transaction control) is the core SQL planner's job (`plan.ts`).
  */
 import { isVolatileFunction } from '@kvcache/core/sql'
-
-/** Transaction control a raw statement performs on its connection. */
-export type TransactionControl =
-  | { readonly type: 'begin' }
-  | { readonly type: 'commit' }
-  | { readonly type: 'rollback' }
-  | { readonly type: 'savepoint'; readonly name: string }
-  | { readonly type: 'release'; readonly name: string }
-  | { readonly type: 'rollback-to'; readonly name: string }
 
 /** Blanks out string literals, quoted identifiers and comments, so words inside them are not read as SQL. */
 export function stripLiterals(sql: string): string {
@@ -39,27 +30,6 @@ export function rawFragmentReach(text: string): 'none' | 'reads' | 'writes' {
   if (MODIFIES.test(code)) return 'writes'
   if (NAMES_RELATIONS.test(code)) return 'reads'
   return 'none'
-}
-
-/** Transaction control statements (`begin`, `commit`, `savepoint x`...), or undefined. */
-export function transactionControlOf(sql: string): TransactionControl | undefined {
-  const code = sql.replace(/--[^\n]*/g, ' ').replace(/\/\*[\s\S]*?\*\//g, ' ').trim().replace(/;\s*$/, '')
-  const lower = code.toLowerCase()
-  const name = (match: RegExpExecArray) => unquote(code.slice(match.index + match[0].length - (match[1] ?? '').length))
-  let match: RegExpExecArray | null
-  if (/^(?:begin|start\s+transaction)\b/.test(lower)) return { type: 'begin' }
-  if (/^(?:commit|end)\b/.test(lower)) return { type: 'commit' }
-  if ((match = /^rollback(?:\s+transaction|\s+work)?\s+to\s+(?:savepoint\s+)?(.+)$/.exec(lower))) return { type: 'rollback-to', name: name(match) }
-  if (/^(?:rollback|abort)\b/.test(lower)) return { type: 'rollback' }
-  if ((match = /^savepoint\s+(.+)$/.exec(lower))) return { type: 'savepoint', name: name(match) }
-  if ((match = /^release\s+(?:savepoint\s+)?(.+)$/.exec(lower))) return { type: 'release', name: name(match) }
-  return undefined
-}
-
-/** A savepoint name as written (`"sp 1"`, `sp1`), without its quotes. */
-export function unquote(name: string): string {
-  const trimmed = name.trim()
-  return /^".*"$/.test(trimmed) ? trimmed.slice(1, -1).replace(/""/g, '"') : trimmed
 }
 
 /** Volatile function calls written in raw SQL text. */

@@ -1,6 +1,6 @@
 import type { Catalog } from './catalog'
 import { assignsColumns, keyFilterOf } from './key-filter'
-import { readStatement, type StatementKind, type TransactionControl } from './reader'
+import { readStatement, type SavepointStatement, type StatementKind, type TransactionControl } from './reader'
 import type { Dialect } from './tokens'
 import type { WriteEvent } from './writes'
 
@@ -25,6 +25,8 @@ export interface OperationDescription {
   readonly kind: StatementKind
   /** For `transaction` statements. */
   readonly control?: TransactionControl
+  /** For `savepoint` control: which statement, and the savepoint's name. */
+  readonly savepoint?: SavepointStatement
   /** Relations read (tables or views), any spelling `canonicalTable` accepts. */
   readonly reads?: readonly string[]
   /** For a read of exactly one table limited by primary key (`findUnique`, `where id in (...)`): those rows. */
@@ -64,7 +66,7 @@ export function describeSql(statement: SqlStatement, catalog: Catalog | undefine
   const { sql, dialect } = statement
   const params = statement.params ?? []
   const shape = readStatement(sql, dialect)
-  const base = { kind: shape.kind, reads: shape.reads, ddl: shape.ddl, volatile: shape.volatile, ...(shape.control ? { control: shape.control } : {}) }
+  const base = { kind: shape.kind, reads: shape.reads, ddl: shape.ddl, volatile: shape.volatile, ...(shape.control ? { control: shape.control } : {}), ...(shape.savepoint ? { savepoint: shape.savepoint } : {}) }
   if (shape.kind === 'read') {
     const only = shape.reads.length === 1 ? shape.reads[0] : undefined
     const primaryKey = only === undefined ? undefined : catalog?.tables.get(only)?.primaryKey

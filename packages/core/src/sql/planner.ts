@@ -4,7 +4,7 @@ import type { Catalog } from './catalog'
 import { describeSql, type OperationDescription, type RowKey, type SqlStatement, type WriteDescription } from './describe'
 import { reachOf } from './effects'
 import { canonicalTable } from './names'
-import type { TransactionControl } from './reader'
+import type { SavepointStatement, TransactionControl } from './reader'
 
 /** What the planner knows besides the statement. */
 export interface PlanContext {
@@ -23,7 +23,7 @@ export type Plan =
   | { readonly type: 'bypass'; readonly reason: string }
   /** A write: bump `scopes` after it commits. `schemaChanged`: refresh the catalog too. */
   | { readonly type: 'write'; readonly scopes: readonly string[]; readonly tables: readonly string[]; readonly schemaChanged: boolean }
-  | { readonly type: 'transaction'; readonly control: TransactionControl }
+  | { readonly type: 'transaction'; readonly control: TransactionControl; readonly savepoint?: SavepointStatement }
 
 const WELL_FORMED = /^(?:[^\uD800-\uDFFF]|[\uD800-\uDBFF][\uDC00-\uDFFF])*$/
 const CANONICAL_INTEGER = /^[+-]?\d{1,300}$/
@@ -152,7 +152,7 @@ export function planOperation(operation: OperationDescription, context: PlanCont
   const { catalog } = context
   switch (operation.kind) {
     case 'transaction':
-      return { type: 'transaction', control: operation.control ?? 'savepoint' }
+      return { type: 'transaction', control: operation.control ?? 'savepoint', ...(operation.savepoint ? { savepoint: operation.savepoint } : {}) }
     case 'harmless':
       return { type: 'bypass', reason: 'the statement changes no data' }
     case 'read':

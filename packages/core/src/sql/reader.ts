@@ -14,6 +14,16 @@ export type StatementKind = 'read' | 'write' | 'transaction' | 'harmless' | 'unk
 /** Transaction control statements. `savepoint` covers SAVEPOINT, RELEASE and ROLLBACK TO. */
 export type TransactionControl = 'begin' | 'commit' | 'rollback' | 'savepoint'
 
+/**
+ * A SAVEPOINT, RELEASE or ROLLBACK TO statement, for bindings that keep one invalidation buffer
+ * per savepoint. `name` is lower-cased when unquoted (as the database folds it), as written when
+ * quoted, and empty when missing.
+ */
+export interface SavepointStatement {
+  readonly action: 'set' | 'release' | 'rollback-to'
+  readonly name: string
+}
+
 /** What the SQL reader found in one statement. */
 export interface StatementShape {
   readonly kind: StatementKind
@@ -27,6 +37,8 @@ export interface StatementShape {
   readonly ddl: boolean
   /** For `transaction` statements. */
   readonly control?: TransactionControl
+  /** For `transaction` statements whose control is `savepoint`. */
+  readonly savepoint?: SavepointStatement
   /** True when it calls a function whose result changes without a write (`random()`, `now()`, `'now'`). */
   readonly volatile: boolean
 }
@@ -80,6 +92,18 @@ function control(tokens: readonly Token[], at: number): StatementShape['control'
   }
 }
 
+/** Which savepoint statement starts at `at` (`savepoint x`, `release [savepoint] x`, `rollback [transaction | work] to [savepoint] x`). */
+function savepointOf(tokens: readonly Token[], at: number, to: number): SavepointStatement {
+  const first = tokens[at]
+  const action = isWord(first, 'savepoint') ? 'set' : isWord(first, 'release') ? 'release' : 'rollback-to'
+  let next = at + 1
+  if (action === 'rollback-to') next += isWord(tokens[next], 'transaction', 'work') ? 2 : 1
+  // `release savepoint` alone releases a savepoint named "savepoint".
+  if (action !== 'set' && isWord(tokens[next], 'savepoint') && next + 1 < to) next++
+  const name = next < to ? tokens[next] : undefined
+  return { action, name: name?.type === 'word' || name?.type === 'ident' ? name.text : '' }
+}
+
 /** `select ... into new_table` (PostgreSQL) creates a table: not a read. */
 function selectsInto(tokens: readonly Token[], from: number, to: number): boolean {
   for (let index = from; index < to; index++) {
@@ -91,7 +115,7 @@ function selectsInto(tokens: readonly Token[], from: number, to: number): boolea
   return false
 }
 
-function classify(tokens: readonly Token[], from: number, to: number, found: ReturnType<typeof scanWrites>): Pick<StatementShape, 'kind' | 'ddl' | 'control'> {
+function classify(tokens: readonly Token[], from: number, to: number, found: ReturnType<typeof scanWrites>): Pick<StatementShape, 'kind' | 'ddl' | 'control' | 'savepoint'> {
   let at = from
   while (isPunct(tokens[at], '(')) at++
   const first = tokens[at]
@@ -100,7 +124,8 @@ function classify(tokens: readonly Token[], from: number, to: number, found: Ret
     case 'begin': case 'start': case 'commit': case 'end': case 'rollback': case 'abort': case 'savepoint': case 'release': case 'prepare': {
       const result = control(tokens, at)
       if (result === 'unknown') return { kind: 'unknown', ddl: false }
-      return result === undefined ? { kind: 'harmless', ddl: false } : { kind: 'transaction', ddl: false, control: result }
+      if (result === undefined) return { kind: 'harmless', ddl: false }
+      return result === 'savepoint' ? { kind: 'transaction', ddl: false, control: result, savepoint: savepointOf(tokens, at, to) } : { kind: 'transaction', ddl: false, control: result }
     }
     case 'select': case 'values': case 'table': case 'with':
       if (selectsInto(tokens, at, to)) return { kind: 'unknown', ddl: false }

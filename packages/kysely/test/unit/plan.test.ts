@@ -82,9 +82,13 @@ describe.each(KYSELY_VERSIONS)('planning a statement (Kysely $version)', ({ kyse
   })
 
   it('raw statements: transaction control with savepoint names, harmless settings, reads and writes from the text', () => {
-    expect(plan(CompiledQuery.raw('begin'))).toStrictEqual({ type: 'transaction', control: { type: 'begin' } })
-    expect(plan(CompiledQuery.raw('SAVEPOINT "sp 1"'))).toStrictEqual({ type: 'transaction', control: { type: 'savepoint', name: 'sp 1' } })
-    expect(plan(CompiledQuery.raw('rollback to savepoint sp1'))).toStrictEqual({ type: 'transaction', control: { type: 'rollback-to', name: 'sp1' } })
+    expect(plan(CompiledQuery.raw('begin'))).toStrictEqual({ type: 'transaction', control: 'begin' })
+    expect(plan(CompiledQuery.raw('end work'))).toStrictEqual({ type: 'transaction', control: 'commit' })
+    expect(plan(CompiledQuery.raw('SAVEPOINT "sp 1"'))).toStrictEqual({ type: 'transaction', control: 'savepoint', savepoint: { action: 'set', name: 'sp 1' } })
+    expect(plan(CompiledQuery.raw('rollback to savepoint SP1'))).toStrictEqual({ type: 'transaction', control: 'savepoint', savepoint: { action: 'rollback-to', name: 'sp1' } })
+    expect(plan(CompiledQuery.raw('release savepoint sp1'))).toStrictEqual({ type: 'transaction', control: 'savepoint', savepoint: { action: 'release', name: 'sp1' } })
+    // Two-phase commit: the prepared transaction commits later, from anywhere: take the safe side now.
+    expect(plan(CompiledQuery.raw("commit prepared 'tx'"))).toStrictEqual({ type: 'write', scopes: [databaseScope()], schemaChanged: false })
     expect(plan(CompiledQuery.raw('set statement_timeout = 1000'))).toMatchObject({ type: 'bypass' })
     expect(sorted(plan(CompiledQuery.raw('select * from posts where id = ?', [3])))).toStrictEqual([rowScope('posts', 3), bulkScope('posts'), databaseScope()].sort())
     expect(sorted(plan(CompiledQuery.raw("update posts set title = 'from' where id = ?", [3])))).toStrictEqual([tableScope('posts'), rowScope('posts', 3)].sort())

@@ -133,7 +133,7 @@ describe('writes', () => {
 describe('transaction control and harmless statements', () => {
   it('plans them without scopes', () => {
     expect(plan({ sql: 'begin' })).toStrictEqual({ type: 'transaction', control: 'begin' })
-    expect(plan({ sql: 'rollback to savepoint a' })).toStrictEqual({ type: 'transaction', control: 'savepoint' })
+    expect(plan({ sql: 'rollback to savepoint a' })).toStrictEqual({ type: 'transaction', control: 'savepoint', savepoint: { action: 'rollback-to', name: 'a' } })
     expect(plan({ sql: 'set search_path to app', dialect: 'postgres' }).type).toBe('bypass')
   })
 })

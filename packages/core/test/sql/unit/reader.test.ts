@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { canonicalTable, readStatement, type Dialect, type StatementKind } from '../../../src/sql'
+import { canonicalTable, readStatement, type Dialect, type SavepointStatement, type StatementKind } from '../../../src/sql'
 
 type Case = readonly [sql: string, kind: StatementKind, reads: string[], writes: string[], dialect?: Dialect]
 
@@ -135,6 +135,37 @@ describe('readStatement: transaction control', () => {
       expect(shape.control).toBe(control)
     })
   }
+})
+
+describe('readStatement: savepoints and their names', () => {
+  const savepoints: [string, SavepointStatement][] = [
+    ['savepoint sp1', { action: 'set', name: 'sp1' }],
+    ['SAVEPOINT Sp1;', { action: 'set', name: 'sp1' }],
+    ['savepoint "Sp 1"', { action: 'set', name: 'Sp 1' }],
+    ['savepoint "a""b"', { action: 'set', name: 'a"b' }],
+    ['/* nested */ savepoint -- why\n  sp1', { action: 'set', name: 'sp1' }],
+    ['release sp1', { action: 'release', name: 'sp1' }],
+    ['release savepoint "Sp 1"', { action: 'release', name: 'Sp 1' }],
+    ['release savepoint', { action: 'release', name: 'savepoint' }],
+    ['rollback to sp1', { action: 'rollback-to', name: 'sp1' }],
+    ['ROLLBACK TO SAVEPOINT SP1', { action: 'rollback-to', name: 'sp1' }],
+    ['rollback transaction to savepoint "x"', { action: 'rollback-to', name: 'x' }],
+    ['rollback work to sp1', { action: 'rollback-to', name: 'sp1' }],
+    ['savepoint', { action: 'set', name: '' }],
+    ["savepoint 'x'", { action: 'set', name: '' }],
+  ]
+  for (const [sql, savepoint] of savepoints) {
+    it(sql, () => {
+      const shape = readStatement(sql, 'postgres')
+      expect(shape.kind).toBe('transaction')
+      expect(shape.control).toBe('savepoint')
+      expect(shape.savepoint).toStrictEqual(savepoint)
+    })
+  }
+
+  it('other statements carry no savepoint', () => {
+    for (const sql of ['begin', 'commit', 'rollback', 'select 1', 'savepoint a; select 1']) expect(readStatement(sql).savepoint).toBeUndefined()
+  })
 })
 
 describe('readStatement: a trigger definition is one statement', () => {
