@@ -7,6 +7,7 @@ import {
   declaredViews,
   mergeCatalogsOnce,
   reachOf,
+  relationSpellings,
   type BindingCatalog,
   type CatalogSource,
   type RunQuery,
@@ -122,7 +123,7 @@ export class KvDrizzleCacheBase extends DrizzleCache {
       // We do not know how the table changed: follow every kind of write (cascades, triggers).
       const reach = reachOf(catalog, ALL_WRITE_EVENTS.map((event) => ({ table: name, event })))
       if (reach.unknown) scopes.add(databaseScope())
-      for (const touched of [name, ...reach.tables]) {
+      for (const touched of [name, ...reach.tables].flatMap(relationSpellings)) {
         scopes.add(tableScope(touched))
         scopes.add(bulkScope(touched))
       }

@@ -1,9 +1,9 @@
-import { databaseScope, tableScope } from '@kvcache/core/internal'
+import { databaseScope } from '@kvcache/core/internal'
 import { planStatement as planWithCore, type Catalog, type Dialect, type Plan as CorePlan, type SavepointStatement, type TransactionControl } from '@kvcache/core/sql'
 import { describeTree } from './describe'
 import type { CompiledQueryLike } from './kysely-types'
 import { callsVolatileFunction, rawFragmentReach } from './raw-sql'
-import { readTree, type TreeFacts } from './walk'
+import { readTree } from './walk'
 
 /** What one statement means for the cache. */
 export type Plan =
@@ -22,8 +22,6 @@ export interface PlanContext {
   /** Where unqualified names resolve (PostgreSQL's search path), when known. */
   readonly searchPath?: readonly string[] | undefined
 }
-
-const DEFAULT_SCHEMAS = new Set(['public', 'main'])
 
 /**
  * Decides what a compiled Kysely query means for the cache. The operation-node tree says what
@@ -45,7 +43,8 @@ export function planStatement(compiled: CompiledQueryLike, context: PlanContext)
   }
   const reach = tree.raw.map(rawFragmentReach)
   if (reach.includes('writes') || (isRead && reach.includes('reads'))) return planText(compiled, context)
-  return withSchemaAliases(fromCore(planWithCore({ operation: describeTree(tree, compiled.query, context) }, context)), tree)
+  // The core planner also gives `app.posts` the scopes of `posts` (an unqualified name may resolve to it).
+  return fromCore(planWithCore({ operation: describeTree(tree, compiled.query, context) }, context))
 }
 
 /** Raw SQL (transaction control with savepoint names included): the core's SQL reader and planner. */
@@ -64,15 +63,3 @@ function fromCore(plan: CorePlan): Plan {
   }
 }
 
-/**
- * `tenant_a.posts` and `posts` may be the same table (an unqualified name resolves through the
- * connection's search path, which the cache cannot see): reads and writes of a name in a
- * non-default schema also use the bare table's scope, so either spelling invalidates the other.
- */
-function withSchemaAliases(plan: Plan, tree: TreeFacts): Plan {
-  if (plan.type !== 'read' && plan.type !== 'write') return plan
-  const refs = plan.type === 'read' ? tree.reads : tree.writes
-  const aliases = refs.filter((ref) => ref.schema !== undefined && !DEFAULT_SCHEMAS.has(ref.schema.toLowerCase())).map((ref) => tableScope(ref.name.toLowerCase()))
-  if (aliases.length === 0) return plan
-  return { ...plan, scopes: [...new Set([...plan.scopes, ...aliases])] }
-}

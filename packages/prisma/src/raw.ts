@@ -43,14 +43,11 @@ export function planRaw(statement: { sql: string; params: unknown[] } | undefine
   if (plan.type === 'read' || plan.type === 'bypass') return { scopes: [], schemaChanged: false }
   if (plan.type === 'transaction') return { scopes: [databaseScope()], schemaChanged: false }
   const scopes = new Set(plan.scopes)
-  // The planner bumps a by-id row precisely, but our lookups by other unique keys use scopes it
-  // does not know: a precise write to a table with unique keys also bumps its bulk scope.
+  // The planner bumps a by-id row precisely (as `app.posts` and as `posts`: a model's table may be
+  // either), but our lookups by other unique keys use scopes it does not know: a precise write to
+  // a model with unique keys also bumps its bulk scope.
   for (const table of plan.tables) {
-    if (graph.hasUniqueKeys(table)) scopes.add(bulkScope(table))
-    // `update app.posts` when the model's table is `posts` in the connection's schema: model reads
-    // depend on the unqualified name, so bump it too (its row scopes are covered by bulk).
-    const modelTable = asModelTable(graph, table)
-    if (modelTable !== table) scopes.add(tableScope(modelTable)).add(bulkScope(modelTable))
+    for (const name of new Set([table, asModelTable(graph, table)])) if (graph.hasUniqueKeys(name)) scopes.add(bulkScope(name))
   }
   return { scopes: [...scopes], schemaChanged: plan.schemaChanged }
 }

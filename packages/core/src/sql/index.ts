@@ -32,7 +32,7 @@ export { introspectPostgres, postgresCatalogFromRows } from './introspect-postgr
 export { introspectSqlite, sqliteCatalogFromRows, sqliteTrigger, SQLITE_CATALOG_QUERY } from './introspect-sqlite'
 export type { RunQuery } from './introspect-sqlite'
 export { assignsColumns, keyFilterOf } from './key-filter'
-export { canonicalName, canonicalTable } from './names'
+export { canonicalName, canonicalTable, relationSpellings } from './names'
 export { planOperation, planStatement } from './planner'
 export type { Plan, PlanContext, PlanInput } from './planner'
 export { POSTGRES_CATALOG_QUERY, POSTGRES_FUNCTIONS_QUERY } from './postgres-queries'

@@ -55,3 +55,18 @@ const canonical = /* @__PURE__ */ boundedMemo(2000, (qualified) => {
   const found = nameAt(tokens, 0)
   return found && found.next === tokens.length ? found.name : qualified.trim().toLowerCase()
 })
+
+/**
+ * The names a canonical relation has for scopes: `app.posts` is also `posts`. An unqualified name
+ * resolves through the connection's search path, which the cache cannot see, so `posts` may be
+ * `app.posts`: reads depend on every spelling and writes bump every spelling (over-invalidating
+ * across schemas that share a table name, never missing a write). A name in the default schema
+ * is already bare.
+ *
+ * @example
+ * relationSpellings('app.posts') // ['app.posts', 'posts']
+ */
+export function relationSpellings(relation: string): string[] {
+  const dot = relation.lastIndexOf('.')
+  return dot < 0 ? [relation] : [relation, relation.slice(dot + 1)]
+}

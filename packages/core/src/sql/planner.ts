@@ -3,7 +3,7 @@ import type { PrimaryKeyValue } from '../scopes'
 import type { Catalog } from './catalog'
 import { describeSql, type OperationDescription, type RowKey, type SqlStatement, type WriteDescription } from './describe'
 import { reachOf } from './effects'
-import { canonicalTable } from './names'
+import { canonicalTable, relationSpellings } from './names'
 import type { SavepointStatement, TransactionControl } from './reader'
 
 /** What the planner knows besides the statement. */
@@ -76,25 +76,28 @@ function planRead(operation: OperationDescription, catalog: Catalog | undefined)
   }
   const only = relations.length === 1 && tables.size === 1 ? relations[0] : undefined
   const primaryKey = only === undefined ? undefined : catalog?.tables.get(only)?.primaryKey
-  if (only !== undefined && operation.readKeys && primaryKey && primaryKey.length > 0) {
+  const keys = operation.readKeys
+  if (only !== undefined && keys && primaryKey && primaryKey.length > 0 && rowScopes(only, primaryKey, keys)) {
     // A by-key read changes only when its rows are written or the table changes in bulk.
-    const rows = rowScopes(only, primaryKey, operation.readKeys)
-    if (rows) return { type: 'read', scopes: [...rows, bulkScope(only), databaseScope()] }
+    const byKey = relationSpellings(only).flatMap((name) => [...(rowScopes(name, primaryKey, keys) ?? []), bulkScope(name)])
+    return { type: 'read', scopes: [...byKey, databaseScope()] }
   }
-  return { type: 'read', scopes: [...[...tables].map(tableScope), databaseScope()] }
+  return { type: 'read', scopes: [...new Set([...tables].flatMap(relationSpellings).map(tableScope)), databaseScope()] }
 }
+
 
 function isKnownRelation(catalog: Catalog | undefined, table: string): boolean {
   return !catalog?.complete || catalog.tables.has(table) || catalog.views.has(table)
 }
 
-/** Row scopes for a write limited to rows by key, or undefined when the write must be treated as bulk. */
-function preciseRows(table: string, writes: readonly WriteDescription[], reachesItself: boolean, catalog: Catalog | undefined): string[] | undefined {
+/** The key columns and values of the rows a write is limited to, or undefined when the write must be treated as bulk. */
+function preciseKeys(table: string, writes: readonly WriteDescription[], reachesItself: boolean, catalog: Catalog | undefined): { primaryKey: readonly string[]; keys: readonly RowKey[] } | undefined {
   const primaryKey = catalog?.tables.get(table)?.primaryKey
   const [first] = writes
   if (!first?.keys || writes.length !== 1 || reachesItself || first.keyChanged || !primaryKey || primaryKey.length === 0) return undefined
   if (first.event !== 'update' && first.event !== 'delete') return undefined
-  return rowScopes(table, primaryKey, first.keys)
+  // Keys that cannot name a row (a Date, a blob): bulk.
+  return rowScopes(table, primaryKey, first.keys) ? { primaryKey, keys: first.keys } : undefined
 }
 
 function planWrite(operation: OperationDescription, catalog: Catalog | undefined): Plan {
@@ -113,14 +116,16 @@ function planWrite(operation: OperationDescription, catalog: Catalog | undefined
     // A trigger that writes what we cannot read, or a table the catalog does not know (created
     // after it was read?): its triggers and cascades are unknown, so everything may have changed.
     if (reach.unknown || !isKnownRelation(catalog, table)) scopes.add(databaseScope())
-    const rows = preciseRows(table, writes, reach.tables.has(table), catalog)
-    scopes.add(tableScope(table))
-    // Precise: the by-key reads of other rows stay cached. Otherwise every by-key read of the table is stale.
-    for (const scope of rows ?? [bulkScope(table)]) scopes.add(scope)
+    const precise = preciseKeys(table, writes, reach.tables.has(table), catalog)
+    for (const name of relationSpellings(table)) {
+      const rows = precise && rowScopes(name, precise.primaryKey, precise.keys)
+      scopes.add(tableScope(name))
+      // Precise: the by-key reads of other rows stay cached. Otherwise every by-key read of the table is stale.
+      for (const scope of rows ?? [bulkScope(name)]) scopes.add(scope)
+    }
     for (const reached of reach.tables) {
-      if (reached === table && rows) continue
-      scopes.add(tableScope(reached))
-      scopes.add(bulkScope(reached))
+      if (reached === table && precise) continue
+      for (const name of relationSpellings(reached)) scopes.add(tableScope(name)).add(bulkScope(name))
     }
   }
   return { type: 'write', scopes: [...scopes], tables, schemaChanged: false }

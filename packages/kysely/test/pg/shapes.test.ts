@@ -96,3 +96,21 @@ describe('writes PostgreSQL can express', () => {
   const transfers = (db: Db) => db.selectFrom('transfers').select('amount').orderBy('id').execute()
   eachTableInvalidates(transfers, { 'transfers (ON DELETE CASCADE from accounts, learned from the catalog)': (db) => db.deleteFrom('accounts').where('id', '=', 1).execute() })
 })
+
+// This suite's connections resolve unqualified names in its own schema (search_path): `accounts`
+// and `<schema>.accounts` are one table, and each spelling's write must invalidate the other's read.
+describe('one table, spelled with and without its schema', () => {
+  const reads: Record<string, (db: Db) => Promise<unknown>> = {
+    unqualified: (db) => db.selectFrom('accounts').select('owner').orderBy('id').execute(),
+    'unqualified by key': (db) => db.selectFrom('accounts').select('owner').where('id', '=', 1).execute(),
+    'withSchema by key': (db) => db.withSchema(schemaName).selectFrom('accounts').select('owner').where('id', '=', 1).execute(),
+    'raw qualified': (db) => sql`select owner from ${sql.id(schemaName, 'accounts')} order by id`.execute(db).then((result) => result.rows),
+  }
+  const writes: Record<string, Write> = {
+    'accounts (raw, unqualified)': (db) => sql`update accounts set owner = 'X' where id = 1`.execute(db),
+    'accounts (raw, qualified)': (db) => sql`update ${sql.id(schemaName, 'accounts')} set owner = 'X' where id = 1`.execute(db),
+    'accounts (builder)': renameAda,
+    'accounts (builder, withSchema)': (db) => db.withSchema(schemaName).updateTable('accounts').set({ owner: 'X' }).where('id', '=', 1).execute(),
+  }
+  for (const [spelling, read] of Object.entries(reads)) describe(`read ${spelling}`, () => eachTableInvalidates(read, writes))
+})

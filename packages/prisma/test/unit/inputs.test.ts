@@ -60,7 +60,8 @@ describe('raw SQL', () => {
   })
   it('a schema-qualified write to a model table in the connection\'s schema also bumps the name model reads use', () => {
     expect(plan('UPDATE app.users SET name = $1', ['x'])).toEqual(expect.arrayContaining([tableScope('app.users'), tableScope('users'), bulkScope('users')]))
-    expect(plan('UPDATE app.nothing_we_model SET x = 1')).not.toContain(tableScope('nothing_we_model'))
+    // Any table outside the default schema: raw reads may spell it without the schema (the core planner's rule).
+    expect(plan('UPDATE app.nothing_we_model SET x = 1')).toEqual(expect.arrayContaining([tableScope('app.nothing_we_model'), tableScope('nothing_we_model')]))
   })
   it('reads the text and values of template, Sql and unsafe args with the dialect\'s placeholders', () => {
     expect(rawStatement({ strings: ['SELECT ', ' FROM t WHERE a = ', ''], values: [1, 2] }, 'postgres')).toEqual({ sql: 'SELECT $1 FROM t WHERE a = $2', params: [1, 2] })

@@ -90,8 +90,14 @@ describe('introspectPostgres', () => {
       const plan = planStatement({ sql, params, dialect: 'postgres' }, { catalog })
       return plan.type === 'write' ? [...plan.scopes].sort() : plan
     }
+    // Each table under both spellings: `users` on a connection whose search path starts with this schema is `${s}.users`.
+    const spelled = (table: string, make: (name: string) => string[]) => [...make(`${s}.${table}`), ...make(table)]
     expect(scopes(`update "${s}"."users" set "name" = $1 where "${s}"."users"."id" = $2`, ['Ada', 1])).toStrictEqual(
-      [tableScope(`${s}.users`), rowScope(`${s}.users`, 1), tableScope(`${s}.audit`), bulkScope(`${s}.audit`), tableScope(`${s}.audit_archive`), bulkScope(`${s}.audit_archive`)].sort(),
+      [
+        ...spelled('users', (name) => [tableScope(name), rowScope(name, 1)]),
+        ...spelled('audit', (name) => [tableScope(name), bulkScope(name)]),
+        ...spelled('audit_archive', (name) => [tableScope(name), bulkScope(name)]),
+      ].sort(),
     )
     expect(scopes(`delete from ${s}.comments`)).toContain(tableScope(`${s}.audit`))
     expect(scopes(`insert into ${s}.events_2026 values (1, '2026-05-01')`)).toContain(tableScope(`${s}.events`))

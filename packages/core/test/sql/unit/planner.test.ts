@@ -130,6 +130,56 @@ describe('writes', () => {
   })
 })
 
+describe('a table outside the default schema, named with or without its schema', () => {
+  // On PostgreSQL, `accounts` means `app.accounts` when the connection's search path starts with
+  // `app`, which the cache cannot see. Both spellings must meet in a scope, whichever side uses which.
+  const appCatalog = createCatalog({
+    complete: true,
+    tables: [
+      { name: 'app.accounts', primaryKey: ['id'] },
+      { name: 'accounts', primaryKey: ['id'] },
+      { name: 'app.audit', primaryKey: ['id'] },
+    ],
+    triggers: [{ name: 'accounts_audit', table: 'app.accounts', events: ['update'], writes: [{ table: 'app.audit', event: 'insert' }] }],
+  })
+  const planned = (sql: string, params: unknown[] = []) => planStatement({ sql, params, dialect: 'postgres' }, { catalog: appCatalog })
+  const scopesOf = (result: Plan) => (result.type === 'read' || result.type === 'write' ? result.scopes : [])
+
+  it('a read depends on both spellings; a write bumps both', () => {
+    expect(sorted(planned('select * from app.accounts'))).toStrictEqual(scopes(tableScope('app.accounts'), tableScope('accounts'), databaseScope()))
+    expect(sorted(planned('select * from app.accounts where id = $1', [7]))).toStrictEqual(
+      scopes(rowScope('app.accounts', 7), bulkScope('app.accounts'), rowScope('accounts', 7), bulkScope('accounts'), databaseScope()),
+    )
+    expect(sorted(planned('update app.accounts set owner = $1 where id = $2', ['x', 7]))).toStrictEqual(
+      scopes(tableScope('app.accounts'), rowScope('app.accounts', 7), tableScope('accounts'), rowScope('accounts', 7), tableScope('app.audit'), bulkScope('app.audit'), tableScope('audit'), bulkScope('audit')),
+    )
+  })
+
+  const reads = ['select * from accounts', 'select * from app.accounts', 'select * from accounts where id = 7', 'select * from "app"."accounts" where id = 7']
+  const writes = [
+    'update accounts set owner = 1 where id = 7',
+    'update app.accounts set owner = 1 where id = 7',
+    'update app.accounts set owner = 1',
+    'delete from accounts',
+    'insert into app.accounts values (8, 1)',
+  ]
+  for (const read of reads) {
+    for (const write of writes) {
+      it(`${write} invalidates ${read}`, () => {
+        const bumped = new Set(scopesOf(planned(write)))
+        expect(scopesOf(planned(read)).filter((scope) => scope !== databaseScope() && bumped.has(scope))).not.toStrictEqual([])
+      })
+    }
+  }
+
+  it('a by-key write leaves other rows cached under both spellings', () => {
+    const bumped = new Set(scopesOf(planned('update app.accounts set owner = $1 where id = $2', [1, 7])))
+    for (const read of ['select * from accounts where id = $1', 'select * from app.accounts where id = $1']) {
+      expect(scopesOf(planned(read, [8])).filter((scope) => bumped.has(scope))).toStrictEqual([])
+    }
+  })
+})
+
 describe('transaction control and harmless statements', () => {
   it('plans them without scopes', () => {
     expect(plan({ sql: 'begin' })).toStrictEqual({ type: 'transaction', control: 'begin' })
