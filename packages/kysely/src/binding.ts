@@ -54,7 +54,7 @@ export async function runStatement(config: BindingConfig, { compiled, session, c
 /** Plans a statement; a planner failure never fails the query: it runs uncached and invalidates broadly. */
 export function safePlan(config: BindingConfig, compiled: CompiledQueryLike, catalog: Catalog | undefined): Plan {
   try {
-    return planStatement(compiled, { catalog, dialect: config.catalog.dialect, searchPath: config.catalog.searchPathOf(catalog) })
+    return planStatement(compiled, { catalog, dialect: config.catalog.dialect })
   } catch (error) {
     config.cache.report({ type: 'degraded', source: 'kysely', detail: 'could not read the statement; it runs uncached and invalidates every table', error })
     return { type: 'write', scopes: [databaseScope()], schemaChanged: false }

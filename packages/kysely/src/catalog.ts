@@ -14,8 +14,6 @@ export interface KyselyCatalog {
    * Never throws; a failed introspection is reported once and planning goes on without it.
    */
   current(options: { readonly wait: boolean; readonly connection: DatabaseConnectionLike }): Promise<Catalog | undefined>
-  /** PostgreSQL's search path as the catalog was read (`current_schemas(false)`): where unqualified names resolve. */
-  searchPathOf(catalog: Catalog | undefined): readonly string[] | undefined
   /** Forgets the introspected catalog (after a schema change): the next statement reads it again. */
   refresh(): void
 }
@@ -34,14 +32,6 @@ export interface KyselyCatalogOptions {
   readonly database: string
   readonly introspect: boolean
   readonly declared: CatalogFacts | undefined
-}
-
-// Per catalog object, shared by every binding of the isolate (like the catalogs themselves).
-const searchPaths = new WeakMap<Catalog, readonly string[]>()
-
-/** Records PostgreSQL's search path as it was when `catalog` was read. */
-export function rememberSearchPath(catalog: Catalog, searchPath: readonly string[]): void {
-  searchPaths.set(catalog, searchPath)
 }
 
 /** Catalog SQL run on the driver's own connection (kysely-d1 keeps its D1 handle private). */
@@ -68,11 +58,7 @@ export function kyselyCatalog(options: KyselyCatalogOptions): KyselyCatalog {
   let merged: { readonly from: Catalog; readonly catalog: Catalog } | undefined
   const withDeclared = (found: Catalog) => {
     if (!declared) return found
-    if (merged?.from !== found) {
-      merged = { from: found, catalog: mergeCatalogs(found, declared) }
-      const searchPath = searchPaths.get(found)
-      if (searchPath) searchPaths.set(merged.catalog, searchPath)
-    }
+    if (merged?.from !== found) merged = { from: found, catalog: mergeCatalogs(found, declared) }
     return merged.catalog
   }
   const introspect = dialect === undefined ? undefined : options.introspectors[dialect]
@@ -95,6 +81,5 @@ export function kyselyCatalog(options: KyselyCatalogOptions): KyselyCatalog {
     refresh() {
       isolateCatalogs.refresh(identity)
     },
-    searchPathOf: (catalog) => (catalog ? searchPaths.get(catalog) : undefined),
   }
 }

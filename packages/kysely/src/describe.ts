@@ -1,36 +1,26 @@
-import { canonicalTable, type Catalog, type OperationDescription, type RowKey, type WriteDescription } from '@kvcache/core/sql'
+import { canonicalTable, resolveRelation, type Catalog, type OperationDescription, type RowKey, type WriteDescription } from '@kvcache/core/sql'
 import { assignedColumns, keyConstraints, rowKeysOf } from './key-filters'
 import type { OperationNodeLike } from './kysely-types'
 import type { TableRef, TreeFacts } from './walk'
 
 interface Names {
   readonly catalog: Catalog | undefined
-  readonly searchPath?: readonly string[] | undefined
 }
 
-/**
- * A relation as the core reads names: `schema.table` or `table`. An unqualified name resolves
- * like PostgreSQL does: in the first schema of the search path whose catalog has it.
- */
-export function nameOf(ref: TableRef, names: Names = { catalog: undefined }): string {
-  if (ref.schema !== undefined) return `${ref.schema}.${ref.name}`
-  const { catalog, searchPath } = names
-  for (const schema of searchPath ?? []) {
-    const qualified = canonicalTable(`"${schema.replace(/"/g, '""')}".${JSON.stringify(ref.name)}`)
-    if (catalog?.tables.has(qualified) || catalog?.views.has(qualified)) return qualified
-  }
-  return ref.name
+/** A relation as the core reads names: `schema.table` or `table` (the core resolves it through the catalog's search path). */
+export function nameOf(ref: TableRef): string {
+  return ref.schema !== undefined ? `${ref.schema}.${ref.name}` : ref.name
 }
 
 function primaryKeyOf(catalog: Catalog | undefined, relation: string): readonly string[] | undefined {
-  const primaryKey = catalog?.tables.get(canonicalTable(relation))?.primaryKey
+  const primaryKey = catalog?.tables.get(resolveRelation(catalog, canonicalTable(relation)))?.primaryKey
   return primaryKey && primaryKey.length > 0 ? primaryKey : undefined
 }
 
 /** A read for the core planner: its relations, and the rows it is limited to when it reads one table by key. */
 function describeRead(tree: TreeFacts, names: Names): OperationDescription {
   const { catalog } = names
-  const reads = [...new Set(tree.reads.map((ref) => nameOf(ref, names)))]
+  const reads = [...new Set(tree.reads.map(nameOf))]
   const [only] = reads
   const primaryKey = reads.length === 1 && only !== undefined ? primaryKeyOf(catalog, only) : undefined
   const readKeys = primaryKey ? rowKeysOf(keyConstraints(tree.where), primaryKey) : undefined
@@ -43,14 +33,14 @@ function describeRead(tree: TreeFacts, names: Names): OperationDescription {
  */
 function describeWrite(tree: TreeFacts, root: OperationNodeLike, names: Names): OperationDescription {
   const { catalog } = names
-  const writes: WriteDescription[] = tree.writes.flatMap((ref) => ref.events.map((event) => ({ table: nameOf(ref, names), event })))
+  const writes: WriteDescription[] = tree.writes.flatMap((ref) => ref.events.map((event) => ({ table: nameOf(ref), event })))
   const tables = [...new Set(writes.map((write) => canonicalTable(write.table)))]
   const [only] = tables
   const precise = tables.length === 1 && only !== undefined && writes.length === 1 && (tree.root === 'update' || tree.root === 'delete')
   const primaryKey = precise ? primaryKeyOf(catalog, only) : undefined
   const keys = primaryKey ? rowKeysOf(keyConstraints(tree.where), primaryKey) : undefined
   const [write] = writes
-  const reads = tree.reads.map((ref) => nameOf(ref, names))
+  const reads = tree.reads.map(nameOf)
   if (!keys || !primaryKey || !write) return { kind: 'write', reads, writes }
   const assigned = new Set(assignedColumns(root))
   const keyChanged = primaryKey.some((column) => assigned.has(column.toLowerCase()))

@@ -1,8 +1,7 @@
 import type { Cache } from '@kvcache/core'
-import { introspectSqlite } from '@kvcache/core/sql'
+import { introspectPostgres, introspectSqlite } from '@kvcache/core/sql'
 import { cachedDialect, type KyselyCacheOptions } from './dialect'
 import type { DialectLike } from './kysely-types'
-import { introspectPostgresWithSearchPath } from './postgres-catalog'
 
 export type { KyselyCacheOptions } from './dialect'
 export { cached, uncached } from './control'
@@ -11,7 +10,7 @@ export { NODE_ROLES } from './kinds'
 export type { KnownNodeKind, NodeRole } from './kinds'
 export type { DialectLike, DriverLike, DatabaseConnectionLike, KyselyPluginLike } from './kysely-types'
 
-const ENTRY = { name: '@kvcache/kysely', introspectors: { sqlite: introspectSqlite, postgres: introspectPostgresWithSearchPath } }
+const ENTRY = { name: '@kvcache/kysely', introspectors: { sqlite: introspectSqlite, postgres: introspectPostgres } }
 
 /**
  * A Kysely dialect whose reads are served from the cache and whose writes invalidate it. Reads

@@ -19,8 +19,6 @@ export type Plan =
 export interface PlanContext {
   readonly catalog: Catalog | undefined
   readonly dialect: Dialect | undefined
-  /** Where unqualified names resolve (PostgreSQL's search path), when known. */
-  readonly searchPath?: readonly string[] | undefined
 }
 
 /**

@@ -3,16 +3,16 @@
  * Worker bundles only that database's catalog reader. Otherwise the same API as `@kvcache/kysely`.
  */
 import type { Cache } from '@kvcache/core'
+import { introspectPostgres } from '@kvcache/core/sql'
 import { cachedDialect, type KyselyCacheOptions } from './dialect'
 import type { DialectLike } from './kysely-types'
-import { introspectPostgresWithSearchPath } from './postgres-catalog'
 
 export type { KyselyCacheOptions } from './dialect'
 export { cached, uncached } from './control'
 export type { CachedOptions } from './control'
 export type { DialectLike, DriverLike, DatabaseConnectionLike, KyselyPluginLike } from './kysely-types'
 
-const ENTRY = { name: '@kvcache/kysely/postgres', introspectors: { postgres: introspectPostgresWithSearchPath } }
+const ENTRY = { name: '@kvcache/kysely/postgres', introspectors: { postgres: introspectPostgres } }
 
 /**
  * A Kysely dialect for PostgreSQL (Hyperdrive, node-postgres) whose reads are served from the cache and whose writes

@@ -1,4 +1,4 @@
-import { canonicalTable } from './names'
+import { canonicalName, canonicalTable } from './names'
 import type { WriteEffect, WriteEvent } from './writes'
 
 /** What a foreign key does to the referencing rows when the referenced row is deleted or its key updated. */
@@ -62,6 +62,11 @@ export interface CatalogFacts {
   readonly triggers?: readonly TriggerFacts[]
   readonly inherits?: readonly InheritanceFacts[]
   /**
+   * Schemas an unqualified name resolves in, in order (PostgreSQL's search path, as
+   * `introspectPostgres` reads it with `current_schemas(false)`). Empty: names resolve as written.
+   */
+  readonly searchPath?: readonly string[]
+  /**
    * True when `tables` and `views` list every relation of the database (introspection, or an ORM
    * schema that covers it): a relation not listed is then not a table, and reads of it bypass.
    * @default false
@@ -78,6 +83,8 @@ export interface Catalog {
   readonly foreignKeys: readonly ForeignKeyFacts[]
   readonly triggers: readonly TriggerFacts[]
   readonly inherits: readonly InheritanceFacts[]
+  /** Schemas an unqualified name resolves in, lower-cased, in order. */
+  readonly searchPath: readonly string[]
   readonly complete: boolean
 }
 
@@ -136,8 +143,26 @@ export function createCatalog(facts: CatalogFacts): Catalog {
       writes: trigger.writes.map(canonicalEffect),
     })),
     inherits: (facts.inherits ?? []).map((link) => ({ child: canonicalTable(link.child), parent: canonicalTable(link.parent) })),
+    searchPath: (facts.searchPath ?? []).map((schema) => schema.toLowerCase()),
     complete: facts.complete ?? false,
   }
+}
+
+/**
+ * The relation an unqualified name means, resolved like PostgreSQL does: in the first schema of
+ * the catalog's search path that has it. A qualified name, or one no schema on the path has,
+ * stays as it is. (Scopes still cover both spellings: see `relationSpellings`.)
+ *
+ * @example
+ * resolveRelation(catalog, 'accounts') // 'app.accounts' when the search path starts with `app`
+ */
+export function resolveRelation(catalog: Catalog | undefined, relation: string): string {
+  if (!catalog || catalog.searchPath.length === 0 || relation.includes('.')) return relation
+  for (const schema of catalog.searchPath) {
+    const qualified = canonicalName([schema, relation])
+    if (catalog.tables.has(qualified) || catalog.views.has(qualified)) return qualified
+  }
+  return relation
 }
 
 /** The facts a catalog was built from (views as resolved), to merge or extend. */
@@ -148,6 +173,7 @@ export function catalogFacts(catalog: Catalog): CatalogFacts {
     views: [...catalog.views].map(([name, reads]) => ({ name, reads })),
     triggers: catalog.triggers,
     inherits: catalog.inherits,
+    searchPath: catalog.searchPath,
     complete: catalog.complete,
   }
 }
@@ -155,7 +181,8 @@ export function catalogFacts(catalog: Catalog): CatalogFacts {
 /**
  * One catalog from several (an ORM schema, declared views, what introspection found). Tables
  * found in an earlier catalog keep their primary key; views read the union of what each says;
- * foreign keys, triggers and inheritance are all kept; complete if any input is.
+ * foreign keys, triggers and inheritance are all kept; the first search path given is kept;
+ * complete if any input is.
  */
 export function mergeCatalogs(...catalogs: readonly (Catalog | undefined)[]): Catalog {
   const present = catalogs.filter((catalog): catalog is Catalog => catalog !== undefined)
@@ -167,6 +194,7 @@ export function mergeCatalogs(...catalogs: readonly (Catalog | undefined)[]): Ca
     views: present.flatMap((catalog) => [...catalog.views].map(([name, reads]) => ({ name, reads }))),
     triggers: present.flatMap((catalog) => catalog.triggers),
     inherits: present.flatMap((catalog) => catalog.inherits),
+    searchPath: present.find((catalog) => catalog.searchPath.length > 0)?.searchPath ?? [],
     complete: present.some((catalog) => catalog.complete),
   })
 }

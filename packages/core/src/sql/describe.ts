@@ -1,4 +1,4 @@
-import type { Catalog } from './catalog'
+import { resolveRelation, type Catalog } from './catalog'
 import { assignsColumns, keyFilterOf } from './key-filter'
 import { readStatement, type SavepointStatement, type StatementKind, type TransactionControl } from './reader'
 import type { Dialect } from './tokens'
@@ -69,7 +69,7 @@ export function describeSql(statement: SqlStatement, catalog: Catalog | undefine
   const base = { kind: shape.kind, reads: shape.reads, ddl: shape.ddl, volatile: shape.volatile, ...(shape.control ? { control: shape.control } : {}), ...(shape.savepoint ? { savepoint: shape.savepoint } : {}) }
   if (shape.kind === 'read') {
     const only = shape.reads.length === 1 ? shape.reads[0] : undefined
-    const primaryKey = only === undefined ? undefined : catalog?.tables.get(only)?.primaryKey
+    const primaryKey = only === undefined ? undefined : catalog?.tables.get(resolveRelation(catalog, only))?.primaryKey
     if (only === undefined || !primaryKey || primaryKey.length === 0) return base
     const readKeys = keysFrom(keyFilterOf(sql, only, primaryKey, dialect), primaryKey, params)
     return readKeys ? { ...base, readKeys } : base
@@ -77,7 +77,7 @@ export function describeSql(statement: SqlStatement, catalog: Catalog | undefine
   const tables = [...new Set(shape.effects.map((effect) => effect.table))]
   const only = tables.length === 1 ? tables[0] : undefined
   const events = shape.effects.map((effect) => effect.event)
-  const primaryKey = only === undefined ? undefined : catalog?.tables.get(only)?.primaryKey
+  const primaryKey = only === undefined ? undefined : catalog?.tables.get(resolveRelation(catalog, only))?.primaryKey
   let keys: RowKey[] | undefined
   let keyChanged = false
   if (only !== undefined && primaryKey && primaryKey.length > 0 && events.length === 1 && (events[0] === 'update' || events[0] === 'delete')) {

@@ -11,7 +11,7 @@
  */
 export { createBindingCatalog, declaredViews, mergeCatalogsOnce } from './binding-catalog'
 export type { BindingCatalog, BindingCatalogOptions, CatalogSource, Introspect } from './binding-catalog'
-export { createCatalog, catalogFacts, mergeCatalogs, referentialAction } from './catalog'
+export { createCatalog, catalogFacts, mergeCatalogs, referentialAction, resolveRelation } from './catalog'
 export type {
   Catalog,
   CatalogFacts,

@@ -63,10 +63,11 @@ interface Collected {
   readonly views: Map<string, Set<string>>
   readonly rules: { table: string; events: WriteEvent[]; writes: string }[]
   readonly triggers: { schema: string; table: string; name: string; source: FunctionSource; type: number }[]
+  readonly searchPath: { schema: string; position: number }[]
 }
 
 function collect(rows: readonly Record<string, unknown>[]): Collected {
-  const collected: Collected = { relations: new Map(), keys: new Map(), foreignKeys: [], inherits: [], views: new Map(), rules: [], triggers: [] }
+  const collected: Collected = { relations: new Map(), keys: new Map(), foreignKeys: [], inherits: [], views: new Map(), rules: [], triggers: [], searchPath: [] }
   for (const row of rows) {
     const [schema, name, a, b, c] = [String(row.schema ?? ''), String(row.name ?? ''), String(row.a ?? ''), String(row.b ?? ''), String(row.c ?? '')]
     const table = canonicalName([schema, name])
@@ -91,6 +92,9 @@ function collect(rows: readonly Record<string, unknown>[]): Collected {
         break
       case 'inherits':
         collected.inherits.push({ child: table, parent: other })
+        break
+      case 'search_path':
+        collected.searchPath.push({ schema, position: Number(row.n) })
         break
     }
   }
@@ -119,7 +123,8 @@ export function postgresCatalogFromRows(rows: readonly Record<string, unknown>[]
   const views = [...collected.relations]
     .filter(([, kind]) => kind === 'v')
     .map(([name]) => ({ name, reads: [...(collected.views.get(name) ?? [])] }))
-  return createCatalog({ tables, views, foreignKeys: collected.foreignKeys, triggers, inherits: collected.inherits, complete: true })
+  const searchPath = [...collected.searchPath].sort((x, y) => x.position - y.position).map((entry) => entry.schema)
+  return createCatalog({ tables, views, foreignKeys: collected.foreignKeys, triggers, inherits: collected.inherits, searchPath, complete: true })
 }
 
 const ALL_EVENTS: readonly WriteEvent[] = ['insert', 'update', 'delete']

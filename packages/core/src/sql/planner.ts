@@ -1,6 +1,6 @@
 import { bulkScope, databaseScope, rowScope, tableScope } from '../layout'
 import type { PrimaryKeyValue } from '../scopes'
-import type { Catalog } from './catalog'
+import { resolveRelation, type Catalog } from './catalog'
 import { describeSql, type OperationDescription, type RowKey, type SqlStatement, type WriteDescription } from './describe'
 import { reachOf } from './effects'
 import { canonicalTable, relationSpellings } from './names'
@@ -60,7 +60,7 @@ function rowScopes(table: string, primaryKey: readonly string[], keys: readonly 
 }
 
 function planRead(operation: OperationDescription, catalog: Catalog | undefined): Plan {
-  const relations = [...new Set((operation.reads ?? []).map(canonicalTable))]
+  const relations = [...new Set((operation.reads ?? []).map((read) => resolveRelation(catalog, canonicalTable(read))))]
   if (relations.length === 0) {
     return { type: 'bypass', reason: 'the statement reads no table, so no write can tell when its result changes (now(), random(), nextval())' }
   }
@@ -103,7 +103,7 @@ function preciseKeys(table: string, writes: readonly WriteDescription[], reaches
 function planWrite(operation: OperationDescription, catalog: Catalog | undefined): Plan {
   const byTable = new Map<string, WriteDescription[]>()
   for (const write of operation.writes ?? []) {
-    const table = canonicalTable(write.table)
+    const table = resolveRelation(catalog, canonicalTable(write.table))
     byTable.set(table, [...(byTable.get(table) ?? []), { ...write, table }])
   }
   const tables = [...byTable.keys()]

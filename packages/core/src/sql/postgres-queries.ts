@@ -61,7 +61,11 @@ JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid JOIN pg_catalog.pg_namespace cn
 JOIN pg_catalog.pg_class p ON p.oid = i.inhparent JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace
 WHERE ${userSchema('cn')}`
 
-  return [relations, primaryKeys, foreignKeys, rewriteDependencies, triggers, inheritance].join('\nUNION ALL\n')
+  // Where unqualified names resolve for this connection, in order (existing schemas only).
+  const searchPath = `SELECT 'search_path', s.schema::text, NULL, NULL, NULL, NULL, s.position::int
+FROM unnest(current_schemas(false)) WITH ORDINALITY AS s(schema, position)`
+
+  return [relations, primaryKeys, foreignKeys, rewriteDependencies, triggers, inheritance, searchPath].join('\nUNION ALL\n')
 }
 
 /**

@@ -48,7 +48,14 @@ const writes: Record<string, (db: Db) => Promise<unknown>> = {
   },
 }
 
-for (const [declared, table] of [['pgTable (unqualified)', bare], ['pgSchema (qualified)', qualified]] as const) {
+const tables = [
+  ['pgTable (unqualified), declared in `schema`', bare, true],
+  ['pgSchema (qualified), declared in `schema`', qualified, true],
+  // Known from the database catalog alone: `accounts` resolves through the search path it was read with.
+  ['pgTable (unqualified), no `schema` option', bare, false],
+] as const
+
+for (const [declared, table, withSchema] of tables) {
   const reads: Record<string, (db: Db) => Promise<unknown>> = {
     list: (db) => db.select().from(table).orderBy(table.id),
     'by key': (db) => db.select().from(table).where(eq(table.id, 1)),
@@ -59,7 +66,7 @@ for (const [declared, table] of [['pgTable (unqualified)', bare], ['pgSchema (qu
         it(`${readKind} read, then a write (${writeKind}): fresh`, async () => {
           const events: CacheEvent[] = []
           const cache = createCache({ storage: memoryStorage(), onEvent: (event) => events.push(event) })
-          const kv = drizzleCache(cache, { strategy: 'all', database: 'search-path', schema: { table } })
+          const kv = drizzleCache(cache, { strategy: 'all', database: `search-path-${withSchema}`, ...(withSchema ? { schema: { table } } : {}) })
           const db = drizzle({ client: kv.pg(pool), cache: kv })
           const behind = drizzle({ client: pool })
           const before = await read(db)

@@ -31,7 +31,7 @@ async function ourModules(entry: string): Promise<string[]> {
     .map(([path]) => path.replace(/^.*\/src\//, '').replace(/^src\//, ''))
 }
 
-const POSTGRES_ONLY = ['sql/introspect-postgres.ts', 'sql/postgres-queries.ts', 'postgres-catalog.ts']
+const POSTGRES_ONLY = ['sql/introspect-postgres.ts', 'sql/postgres-queries.ts']
 const SQLITE_ONLY = ['sql/introspect-sqlite.ts']
 
 function failure(run: () => unknown): unknown {

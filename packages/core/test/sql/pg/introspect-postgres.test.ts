@@ -2,7 +2,7 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bulkScope, databaseScope, rowScope, tableScope } from '../../../src/internal'
-import { introspectPostgres, planStatement, type Catalog } from '../../../src/sql'
+import { introspectPostgres, planStatement, resolveRelation, type Catalog } from '../../../src/sql'
 
 const s = `kvc_sql_${Math.random().toString(36).slice(2, 10)}`
 // Set by the shared globalSetup (test-support/postgres-setup.ts): the caller's, the machine's or an embedded server.
@@ -102,6 +102,28 @@ describe('introspectPostgres', () => {
     expect(scopes(`delete from ${s}.comments`)).toContain(tableScope(`${s}.audit`))
     expect(scopes(`insert into ${s}.events_2026 values (1, '2026-05-01')`)).toContain(tableScope(`${s}.events`))
     expect(scopes(`insert into ${s}.members values (1, 2)`)).toContain(databaseScope())
+  })
+
+  it('reads the connection\'s search path, and plans unqualified names the way PostgreSQL resolves them', async () => {
+    // Without `SET search_path`, unqualified names resolve in `public` (the default path, existing schemas only).
+    expect(catalog.searchPath).toContain('public')
+    expect(resolveRelation(catalog, 'users')).toBe('users')
+    const client = new pg.Client({ connectionString: databaseUrl, options: `-c search_path=${s},public` })
+    await client.connect()
+    try {
+      const onPath = await introspectPostgres(async (sql) => (await client.query(sql)).rows)
+      expect(onPath.searchPath).toStrictEqual([s, 'public'])
+      expect(resolveRelation(onPath, 'users')).toBe(`${s}.users`)
+      expect(resolveRelation(onPath, 'not_a_table')).toBe('not_a_table')
+      // `users` is this schema's table: its key, its trigger and both spellings.
+      const plan = planStatement({ sql: 'update users set name = $1 where id = $2', params: ['Ada', 1], dialect: 'postgres' }, { catalog: onPath })
+      expect(plan.type === 'write' && [...plan.scopes].sort()).toStrictEqual(
+        [tableScope(`${s}.users`), rowScope(`${s}.users`, 1), tableScope('users'), rowScope('users', 1), tableScope(`${s}.audit`), bulkScope(`${s}.audit`), tableScope('audit'), bulkScope('audit'), tableScope(`${s}.audit_archive`), bulkScope(`${s}.audit_archive`), tableScope('audit_archive'), bulkScope('audit_archive')].sort(),
+      )
+      expect(planStatement({ sql: 'select * from published', dialect: 'postgres' }, { catalog: onPath })).toMatchObject({ type: 'read' })
+    } finally {
+      await client.end()
+    }
   })
 
   it('the trigger really writes what the catalog says (checked against PostgreSQL itself)', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { deferred, manualClock } from '../../../src/testing'
-import { createCatalog, createCatalogCache, mergeCatalogs, reachOf, sqliteTrigger, type Catalog } from '../../../src/sql'
+import { catalogFacts, createCatalog, createCatalogCache, mergeCatalogs, reachOf, sqliteTrigger, type Catalog } from '../../../src/sql'
 
 describe('createCatalog', () => {
   it('canonicalises names and resolves views through views (cycles stop)', () => {
@@ -17,10 +17,11 @@ describe('createCatalog', () => {
     expect(catalog.complete).toBe(false)
   })
 
-  it('merges: the first primary key wins, views and triggers add up, complete if any is', () => {
+  it('merges: the first primary key wins, views and triggers add up, the search path introspection found is kept, complete if any is', () => {
     const declared = createCatalog({ tables: [{ name: 'users', primaryKey: ['id'] }], views: [{ name: 'v', reads: ['users'] }] })
     const found = createCatalog({
       complete: true,
+      searchPath: ['app', 'public'],
       tables: [{ name: 'users', primaryKey: ['uuid'] }, { name: 'posts', primaryKey: ['id'] }],
       views: [{ name: 'v', reads: ['posts'] }],
       triggers: [{ name: 't', table: 'users', events: ['delete'], writes: [{ table: 'posts', event: 'delete' }] }],
@@ -30,6 +31,8 @@ describe('createCatalog', () => {
     expect(merged.tables.get('posts')?.primaryKey).toStrictEqual(['id'])
     expect([...(merged.views.get('v') ?? [])].sort()).toStrictEqual(['posts', 'users'])
     expect(merged.triggers).toHaveLength(1)
+    expect(merged.searchPath).toStrictEqual(['app', 'public'])
+    expect(catalogFacts(merged).searchPath).toStrictEqual(['app', 'public'])
     expect(merged.complete).toBe(true)
   })
 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { bulkScope, databaseScope, rowScope, tableScope } from '../../../src/internal'
-import { createCatalog, planOperation, planStatement, type OperationDescription, type Plan, type PlanInput } from '../../../src/sql'
+import { createCatalog, planOperation, planStatement, resolveRelation, type OperationDescription, type Plan, type PlanInput } from '../../../src/sql'
 
 const catalog = createCatalog({
   complete: true,
@@ -171,6 +171,21 @@ describe('a table outside the default schema, named with or without its schema',
       })
     }
   }
+
+  it('an unqualified name resolves through the catalog\'s search path, like PostgreSQL', () => {
+    const onPath = createCatalog({ complete: true, searchPath: ['App', 'public'], tables: [{ name: 'app.accounts', primaryKey: ['uuid'] }, { name: 'accounts', primaryKey: ['id'] }, { name: 'logs', primaryKey: ['id'] }] })
+    expect(resolveRelation(onPath, 'accounts')).toBe('app.accounts')
+    expect(resolveRelation(onPath, 'logs')).toBe('logs')
+    expect(resolveRelation(onPath, 'other.accounts')).toBe('other.accounts')
+    expect(resolveRelation(appCatalog, 'accounts')).toBe('accounts')
+    // The key is app.accounts' (uuid), not public.accounts' (id).
+    const read = planStatement({ sql: 'select * from accounts where uuid = $1', params: ['u1'], dialect: 'postgres' }, { catalog: onPath })
+    expect(sorted(read)).toStrictEqual(scopes(rowScope('app.accounts', 'u1'), bulkScope('app.accounts'), rowScope('accounts', 'u1'), bulkScope('accounts'), databaseScope()))
+    const write = planOperation({ kind: 'write', writes: [{ table: 'accounts', event: 'delete', keys: [{ uuid: 'u1' }] }] }, { catalog: onPath })
+    expect(sorted(write)).toStrictEqual(scopes(tableScope('app.accounts'), rowScope('app.accounts', 'u1'), tableScope('accounts'), rowScope('accounts', 'u1')))
+    // A catalog without a search path (SQLite, declared facts) plans names as written.
+    expect(createCatalog({ tables: [{ name: 'x', primaryKey: [] }] }).searchPath).toStrictEqual([])
+  })
 
   it('a by-key write leaves other rows cached under both spellings', () => {
     const bumped = new Set(scopesOf(planned('update app.accounts set owner = $1 where id = $2', [1, 7])))
