@@ -22,6 +22,12 @@ export interface CatalogCacheOptions {
   readonly retryAfterMs?: number
   /** How long a caller waits for an introspection before planning without it, in milliseconds. @default 5000 */
   readonly timeoutMs?: number
+  /**
+   * How old a catalog may get before it is read again, in milliseconds: a migration run outside
+   * the app (a trigger or foreign key added by `wrangler d1 migrations apply`) is planned with
+   * within this time. The old catalog serves every other request while it is read. @default 300000
+   */
+  readonly maxAgeMs?: number
   /** Clock in epoch milliseconds, for tests. @default Date.now */
   readonly now?: () => number
 }
@@ -29,8 +35,9 @@ export interface CatalogCacheOptions {
 /** Catalogs per database, learned once and shared by every request of the isolate. */
 export interface CatalogCache {
   /**
-   * The catalog of `identity`, running `load` if this isolate has none yet. One introspection is
-   * in flight per database at a time; concurrent callers share it. Never throws.
+   * The catalog of `identity`, running `load` if this isolate has none yet, or has one older than
+   * `maxAgeMs`. One introspection is in flight per database at a time; concurrent callers share
+   * the first one and keep the old catalog during a later one. Never throws.
    */
   get(identity: CatalogIdentity, load: () => Promise<Catalog>): Promise<CatalogAnswer>
   /** The catalog if it is already known, without loading it. */
@@ -41,6 +48,7 @@ export interface CatalogCache {
 
 interface Entry {
   catalog?: Catalog
+  loadedAtMs?: number
   loading?: Promise<Catalog>
   failure?: { readonly error: unknown; readonly atMs: number }
   /** The failure or in-flight load whose failure was already reported. */
@@ -58,6 +66,7 @@ function start(entry: Entry, load: () => Promise<Catalog>, now: () => number): P
       (catalog) => {
         if (entry.generation !== generation) return
         entry.catalog = catalog
+        entry.loadedAtMs = now()
         entry.failure = undefined
       },
       (error: unknown) => {
@@ -81,9 +90,12 @@ function failed(entry: Entry, error: unknown, about: object): CatalogAnswer {
 export function createCatalogCache(options: CatalogCacheOptions = {}): CatalogCache {
   const retryAfterMs = options.retryAfterMs ?? 30_000
   const timeoutMs = options.timeoutMs ?? 5_000
+  const maxAgeMs = options.maxAgeMs ?? 300_000
   assertPositive('sql', 'retryAfterMs', retryAfterMs)
   assertPositive('sql', 'timeoutMs', timeoutMs)
-  const now = options.now ?? Date.now
+  assertPositive('sql', 'maxAgeMs', maxAgeMs)
+  // Looked up on each call, not captured: a test's fake clock (or a runtime's) is seen.
+  const now = options.now ?? (() => Date.now())
   // Names come from configuration (a handful per app); the cap only guards against a name per request.
   const byName = new BoundedMap<string, Entry>(1000)
   const byObject = new WeakMap<object, Entry>()
@@ -95,13 +107,24 @@ export function createCatalogCache(options: CatalogCacheOptions = {}): CatalogCa
     else byObject.set(identity, entry)
     return entry
   }
+  const recentlyFailed = (entry: Entry) => entry.failure !== undefined && now() - entry.failure.atMs < retryAfterMs
+  /** A known catalog; one caller reads it again once it is old (waiting as for the first read), the others keep it meanwhile. */
+  const reread = async (entry: Entry, known: Catalog, load: () => Promise<Catalog>): Promise<CatalogAnswer> => {
+    if (now() - (entry.loadedAtMs ?? 0) < maxAgeMs || entry.loading || recentlyFailed(entry)) return { catalog: known }
+    try {
+      return { catalog: await withTimeout(start(entry, load, now), timeoutMs, 'Reading the database catalog again') }
+    } catch {
+      // Slow or failing: the old catalog is still the best we know (retried after `retryAfterMs`).
+      return { catalog: known }
+    }
+  }
   return {
     async get(identity, load) {
       const entry = entryOf(identity)
-      if (entry.catalog) return { catalog: entry.catalog }
+      if (entry.catalog) return reread(entry, entry.catalog, load)
       let loading = entry.loading
       if (!loading) {
-        if (entry.failure && now() - entry.failure.atMs < retryAfterMs) return failed(entry, entry.failure.error, entry.failure)
+        if (entry.failure && recentlyFailed(entry)) return failed(entry, entry.failure.error, entry.failure)
         loading = start(entry, load, now)
       }
       try {

@@ -5,7 +5,7 @@ import { and, eq, sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/node-postgres'
 import { integer, pgSchema, primaryKey, serial, text } from 'drizzle-orm/pg-core'
 import pg from 'pg'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 // Through @kvcache/drizzle/pg, the PostgreSQL-only entry (test/pg/pg.test.ts covers the root one).
 import { drizzleCache } from '../../src/pg'
 
@@ -129,5 +129,36 @@ describe('PostgreSQL catalog through Drizzle (no schema given)', () => {
     await behindTheCache.update(posts).set({ title: 'behind' }).where(eq(posts.id, 2))
     await db.update(posts).set({ title: 'One' }).where(eq(posts.id, 1))
     expect([await title(1), await title(2)]).toStrictEqual(['One', 'World'])
+  })
+})
+
+describe('a migration run elsewhere', () => {
+  it('a trigger added behind the app is followed once the catalog is older than five minutes', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    try {
+      await pool.query(`CREATE TABLE ${s}.notes (id serial PRIMARY KEY, what text NOT NULL)`)
+      const notes = app.table('notes', { id: serial('id').primaryKey(), what: text('what').notNull() })
+      const events: CacheEvent[] = []
+      const cache = createCache({ storage: memoryStorage(), onEvent: (event) => events.push(event) })
+      const kv = drizzleCache(cache, { strategy: 'all', database: `pg-${crypto.randomUUID()}`, ttlSeconds: 3600 })
+      const db = drizzle({ client: kv.pg(pool), cache: kv })
+      const readNotes = () => db.select({ what: notes.what }).from(notes).orderBy(notes.id)
+      const promote = (role: string) => db.update(members).set({ role }).where(and(eq(members.orgId, 10), eq(members.userId, 2)))
+      expect(await readNotes()).toStrictEqual([])
+      // The migration: the catalog this isolate read does not have it yet.
+      await pool.query(`CREATE FUNCTION ${s}.note_role_trigger() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO ${s}.notes (what) VALUES ('role changed'); RETURN NEW; END $$`)
+      await pool.query(`CREATE TRIGGER members_note AFTER UPDATE ON ${s}.members FOR EACH ROW EXECUTE FUNCTION ${s}.note_role_trigger()`)
+      await promote('editor')
+      // Within the catalog's age, the trigger's write is not known: the cached read is stale.
+      expect(await readNotes()).toStrictEqual([])
+      vi.setSystemTime(Date.now() + 301_000)
+      expect(await readNotes()).toStrictEqual([])
+      await promote('admin')
+      expect(await readNotes()).toStrictEqual([{ what: 'role changed' }, { what: 'role changed' }])
+    } finally {
+      vi.useRealTimers()
+      await pool.query(`DROP TRIGGER IF EXISTS members_note ON ${s}.members`)
+      await pool.query(`DROP TABLE IF EXISTS ${s}.notes`)
+    }
   })
 })

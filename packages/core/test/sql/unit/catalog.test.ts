@@ -160,7 +160,48 @@ describe('catalog cache: lazy, one introspection at a time, refresh, failure', (
     expect(cache.peek('db')).toBe(catalog)
   })
 
+  it('reads an old catalog again (a migration run elsewhere); the old one serves meanwhile and when the new read fails', async () => {
+    const clock = manualClock(1_000)
+    const cache = createCatalogCache({ maxAgeMs: 60_000, retryAfterMs: 10_000, now: clock.now })
+    const before = createCatalog({ tables: [{ name: 'users', primaryKey: ['id'] }] })
+    const after = createCatalog({ tables: [{ name: 'users', primaryKey: ['id'] }], triggers: [{ name: 't', table: 'users', events: ['update'], writes: [{ table: 'audit', event: 'insert' }] }] })
+    let loads = 0
+    const loadOf = (catalog: Catalog) => async () => {
+      loads++
+      return catalog
+    }
+    expect(await cache.get('db', loadOf(before))).toStrictEqual({ catalog: before })
+    clock.advanceSeconds(59.999)
+    expect(await cache.get('db', loadOf(after))).toStrictEqual({ catalog: before })
+    expect(loads).toBe(1)
+    clock.advanceSeconds(0.001)
+    // Old: this caller waits for the new read; a caller arriving during it keeps the old catalog.
+    const gate = deferred<Catalog>()
+    const rereading = cache.get('db', () => {
+      loads++
+      return gate.promise
+    })
+    expect(await cache.get('db', loadOf(after))).toStrictEqual({ catalog: before })
+    gate.resolve(after)
+    expect(await rereading).toStrictEqual({ catalog: after })
+    expect(cache.peek('db')).toBe(after)
+    expect(loads).toBe(2)
+    // A failing read keeps the old catalog, is not retried at once, and is retried later.
+    clock.advanceSeconds(60)
+    const failing = async (): Promise<Catalog> => {
+      loads++
+      throw new Error('permission denied for pg_catalog')
+    }
+    expect(await cache.get('db', failing)).toStrictEqual({ catalog: after })
+    expect(await cache.get('db', failing)).toStrictEqual({ catalog: after })
+    expect(loads).toBe(3)
+    clock.advanceSeconds(10)
+    expect(await cache.get('db', loadOf(before))).toStrictEqual({ catalog: before })
+    expect(loads).toBe(4)
+  })
+
   it('rejects a nonsense configuration', () => {
     expect(() => createCatalogCache({ timeoutMs: -1 })).toThrow(/timeoutMs/)
+    expect(() => createCatalogCache({ maxAgeMs: 0 })).toThrow(/maxAgeMs/)
   })
 })
