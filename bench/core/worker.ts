@@ -1,6 +1,6 @@
 import { createCache, tableScope } from '@kvcache/core'
 import { kvStorage } from '@kvcache/storage-kv'
-import { countingKv } from '../lib/counting-kv'
+import { countingKv, opsMeter } from '../lib/counting-kv'
 
 interface Env {
   KV: KVNamespace
@@ -80,12 +80,7 @@ export default {
         return Response.json({ hits })
       }
       case '/ops': {
-        const measure = async (work: () => Promise<unknown>) => {
-          counting.reset()
-          await work()
-          await cache.flush()
-          return { ...counting.counts }
-        }
+        const measure = opsMeter(counting, cache)
         const hit = await measure(() => cache.query(request, loader))
         const miss = await measure(() => cache.query({ ...request, material: ['bench', crypto.randomUUID()] }, loader))
         const invalidateOne = await measure(() => cache.invalidate({ tables: [`t${crypto.randomUUID()}`] }))

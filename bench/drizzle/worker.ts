@@ -4,7 +4,8 @@ import { kvStorage } from '@kvcache/storage-kv'
 import { desc, eq } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
 import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
-import { countingKv } from '../lib/counting-kv'
+import { countingKv, opsMeter } from '../lib/counting-kv'
+import { loop, seedPosts } from '../lib/orm-worker'
 
 const posts = sqliteTable('posts', {
   id: integer('id').primaryKey(),
@@ -31,33 +32,18 @@ export default {
     const cached = drizzle(kv.d1(env.DB), { schema, cache: kv })
     const plain = drizzle(env.DB, { schema })
     const latest = (db: typeof plain) => db.select().from(posts).orderBy(desc(posts.id)).limit(20)
-    const loop = async (read: () => Promise<unknown>) => {
-      for (let i = 0; i < n; i++) await read()
-      return Response.json({ n })
-    }
     switch (url.pathname) {
       case '/setup': {
-        await env.DB.exec(
-          'CREATE TABLE IF NOT EXISTS posts (id INTEGER PRIMARY KEY, title TEXT NOT NULL, body TEXT NOT NULL, author_id INTEGER NOT NULL, created_at INTEGER NOT NULL)',
-        )
-        const insert = env.DB.prepare('INSERT OR IGNORE INTO posts VALUES (?, ?, ?, ?, ?)')
-        await env.DB.batch(
-          Array.from({ length: 500 }, (_, i) => insert.bind(i + 1, `Post ${i + 1}`, 'Lorem ipsum dolor sit amet. '.repeat(10), (i % 17) + 1, 1767225600000 + i * 60000)),
-        )
+        await seedPosts(env.DB)
         await latest(cached)
         return Response.json({ ok: true })
       }
       case '/uncached':
-        return loop(() => latest(plain))
+        return loop(n, () => latest(plain))
       case '/cached':
-        return loop(() => latest(cached))
+        return loop(n, () => latest(cached))
       case '/ops': {
-        const measure = async (work: () => Promise<unknown>) => {
-          counting.reset()
-          await work()
-          await cache.flush()
-          return { ...counting.counts }
-        }
+        const measure = opsMeter(counting, cache)
         const hit = await measure(() => latest(cached))
         const miss = await measure(() => cached.select().from(posts).where(eq(posts.authorId, 3)).limit(Math.floor(Math.random() * 1e6)))
         const writeById = await measure(() => cached.update(posts).set({ title: 'changed' }).where(eq(posts.id, 1)))

@@ -1,55 +1,33 @@
 // bench/kysely: Kysely with no cache vs a cached hit, D1 in workerd and PostgreSQL from Node, plus KV operations.
-import { alternate, fmtSpread, median, ratios, startWorker, table } from '../lib/workerd.mjs'
+import { d1Sides, ormSection } from '../lib/orm-bench.mjs'
+import { startWorker } from '../lib/workerd.mjs'
 import { runPg } from './pg.mjs'
 
 const worker = await startWorker({ entry: new URL('./worker.ts', import.meta.url), kvNamespaces: ['KV'], d1Databases: ['DB'] })
 let d1
 try {
-  await worker.fetchJson('/setup')
-  const n = 200
-  const time = async (path) => {
-    const started = performance.now()
-    await worker.fetchJson(`${path}?n=${n}`)
-    return (performance.now() - started) / n
-  }
-  await time('/uncached')
-  await time('/cached')
-  const ms = await alternate({ uncached: '/uncached', cached: '/cached' }, 7, time)
-  d1 = { ...ms, ops: await worker.fetchJson('/ops') }
+  d1 = await d1Sides(worker.fetchJson)
 } finally {
   await worker.dispose()
 }
 
 const pg = await runPg().catch((error) => ({ error: String(error?.message ?? error) }))
 
-const lines = [
-  '## kysely: no cache vs cached hit',
-  '',
-  'The same 20-row Kysely select (`orderBy(\'id\', \'desc\').limit(20)`) through `kyselyCache(dialect)` vs the bare dialect, sequential, 7 rounds alternating; ms per read as median, the ratio per round as median (min to max).',
-  '',
-  table(
-    ['database', 'where', 'no cache (ms)', 'cached hit (ms)', 'cached / uncached'],
-    [
-      ['D1 (miniflare, kysely-d1)', 'workerd, KV storage', median(d1.uncached), median(d1.cached), fmtSpread(ratios(d1.cached, d1.uncached))],
-      pg.error
-        ? ['PostgreSQL 127.0.0.1', `not measured: ${pg.error}`, '-', '-', '-']
-        : ['PostgreSQL 127.0.0.1 (PostgresDialect)', 'Node, memory storage', median(pg.uncached), median(pg.cached), fmtSpread(ratios(pg.cached, pg.uncached))],
-    ],
-  ),
-  '',
-  'KV operations through the Kysely binding (D1):',
-  '',
-  table(
-    ['request', 'read calls', 'keys read', 'writes', 'deletes'],
-    Object.entries({
+console.log(
+  ormSection({
+    name: 'kysely',
+    read: "The same 20-row Kysely select (`orderBy('id', 'desc').limit(20)`) through `kyselyCache(dialect)` vs the bare dialect",
+    binding: 'Kysely',
+    labels: { d1: 'D1 (miniflare, kysely-d1)', pg: 'PostgreSQL 127.0.0.1 (PostgresDialect)', pgDown: 'PostgreSQL 127.0.0.1' },
+    d1,
+    pg,
+    ops: {
       'cached hit': d1.ops.hit,
       'miss (then fill)': d1.ops.miss,
       insert: d1.ops.insert,
       'update by id, < 1 s after the insert': d1.ops.update,
-    }).map(([name, c]) => [name, c.readCalls, c.keysRead, c.writes, c.deletes]),
-  ),
-  '',
-  'A hit reads the entry and its scopes\' stamps (the table and the whole-database scope) in one bulk get. A write reads the current stamps once and writes one stamp per scope (table + bulk); a second bump of the same stamps within a second (KV allows one write per key per second) costs extra reads in the KV version store.',
-  '',
-]
-console.log(lines.join('\n'))
+    },
+    footer:
+      "A hit reads the entry and its scopes' stamps (the table and the whole-database scope) in one bulk get. A write reads the current stamps once and writes one stamp per scope (table + bulk); a second bump of the same stamps within a second (KV allows one write per key per second) costs extra reads in the KV version store.",
+  }),
+)

@@ -3,7 +3,8 @@ import { kyselyCache } from '@kvcache/kysely'
 import { kvStorage } from '@kvcache/storage-kv'
 import { Kysely } from 'kysely'
 import { D1Dialect } from 'kysely-d1'
-import { countingKv } from '../lib/counting-kv'
+import { countingKv, opsMeter } from '../lib/counting-kv'
+import { loop, seedPosts } from '../lib/orm-worker'
 
 interface Database {
   posts: { id: number; title: string; body: string; author_id: number; created_at: number }
@@ -24,33 +25,18 @@ export default {
     const cached = new Kysely<Database>({ dialect: kyselyCache(new D1Dialect({ database: env.DB }), cache, { strategy: 'all' }) })
     const plain = new Kysely<Database>({ dialect: new D1Dialect({ database: env.DB }) })
     const latest = (db: Kysely<Database>) => db.selectFrom('posts').selectAll().orderBy('id', 'desc').limit(20).execute()
-    const loop = async (read: () => Promise<unknown>) => {
-      for (let i = 0; i < n; i++) await read()
-      return Response.json({ n })
-    }
     switch (url.pathname) {
       case '/setup': {
-        await env.DB.exec(
-          'CREATE TABLE IF NOT EXISTS posts (id INTEGER PRIMARY KEY, title TEXT NOT NULL, body TEXT NOT NULL, author_id INTEGER NOT NULL, created_at INTEGER NOT NULL)',
-        )
-        const insert = env.DB.prepare('INSERT OR IGNORE INTO posts VALUES (?, ?, ?, ?, ?)')
-        await env.DB.batch(
-          Array.from({ length: 500 }, (_, i) => insert.bind(i + 1, `Post ${i + 1}`, 'Lorem ipsum dolor sit amet. '.repeat(10), (i % 17) + 1, 1767225600000 + i * 60000)),
-        )
+        await seedPosts(env.DB)
         await latest(cached)
         return Response.json({ ok: true })
       }
       case '/uncached':
-        return loop(() => latest(plain))
+        return loop(n, () => latest(plain))
       case '/cached':
-        return loop(() => latest(cached))
+        return loop(n, () => latest(cached))
       case '/ops': {
-        const measure = async (work: () => Promise<unknown>) => {
-          counting.reset()
-          await work()
-          await cache.flush()
-          return { ...counting.counts }
-        }
+        const measure = opsMeter(counting, cache)
         const hit = await measure(() => latest(cached))
         const miss = await measure(() => cached.selectFrom('posts').selectAll().where('author_id', '=', 3).limit(Math.floor(Math.random() * 1e6)).execute())
         const insert = await measure(() =>

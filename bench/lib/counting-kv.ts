@@ -1,4 +1,6 @@
-// Counts KV calls the way Cloudflare bills them: a bulk get is one read call; puts and deletes are writes.
+// Counts KV calls: a bulk get is one read call (and as many keys read); puts are writes, deletes deletes.
+import type { Cache } from '@kvcache/core'
+
 export interface KvCounts {
   readCalls: number
   keysRead: number
@@ -38,5 +40,15 @@ export function countingKv(kv: KVNamespace): { kv: KVNamespace; counts: KvCounts
       counts.writes = 0
       counts.deletes = 0
     },
+  }
+}
+
+/** The KV operations one piece of work makes, its background stamp writes included. */
+export function opsMeter(counting: { counts: KvCounts; reset(): void }, cache: Cache) {
+  return async (work: () => Promise<unknown>): Promise<KvCounts> => {
+    counting.reset()
+    await work()
+    await cache.flush()
+    return { ...counting.counts }
   }
 }

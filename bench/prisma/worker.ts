@@ -2,7 +2,8 @@ import { createCache, type Storage } from '@kvcache/core'
 import { prismaCodecs, withKvCache } from '@kvcache/prisma'
 import { kvStorage } from '@kvcache/storage-kv'
 import { PrismaD1 } from '@prisma/adapter-d1'
-import { countingKv } from '../lib/counting-kv'
+import { countingKv, opsMeter } from '../lib/counting-kv'
+import { loop } from '../lib/orm-worker'
 import { Prisma, PrismaClient } from './.generated/d1/client/client'
 import { models } from './.generated/d1/kvcache/models.js'
 
@@ -22,10 +23,6 @@ export default {
     const cached = plain.$extends(withKvCache(cache, { models }))
     const latest = () => plain.post.findMany({ orderBy: { id: 'desc' }, take: 20 })
     const latestCached = () => cached.post.findMany({ orderBy: { id: 'desc' }, take: 20, cacheStrategy: { ttl: 300 } })
-    const loop = async (read: () => Promise<unknown>) => {
-      for (let i = 0; i < n; i++) await read()
-      return Response.json({ n })
-    }
     switch (url.pathname) {
       case '/setup': {
         await env.DB.prepare('CREATE TABLE IF NOT EXISTS "Post" ("id" INTEGER PRIMARY KEY, "title" TEXT NOT NULL, "body" TEXT NOT NULL, "authorId" INTEGER NOT NULL, "createdAt" DATETIME NOT NULL)').run()
@@ -37,16 +34,11 @@ export default {
         return Response.json({ ok: true })
       }
       case '/uncached':
-        return loop(latest)
+        return loop(n, latest)
       case '/cached':
-        return loop(latestCached)
+        return loop(n, latestCached)
       case '/ops': {
-        const measure = async (work: () => Promise<unknown>) => {
-          counting.reset()
-          await work()
-          await cache.flush()
-          return { ...counting.counts }
-        }
+        const measure = opsMeter(counting, cache)
         const hit = await measure(latestCached)
         const miss = await measure(() => cached.post.findMany({ where: { authorId: 3 }, take: 1 + Math.floor(Math.random() * 1e6), cacheStrategy: { ttl: 300 } }))
         const byId = await measure(() => cached.post.findUnique({ where: { id: 7 }, cacheStrategy: { ttl: 300 } }))
