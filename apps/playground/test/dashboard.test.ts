@@ -3,46 +3,15 @@
 import autocannon from 'autocannon'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openPlaygroundPage, type BrowserPage } from './browser-page'
+import { describe, expect, it } from 'vitest'
+import { expectMissHitWriteFresh, usePlaygroundPage } from './browser-page'
 
-let opened: BrowserPage
-let page: Page
-let playground: { url: string }
-
-beforeAll(async () => {
-  opened = await openPlaygroundPage('/')
-  page = opened.page
-  playground = { url: opened.url }
-}, 90_000)
-
-afterAll(async () => {
-  await opened?.close()
-})
-
-const clickAndSettle = (selector: string) => opened.clickAndSettle(selector)
-const text = (selector: string) => opened.text(selector)
+const opened = usePlaygroundPage('/')
+const { clickAndSettle, text } = opened
 
 describe('the dashboard, in a real browser', () => {
   it('shows a miss, then a hit, then after a write a miss with the fresh title', async () => {
-    await clickAndSettle('#read')
-    expect(await text('#last-outcome')).toBe('miss')
-    expect(await text('#last-title')).toBe('Notes on the Analytical Engine')
-
-    await clickAndSettle('#read')
-    expect(await text('#last-outcome')).toBe('hit')
-    expect(await text('#last-title')).toBe('Notes on the Analytical Engine')
-    expect(await text('#hits')).toBe('1')
-
-    await page.fill('#title', 'Fresh from the browser test')
-    await clickAndSettle('#write')
-    expect(await text('#last-write')).toContain('row:posts:n1')
-    expect(await text('#invalidations')).toContain('table:posts')
-
-    await clickAndSettle('#read')
-    expect(await text('#last-outcome')).toBe('miss')
-    expect(await text('#last-title')).toBe('Fresh from the browser test')
+    await expectMissHitWriteFresh(opened, 'Fresh from the browser test')
     expect(await text('#misses')).toBe('2')
   }, 60_000)
 
@@ -55,26 +24,26 @@ describe('the dashboard, in a real browser', () => {
     await clickAndSettle('#read-uncached')
     expect(await text('#last-outcome')).toBe('uncached')
     expect(await text('#last-title')).toBe('Fresh from the browser test')
-    expect(await page.locator('#chart polyline').count()).toBe(2)
-    await page.screenshot({ path: join(tmpdir(), 'kvcache-dashboard.png'), fullPage: true })
+    expect(await opened.page.locator('#chart polyline').count()).toBe(2)
+    await opened.page.screenshot({ path: join(tmpdir(), 'kvcache-dashboard.png'), fullPage: true })
   }, 60_000)
 })
 
 describe('the Worker under concurrent requests', () => {
   it('requests that join another request\'s in-flight lookup all succeed with the fresh value', async () => {
     // Cold key (just written), so the concurrent reads share one lookup across requests.
-    const write = await fetch(`${playground.url}/api/write?id=2`, {
+    const write = await fetch(`${opened.url}/api/write?id=2`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ title: 'Concurrent' }),
     })
     expect(write.status).toBe(200)
-    const responses = await Promise.all(Array.from({ length: 50 }, () => fetch(`${playground.url}/api/read?id=2&cache=on`)))
+    const responses = await Promise.all(Array.from({ length: 50 }, () => fetch(`${opened.url}/api/read?id=2&cache=on`)))
     expect(responses.map((response) => response.status)).toStrictEqual(Array.from({ length: 50 }, () => 200))
     const bodies = (await Promise.all(responses.map((response) => response.json()))) as { post: { title: string } }[]
     expect(new Set(bodies.map((body) => body.post.title))).toStrictEqual(new Set(['Concurrent']))
     // Sustained load (bounded: 5 s, 10 connections, loopback only): requests keep joining each other's lookups.
-    const load = await autocannon({ url: `${playground.url}/api/read?id=2&cache=on`, connections: 10, duration: 5 })
+    const load = await autocannon({ url: `${opened.url}/api/read?id=2&cache=on`, connections: 10, duration: 5 })
     expect(load.requests.total).toBeGreaterThan(100)
     expect({ errors: load.errors, timeouts: load.timeouts, non2xx: load.non2xx }).toStrictEqual({ errors: 0, timeouts: 0, non2xx: 0 })
   }, 60_000)

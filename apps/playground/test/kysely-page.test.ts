@@ -2,24 +2,11 @@
 // then a comment (a table read only in a subquery) shows up in the next read.
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openPlaygroundPage, type BrowserPage } from './browser-page'
+import { describe, expect, it } from 'vitest'
+import { usePlaygroundPage } from './browser-page'
 
-let opened: BrowserPage
-let page: Page
-
-beforeAll(async () => {
-  opened = await openPlaygroundPage('/kysely')
-  page = opened.page
-}, 90_000)
-
-afterAll(async () => {
-  await opened?.close()
-})
-
-const clickAndSettle = (selector: string) => opened.clickAndSettle(selector)
-const text = (selector: string) => opened.text(selector)
+const opened = usePlaygroundPage('/kysely')
+const { clickAndSettle, text } = opened
 
 describe('the Kysely page, in a real browser', () => {
   it('shows a miss, a hit, and after each write the fresh value', async () => {
@@ -34,7 +21,7 @@ describe('the Kysely page, in a real browser', () => {
     expect(await text('#last-outcome')).toBe('hit')
     expect(await text('#hits')).toBe('1')
 
-    await page.fill('#title', 'Written through Kysely')
+    await opened.page.fill('#title', 'Written through Kysely')
     await clickAndSettle('#write')
     expect(await text('#last-write')).toContain('table:posts')
     await clickAndSettle('#read')
@@ -50,6 +37,6 @@ describe('the Kysely page, in a real browser', () => {
     await clickAndSettle('#read-uncached')
     expect(await text('#last-outcome')).toBe('uncached')
     expect(await text('#last-comments')).toBe('3')
-    await page.screenshot({ path: join(tmpdir(), 'kvcache-kysely-page.png'), fullPage: true })
+    await opened.page.screenshot({ path: join(tmpdir(), 'kvcache-kysely-opened.page.png'), fullPage: true })
   }, 60_000)
 })

@@ -3,46 +3,16 @@
 // write from the Drizzle page that the Prisma page sees.
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openPlaygroundPage, type BrowserPage } from './browser-page'
+import { describe, expect, it } from 'vitest'
+import { expectMissHitWriteFresh, usePlaygroundPage } from './browser-page'
 
-let opened: BrowserPage
-let page: Page
-let playground: { url: string }
-
-beforeAll(async () => {
-  opened = await openPlaygroundPage('/prisma')
-  page = opened.page
-  playground = { url: opened.url }
-}, 90_000)
-
-afterAll(async () => {
-  await opened?.close()
-})
-
-const clickAndSettle = (selector: string) => opened.clickAndSettle(selector)
-const text = (selector: string) => opened.text(selector)
+const opened = usePlaygroundPage('/prisma')
+const { clickAndSettle, text } = opened
 
 describe('the Prisma page, in a real browser', () => {
   it('shows a miss, then a hit, then after a write a miss with the fresh title', async () => {
     expect(await text('h1')).toContain('Prisma')
-    await clickAndSettle('#read')
-    expect(await text('#last-outcome')).toBe('miss')
-    expect(await text('#last-title')).toBe('Notes on the Analytical Engine')
-
-    await clickAndSettle('#read')
-    expect(await text('#last-outcome')).toBe('hit')
-    expect(await text('#hits')).toBe('1')
-
-    await page.fill('#title', 'Fresh from Prisma')
-    await clickAndSettle('#write')
-    expect(await text('#last-write')).toContain('row:posts:n1')
-    expect(await text('#invalidations')).toContain('table:posts')
-
-    await clickAndSettle('#read')
-    expect(await text('#last-outcome')).toBe('miss')
-    expect(await text('#last-title')).toBe('Fresh from Prisma')
+    await expectMissHitWriteFresh(opened, 'Fresh from Prisma')
   }, 60_000)
 
   it('shows 100 concurrent identical reads costing one D1 query', async () => {
@@ -54,11 +24,11 @@ describe('the Prisma page, in a real browser', () => {
     // KV takes one write per key per second, so a refill right after the last one may be skipped:
     // read until the entry is cached again.
     for (let attempt = 0; attempt < 10 && (await text('#last-outcome')) !== 'hit'; attempt++) {
-      await page.waitForTimeout(300)
+      await opened.page.waitForTimeout(300)
       await clickAndSettle('#read')
     }
     expect(await text('#last-outcome')).toBe('hit')
-    const write = await fetch(`${playground.url}/api/write?id=1`, {
+    const write = await fetch(`${opened.url}/api/write?id=1`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ title: 'Written by Drizzle' }),
@@ -69,7 +39,7 @@ describe('the Prisma page, in a real browser', () => {
     expect(await text('#last-title')).toBe('Written by Drizzle')
     await clickAndSettle('#read-uncached')
     expect(await text('#last-outcome')).toBe('uncached')
-    expect(await page.locator('#chart polyline').count()).toBe(2)
-    await page.screenshot({ path: join(tmpdir(), 'kvcache-prisma-dashboard.png'), fullPage: true })
+    expect(await opened.page.locator('#chart polyline').count()).toBe(2)
+    await opened.page.screenshot({ path: join(tmpdir(), 'kvcache-prisma-dashboard.png'), fullPage: true })
   }, 60_000)
 })
