@@ -1,31 +1,13 @@
 // A D1-only Worker must not carry PostgreSQL code because of this binding (nor the reverse).
-import { build } from 'esbuild'
+import { workerBundle } from '@kvcache/test-support/worker-bundle'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
-/** A Worker-style bundle of one of our entries (drizzle-orm and the core included, as a Worker would have them). */
-async function bundle(entry: string) {
-  const result = await build({
-    absWorkingDir: root,
-    entryPoints: [entry],
-    bundle: true,
-    write: false,
-    metafile: true,
-    format: 'esm',
-    platform: 'neutral',
-    mainFields: ['module', 'main'],
-    conditions: ['@kvcache/source', 'workerd', 'worker', 'import'],
-    logLevel: 'silent',
-  })
-  const [output] = Object.values(result.metafile.outputs)
-  return { metafile: result.metafile, inOutput: Object.keys(output?.inputs ?? {}).filter((path) => (output?.inputs[path]?.bytesInOutput ?? 0) > 0) }
-}
-
 /** The drizzle-orm modules our own source files import, in a real bundle. */
 async function importedByBinding(): Promise<string[]> {
-  const { metafile } = await bundle('src/index.ts')
+  const { metafile } = await workerBundle(root, 'src/index.ts')
   const imported: string[] = []
   for (const [path, input] of Object.entries(metafile.inputs)) {
     if (!path.startsWith('src/')) continue
@@ -35,10 +17,7 @@ async function importedByBinding(): Promise<string[]> {
 }
 
 /** Our modules (binding and core) whose code ends up in the bundle of `entry`. */
-async function ourModules(entry: string): Promise<string[]> {
-  const { inOutput } = await bundle(entry)
-  return inOutput.filter((path) => !path.includes('node_modules')).map((path) => path.replace(/^.*\/src\//, '').replace(/^src\//, ''))
-}
+const ourModules = async (entry: string) => (await workerBundle(root, entry)).ourModules
 
 const POSTGRES_ONLY = ['sql/introspect-postgres.ts', 'sql/postgres-queries.ts', 'pg-driver.ts']
 const SQLITE_ONLY = ['sql/introspect-sqlite.ts']

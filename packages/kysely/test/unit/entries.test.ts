@@ -1,7 +1,7 @@
 // The per-dialect entry points: each reads one database's catalog, refuses (at construction) a
 // dialect whose catalog it would have to read but cannot, and bundles nothing of the other database.
 import { createCache, isKvCacheError, memoryStorage } from '@kvcache/core'
-import { build } from 'esbuild'
+import { workerBundle } from '@kvcache/test-support/worker-bundle'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { kyselyCache } from '../../src'
@@ -12,24 +12,7 @@ import { KYSELY_VERSIONS } from './versions'
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
 /** Our modules (binding and core) whose code ends up in a Worker-style bundle of `entry`. */
-async function ourModules(entry: string): Promise<string[]> {
-  const result = await build({
-    absWorkingDir: root,
-    entryPoints: [entry],
-    bundle: true,
-    write: false,
-    metafile: true,
-    format: 'esm',
-    platform: 'neutral',
-    mainFields: ['module', 'main'],
-    conditions: ['@kvcache/source', 'workerd', 'worker', 'import'],
-    logLevel: 'silent',
-  })
-  const [output] = Object.values(result.metafile.outputs)
-  return Object.entries(output?.inputs ?? {})
-    .filter(([path, input]) => input.bytesInOutput > 0 && !path.includes('node_modules'))
-    .map(([path]) => path.replace(/^.*\/src\//, '').replace(/^src\//, ''))
-}
+const ourModules = async (entry: string) => (await workerBundle(root, entry)).ourModules
 
 const POSTGRES_ONLY = ['sql/introspect-postgres.ts', 'sql/postgres-queries.ts']
 const SQLITE_ONLY = ['sql/introspect-sqlite.ts']
