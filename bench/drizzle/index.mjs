@@ -1,16 +1,8 @@
 // bench/drizzle: Drizzle with no cache vs a cached hit, D1 in workerd and PostgreSQL from Node, plus KV operations.
-import { d1Sides, ormSection } from '../lib/orm-bench.mjs'
-import { startWorker } from '../lib/workerd.mjs'
+import { d1SidesOfWorker, ormSection } from '../lib/orm-bench.mjs'
 import { runPg } from './pg.mjs'
 
-const worker = await startWorker({ entry: new URL('./worker.ts', import.meta.url), kvNamespaces: ['KV'], d1Databases: ['DB'] })
-let d1
-try {
-  d1 = await d1Sides(worker.fetchJson)
-} finally {
-  await worker.dispose()
-}
-
+const d1 = await d1SidesOfWorker(new URL('./worker.ts', import.meta.url))
 const pg = await runPg().catch((error) => ({ error: String(error?.message ?? error) }))
 
 console.log(

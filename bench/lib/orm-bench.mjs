@@ -1,7 +1,7 @@
 // The shape every ORM bench shares (bench/drizzle, bench/kysely, bench/prisma): the same read with
 // no cache and as a cached hit, on D1 in workerd and on PostgreSQL from Node, sides alternating
 // per round, then the KV operations the binding makes per request.
-import { alternate, fmtSpread, median, ratios, table } from './workerd.mjs'
+import { alternate, fmtSpread, median, ratios, startWorker, table } from './workerd.mjs'
 
 const ROUNDS = 7
 
@@ -27,6 +27,16 @@ export async function d1Sides(fetchJson, n = 200) {
   await time('/cached')
   const ms = await alternate({ uncached: '/uncached', cached: '/cached' }, ROUNDS, time)
   return { ...ms, ops: await fetchJson('/ops') }
+}
+
+/** `d1Sides` of a bench Worker module with a KV namespace and a D1 database, started for it and disposed after. */
+export async function d1SidesOfWorker(entry) {
+  const worker = await startWorker({ entry, kvNamespaces: ['KV'], d1Databases: ['DB'] })
+  try {
+    return await d1Sides(worker.fetchJson)
+  } finally {
+    await worker.dispose()
+  }
 }
 
 /** Node: `plain()` and `cached()` read the same rows; each warmed up once, then timed side by side. */

@@ -1,16 +1,8 @@
 // The playground's HTTP API with bad input: every route answers 400 with a message, never a 500.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startPlayground } from './start-worker'
+import { describe, expect, it } from 'vitest'
+import { usePlayground } from './start-worker'
 
-let playground: Awaited<ReturnType<typeof startPlayground>>
-
-beforeAll(async () => {
-  playground = await startPlayground()
-}, 90_000)
-
-afterAll(async () => {
-  await playground?.stop()
-})
+const playground = usePlayground()
 
 const post = (path: string, body?: string) =>
   fetch(`${playground.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body }) })

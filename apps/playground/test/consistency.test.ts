@@ -1,17 +1,9 @@
 // The consistency demo against `wrangler dev`: with KV stamps, location B serves the old title
 // after A's write (B's KV edge still holds the old stamp); with the coordinator, B reads it fresh.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startPlayground } from './start-worker'
+import { describe, expect, it } from 'vitest'
+import { usePlayground } from './start-worker'
 
-let playground: Awaited<ReturnType<typeof startPlayground>>
-
-beforeAll(async () => {
-  playground = await startPlayground()
-}, 90_000)
-
-afterAll(async () => {
-  await playground?.stop()
-})
+const playground = usePlayground()
 
 interface Read {
   title: string

@@ -1,16 +1,8 @@
 // The Kysely page's API against `wrangler dev`: the same D1 data and cache as the Drizzle dashboard.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startPlayground } from './start-worker'
+import { describe, expect, it } from 'vitest'
+import { usePlayground } from './start-worker'
 
-let playground: Awaited<ReturnType<typeof startPlayground>>
-
-beforeAll(async () => {
-  playground = await startPlayground()
-}, 90_000)
-
-afterAll(async () => {
-  await playground?.stop()
-})
+const playground = usePlayground()
 
 interface ReadAnswer {
   outcome: string

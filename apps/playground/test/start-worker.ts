@@ -4,6 +4,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll } from 'vitest'
 
 const appDir = fileURLToPath(new URL('..', import.meta.url))
 
@@ -52,6 +53,23 @@ export async function startPlayground(): Promise<{ url: string; stop(): Promise<
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))])
       if (child.exitCode === null) child.kill('SIGKILL')
       rmSync(state, { recursive: true, force: true })
+    },
+  }
+}
+
+/** `startPlayground()` once for the test file, stopped after it; `url` is readable once it runs. */
+export function usePlayground(): { readonly url: string } {
+  let running: Awaited<ReturnType<typeof startPlayground>> | undefined
+  beforeAll(async () => {
+    running = await startPlayground()
+  }, 90_000)
+  afterAll(async () => {
+    await running?.stop()
+  })
+  return {
+    get url() {
+      if (!running) throw new Error('The playground is not running (beforeAll has not run).')
+      return running.url
     },
   }
 }
