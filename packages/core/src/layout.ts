@@ -1,8 +1,9 @@
 import { kvCacheError } from './errors'
 import { hashName } from './hash'
 import { TENANT_MAX_BYTES } from './options'
-import type { PrimaryKey, PrimaryKeyValue } from './scopes'
-import { byteLength, codeUnitsHex, isWellFormed, truncateUtf8 } from './text'
+import { rowKeySpellings, type KeyType } from './row-keys'
+import type { PrimaryKey } from './scopes'
+import { byteLength, isWellFormed, truncateUtf8 } from './text'
 
 /**
  * Every key and scope layout the cache writes, in one place:
@@ -43,30 +44,12 @@ export function tagScope(tag: string): string {
   return `tag:${tag}`
 }
 
-function pkPart(value: PrimaryKeyValue): string {
-  // Type-tagged so that 1 and "1" are different rows when a driver distinguishes them.
-  switch (typeof value) {
-    case 'number':
-      return `n${value}`
-    case 'bigint':
-      return `n${value}`
-    case 'boolean':
-      return value ? 'T' : 'F'
-    default: {
-      // encodeURIComponent throws on a lone surrogate: such keys are written as code units.
-      const text = String(value)
-      return isWellFormed(text) ? `s${encodeURIComponent(text)}` : `w${codeUnitsHex(text)}`
-    }
-  }
-}
-
 /**
- * `row:<table>:<pk>`: bumped by a write to that row. Numbers and bigints share a form, since
- * drivers hand back either for the same integer column.
+ * `row:<table>:<key>`: bumped by a write to that row. `key` is one spelling from `rowKeySpellings`
+ * (the change vocabulary in `changes.ts` is the only caller: it knows every spelling of a key).
  */
-export function rowScope(table: string, pk: PrimaryKey): string {
-  const parts = Array.isArray(pk) ? (pk as readonly PrimaryKeyValue[]).map(pkPart).join(',') : pkPart(pk as PrimaryKeyValue)
-  return `row:${table}:${parts}`
+export function rowScopeOf(table: string, key: string): string {
+  return `row:${table}:${key}`
 }
 
 /** Longest scope kept verbatim in a stamp key, in UTF-8 bytes. */
@@ -131,4 +114,17 @@ export function stampKey(prefix: string, qualifiedScope: string): string {
 /** True for keys that hold version stamps (tests and fault wrappers use it). */
 export function isStampKey(key: string): boolean {
   return /^[A-Za-z0-9._-]{1,64}:v:/.test(key)
+}
+
+/**
+ * The row scope of a key with exactly one spelling (integers; text in a `text` column), for tests
+ * and tools that name one scope. Throws for a key with several spellings or none.
+ *
+ * @example
+ * rowScope('posts', 1) // 'row:posts:n1'
+ */
+export function rowScope(table: string, pk: PrimaryKey, types?: readonly KeyType[]): string {
+  const spellings = rowKeySpellings(Array.isArray(pk) ? pk : [pk], types)
+  if (spellings?.length !== 1) throw kvCacheError('INVALID_OPTION', 'core', `The key ${String(pk)} of \`${table}\` has ${spellings?.length ?? 0} spellings; use the change vocabulary.`)
+  return rowScopeOf(table, spellings[0] as string)
 }

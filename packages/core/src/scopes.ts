@@ -1,5 +1,7 @@
+import { changeScopes, dependencyScopes, type Change, type Dependency } from './changes'
 import { kvCacheError } from './errors'
-import { rowScope, tableScope, tagScope } from './layout'
+import { assertKnownOptions } from './options'
+import { assertTags } from './read-options'
 
 /** A row reference: the table and its primary key (one value, or several for a composite key, in key order). */
 export interface RowRef {
@@ -10,38 +12,87 @@ export interface RowRef {
 export type PrimaryKeyValue = string | number | bigint | boolean
 export type PrimaryKey = PrimaryKeyValue | readonly PrimaryKeyValue[]
 
-/** What a write touched, or what a read depends on. */
+/**
+ * What a write changed (`invalidate`), or what a cache-aside entry depends on (`wrap`, `set`, `get`).
+ * Tables reach every read of them, by key or not; rows reach reads of those rows and of the whole table.
+ */
 export interface ScopeTarget {
   readonly tables?: readonly string[]
   readonly tags?: readonly string[]
   readonly rows?: readonly RowRef[]
-  /** Ready-made scope strings (from `tableScope` / `rowScope` / `tagScope`). */
+  /** Scope strings from an earlier `invalidate` event, used verbatim (for tools that replay invalidations). */
   readonly scopes?: readonly string[]
 }
 
-function strings(target: ScopeTarget, field: 'tables' | 'tags' | 'scopes'): readonly string[] {
+/** The option names of a `ScopeTarget`. */
+export const TARGET_OPTIONS = ['tables', 'tags', 'rows', 'scopes'] as const
+
+const WHERE = 'core'
+
+function names(target: ScopeTarget, field: 'tables' | 'scopes'): readonly string[] {
   const list: unknown = target[field]
   if (list === undefined) return []
-  if (!Array.isArray(list) || !list.every((item) => typeof item === 'string')) {
+  if (!Array.isArray(list) || !list.every((item) => typeof item === 'string' && item.length > 0)) {
     // `tables: 'posts'` would otherwise spread into one scope per character.
-    throw kvCacheError('INVALID_OPTION', 'core', `\`${field}\` must be an array of strings.`)
+    throw kvCacheError('INVALID_OPTION', WHERE, `Option \`${field}\` must be an array of non-empty strings, got ${Array.isArray(list) ? 'an array with other items' : typeof list}.`)
   }
   return list
 }
 
-/** Flattens a target into a sorted, de-duplicated list of scope strings. Throws `INVALID_OPTION` for a malformed target. */
-export function scopesOf(target: ScopeTarget): string[] {
-  if (typeof target !== 'object' || target === null) throw kvCacheError('INVALID_OPTION', 'core', 'A scope target must be an object.')
-  const scopes = new Set<string>(strings(target, 'scopes'))
-  for (const table of strings(target, 'tables')) scopes.add(tableScope(table))
-  for (const tag of strings(target, 'tags')) scopes.add(tagScope(tag))
+function rowsOf(target: ScopeTarget): RowRef[] {
   const rows: unknown = target.rows ?? []
-  if (!Array.isArray(rows)) throw kvCacheError('INVALID_OPTION', 'core', '`rows` must be an array of { table, pk }.')
-  for (const row of rows as RowRef[]) {
-    if (typeof row?.table !== 'string' || row.pk === undefined || row.pk === null) {
-      throw kvCacheError('INVALID_OPTION', 'core', '`rows` must be an array of { table, pk }.')
-    }
-    scopes.add(rowScope(row.table, row.pk))
+  const valid = (row: unknown): row is RowRef => {
+    const { table, pk } = (row ?? {}) as Partial<RowRef>
+    return typeof table === 'string' && table.length > 0 && pk !== undefined && pk !== null && (!Array.isArray(pk) || pk.length > 0)
   }
-  return [...scopes].sort()
+  if (!Array.isArray(rows) || !rows.every(valid)) {
+    throw kvCacheError('INVALID_OPTION', WHERE, 'Option `rows` must be an array of { table, pk } (pk: one value, or the values of a composite key in key order).')
+  }
+  return rows
+}
+
+/** Validates a target and names what it says in the change vocabulary. Throws `INVALID_OPTION` / `UNKNOWN_OPTION`. */
+function partsOf(target: ScopeTarget): { tables: readonly string[]; tags: readonly string[]; rows: RowRef[]; scopes: readonly string[] } {
+  if (typeof target !== 'object' || target === null || Array.isArray(target)) {
+    throw kvCacheError('INVALID_OPTION', WHERE, 'A scope target must be an object like { tables: [...], tags: [...], rows: [...] }.')
+  }
+  return {
+    tables: names(target, 'tables'),
+    tags: target.tags === undefined ? [] : assertTags(WHERE, 'tags', target.tags, Number.POSITIVE_INFINITY),
+    rows: rowsOf(target),
+    scopes: names(target, 'scopes'),
+  }
+}
+
+const valuesOf = (pk: PrimaryKey): readonly unknown[] => (Array.isArray(pk) ? pk : [pk])
+
+/** The scopes `invalidate(target)` bumps. */
+export function changedScopesOf(target: ScopeTarget): string[] {
+  const { tables, tags, rows, scopes } = partsOf(target)
+  const changes: Change[] = [
+    ...tables.map((table): Change => ({ kind: 'table', table })),
+    ...tags.map((tag): Change => ({ kind: 'tag', tag })),
+    ...rows.map((row): Change => ({ kind: 'rows', table: row.table, rows: [{ values: valuesOf(row.pk) }] })),
+  ]
+  return [...new Set([...changeScopes(changes), ...scopes])].sort()
+}
+
+/** The scopes an entry stored with `target` depends on. */
+export function dependedScopesOf(target: ScopeTarget): string[] {
+  const { tables, tags, rows, scopes } = partsOf(target)
+  const dependencies: Dependency[] = [
+    ...tables.map((table): Dependency => ({ kind: 'table', table })),
+    ...tags.map((tag): Dependency => ({ kind: 'tag', tag })),
+    ...rows.map((row): Dependency => ({ kind: 'rows', table: row.table, rows: [{ values: valuesOf(row.pk) }] })),
+  ]
+  return [...new Set([...dependencyScopes(dependencies), ...scopes])].sort()
+}
+
+/** Checks the option names of a per-call options object (`wrap`, `set`, `get`), naming the nearest valid one. */
+export function assertTargetOptions(options: unknown, extra: readonly string[] = []): void {
+  if (options === undefined) return
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw kvCacheError('INVALID_OPTION', WHERE, `Options must be an object like { ttlSeconds: 60, tables: ['posts'] }, got ${options === null ? 'null' : typeof options}.`)
+  }
+  assertKnownOptions(WHERE, options, [...TARGET_OPTIONS, ...extra])
 }

@@ -4,7 +4,6 @@ import {
   createCache,
   isKvCacheError,
   memoryStorage,
-  rowScope,
   type Cache,
   type CacheEvent,
   type KvCacheError,
@@ -44,11 +43,14 @@ if (isKvCacheError(caught)) {
   expectTypeOf(caught.code).toEqualTypeOf<KvCacheErrorCode>()
 }
 
-// Scope builders accept composite keys.
-expectTypeOf(rowScope('m', [1, 'a'])).toEqualTypeOf<string>()
+// Targets accept composite keys; per-call option names are checked by type too.
+cache.invalidate({ rows: [{ table: 'members', pk: [1, 'a'] }] })
+// @ts-expect-error table is spelled tables
+void cache.wrap('k', () => 1, { table: ['posts'] })
 
-// The main entry holds what users call; binding helpers live in @kvcache/core/internal.
+// The main entry holds what users call; binding and backend helpers live in @kvcache/core/binding and /storage.
 expectTypeOf(publicApi).not.toHaveProperty('assertKnownOptions')
 expectTypeOf(publicApi).not.toHaveProperty('createStampClock')
 expectTypeOf(publicApi).not.toHaveProperty('encodeMaterial')
-expectTypeOf(publicApi).not.toHaveProperty('pendingInvalidations')
+expectTypeOf(publicApi).not.toHaveProperty('transactionBuffer')
+expectTypeOf(publicApi).not.toHaveProperty('rowScope')

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { createCache, memoryStorage, tableScope } from '../src'
+import { createCache, memoryStorage } from '../src'
+import { tableScope } from '../src/layout'
 import { latestStampAt } from '../src/internal'
 import { eventLog, fakeTable, laggingStampsFault, manualClock } from './helpers'
 

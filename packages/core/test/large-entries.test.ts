@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { createCache, memoryStorage, tableScope } from '../src'
+import { createCache, memoryStorage } from '../src'
+import { tableScope } from '../src/layout'
 import { eventLog, fakeTable, slowLargeReadsFault } from './helpers'
 
 const large = { material: ['large report'], scopes: [tableScope('reports')] }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { createCache, isKvCacheError, memoryStorage, storageVersions, tableScope, type Storage } from '../src'
+import { createCache, isKvCacheError, memoryStorage, storageVersions, type Storage } from '../src'
+import { tableScope } from '../src/layout'
 import { createStampClock, isStamp, qualifyScope, stampKey } from '../src/internal'
 import { eventLog, fakeTable, heldWritesFault, manualClock, withCapabilities } from './helpers'
 

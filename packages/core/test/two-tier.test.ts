@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { createCache, memoryStorage, rowScope, tableScope, twoTierStorage, type CacheEvent, type Storage, type TierEvent } from '../src'
+import { createCache, memoryStorage, twoTierStorage, type CacheEvent, type Storage, type TierEvent } from '../src'
+import { rowScope, tableScope } from '../src/layout'
 import { fakeTable, manualClock } from './helpers'
 
 /** Counts calls per tier so a test can see which one answered. */

@@ -1,3 +1,4 @@
+import type { KeyType } from '../row-keys'
 import { canonicalName, canonicalTable } from './names'
 import type { WriteEffect, WriteEvent } from './writes'
 
@@ -15,6 +16,11 @@ export interface TableFacts {
   readonly name: string
   /** Primary-key columns in key order (several for a composite key); empty when the table has none. */
   readonly primaryKey: readonly string[]
+  /**
+   * How each primary-key column compares values (`keyTypeOfSql`), in key order: decides how a key
+   * value is spelled in row scopes. @default every column 'unknown' (each value gets every spelling)
+   */
+  readonly keyTypes?: readonly KeyType[]
 }
 
 /** A foreign key: rows of `table` reference rows of `references`. */
@@ -121,7 +127,8 @@ export function createCatalog(facts: CatalogFacts): Catalog {
   const tables = new Map<string, TableFacts>()
   for (const table of facts.tables ?? []) {
     const name = canonicalTable(table.name)
-    tables.set(name, { name, primaryKey: [...table.primaryKey] })
+    const keyTypes = table.keyTypes && table.keyTypes.length === table.primaryKey.length ? { keyTypes: [...table.keyTypes] } : {}
+    tables.set(name, { name, primaryKey: [...table.primaryKey], ...keyTypes })
   }
   const directViews = new Map<string, readonly string[]>()
   for (const view of facts.views ?? []) {

@@ -1,4 +1,5 @@
 import { createCatalog, type Catalog, type ForeignKeyFacts, type InheritanceFacts, type ReferentialAction, type TriggerFacts } from './catalog'
+import { keyTypeOfSql } from '../row-keys'
 import type { RunQuery } from './introspect-sqlite'
 import { canonicalName } from './names'
 import { POSTGRES_CATALOG_QUERY, POSTGRES_FUNCTIONS_QUERY } from './postgres-queries'
@@ -57,7 +58,7 @@ function bodyWrites(
 
 interface Collected {
   readonly relations: Map<string, string>
-  readonly keys: Map<string, { column: string; position: number }[]>
+  readonly keys: Map<string, { column: string; type: string; position: number }[]>
   readonly foreignKeys: ForeignKeyFacts[]
   readonly inherits: InheritanceFacts[]
   readonly views: Map<string, Set<string>>
@@ -77,7 +78,7 @@ function collect(rows: readonly Record<string, unknown>[]): Collected {
         collected.relations.set(table, a)
         break
       case 'pk':
-        collected.keys.set(table, [...(collected.keys.get(table) ?? []), { column: a, position: Number(row.n) }])
+        collected.keys.set(table, [...(collected.keys.get(table) ?? []), { column: a, type: b, position: Number(row.n) }])
         break
       case 'fk':
         collected.foreignKeys.push({ table, references: other, onDelete: ACTIONS[c[0] ?? 'a'] ?? 'no action', onUpdate: ACTIONS[c[1] ?? 'a'] ?? 'no action' })
@@ -119,7 +120,10 @@ export function postgresCatalogFromRows(rows: readonly Record<string, unknown>[]
   }
   const tables = [...collected.relations]
     .filter(([, kind]) => kind !== 'v')
-    .map(([name]) => ({ name, primaryKey: [...(collected.keys.get(name) ?? [])].sort((x, y) => x.position - y.position).map((key) => key.column) }))
+    .map(([name]) => {
+      const columns = [...(collected.keys.get(name) ?? [])].sort((x, y) => x.position - y.position)
+      return { name, primaryKey: columns.map((key) => key.column), keyTypes: columns.map((key) => keyTypeOfSql(key.type, 'postgres')) }
+    })
   const views = [...collected.relations]
     .filter(([, kind]) => kind === 'v')
     .map(([name]) => ({ name, reads: [...(collected.views.get(name) ?? [])] }))

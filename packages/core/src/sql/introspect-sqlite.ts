@@ -1,4 +1,5 @@
 import { createCatalog, referentialAction, type Catalog, type ForeignKeyFacts, type TableFacts, type TriggerFacts, type ViewFacts } from './catalog'
+import { keyTypeOfSql } from '../row-keys'
 import { readStatement } from './reader'
 import { isWord, tokenize } from './tokens'
 import { scanWrites, type WriteEvent } from './writes'
@@ -18,7 +19,7 @@ function catalogQuery(): string {
   const userObject = String.raw`m.name NOT LIKE 'sqlite\_%' ESCAPE '\' AND m.name NOT LIKE '\_cf\_%' ESCAPE '\'`
   return [
     `SELECT 'object' AS kind, m.type AS a, m.name AS b, m.tbl_name AS c, m.sql AS d, 0 AS n FROM sqlite_master AS m WHERE m.type IN ('table', 'view', 'trigger') AND ${userObject}`,
-    `SELECT 'pk', m.name, p.name, NULL, NULL, p.pk FROM sqlite_master AS m, pragma_table_info(m.name) AS p WHERE m.type = 'table' AND p.pk > 0 AND ${userObject}`,
+    `SELECT 'pk', m.name, p.name, p.type, NULL, p.pk FROM sqlite_master AS m, pragma_table_info(m.name) AS p WHERE m.type = 'table' AND p.pk > 0 AND ${userObject}`,
     `SELECT 'fk', m.name, f."table", f.on_delete, f.on_update, f.id FROM sqlite_master AS m, pragma_foreign_key_list(m.name) AS f WHERE m.type = 'table' AND ${userObject}`,
   ].join(' UNION ALL ')
 }
@@ -43,13 +44,13 @@ export function sqliteTrigger(name: string, table: string, sql: string): Trigger
 
 /** Builds catalog facts from the rows of `SQLITE_CATALOG_QUERY`. */
 export function sqliteCatalogFromRows(rows: readonly Record<string, unknown>[]): Catalog {
-  const keys = new Map<string, { column: string; position: number }[]>()
+  const keys = new Map<string, { column: string; type: string; position: number }[]>()
   const objects: { type: string; name: string; table: string; sql: string }[] = []
   const foreignKeys: ForeignKeyFacts[] = []
   for (const row of rows) {
     const [a, b, c, d] = [String(row.a ?? ''), String(row.b ?? ''), row.c, row.d]
     if (row.kind === 'object') objects.push({ type: a, name: b, table: String(c ?? ''), sql: String(d ?? '') })
-    else if (row.kind === 'pk') keys.set(a, [...(keys.get(a) ?? []), { column: b, position: Number(row.n) }])
+    else if (row.kind === 'pk') keys.set(a, [...(keys.get(a) ?? []), { column: b, type: String(c ?? ''), position: Number(row.n) }])
     else if (row.kind === 'fk') foreignKeys.push({ table: a, references: b, onDelete: referentialAction(c), onUpdate: referentialAction(d) })
   }
   const tables: TableFacts[] = []
@@ -58,7 +59,13 @@ export function sqliteCatalogFromRows(rows: readonly Record<string, unknown>[]):
   for (const object of objects) {
     if (object.type === 'table') {
       const columns = [...(keys.get(object.name) ?? [])].sort((x, y) => x.position - y.position)
-      tables.push({ name: object.name, primaryKey: columns.map((key) => key.column) })
+      // A case-insensitive collation makes 'A' and 'a' one key: not modelled, so such text keys name no row.
+      const nocase = /\bnocase\b/i.test(object.sql)
+      const keyTypes = columns.map((key) => {
+        const type = keyTypeOfSql(key.type, 'sqlite')
+        return nocase && type === 'text' ? 'opaque' : type
+      })
+      tables.push({ name: object.name, primaryKey: columns.map((key) => key.column), keyTypes })
     } else if (object.type === 'view') {
       views.push({ name: object.name, reads: readStatement(object.sql, 'sqlite').reads })
     } else if (object.type === 'trigger') {

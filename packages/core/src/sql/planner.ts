@@ -1,9 +1,9 @@
-import { bulkScope, databaseScope, rowScope, tableScope } from '../layout'
-import type { PrimaryKeyValue } from '../scopes'
-import { resolveRelation, type Catalog } from './catalog'
+import { changeScopes, dependencyScopes, type Change, type Dependency, type RowId } from '../changes'
+import { rowKeySpellings } from '../row-keys'
+import { resolveRelation, type Catalog, type TableFacts } from './catalog'
 import { describeSql, type OperationDescription, type RowKey, type SqlStatement, type WriteDescription } from './describe'
 import { reachOf } from './effects'
-import { canonicalTable, relationSpellings } from './names'
+import { canonicalTable } from './names'
 import type { SavepointStatement, TransactionControl } from './reader'
 
 /** What the planner knows besides the statement. */
@@ -25,38 +25,26 @@ export type Plan =
   | { readonly type: 'write'; readonly scopes: readonly string[]; readonly tables: readonly string[]; readonly schemaChanged: boolean }
   | { readonly type: 'transaction'; readonly control: TransactionControl; readonly savepoint?: SavepointStatement }
 
-const WELL_FORMED = /^(?:[^\uD800-\uDFFF]|[\uD800-\uDBFF][\uDC00-\uDFFF])*$/
-const CANONICAL_INTEGER = /^[+-]?\d{1,300}$/
-
-/**
- * A key value as a scope part. Integer-looking strings become integers: SQLite's type affinity and
- * PostgreSQL's parameter typing make `'2'` and `2` the same row, and merging two spellings only
- * over-invalidates. Values that cannot name a row safely (Dates, blobs, null) give undefined.
- */
-function keyPart(value: unknown): PrimaryKeyValue | undefined {
-  switch (typeof value) {
-    case 'number':
-      return Number.isFinite(value) ? (Object.is(value, -0) ? 0 : value) : undefined
-    case 'bigint':
-      return value
-    case 'boolean':
-      return value ? 1 : 0
-    case 'string':
-      if (CANONICAL_INTEGER.test(value.trim())) return BigInt(value.trim())
-      return WELL_FORMED.test(value) ? value : undefined
-    default:
-      return undefined
+/** One row's key values in key order, with their column types; undefined when a key column is missing. */
+function rowIdOf(table: TableFacts, key: RowKey): RowId | undefined {
+  const values: unknown[] = []
+  for (const column of table.primaryKey) {
+    if (!Object.hasOwn(key, column)) return undefined
+    values.push(key[column])
   }
+  return { values, ...(table.keyTypes ? { types: table.keyTypes } : {}) }
 }
 
-function rowScopes(table: string, primaryKey: readonly string[], keys: readonly RowKey[]): string[] | undefined {
-  const scopes: string[] = []
+/** The rows `keys` name in `table`, or undefined when any of them cannot name a row (a Date, a blob, a missing column). */
+function rowsOf(table: TableFacts | undefined, keys: readonly RowKey[] | undefined): RowId[] | undefined {
+  if (!table || table.primaryKey.length === 0 || !keys || keys.length === 0) return undefined
+  const rows: RowId[] = []
   for (const key of keys) {
-    const parts = primaryKey.map((column) => keyPart(key[column]))
-    if (parts.some((part) => part === undefined)) return undefined
-    scopes.push(rowScope(table, parts.length === 1 ? (parts[0] as PrimaryKeyValue) : (parts as PrimaryKeyValue[])))
+    const row = rowIdOf(table, key)
+    if (!row || !rowKeySpellings(row.values, row.types)) return undefined
+    rows.push(row)
   }
-  return scopes
+  return rows
 }
 
 function planRead(operation: OperationDescription, catalog: Catalog | undefined): Plan {
@@ -75,29 +63,22 @@ function planRead(operation: OperationDescription, catalog: Catalog | undefined)
     else return { type: 'bypass', reason: `relation \`${relation}\` is not a known table or view (declare it as a view with the tables it reads)` }
   }
   const only = relations.length === 1 && tables.size === 1 ? relations[0] : undefined
-  const primaryKey = only === undefined ? undefined : catalog?.tables.get(only)?.primaryKey
-  const keys = operation.readKeys
-  if (only !== undefined && keys && primaryKey && primaryKey.length > 0 && rowScopes(only, primaryKey, keys)) {
-    // A by-key read changes only when its rows are written or the table changes in bulk.
-    const byKey = relationSpellings(only).flatMap((name) => [...(rowScopes(name, primaryKey, keys) ?? []), bulkScope(name)])
-    return { type: 'read', scopes: [...byKey, databaseScope()] }
-  }
-  return { type: 'read', scopes: [...new Set([...tables].flatMap(relationSpellings).map(tableScope)), databaseScope()] }
+  // A by-key read changes only when its rows are written or the table changes in bulk.
+  const rows = only === undefined ? undefined : rowsOf(catalog?.tables.get(only), operation.readKeys)
+  if (only !== undefined && rows) return { type: 'read', scopes: dependencyScopes([{ kind: 'rows', table: only, rows }]) }
+  return { type: 'read', scopes: dependencyScopes([...tables].map((table): Dependency => ({ kind: 'table', table }))) }
 }
-
 
 function isKnownRelation(catalog: Catalog | undefined, table: string): boolean {
   return !catalog?.complete || catalog.tables.has(table) || catalog.views.has(table)
 }
 
-/** The key columns and values of the rows a write is limited to, or undefined when the write must be treated as bulk. */
-function preciseKeys(table: string, writes: readonly WriteDescription[], reachesItself: boolean, catalog: Catalog | undefined): { primaryKey: readonly string[]; keys: readonly RowKey[] } | undefined {
-  const primaryKey = catalog?.tables.get(table)?.primaryKey
+/** The rows a write is limited to, or undefined when the write must be treated as bulk. */
+function preciseRows(table: string, writes: readonly WriteDescription[], reachesItself: boolean, catalog: Catalog | undefined): RowId[] | undefined {
   const [first] = writes
-  if (!first?.keys || writes.length !== 1 || reachesItself || first.keyChanged || !primaryKey || primaryKey.length === 0) return undefined
+  if (!first?.keys || writes.length !== 1 || reachesItself || first.keyChanged) return undefined
   if (first.event !== 'update' && first.event !== 'delete') return undefined
-  // Keys that cannot name a row (a Date, a blob): bulk.
-  return rowScopes(table, primaryKey, first.keys) ? { primaryKey, keys: first.keys } : undefined
+  return rowsOf(catalog?.tables.get(table), first.keys)
 }
 
 function planWrite(operation: OperationDescription, catalog: Catalog | undefined): Plan {
@@ -108,27 +89,19 @@ function planWrite(operation: OperationDescription, catalog: Catalog | undefined
   }
   const tables = [...byTable.keys()]
   if (operation.kind === 'unknown' || operation.ddl || tables.length === 0) {
-    return { type: 'write', scopes: [databaseScope()], tables, schemaChanged: operation.ddl === true }
+    return { type: 'write', scopes: changeScopes([{ kind: 'database' }]), tables, schemaChanged: operation.ddl === true }
   }
-  const scopes = new Set<string>()
+  const changes: Change[] = []
   for (const [table, writes] of byTable) {
     const reach = reachOf(catalog, writes)
     // A trigger that writes what we cannot read, or a table the catalog does not know (created
     // after it was read?): its triggers and cascades are unknown, so everything may have changed.
-    if (reach.unknown || !isKnownRelation(catalog, table)) scopes.add(databaseScope())
-    const precise = preciseKeys(table, writes, reach.tables.has(table), catalog)
-    for (const name of relationSpellings(table)) {
-      const rows = precise && rowScopes(name, precise.primaryKey, precise.keys)
-      scopes.add(tableScope(name))
-      // Precise: the by-key reads of other rows stay cached. Otherwise every by-key read of the table is stale.
-      for (const scope of rows ?? [bulkScope(name)]) scopes.add(scope)
-    }
-    for (const reached of reach.tables) {
-      if (reached === table && precise) continue
-      for (const name of relationSpellings(reached)) scopes.add(tableScope(name)).add(bulkScope(name))
-    }
+    if (reach.unknown || !isKnownRelation(catalog, table)) changes.push({ kind: 'database' })
+    const rows = preciseRows(table, writes, reach.tables.has(table), catalog)
+    changes.push(rows ? { kind: 'rows', table, rows } : { kind: 'table', table })
+    for (const reached of reach.tables) if (reached !== table || !rows) changes.push({ kind: 'table', table: reached })
   }
-  return { type: 'write', scopes: [...scopes], tables, schemaChanged: false }
+  return { type: 'write', scopes: changeScopes(changes), tables, schemaChanged: false }
 }
 
 /**

@@ -20,7 +20,7 @@ function catalogQuery(): string {
 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p', 'v', 'm') AND ${userSchema('n')}`
 
-  const primaryKeys = `SELECT 'pk', n.nspname::text, c.relname::text, a.attname::text, NULL, NULL, k.position::int
+  const primaryKeys = `SELECT 'pk', n.nspname::text, c.relname::text, a.attname::text, pg_catalog.format_type(a.atttypid, NULL)::text, NULL, k.position::int
 FROM pg_catalog.pg_index i
 JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { isKvCacheError, rowScope } from '../../src'
-import { createStampClock, encodeMaterial, hashMaterial, isStamp, scopesOf } from '../../src/internal'
+import { isKvCacheError } from '../../src'
+import { createStampClock, encodeMaterial, hashMaterial, isStamp } from '../../src/internal'
 
 describe('query-key hashing', () => {
   it('is SHA-256 base64url: 43 URL-safe characters, stable', async () => {
@@ -65,24 +65,5 @@ describe('stamps', () => {
       if (!(stamp > previous) || !isStamp(stamp)) throw new Error(`stamp ${i} out of order: ${stamp} after ${previous}`)
       previous = stamp
     }
-  })
-})
-
-describe('scopes', () => {
-  it('encode composite primary keys canonically and type-tagged', () => {
-    expect(rowScope('users', 1)).toBe(rowScope('users', 1n))
-    expect(rowScope('users', 1)).not.toBe(rowScope('users', '1'))
-    expect(rowScope('m', [1, 'a:b'])).not.toBe(rowScope('m', ['1', 'a', 'b']))
-    expect(rowScope('m', '\ud800')).not.toBe(rowScope('m', '\udc00'))
-    expect(rowScope('m', '\ud800')).not.toBe(rowScope('m', '\ufffd'))
-  })
-
-  it('flatten targets sorted and de-duplicated', () => {
-    expect(scopesOf({ tables: ['b', 'a', 'a'], tags: ['t'], rows: [{ table: 'a', pk: 1 }] })).toStrictEqual([
-      'row:a:n1',
-      'table:a',
-      'table:b',
-      'tag:t',
-    ])
   })
 })

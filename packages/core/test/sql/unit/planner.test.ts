@@ -247,7 +247,7 @@ describe('planOperation (descriptions only, no SQL reader)', () => {
     for (const operation of operations) expect(planOperation(operation, { catalog })).toStrictEqual(planStatement({ operation }, { catalog }))
     expect(planOperation({ kind: 'read', reads: ['users'], readKeys: [{ id: 7 }] }, { catalog })).toStrictEqual({
       type: 'read',
-      scopes: [rowScope('users', 7), bulkScope('users'), databaseScope()],
+      scopes: [rowScope('users', 7), bulkScope('users'), databaseScope()].sort(),
     })
   })
 })
