@@ -1,15 +1,60 @@
 import { kvCacheError } from './errors'
 import { byteLength, isWellFormed } from './text'
 
+/** Names other caches use for our options: `{ ttl: 60 }` is answered with `ttlSeconds`. */
+const ALIASES: Readonly<Record<string, string>> = {
+  ttl: 'ttlSeconds',
+  ex: 'ttlSeconds',
+  maxAge: 'ttlSeconds',
+  swr: 'swrSeconds',
+  staleWhileRevalidate: 'swrSeconds',
+  table: 'tables',
+  tag: 'tags',
+  row: 'rows',
+}
+
+/** Edit distance (insertions, deletions, substitutions, adjacent swaps), capped at `max + 1`. */
+function distance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1
+  const rows: number[][] = [Array.from({ length: b.length + 1 }, (_, j) => j)]
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i]
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      let best = Math.min((rows[i - 1] as number[])[j]! + 1, row[j - 1]! + 1, (rows[i - 1] as number[])[j - 1]! + cost)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, (rows[i - 2] as number[])[j - 2]! + 1)
+      row.push(best)
+    }
+    rows.push(row)
+  }
+  return (rows[a.length] as number[])[b.length]!
+}
+
+/** The known option a misspelled `name` most likely meant, if one is close. */
+export function nearestOption(name: string, known: readonly string[]): string | undefined {
+  const alias = Object.hasOwn(ALIASES, name) ? ALIASES[name] : undefined
+  if (alias !== undefined && known.includes(alias)) return alias
+  const lower = name.toLowerCase()
+  let best: { name: string; score: number } | undefined
+  for (const candidate of known) {
+    const max = Math.max(1, Math.floor(candidate.length / 3))
+    const score = candidate.toLowerCase() === lower ? 0 : distance(lower, candidate.toLowerCase(), max)
+    if (score <= max && (!best || score < best.score)) best = { name: candidate, score }
+  }
+  return best?.name
+}
+
 /**
- * Fails fast on misspelled options: Workers have no NODE_ENV, so validation runs everywhere,
- * once, at construction.
+ * Fails fast on misspelled options, naming the nearest valid one: Workers have no NODE_ENV, so
+ * validation runs everywhere, at construction, and for per-call options on every call.
  */
 export function assertKnownOptions(where: string, options: object, known: readonly string[]): void {
   for (const name of Object.keys(options)) {
-    if (!known.includes(name)) {
-      throw kvCacheError('UNKNOWN_OPTION', where, `Unknown option \`${name}\`. Known options: ${known.join(', ')}.`)
-    }
+    if (known.includes(name)) continue
+    const nearest = nearestOption(name, known)
+    const hint = nearest === undefined ? '' : ` Did you mean \`${nearest}\`?`
+    const shown = JSON.stringify(name.length > 60 ? `${name.slice(0, 60)}…` : name)
+    throw kvCacheError('UNKNOWN_OPTION', where, `Unknown option ${shown.slice(1, -1) === name ? `\`${name}\`` : shown}.${hint} Known options: ${known.join(', ')}.`)
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Cache, CacheContext, EntryOptions, QueryRequest } from './cache-types'
 import { maxStamp } from './clock'
+import { registerView } from './database-identity'
 import { dedupe } from './dedupe'
 import { fill } from './fill'
 import { hashMaterial } from './hash'
@@ -9,12 +10,13 @@ import { judgeEntry } from './judge'
 import { entryKey, qualifyScopes } from './layout'
 import { assertKnownOptions, assertTenant } from './options'
 import { decodeFor, lookup, readStampAfter } from './read-path'
-import { scopesOf, type ScopeTarget } from './scopes'
+import { assertTargetOptions, changedScopesOf, dependedScopesOf, type ScopeTarget } from './scopes'
 import { readEntry, readUntargeted } from './storage-read'
 import { withTimeout } from './timeout'
 import { planTtl } from './ttl'
 import type { Stamp } from './types'
 import { emit, reportError, see, type ViewState } from './view-state'
+import { kvCacheError } from './errors'
 
 /** What a new view starts from. */
 export interface ViewInit {
@@ -33,12 +35,12 @@ export function createView(isolate: Isolate, init: ViewInit): Cache {
   const cache: Cache = {
     tenant: init.tenant,
     query: (request, loader) => query(view, request, loader),
-    wrap: (key, loader, options = {}) => wrap(cache, view, key, loader, options),
+    wrap: (key, loader, options = {}) => wrap(cache, key, loader, options),
     get: (key, target) => get(view, key, target),
     set: (key, value, options = {}) => set(view, key, value, options),
     delete: (key) => remove(view, key),
     async invalidate(target) {
-      const scopes = qualifyScopes(view.tenant, scopesOf(target))
+      const scopes = qualifyScopes(view.tenant, changedScopesOf(target))
       if (scopes.length > 0) await bump(view, scopes)
     },
     withContext: (context) => withContext(view, context),
@@ -49,44 +51,52 @@ export function createView(isolate: Isolate, init: ViewInit): Cache {
       await isolate.versions.settle?.()
     },
   }
+  registerView(cache, isolate)
   return cache
 }
 
-/** The entry key, scopes and lifetime of one read. Throws on bad input; callers answer from the database. */
-async function prepare(view: ViewState, material: unknown, request: Omit<QueryRequest, 'material'>) {
+const QUERY_REQUEST = ['material', 'scopes', 'ttlSeconds', 'swrSeconds', 'lateOptions']
+
+/** The lifetime of one read. Throws on invalid options: a programming error, reported at the call. */
+function lifetime(view: ViewState, request: Pick<QueryRequest, 'ttlSeconds' | 'swrSeconds'>) {
   const { settings, storage } = view.isolate
-  const plan = planTtl(request, settings.defaults, storage.capabilities.minTtlSeconds)
-  const scopes = qualifyScopes(view.tenant, request.scopes)
-  return { plan, scopes, key: entryKey(settings.prefix, view.tenant, await hashMaterial(material)) }
+  return planTtl(request, settings.defaults, storage.capabilities.minTtlSeconds)
+}
+
+/** The entry key and scopes of one read. Throws when the material cannot be hashed; callers answer from the database. */
+async function locate(view: ViewState, material: unknown, scopes: readonly string[]) {
+  const { settings } = view.isolate
+  return { scopes: qualifyScopes(view.tenant, scopes), key: entryKey(settings.prefix, view.tenant, await hashMaterial(material)) }
 }
 
 async function query<T>(view: ViewState, request: QueryRequest, loader: () => T | Promise<T>): Promise<T> {
-  let prepared: Awaited<ReturnType<typeof prepare>>
+  assertKnownOptions('core', request, QUERY_REQUEST)
+  if (!Array.isArray(request.scopes)) throw kvCacheError('INVALID_OPTION', 'core', '`query` needs `scopes`: an array of scope strings.')
+  const plan = lifetime(view, request)
+  let located: Awaited<ReturnType<typeof locate>>
   try {
-    prepared = await prepare(view, request.material, request)
+    located = await locate(view, request.material, request.scopes)
   } catch (error) {
-    // Bad TTL or material we cannot hash: the database answers, the cache stays out of it.
+    // Material we cannot hash (a class instance among the parameters): the database answers.
     reportError(view, 'encode', error)
     return loader()
   }
-  const { key, scopes, plan } = prepared
+  const { key, scopes } = located
   const read = { key, scopes, plan, loader, ...(request.lateOptions && { lateOptions: request.lateOptions }) }
   return dedupe(view, key, scopes, () => lookup(view, read))
 }
 
-async function wrap<T>(cache: Cache, view: ViewState, key: string, loader: () => T | Promise<T>, options: EntryOptions): Promise<T> {
-  let scopes: string[]
-  try {
-    scopes = scopesOf(options)
-  } catch (error) {
-    reportError(view, 'encode', error)
-    return loader()
-  }
+async function wrap<T>(cache: Cache, key: string, loader: () => T | Promise<T>, options: EntryOptions): Promise<T> {
+  // Invalid options throw here, before the loader: `{ table: [...] }` must not cache an entry nothing invalidates.
+  assertTargetOptions(options, LIFETIME)
+  const scopes = dependedScopesOf(options)
   return cache.query({ ...lifetimeOf(options), material: ['key', key], scopes }, loader)
 }
 
 async function get<T>(view: ViewState, key: string, target: ScopeTarget | undefined): Promise<T | undefined> {
   const { isolate } = view
+  assertTargetOptions(target)
+  const depended = target ? dependedScopesOf(target) : undefined
   if (!isolate.breaker.allow()) {
     emit(view, { type: 'skip', key, reason: 'breaker-open' })
     return undefined
@@ -94,7 +104,7 @@ async function get<T>(view: ViewState, key: string, target: ScopeTarget | undefi
   try {
     const storageKey = entryKey(isolate.settings.prefix, view.tenant, await hashMaterial(['key', key]))
     // Without the target, the entry names its own scopes: two round trips instead of one.
-    const scopes = target ? qualifyScopes(view.tenant, scopesOf(target)) : undefined
+    const scopes = depended ? qualifyScopes(view.tenant, depended) : undefined
     const found = scopes ? { ...(await readEntry(isolate, storageKey, scopes, view.storageContext, view.readContext)), scopes } : await readUntargeted(view, storageKey)
     repairUnknownStamps(view, found.scopes, found.current)
     const verdict = judgeEntry({ raw: found.raw, scopes: found.scopes, current: found.current, floor: view.floor, nowMs: isolate.settings.now() })
@@ -109,12 +119,15 @@ async function get<T>(view: ViewState, key: string, target: ScopeTarget | undefi
 
 async function set(view: ViewState, key: string, value: unknown, options: EntryOptions): Promise<void> {
   const { versions, settings } = view.isolate
+  assertTargetOptions(options, LIFETIME)
+  const plan = lifetime(view, lifetimeOf(options))
+  const depended = dependedScopesOf(options)
   try {
-    const prepared = await prepare(view, ['key', key], { ...lifetimeOf(options), scopes: scopesOf(options) })
-    const stamps = await withTimeout(versions.read(prepared.scopes, view.readContext), settings.timeoutMs, `${versions.name}.read`)
+    const located = await locate(view, ['key', key], depended)
+    const stamps = await withTimeout(versions.read(located.scopes, view.readContext), settings.timeoutMs, `${versions.name}.read`)
     const readStamp = readStampAfter(view.isolate, stamps)
     see(view, readStamp)
-    await fill(view, { ...prepared, stamps, readStamp, value })
+    await fill(view, { ...located, plan, stamps, readStamp, value })
   } catch (error) {
     reportError(view, 'set', error)
   }
@@ -146,6 +159,8 @@ function withContext(view: ViewState, context: CacheContext): Cache {
     memo: new Map(),
   })
 }
+
+const LIFETIME = ['ttlSeconds', 'swrSeconds']
 
 function lifetimeOf(options: EntryOptions): { ttlSeconds?: number; swrSeconds?: number } {
   return {

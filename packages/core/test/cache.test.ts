@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { createCache, memoryStorage, memoryVersions, tableScope, tagScope, rowScope, type Storage } from '../src'
+import { createCache, memoryStorage, memoryVersions, type Storage } from '../src'
+import { tableScope, tagScope, rowScope } from '../src/layout'
 import { hashMaterial } from '../src/internal'
 import { deferred, eventLog, failingStorageFault, fakeTable, manualClock } from './helpers'
 
@@ -65,13 +66,17 @@ describe('read path', () => {
     expect(await cache.query(request, db.load)).toStrictEqual({ title: 'v2' })
   })
 
-  it('rejects a bad per-call TTL with an error event and still answers from the loader', async () => {
-    const { cache, log } = setup()
+  it('fails fast on a bad per-call TTL or option name, before the loader runs', async () => {
+    const { cache } = setup()
     const db = fakeTable({ title: 'v1' })
-    expect(await cache.query({ ...postsQuery, ttlSeconds: -1 }, db.load)).toStrictEqual({ title: 'v1' })
-    expect(await cache.query({ ...postsQuery, ttlSeconds: Number.NaN }, db.load)).toStrictEqual({ title: 'v1' })
-    expect(log.of('error')).toHaveLength(2)
-    expect(db.loads).toBe(2)
+    await expect(cache.query({ ...postsQuery, ttlSeconds: -1 }, db.load)).rejects.toThrow(/`ttlSeconds` must be a finite number > 0, got -1/)
+    await expect(cache.query({ ...postsQuery, ttlSeconds: Number.NaN }, db.load)).rejects.toThrow(/ttlSeconds/)
+    await expect(cache.query({ ...postsQuery, ttl: 60 } as never, db.load)).rejects.toThrow(/Unknown option `ttl`\. Did you mean `ttlSeconds`\?/)
+    await expect(cache.wrap('k', db.load, { table: ['posts'] } as never)).rejects.toThrow(/Unknown option `table`\. Did you mean `tables`\?/)
+    await expect(cache.wrap('k', db.load, { ttl: 60 } as never)).rejects.toThrow(/Did you mean `ttlSeconds`\?/)
+    await expect(cache.set('k', 1, { tag: ['a'] } as never)).rejects.toThrow(/Did you mean `tags`\?/)
+    await expect(cache.get('k', { table: ['posts'] } as never)).rejects.toThrow(/Did you mean `tables`\?/)
+    expect(db.loads).toBe(0)
   })
 
   it('answers from the loader when the material cannot be hashed', async () => {

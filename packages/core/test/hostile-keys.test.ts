@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest'
 import { createCache, isKvCacheError, memoryStorage, type Storage } from '../src'
 import { byteLength } from '../src/internal'
+import { resolveReadOptions } from '../src/read-options'
+
+const catching = (run: () => unknown): unknown => {
+  try {
+    run()
+    return undefined
+  } catch (error) {
+    return error
+  }
+}
 import { eventLog, fakeTable } from './helpers'
 
 /** Strings that UTF-8, URL encoding or naive length checks confuse. Each pair must stay apart. */
@@ -51,15 +61,24 @@ describe('keys are lossless for every JS string', () => {
     }
   })
 
-  it('tags that differ only in lone surrogates are invalidated independently', async () => {
+  it('tags: valid ones that look alike stay apart; ill-formed ones are refused on both sides, naming the tag', async () => {
     const cache = createCache({ storage: memoryStorage() })
-    const tables = TRICKY.map((_, i) => fakeTable(`v1-${i}`))
-    const read = (i: number) => cache.query({ material: ['by-tag', i], scopes: [`tag:${TRICKY[i]}`] }, (tables[i] as ReturnType<typeof fakeTable<string>>).load)
-    for (let i = 0; i < TRICKY.length; i++) await read(i)
-    for (let target = 0; target < TRICKY.length; target++) {
+    const valid = TRICKY.filter((tag) => isKvCacheError(catching(() => resolveReadOptions('core', { tags: [tag] }))) === false)
+    // Lone surrogates would reach UTF-8 as U+FFFD; empty, NUL and oversized tags are mistakes: refused.
+    expect(valid).toStrictEqual(['\ufffd', '\ud800\udc00', '\ud83d\ude00', 'a\ufffdb', ' ', '%F0%9F%98%80', 'a:b', 'a%3Ab', 'tag:x'])
+    for (const tag of TRICKY.filter((tag) => !valid.includes(tag))) {
+      const loader = fakeTable('never')
+      await expect(cache.wrap('k', loader.load, { tags: [tag] })).rejects.toThrow(/Option `tags\[0\]` must be/)
+      await expect(cache.invalidate({ tags: [tag] })).rejects.toThrow(/Option `tags\[0\]` must be/)
+      expect(loader.loads).toBe(0)
+    }
+    const tables = valid.map((_, i) => fakeTable(`v1-${i}`))
+    const read = (i: number) => cache.wrap(`by-tag-${i}`, (tables[i] as ReturnType<typeof fakeTable<string>>).load, { tags: [valid[i] as string] })
+    for (let i = 0; i < valid.length; i++) await read(i)
+    for (let target = 0; target < valid.length; target++) {
       tables[target]?.write(`v2-${target}`)
-      await cache.invalidate({ tags: [TRICKY[target] as string] })
-      for (let i = 0; i < TRICKY.length; i++) {
+      await cache.invalidate({ tags: [valid[target] as string] })
+      for (let i = 0; i < valid.length; i++) {
         const loadsBefore = tables[i]?.loads
         expect(await read(i)).toBe(i <= target ? `v2-${i}` : `v1-${i}`)
         // Only the invalidated tag's entry went back to the database.
@@ -123,7 +142,8 @@ describe('every key fits 512 bytes by construction', () => {
     const log = eventLog()
     const cache = createCache({ storage, prefix: longest.prefix, onEvent: log.onEvent }).withContext({ tenant: longest.tenant })
     for (const [i, name] of names.entries()) {
-      const target = { tables: [name], tags: [name], rows: [{ table: name, pk: [name, i] as const }], scopes: [name] }
+      // Tags follow the tag rule (at most 1024 bytes, well-formed): the longest valid one.
+      const target = { tables: [name], tags: [`${'t'.repeat(1000)}${i}`], rows: [{ table: name, pk: [name, i] as const }], scopes: [name] }
       expect(await cache.wrap(`k-${i}`, async () => i, target)).toBe(i)
       expect(await cache.wrap(`k-${i}`, async () => -1, target)).toBe(i)
       await cache.invalidate(target)
@@ -162,7 +182,11 @@ describe('malformed scope targets', () => {
     const log = eventLog()
     const cache = createCache({ storage: memoryStorage(), onEvent: log.onEvent })
     await expect(cache.invalidate({ tables: 'posts' as unknown as string[] })).rejects.toThrow(/`tables` must be an array/)
-    expect(await cache.wrap('k', async () => 'from db', { tags: [1] as unknown as string[] })).toBe('from db')
-    expect(log.of('error')[0]?.operation).toBe('encode')
+    // A malformed target is a programming error: it fails at the call, before the loader runs.
+    let loads = 0
+    await expect(cache.wrap('k', async () => ++loads, { tags: [1] as unknown as string[] })).rejects.toThrow(/`tags\[0\]` must be/)
+    await expect(cache.wrap('k', async () => ++loads, { rows: [{ table: 'posts' }] as never })).rejects.toThrow(/`rows` must be/)
+    expect(loads).toBe(0)
+    expect(log.of('error')).toStrictEqual([])
   })
 })
