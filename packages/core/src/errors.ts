@@ -10,6 +10,8 @@ export type KvCacheErrorCode =
   | 'TIMEOUT'
   | 'RATE_LIMITED'
   | 'STORAGE_FAILED'
+  | 'UNKNOWN_TABLE'
+  | 'DATABASE_CONFLICT'
 
 /** The one error type of @kvcache. Check it with `isKvCacheError`, which survives bundle duplication. */
 export class KvCacheError extends Error {

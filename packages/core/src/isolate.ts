@@ -51,7 +51,14 @@ export interface Isolate {
   readonly repairedAt: BoundedMap<string, number>
   /** Background work (fills, revalidations, repairs) not handed to a `waitUntil`, for `flush()`. */
   readonly background: Set<Promise<unknown>>
+  /** Which database each binding's `database` name stands for in this isolate (see `claimDatabase`). */
+  readonly databases: BoundedMap<string, DatabaseClaim>
+  /** Configuration problems already written to the console (once per isolate each). */
+  readonly warned: BoundedMap<string, true>
 }
+
+/** The database a name was first used for: a string identity, or a driver object (held weakly). */
+export type DatabaseClaim = { readonly text: string } | { readonly object: WeakRef<object> }
 
 const MEMO_LIMIT = 10_000
 
@@ -79,6 +86,8 @@ export function createIsolate(settings: Settings, versionStore: VersionStore | u
     largeKeys: new BoundedMap(MEMO_LIMIT),
     repairedAt: new BoundedMap(MEMO_LIMIT),
     background: new Set(),
+    databases: new BoundedMap(10_000),
+    warned: new BoundedMap(1000),
   }
 }
 

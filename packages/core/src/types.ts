@@ -165,6 +165,20 @@ export type CacheEvent =
       readonly error?: unknown
     }
   | {
+      /**
+       * A setup mistake that makes the cache do less than asked (a driver not wrapped, a lifetime
+       * that never caches, two databases under one name). Without an `onEvent` handler it is also
+       * written to the console once per isolate.
+       */
+      readonly type: 'misconfigured'
+      /** Who found it: `drizzle`, `prisma`, `kysely`, `core`... */
+      readonly source: string
+      /** What is wrong, in one sentence. */
+      readonly problem: string
+      /** What to change. */
+      readonly fix: string
+    }
+  | {
       readonly type: 'invalidate'
       readonly scopes: readonly string[]
       readonly stamp: Stamp

@@ -20,8 +20,16 @@ export interface ViewState {
 
 /** Sends an event to the cache's handler and the view's own listener. */
 export function emit(view: ViewState, event: CacheEvent): void {
-  deliver(view.isolate.settings.onEvent, event)
+  const { settings, warned } = view.isolate
+  deliver(settings.onEvent, event)
   deliver(view.listener, event)
+  // Nobody listens: a setup mistake must still be seen, once per isolate. Runtime misses stay quiet.
+  if (event.type === 'misconfigured' && !settings.onEvent && !view.listener) {
+    const key = `${event.source}\u0000${event.problem}`
+    if (warned.has(key)) return
+    warned.set(key, true)
+    console.warn(`[kvcache] [${event.source}] ${event.problem} Fix: ${event.fix} (This warning is shown once; pass \`onEvent\` to createCache to receive it as an event.)`)
+  }
 }
 
 export function reportError(view: ViewState, operation: Operation, error: unknown, key?: string): void {
