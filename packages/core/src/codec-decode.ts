@@ -1,5 +1,5 @@
 import type { CodecExtension } from './codec'
-import { fromBase64, setOwn, TAG, TYPED_ARRAYS, type TypedArrayName } from './codec-shared'
+import { fromBase64, setOwn, TAG, toBuffer, TYPED_ARRAYS, type TypedArrayName } from './codec-shared'
 import { kvCacheError } from './errors'
 
 /** A decode failure: bytes found in storage are untrusted, and the cache turns this into a miss. */
@@ -39,6 +39,8 @@ function fromTag(name: string, v: unknown, extensions: ReadonlyMap<string, Codec
       return new Date(v === null ? Number.NaN : typeof v === 'number' ? v : corrupt('a date is not a number'))
     case 'u8':
       return fromBase64(asString(v, 'bytes'))
+    case 'buf':
+      return toBuffer(fromBase64(asString(v, 'bytes')))
     case 'ab': {
       const bytes = fromBase64(asString(v, 'bytes'))
       return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)

@@ -1,5 +1,5 @@
 import type { CodecExtension } from './codec'
-import { setOwn, TAG, toBase64, TYPED_ARRAYS, type Tagged, type TypedArrayName } from './codec-shared'
+import { isBuffer, setOwn, TAG, toBase64, TYPED_ARRAYS, type Tagged, type TypedArrayName } from './codec-shared'
 import { kvCacheError } from './errors'
 
 /** Thrown (and turned into a `skip` event by the cache) when a value has no faithful encoding. */
@@ -96,6 +96,7 @@ function objectToTagged(object: object, extensions: readonly CodecExtension[], s
   if (object instanceof Uint8Array && Object.getPrototypeOf(object) === Uint8Array.prototype) {
     return tag('u8', toBase64(object))
   }
+  if (isBuffer(object)) return tag('buf', toBase64(bytesOf(object)))
   if (object instanceof ArrayBuffer) return tag('ab', toBase64(new Uint8Array(object)))
   if (ArrayBuffer.isView(object)) {
     const name = object.constructor.name

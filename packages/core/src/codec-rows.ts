@@ -1,7 +1,7 @@
 import type { CodecExtension } from './codec'
 import { fromTagged } from './codec-decode'
 import { isPlainJson, toTagged } from './codec-encode'
-import { fromBase64, setOwn, toBase64 } from './codec-shared'
+import { fromBase64, isBuffer, setOwn, toBase64, toBuffer } from './codec-shared'
 import { kvCacheError } from './errors'
 
 /**
@@ -13,14 +13,14 @@ import { kvCacheError } from './errors'
 export interface RowPlan {
   /** `o`: rows are objects, columns are keys. `a`: rows are arrays, columns are indices. */
   readonly m: 'o' | 'a'
-  /** Column -> how its non-null values are spelled: `d` Date as ms, `b` BigInt as text, `u8` bytes as base64, `t` tagged. */
+  /** Column -> how its non-null values are spelled: `d` Date as ms, `b` BigInt as text, `u8` bytes and `buf` a Buffer as base64, `t` tagged. */
   readonly c: Readonly<Record<string, ColumnKind>>
 }
 
-type ColumnKind = 'd' | 'b' | 'u8' | 't'
+type ColumnKind = 'd' | 'b' | 'u8' | 'buf' | 't'
 type ValueKind = ColumnKind | 'plain' | 'null'
 
-const KINDS = new Set<string>(['d', 'b', 'u8', 't'])
+const KINDS = new Set<string>(['d', 'b', 'u8', 'buf', 't'])
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype
@@ -36,6 +36,7 @@ function kindOf(value: unknown, extensions: readonly CodecExtension[]): ValueKin
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? 't' : 'd'
   if (typeof value === 'bigint') return 'b'
   if (value instanceof Uint8Array && Object.getPrototypeOf(value) === Uint8Array.prototype) return 'u8'
+  if (isBuffer(value)) return 'buf'
   return isPlainJson(value, 1) ? 'plain' : 't'
 }
 
@@ -61,6 +62,7 @@ function spell(kind: ColumnKind, value: unknown, extensions: readonly CodecExten
   if (kind === 'd') return (value as Date).getTime()
   if (kind === 'b') return (value as bigint).toString()
   if (kind === 'u8') return toBase64(value as Uint8Array)
+  if (kind === 'buf') return toBase64(new Uint8Array((value as Uint8Array).buffer, (value as Uint8Array).byteOffset, (value as Uint8Array).byteLength))
   return toTagged(value, extensions, new Set())
 }
 
@@ -94,6 +96,7 @@ function revive(kind: ColumnKind, value: unknown, extensions: ReadonlyMap<string
   if (kind === 'd') return typeof value === 'number' ? new Date(value) : corrupt('a date is not a number')
   if (kind === 'b') return typeof value === 'string' ? BigInt(value) : corrupt('a bigint is not text')
   if (kind === 'u8') return typeof value === 'string' ? fromBase64(value) : corrupt('bytes are not text')
+  if (kind === 'buf') return typeof value === 'string' ? toBuffer(fromBase64(value)) : corrupt('bytes are not text')
   return fromTagged(value, extensions)
 }
 

@@ -40,3 +40,17 @@ export const TYPED_ARRAYS = {
 } as const satisfies Record<string, new (buffer: ArrayBuffer) => ArrayBufferView>
 
 export type TypedArrayName = keyof typeof TYPED_ARRAYS
+
+/** Node's `Buffer` (Workers with `nodejs_compat` too), looked up on each call: absent elsewhere. */
+type BufferClass = { from(bytes: Uint8Array): Uint8Array; isBuffer(value: unknown): boolean }
+const bufferClass = (): BufferClass | undefined => (globalThis as { Buffer?: BufferClass }).Buffer
+
+/** True for a Node `Buffer` (what node-postgres returns for `bytea`, and Prisma for `Bytes`). */
+export function isBuffer(value: unknown): value is Uint8Array {
+  return value instanceof Uint8Array && bufferClass()?.isBuffer(value) === true
+}
+
+/** Bytes stored from a Buffer come back as a Buffer where the runtime has one, else as a Uint8Array. */
+export function toBuffer(bytes: Uint8Array): Uint8Array {
+  return bufferClass()?.from(bytes) ?? bytes
+}

@@ -109,3 +109,18 @@ describe('codec', () => {
     expect(() => decodeValue({ json: '{not json', tagged: false })).toThrow()
   })
 })
+
+describe('Node Buffers (node-postgres bytea, Prisma Bytes)', () => {
+  it('round-trip as Buffers, alone, nested and in rows', () => {
+    const buffer = Buffer.from([0, 1, 2, 255])
+    for (const value of [buffer, { file: buffer }, [{ id: 1, file: buffer }, { id: 2, file: null }], [[1, buffer]]]) {
+      const decoded = decodeValue(encodeValue(value))
+      expect(decoded).toStrictEqual(value)
+    }
+    const row = decodeValue(encodeValue([{ id: 1, file: buffer }])) as { file: unknown }[]
+    expect(Buffer.isBuffer(row[0]?.file)).toBe(true)
+    // A plain Uint8Array stays one.
+    const plain = decodeValue(encodeValue({ bytes: new Uint8Array([1]) })) as { bytes: unknown }
+    expect(Object.getPrototypeOf(plain.bytes)).toBe(Uint8Array.prototype)
+  })
+})
