@@ -23,16 +23,16 @@ export {
   qualifyScope,
   qualifyScopes,
   rowScope,
+  rowScopeOf,
   stampKey,
   tableScope,
   tagScope,
 } from './layout'
 export { assertKnownOptions, assertPositive, assertTenant } from './options'
-export { scopesOf } from './scopes'
 export { hmacSha256, sha256, toBase64Url } from './sha256'
 export { byteLength, exactBytes, isWellFormed, truncateUtf8 } from './text'
 export { withTimeout } from './timeout'
-export { invalidateAround, pendingInvalidations } from './transaction'
-export type { PendingInvalidations } from './transaction'
+export { transactionBuffer } from './transaction'
+export type { TransactionBuffer, TransactionStep } from './transaction'
 export { trustedVersions } from './trusted-versions'
 export type { ColocatedStamps } from './types'

@@ -189,3 +189,35 @@ const memo = /* @__PURE__ */ boundedMemo(MEMO_LIMIT, (key) => {
 export function readStatement(sql: string, dialect?: Dialect): StatementShape {
   return memo(`${dialect ?? ''}\u0000${sql}`)
 }
+
+/** What a piece of SQL inside a larger statement may do (a raw fragment in a query builder's tree). */
+export interface FragmentShape {
+  /** Relations it names in FROM / JOIN (a subquery written as text). */
+  readonly reads: readonly string[]
+  /** True when it may change data: a write anywhere in it, DDL, or a statement that acts (CALL, COPY, VACUUM...). */
+  readonly writes: boolean
+  /** True when it calls a function whose result changes without a write (`random()`, `datetime('now')`). */
+  readonly volatile: boolean
+}
+
+/** Words that start something other than a query when they appear in a fragment. */
+const ACTS = new Set(['call', 'copy', 'vacuum', 'reindex', 'grant', 'revoke', 'attach', 'detach', 'do', 'execute', 'exec'])
+
+/**
+ * Reads a fragment of SQL: the same reader, volatile-function list and write detector as whole
+ * statements, for builders that let raw SQL into a structured query (Kysely's `sql` tag). Never throws.
+ *
+ * @example
+ * readFragment("datetime('now')", 'sqlite') // { reads: [], writes: false, volatile: true }
+ */
+export function readFragment(text: string, dialect?: Dialect): FragmentShape {
+  const tokens = tokenize(text, dialect)
+  const parens = matchParens(tokens)
+  const found = scanWrites(tokens, 0, tokens.length)
+  const acts = tokens.some((token, index) => token.type === 'word' && ACTS.has(token.text) && !(token.text === 'do' && isWord(tokens[index + 1], 'update', 'nothing')))
+  return {
+    reads: [...new Set(relationsRead(tokens, parens, 0, tokens.length).map((use) => use.name))],
+    writes: found.effects.length > 0 || found.ddlTargets.length > 0 || acts || tokens.some((token) => isWord(token, 'create', 'drop', 'alter', 'truncate')),
+    volatile: callsVolatile(tokens, 0, tokens.length),
+  }
+}

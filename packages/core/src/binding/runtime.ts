@@ -1,0 +1,200 @@
+import type { Cache } from '../cache-types'
+import { changeScopes, type Change } from '../changes'
+import { claimDatabase } from '../database-identity'
+import { kvCacheError } from '../errors'
+import { nearestOption } from '../options'
+import { assertTags, type ResolvedReadOptions } from '../read-options'
+import { canonicalTable } from '../relation-names'
+import { transactionBuffer, type TransactionBuffer } from '../transaction'
+import { createBindingCatalog, type BindingCatalog, type Introspect } from '../sql/binding-catalog'
+import { resolveRelation, type Catalog } from '../sql/catalog'
+import { ALL_WRITE_EVENTS, reachOf } from '../sql/effects'
+import type { RunQuery } from '../sql/introspect-sqlite'
+import { planSafely } from './plan-safely'
+import { resolveBindingOptions, type BindingOptions, type ResolvedBindingOptions } from './binding-options'
+import type { Plan, PlanInput } from '../sql/planner'
+import type { Dialect } from '../sql/tokens'
+
+/** How a binding reaches its database: to name it (identity) and to read its catalog. */
+export interface DatabaseSource {
+  /** The driver object (a D1 binding, a node-postgres Pool / Client, a libSQL client), or a string naming the database. */
+  readonly handle: unknown
+  readonly dialect: Dialect
+  /** Runs one statement on the unwrapped driver (catalog queries must not pass the cache). */
+  readonly run: RunQuery
+  /** `introspectSqlite` or `introspectPostgres`: the binding passes the one its driver needs. */
+  readonly introspect: Introspect
+}
+
+/** Options for `createBindingRuntime`. */
+export interface BindingRuntimeOptions {
+  /** The cache (or a request's view of it) this binding serves reads from. */
+  readonly cache: Cache
+  /** `drizzle`, `kysely`, `prisma`: names events, errors and this binding's cache keys. */
+  readonly binding: string
+  /** The binding's options object: the shared ones are validated here (`BINDING_OPTIONS`), the binding's own by `known`. */
+  readonly options: BindingOptions & object
+  /** Option names the binding adds to the shared ones. */
+  readonly known?: readonly string[]
+  /** Facts the binding knows without asking the database (an ORM schema, declared views). */
+  readonly declared?: Catalog | undefined
+}
+
+/** One read, as a binding hands it over. */
+export interface BindingRead {
+  /** What identifies the result besides the binding and database: SQL and parameters, or a model operation. */
+  readonly material: unknown
+  /** The scopes the planner (or a structured description) says the result depends on. */
+  readonly scopes: readonly string[]
+  /** This read's own options (Kysely's `cached()`, Prisma's `cacheStrategy`), already resolved. */
+  readonly options?: ResolvedReadOptions | undefined
+  /** Lifetime known only after the loader ran (Drizzle's `$withCache({ config })`). */
+  readonly lateOptions?: Promise<{ readonly ttlSeconds?: number | undefined; readonly swrSeconds?: number | undefined } | undefined>
+}
+
+/**
+ * What every ORM binding shares, decided once: option rules, which database entries belong to,
+ * the catalog, what a statement means (and what happens when it cannot be read), how a read is
+ * keyed and served, how writes publish (through one transaction buffer), and manual invalidation.
+ * A binding is then the glue from its ORM's hooks to these calls.
+ */
+export interface BindingRuntime {
+  readonly cache: Cache
+  readonly binding: string
+  readonly options: ResolvedBindingOptions
+  /** The database's name in cache keys: the `database` option, one derived from the driver, or `default`. */
+  readonly database: string
+  readonly catalog: BindingCatalog
+  /**
+   * Names the database and learns how to read its catalog. Throws `DATABASE_CONFLICT` when this
+   * cache already serves another database under the same name.
+   */
+  attach(source: DatabaseSource): void
+  /** What a statement means for the cache. Never throws (see `planSafely`). `wait: false` inside a transaction. */
+  plan(input: PlanInput, context: { readonly wait: boolean; readonly run?: RunQuery | undefined }): Promise<Plan>
+  /** Serves a read through the cache: keyed by binding, database and material; tags and lifetimes applied. */
+  read<T>(read: BindingRead, loader: () => Promise<T>): Promise<T>
+  /** Reports a read that runs uncached, and why (a `skip` event with reason `bypass`). */
+  bypass(reason: string, statement?: string): void
+  /** Reports a setup mistake (a `misconfigured` event; a console warning once when nobody listens). */
+  misconfigured(problem: string, fix: string): void
+  /** A transaction buffer for one connection or interactive transaction. */
+  transaction(): TransactionBuffer
+  /** Publishes a write's scopes: into `transaction` when one is open, else at once. Never throws. */
+  publish(scopes: readonly string[], transaction?: TransactionBuffer): Promise<void>
+  /**
+   * Manual invalidation through the binding (`db.$cache.invalidate`): tables reach every read of
+   * them and what their foreign keys and triggers change. A table the database does not have
+   * fails with `UNKNOWN_TABLE` naming the nearest one (after reading the catalog again once).
+   */
+  invalidate(target: { readonly tables?: readonly string[]; readonly tags?: readonly string[] }): Promise<void>
+}
+
+/**
+ * The runtime of one binding instance (per request is fine: everything per isolate is cached).
+ *
+ * @example
+ * const runtime = createBindingRuntime({ cache, binding: 'kysely', options, known: ['schema', 'catalog'] })
+ * runtime.attach({ handle: env.DB, dialect: 'sqlite', run, introspect: introspectSqlite })
+ * const plan = await runtime.plan({ sql, params, dialect: 'sqlite' }, { wait: true })
+ * if (plan.type === 'read') return runtime.read({ material: { sql, params }, scopes: plan.scopes }, exec)
+ */
+export function createBindingRuntime(init: BindingRuntimeOptions): BindingRuntime {
+  const { cache, binding } = init
+  if (!cache || typeof cache.query !== 'function' || typeof cache.invalidate !== 'function') {
+    throw kvCacheError('MISSING_BINDING', binding, 'Missing the cache: pass the one `createCache` from @kvcache/core returned (or a view of it from `withContext`).')
+  }
+  const options = resolveBindingOptions(binding, init.options, init.known ?? [])
+  const catalog = createBindingCatalog({ cache, source: binding, declared: init.declared })
+  let database = options.database ?? 'default'
+
+  const runtime: BindingRuntime = {
+    cache,
+    binding,
+    options,
+    catalog,
+    get database() {
+      return database
+    },
+    attach(source) {
+      database = claimDatabase(cache, { binding, name: options.database, handle: source.handle })
+      catalog.attach({ identity: `${binding}:${database}`, dialect: source.dialect, run: source.run, introspect: source.introspect })
+    },
+    async plan(input, context) {
+      return planSafely(input, () => catalog.current(context), (detail, error) => cache.report({ type: 'degraded', source: binding, detail, error }))
+    },
+    read(read, loader) {
+      const own = read.options
+      const ttlSeconds = own?.ttlSeconds ?? options.ttlSeconds
+      const swrSeconds = own?.swrSeconds ?? options.swrSeconds
+      const tags = own?.tags ?? []
+      const scopes = tags.length === 0 ? read.scopes : [...read.scopes, ...changeScopes(tags.map((tag): Change => ({ kind: 'tag', tag })))]
+      return cache.query(
+        {
+          material: [binding, database, read.material],
+          scopes,
+          ...(ttlSeconds === undefined ? {} : { ttlSeconds }),
+          ...(swrSeconds === undefined ? {} : { swrSeconds }),
+          ...(read.lateOptions ? { lateOptions: read.lateOptions } : {}),
+        },
+        loader,
+      )
+    },
+    bypass(reason, statement) {
+      cache.report({ type: 'skip', reason: 'bypass', detail: statement === undefined ? reason : `${reason}: ${statement.slice(0, 200)}` })
+    },
+    misconfigured(problem, fix) {
+      cache.report({ type: 'misconfigured', source: binding, problem, fix })
+    },
+    transaction: () => transactionBuffer(cache),
+    async publish(scopes, transaction) {
+      try {
+        if (transaction) await transaction.publish(scopes)
+        else if (scopes.length > 0) await cache.invalidate({ scopes })
+      } catch (error) {
+        cache.report({ type: 'degraded', source: binding, detail: 'publishing an invalidation failed', error })
+      }
+    },
+    async invalidate(target) {
+      const tables = (target.tables ?? []).map(canonicalTable)
+      const tags = target.tags === undefined ? [] : assertTags(binding, 'tags', target.tags, Number.POSITIVE_INFINITY)
+      const known = tables.length === 0 ? undefined : await knownCatalog(runtime, tables)
+      const changes: Change[] = tags.map((tag): Change => ({ kind: 'tag', tag }))
+      for (const table of tables) {
+        // We do not know how the table changed: follow every kind of write (cascades, triggers).
+        const reach = reachOf(known, ALL_WRITE_EVENTS.map((event) => ({ table: resolveRelation(known, table), event })))
+        if (reach.unknown) changes.push({ kind: 'database' })
+        changes.push({ kind: 'table', table }, ...[...reach.tables].map((reached): Change => ({ kind: 'table', table: reached })))
+      }
+      if (changes.length > 0) await cache.invalidate({ scopes: changeScopes(changes) })
+    },
+  }
+  return runtime
+}
+
+/** Tables a complete catalog has (after resolving the search path), or views. */
+function unknownTables(known: Catalog | undefined, tables: readonly string[]): string[] {
+  if (!known?.complete) return []
+  return tables.filter((table) => {
+    const relation = resolveRelation(known, table)
+    return !known.tables.has(relation) && !known.views.has(relation)
+  })
+}
+
+/** The catalog for a manual invalidation; fails fast on a table the database does not have. */
+async function knownCatalog(runtime: BindingRuntime, tables: readonly string[]): Promise<Catalog | undefined> {
+  let known = await runtime.catalog.current({ wait: true })
+  if (unknownTables(known, tables).length === 0) return known
+  // Created since the catalog was read (a migration elsewhere)? Read it again once before failing.
+  runtime.catalog.refresh()
+  known = await runtime.catalog.current({ wait: true })
+  const unknown = unknownTables(known, tables)
+  if (unknown.length === 0 || !known) return known
+  const table = unknown[0] as string
+  const nearest = nearestOption(table, [...known.tables.keys(), ...known.views.keys()])
+  throw kvCacheError(
+    'UNKNOWN_TABLE',
+    runtime.binding,
+    `Cannot invalidate \`${table}\`: the database has no such table or view.${nearest === undefined ? '' : ` Did you mean \`${nearest}\`?`}`,
+  )
+}
