@@ -11,7 +11,7 @@ export type RowKey = Readonly<Record<string, unknown>>
 export interface WriteDescription {
   readonly table: string
   readonly event: WriteEvent
-  /** The rows written, when the write is limited to them by primary key; omit for a bulk write. */
+  /** The rows written, by primary key, when the write is limited to them (an UPDATE or DELETE by key, rows an ORM inserted); omit for a bulk write. */
   readonly keys?: readonly RowKey[]
   /** True when the write assigns a primary-key column (the row moves to another key). */
   readonly keyChanged?: boolean

@@ -73,12 +73,19 @@ function isKnownRelation(catalog: Catalog | undefined, table: string): boolean {
   return !catalog?.complete || catalog.tables.has(table) || catalog.views.has(table)
 }
 
-/** The rows a write is limited to, or undefined when the write must be treated as bulk. */
+/**
+ * The rows a write is limited to, or undefined when the write must be treated as bulk: every
+ * write to the table names its rows by key (an UPDATE or DELETE by key, an INSERT or upsert of
+ * rows whose keys an ORM knows), none moves a row to another key, and nothing truncates.
+ */
 function preciseRows(table: string, writes: readonly WriteDescription[], reachesItself: boolean, catalog: Catalog | undefined): RowId[] | undefined {
-  const [first] = writes
-  if (!first?.keys || writes.length !== 1 || reachesItself || first.keyChanged) return undefined
-  if (first.event !== 'update' && first.event !== 'delete') return undefined
-  return rowsOf(catalog?.tables.get(table), first.keys)
+  if (reachesItself || writes.length === 0) return undefined
+  const keys: RowKey[] = []
+  for (const write of writes) {
+    if (!write.keys || write.keyChanged || write.event === 'truncate') return undefined
+    keys.push(...write.keys)
+  }
+  return rowsOf(catalog?.tables.get(table), keys)
 }
 
 function planWrite(operation: OperationDescription, catalog: Catalog | undefined): Plan {

@@ -233,6 +233,34 @@ describe('structured descriptions plan like SQL', () => {
   })
 })
 
+describe('writes described with their rows', () => {
+  const write = (writes: OperationDescription['writes']) => planOperation({ kind: 'write', writes }, { catalog })
+  it('an insert or upsert of known keys bumps those rows, not every by-key read', () => {
+    expect(write([{ table: 'comments', event: 'insert', keys: [{ id: 5 }] }])).toStrictEqual({
+      type: 'write',
+      scopes: [rowScope('comments', 5), tableScope('comments')].sort(),
+      tables: ['comments'],
+      schemaChanged: false,
+    })
+    const upsert = write([
+      { table: 'comments', event: 'insert', keys: [{ id: 5 }] },
+      { table: 'comments', event: 'update', keys: [{ id: 5 }] },
+    ])
+    expect(upsert.type === 'write' && upsert.scopes).toStrictEqual([rowScope('comments', 5), tableScope('comments')].sort())
+  })
+  it('bulk when any write to the table has no keys, moves a key, or truncates', () => {
+    for (const writes of [
+      [{ table: 'comments', event: 'insert' as const }],
+      [{ table: 'comments', event: 'insert' as const, keys: [{ id: 5 }] }, { table: 'comments', event: 'update' as const }],
+      [{ table: 'comments', event: 'update' as const, keys: [{ id: 5 }], keyChanged: true }],
+      [{ table: 'comments', event: 'truncate' as const, keys: [{ id: 5 }] }],
+    ]) {
+      const planned = write(writes)
+      expect(planned.type === 'write' && planned.scopes, JSON.stringify(writes)).toContain(bulkScope('comments'))
+    }
+  })
+})
+
 describe('planOperation (descriptions only, no SQL reader)', () => {
   it('plans exactly like planStatement({ operation })', () => {
     const operations: OperationDescription[] = [
