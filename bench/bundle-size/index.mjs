@@ -8,7 +8,8 @@ const packages = fileURLToPath(new URL('../../packages/', import.meta.url))
 const PEERS = ['drizzle-orm', 'drizzle-orm/*', 'kysely', 'vitest', 'pg', '@prisma/*']
 const ENTRIES = [
   ['@kvcache/core', 'core/src/index.ts'],
-  ['@kvcache/core/internal', 'core/src/internal.ts'],
+  ['@kvcache/core/binding', 'core/src/binding/index.ts'],
+  ['@kvcache/core/storage', 'core/src/storage.ts'],
   ['@kvcache/core/sql', 'core/src/sql/index.ts'],
   ['@kvcache/core/testing', 'core/src/testing.ts'],
   ['@kvcache/storage-kv', 'storage-kv/src/index.ts'],

@@ -1,4 +1,5 @@
-import { createCache, tableScope, twoTierStorage, type Cache, type Storage } from '@kvcache/core'
+import { createCache, twoTierStorage, type Cache, type Storage } from '@kvcache/core'
+import { tableScope } from '@kvcache/core/testing'
 import { cacheApiStorage } from '@kvcache/storage-cache-api'
 import { kvStorage } from '@kvcache/storage-kv'
 // The bench package does not list the coordinator as a dependency: its sources are bundled directly.

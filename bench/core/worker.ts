@@ -1,4 +1,5 @@
-import { createCache, tableScope } from '@kvcache/core'
+import { createCache } from '@kvcache/core'
+import { tableScope } from '@kvcache/core/testing'
 import { kvStorage } from '@kvcache/storage-kv'
 import { countingKv, opsMeter } from '../lib/counting-kv'
 

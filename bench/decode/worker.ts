@@ -1,4 +1,4 @@
-import { decodeValue, encodeValue } from '@kvcache/core/internal'
+import { decodeValue, encodeValue } from '@kvcache/core/testing'
 
 // 50 rows as an ORM returns them from a list query: two Dates and a BigInt per row.
 const rows = Array.from({ length: 50 }, (_, i) => ({

@@ -2,7 +2,8 @@
 // (no I/O), so the only difference between a hit and the floor is the cache's own work: key
 // hashing, header parse, stamp check, decode. The floor makes the same storage call for the same
 // keys and JSON.parses the stored payload.
-import { createCache, memoryStorage, tableScope, type Storage } from '@kvcache/core'
+import { createCache, memoryStorage, type Storage } from '@kvcache/core'
+import { tableScope } from '@kvcache/core/testing'
 
 const rowsOf = {
   tiny: [{ id: 1, title: 'One post' }],

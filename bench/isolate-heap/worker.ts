@@ -2,7 +2,8 @@
 // the runner can snapshot its heap between batches. Each query runs in its own request view (as
 // if it were its own request), several lanes at once. Entries and stamps live in another isolate
 // (store.ts); databases: none for `core`, PostgreSQL through Hyperdrive for the bindings.
-import { createCache, rowScope, tableScope, type Cache } from '@kvcache/core'
+import { createCache, type Cache } from '@kvcache/core'
+import { rowScope, tableScope } from '@kvcache/core/testing'
 import { drizzleCache } from '@kvcache/drizzle/pg'
 import { kyselyCache } from '@kvcache/kysely/postgres'
 import { eq, sql as dsql } from 'drizzle-orm'

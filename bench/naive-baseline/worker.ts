@@ -1,6 +1,7 @@
 // Ours vs a naive KV cache-aside with a shared per-table index (the design of the existing Drizzle
 // KV adapter), re-implemented here ONLY as a baseline.
-import { createCache, tableScope } from '@kvcache/core'
+import { createCache } from '@kvcache/core'
+import { tableScope } from '@kvcache/core/testing'
 import { kvStorage } from '@kvcache/storage-kv'
 import { countingKv } from '../lib/counting-kv'
 

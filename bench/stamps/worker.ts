@@ -1,5 +1,6 @@
-import { storageVersions, tableScope, type Storage } from '@kvcache/core'
-import { createStampClock, qualifyScope, stampKey } from '@kvcache/core/internal'
+import { storageVersions, type Storage } from '@kvcache/core'
+import { tableScope } from '@kvcache/core/testing'
+import { createStampClock, qualifyScope, stampKey } from '@kvcache/core/storage'
 import { kvStorage } from '@kvcache/storage-kv'
 
 interface Env {

@@ -1,5 +1,5 @@
 import type { BumpContext, Stamp } from '@kvcache/core'
-import { kvCacheError } from '@kvcache/core/internal'
+import { kvCacheError } from '@kvcache/core/storage'
 import { assertAllScopes, chunked, keyOf, where, type ClientState } from './client-state'
 import { planCalls, type ShardCall } from './shards'
 

@@ -1,4 +1,4 @@
-import type { StampClock } from '@kvcache/core/internal'
+import type { StampClock } from '@kvcache/core/storage'
 import { assertScopes, MAX_SCOPES_PER_CALL } from './limits'
 import type { LocalStamps } from './local-stamps'
 import type { Settings } from './options'

@@ -1,5 +1,5 @@
 import type { VersionStore } from '@kvcache/core'
-import { createStampClock, kvCacheError } from '@kvcache/core/internal'
+import { createStampClock, kvCacheError } from '@kvcache/core/storage'
 import { bumpScopes } from './bump'
 import { where, type ClientState } from './client-state'
 import { createLocalStamps } from './local-stamps'

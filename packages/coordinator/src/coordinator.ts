@@ -1,6 +1,6 @@
 import { DurableObject } from 'cloudflare:workers'
 import type { Stamp } from '@kvcache/core'
-import { isStamp, kvCacheError } from '@kvcache/core/internal'
+import { isStamp, kvCacheError } from '@kvcache/core/storage'
 import { assertScopes, isProposableStamp } from './limits'
 import { createLoadMeter, type CoordinatorLoad } from './load-meter'
 import { openStampTable, type SqlLike, type StampTable } from './stamp-table'

@@ -1,4 +1,4 @@
-import { byteLength, isPlausibleStamp, isWellFormed, kvCacheError, ZERO_STAMP } from '@kvcache/core/internal'
+import { byteLength, isPlausibleStamp, isWellFormed, kvCacheError, ZERO_STAMP } from '@kvcache/core/storage'
 
 /**
  * What one coordinator call may carry. The core sends tenant-qualified scopes of at most ~400

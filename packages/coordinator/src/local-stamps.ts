@@ -1,5 +1,5 @@
 import type { Stamp } from '@kvcache/core'
-import { maxStamp, UNKNOWN_STAMP } from '@kvcache/core/internal'
+import { maxStamp, UNKNOWN_STAMP } from '@kvcache/core/storage'
 
 interface Remembered {
   readonly stamp: Stamp

@@ -1,4 +1,4 @@
-import { assertKnownOptions, assertPositive, kvCacheError } from '@kvcache/core/internal'
+import { assertKnownOptions, assertPositive, kvCacheError } from '@kvcache/core/storage'
 import type { ShardLayout } from './shards'
 
 /** Where a Durable Object may be placed at creation: https://developers.cloudflare.com/durable-objects/reference/data-location/ */

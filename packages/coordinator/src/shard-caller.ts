@@ -1,6 +1,6 @@
 import type { Stamp } from '@kvcache/core'
 import { isKvCacheError } from '@kvcache/core'
-import { isStamp, kvCacheError, UNKNOWN_STAMP, withTimeout, ZERO_STAMP } from '@kvcache/core/internal'
+import { isStamp, kvCacheError, UNKNOWN_STAMP, withTimeout, ZERO_STAMP } from '@kvcache/core/storage'
 import type { CoordinatorLoad } from './load-meter'
 import { LOCATION_HINTS, type LocationHint, type Settings } from './options'
 import type { ShardCall } from './shards'

@@ -1,4 +1,4 @@
-import { kvCacheError } from '@kvcache/core/internal'
+import { kvCacheError } from '@kvcache/core/storage'
 import type { CoordinatorLoad } from './load-meter'
 import { settingsOf, type DurableObjectVersionsOptions } from './options'
 import { createShardCaller, type CoordinatorNamespaceLike } from './shard-caller'

@@ -1,4 +1,4 @@
-import { createStampClock, isStamp, maxStamp, stampMs, UNKNOWN_STAMP, ZERO_STAMP } from '@kvcache/core/internal'
+import { createStampClock, isStamp, maxStamp, stampMs, UNKNOWN_STAMP, ZERO_STAMP } from '@kvcache/core/storage'
 import type { Stamp } from '@kvcache/core'
 
 /** The part of `ctx.storage.sql` the coordinator uses (SQLite-backed Durable Objects). */

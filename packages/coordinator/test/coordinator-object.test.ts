@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers'
 import { runInDurableObject } from 'cloudflare:test'
-import { createStampClock, isStamp, latestStampAt, UNKNOWN_STAMP, ZERO_STAMP } from '@kvcache/core/internal'
+import { createStampClock, isStamp, latestStampAt, UNKNOWN_STAMP, ZERO_STAMP } from '@kvcache/core/storage'
 import { describe, expect, it } from 'vitest'
 import { MAX_SCOPES_PER_CALL } from '../src'
 import { unique } from './helpers'

@@ -86,7 +86,7 @@ describe('a coordinator that throws, hangs or is evicted never fails or stalenes
     await request(writer, (view) => view.invalidate(posts))
     const gaveUp = events.of('error').filter((event) => event.operation === 'versions.bump')
     expect(gaveUp).toHaveLength(1)
-    expect(String((gaveUp[0]?.error as Error).message)).toMatch(/Gave up bumping 1 scope\(s\) on coordinator .* after 3 retries/)
+    expect(String((gaveUp[0]?.error as Error).message)).toMatch(/Gave up bumping 2 scope\(s\) on coordinator .* after 3 retries/)
     expect(await request(writer, (view) => view.wrap('post', table.load, posts))).toStrictEqual({ title: 'v2' })
   })
 

@@ -1,6 +1,6 @@
 import type { Storage } from '@kvcache/core'
 import { deferred } from '@kvcache/core/testing'
-import { isStampKey } from '@kvcache/core/internal'
+import { isStampKey } from '@kvcache/core/storage'
 import type { CoordinatorNamespaceLike, CoordinatorStubLike } from '../src'
 
 export { deferred, eventLog, fakeTable } from '@kvcache/core/testing'

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers'
 import { createCache, isKvCacheError, memoryStorage, type Cache } from '@kvcache/core'
-import { qualifyScopes, UNKNOWN_STAMP } from '@kvcache/core/internal'
+import { qualifyScopes, UNKNOWN_STAMP } from '@kvcache/core/storage'
 import { describe, expect, it } from 'vitest'
 import { durableObjectVersions, type CoordinatorNamespaceLike } from '../src'
 import { eventLog, fakeTable, unique } from './helpers'
@@ -13,22 +13,40 @@ function foreignCoordinatorFault(answer: unknown): CoordinatorNamespaceLike {
   }
 }
 
-const hostileTags = ['\ud800', 'a\udc00b', '💥'.repeat(400), 'x'.repeat(20_000), 'with:colon/and/slash', '__proto__', '', ' ', '\u0000']
+const hostileNames = ['\ud800', 'a\udc00b', '💥'.repeat(400), 'x'.repeat(20_000), 'with:colon/and/slash', '__proto__', ' ', '\u0000']
 
 describe('hostile input', () => {
-  it('any tag, table or key string works through the cache, and invalidation still hits the right entries', async () => {
+  it('any table or key string works through the cache, and invalidation still hits the right entries', async () => {
     const prefix = unique('hostile')
     const versions = durableObjectVersions(env.KVCACHE_COORDINATOR, { prefix, scopeShards: 3 })
     const cache: Cache = createCache({ storage: memoryStorage(), prefix, versions })
-    for (const tag of hostileTags) {
-      const table = fakeTable({ tag, n: 1 })
-      const target = { tags: [tag], tables: [tag], rows: [{ table: tag, pk: tag }] }
+    for (const name of hostileNames) {
+      const table = fakeTable({ name, n: 1 })
+      const target = { tables: [name], rows: [{ table: name, pk: name }] }
       const view = cache.withContext({ tenant: 'tenant-ü' })
-      expect(await view.wrap(`key:${tag}`, table.load, target)).toStrictEqual({ tag, n: 1 })
+      expect(await view.wrap(`key:${name}`, table.load, target)).toStrictEqual({ name, n: 1 })
+      table.write({ name, n: 2 })
+      expect(await cache.withContext({ tenant: 'tenant-ü' }).wrap(`key:${name}`, table.load, target)).toStrictEqual({ name, n: 1 })
+      await cache.withContext({ tenant: 'tenant-ü' }).invalidate({ tables: [name] })
+      expect(await cache.withContext({ tenant: 'tenant-ü' }).wrap(`key:${name}`, table.load, target), JSON.stringify(name.slice(0, 20))).toStrictEqual({ name, n: 2 })
+    }
+  })
+
+  it('tags outside the tag rule are refused before any coordinator call; valid odd ones work', async () => {
+    const prefix = unique('hostile-tags')
+    const versions = durableObjectVersions(env.KVCACHE_COORDINATOR, { prefix })
+    const cache: Cache = createCache({ storage: memoryStorage(), prefix, versions })
+    for (const tag of ['\ud800', 'a\udc00b', 'x'.repeat(20_000), '', '\u0000', '*']) {
+      await expect(cache.wrap('k', async () => 'never', { tags: [tag] })).rejects.toThrow(/tags\[0\]/)
+      await expect(cache.invalidate({ tags: [tag] })).rejects.toThrow(/tags\[0\]/)
+    }
+    for (const tag of ['with:colon/and/slash', '__proto__', ' ', '💥'.repeat(200)]) {
+      const table = fakeTable({ tag, n: 1 })
+      expect(await cache.wrap(`key:${tag}`, table.load, { tags: [tag] })).toStrictEqual({ tag, n: 1 })
       table.write({ tag, n: 2 })
-      expect(await cache.withContext({ tenant: 'tenant-ü' }).wrap(`key:${tag}`, table.load, target)).toStrictEqual({ tag, n: 1 })
-      await cache.withContext({ tenant: 'tenant-ü' }).invalidate({ tags: [tag] })
-      expect(await cache.withContext({ tenant: 'tenant-ü' }).wrap(`key:${tag}`, table.load, target), JSON.stringify(tag.slice(0, 20))).toStrictEqual({ tag, n: 2 })
+      expect(await cache.wrap(`key:${tag}`, table.load, { tags: [tag] })).toStrictEqual({ tag, n: 1 })
+      await cache.invalidate({ tags: [tag] })
+      expect(await cache.wrap(`key:${tag}`, table.load, { tags: [tag] })).toStrictEqual({ tag, n: 2 })
     }
   })
 

@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:workers'
-import { bulkScope, databaseScope, qualifyScopes, rowScope, tableScope, tagScope } from '@kvcache/core/internal'
+import { qualifyScopes } from '@kvcache/core/storage'
+import { bulkScope, databaseScope, rowScope, tableScope, tagScope } from '@kvcache/core/testing'
 import { describe, expect, it } from 'vitest'
 import { durableObjectVersions } from '../src'
 import { hash32, planCalls, shardGroup, shardName, type ShardLayout } from '../src/shards'

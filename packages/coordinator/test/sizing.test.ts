@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:workers'
-import { databaseScope, qualifyScopes, tableScope } from '@kvcache/core/internal'
+import { qualifyScopes } from '@kvcache/core/storage'
+import { databaseScope, tableScope } from '@kvcache/core/testing'
 import { describe, expect, it } from 'vitest'
 import { coordinatorLoad, durableObjectVersions, recommendShards, type ShardLoad } from '../src'
 import { unique } from './helpers'

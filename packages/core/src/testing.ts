@@ -178,3 +178,8 @@ export function fakeTable<T>(initial: T) {
     },
   }
 }
+
+/** Scope strings as the cache's layout spells them, for tests of version stores and tools that read events. */
+export { bulkScope, databaseScope, rowScope, tableScope, tagScope } from './layout'
+/** The result codec, for benchmarks that measure it alone. */
+export { decodeValue, encodeValue } from './codec'

@@ -1,5 +1,5 @@
 import { type Storage } from '@kvcache/core'
-import { assertKnownOptions, assertPositive, kvCacheError } from '@kvcache/core/internal'
+import { assertKnownOptions, assertPositive, kvCacheError } from '@kvcache/core/storage'
 
 /** Options for `cacheApiStorage`. */
 export interface CacheApiStorageOptions {

@@ -1,5 +1,5 @@
 import { isKvCacheError } from '@kvcache/core'
-import { kvCacheError } from '@kvcache/core/internal'
+import { kvCacheError } from '@kvcache/core/storage'
 import { storageConformance } from '@kvcache/core/testing'
 import { describe, expect, it } from 'vitest'
 import { cacheApiStorage } from '../src'

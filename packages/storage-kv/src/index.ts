@@ -1,5 +1,5 @@
 import { type Storage } from '@kvcache/core'
-import { assertKnownOptions, assertPositive, kvCacheError } from '@kvcache/core/internal'
+import { assertKnownOptions, assertPositive, kvCacheError } from '@kvcache/core/storage'
 
 /** The parts of a Workers `KVNamespace` this backend uses, typed structurally so any KV-shaped binding fits. */
 export interface KvNamespaceLike {

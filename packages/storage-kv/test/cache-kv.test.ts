@@ -1,7 +1,8 @@
-import { createCache, storageVersions, tableScope, type CacheEvent } from '@kvcache/core'
+import { createCache, storageVersions, type CacheEvent } from '@kvcache/core'
+import { tableScope } from '@kvcache/core/testing'
 import { env } from 'cloudflare:workers'
 import { deferred, fakeTable } from '@kvcache/core/testing'
-import { qualifyScope, stampKey } from '@kvcache/core/internal'
+import { qualifyScope, stampKey } from '@kvcache/core/storage'
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { kvStorage } from '../src'
@@ -29,7 +30,7 @@ describe('createCache over real KV', () => {
     expect(db.loads).toBe(1)
   })
 
-  it('write, then read: fresh value after invalidate, with one stamp write per scope and no deletes', async () => {
+  it('write, then read: fresh value after invalidate, with one stamp write per scope (table and bulk) and no deletes', async () => {
     const counting = countingKv(KV)
     const cache = createCache({ storage: kvStorage(counting.namespace), prefix: uniquePrefix() })
     const db = table(['first post'])
@@ -37,7 +38,8 @@ describe('createCache over real KV', () => {
     db.write(['first post', 'second post'])
     const writesBefore = counting.stats.writes
     await cache.invalidate({ tables: ['posts'] })
-    expect(counting.stats.writes - writesBefore).toBe(1)
+    // `table:posts` (reads of the table) and `bulk:posts` (its by-key reads): one write each.
+    expect(counting.stats.writes - writesBefore).toBe(2)
     expect(await cache.query(query, db.load)).toStrictEqual(['first post', 'second post'])
     expect(counting.stats.deletes).toBe(0)
   })
@@ -132,7 +134,8 @@ describe('stamps in KV under the one-write-per-second limit', () => {
     const db = table({ v: 0 })
     for (let i = 1; i <= 5; i++) {
       db.write({ v: i })
-      await cache.invalidate({ tables: ['posts'] })
+      // One scope, so the puts counted are one key's.
+      await cache.invalidate({ scopes: [tableScope('posts')] })
       // This isolate sees its own writes at once, even while the stamp write waits its turn.
       expect(await cache.query(query, db.load)).toStrictEqual({ v: i })
     }
@@ -159,7 +162,7 @@ describe('stamps in KV under the one-write-per-second limit', () => {
       versions,
       onEvent: (e) => (e.type === 'error' ? errors.push(e) : undefined),
     })
-    await cache.invalidate({ tables: ['posts'] })
+    await cache.invalidate({ scopes: [tableScope('posts')] })
     await cache.flush()
     expect(errors).toHaveLength(1)
     expect(errors[0]).toMatchObject({ type: 'error', operation: 'versions.bump' })

@@ -1,5 +1,6 @@
-import { createCache, isKvCacheError, storageVersions, tableScope, type CacheEvent } from '@kvcache/core'
-import { byteLength, createStampClock, isStamp, qualifyScope, stampKey } from '@kvcache/core/internal'
+import { createCache, isKvCacheError, storageVersions, type CacheEvent } from '@kvcache/core'
+import { tableScope } from '@kvcache/core/testing'
+import { byteLength, createStampClock, isStamp, qualifyScope, stampKey } from '@kvcache/core/storage'
 import { env } from 'cloudflare:workers'
 import { fakeTable } from '@kvcache/core/testing'
 import { describe, expect, it } from 'vitest'
@@ -25,28 +26,35 @@ describe('keys on real KV (512-byte limit)', () => {
     const tenant = cache.withContext({ tenant: '\ud83d\ude00'.repeat(32) })
     const names = ['\u65e5'.repeat(3000), '\ud83d\ude00'.repeat(1000), '\ud800x'.repeat(400), 'n'.repeat(600)]
     for (const [i, name] of names.entries()) {
-      const target = { tables: [name], tags: [name], rows: [{ table: name, pk: name }] }
+      // Tags follow the tag rule (well-formed, at most 1024 bytes): the longest one it allows.
+      const tag = `${'\u65e5'.repeat(340)}${i}`
+      const target = { tables: [name], tags: [tag], rows: [{ table: name, pk: name }] }
       const db = table(`v1-${i}`)
       expect(await tenant.wrap(`k${i}`, db.load, target)).toBe(`v1-${i}`)
       expect(await tenant.wrap(`k${i}`, db.load, target)).toBe(`v1-${i}`)
       expect(db.loads).toBe(1)
       db.write(`v2-${i}`)
-      await tenant.invalidate({ tags: [name] })
+      await tenant.invalidate({ tags: [tag] })
       expect(await tenant.wrap(`k${i}`, db.load, target)).toBe(`v2-${i}`)
     }
     expect(log.list.filter((event) => event.type === 'error' || event.type === 'breaker')).toStrictEqual([])
   })
 
-  it('tags that differ only in lone surrogates keep separate stamps in KV', async () => {
+  it('tags that look alike keep separate stamps in KV; ill-formed ones are refused before anything is stored', async () => {
     const prefix = uniquePrefix()
     const cache = createCache({ storage: kvStorage(KV), prefix })
-    const tags = ['\ud800', '\udc00', '\ufffd']
+    // A lone surrogate would reach KV's UTF-8 keys as U+FFFD: such tags are refused on both sides.
+    for (const bad of ['\ud800', '\udc00']) {
+      await expect(cache.wrap('t', async () => 'never', { tags: [bad] })).rejects.toThrow(/tags\[0\]/)
+      await expect(cache.invalidate({ tags: [bad] })).rejects.toThrow(/tags\[0\]/)
+    }
+    const tags = ['\ufffd', '\ufffd\ufffd', '?']
     const dbs = tags.map((_, i) => table(`v1-${i}`))
     // A fresh isolate each time: stamps come from KV alone, not from this isolate's memory of its bumps.
     const read = (i: number) => createCache({ storage: kvStorage(KV), prefix }).wrap(`t${i}`, (dbs[i] as ReturnType<typeof table<string>>).load, { tags: [tags[i] as string] })
     for (let i = 0; i < tags.length; i++) await read(i)
     dbs[0]?.write('v2-0')
-    await cache.invalidate({ tags: ['\ud800'] })
+    await cache.invalidate({ tags: ['\ufffd'] })
     expect(await Promise.all(tags.map((_, i) => read(i)))).toStrictEqual(['v2-0', 'v1-1', 'v1-2'])
     expect(dbs.map((db) => db.loads)).toStrictEqual([2, 1, 1])
   })
