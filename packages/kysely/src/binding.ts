@@ -1,113 +1,109 @@
 import type { Cache } from '@kvcache/core'
-import { databaseScope, tagScope } from '@kvcache/core/internal'
-import type { Catalog } from '@kvcache/core/sql'
-import { controlOf, type QueryControl } from './control'
-import type { KyselyCatalog } from './catalog'
-import type { CompiledQueryLike, DatabaseConnectionLike, QueryResultLike } from './kysely-types'
-import { planStatement, type Plan } from './plan'
-import type { Session } from './session'
+import { createBindingRuntime, kvCacheError, type BindingOptions, type BindingRuntime } from '@kvcache/core/binding'
+import { createCatalog, type Catalog, type CatalogFacts, type Dialect, type Introspect, type RunQuery } from '@kvcache/core/sql'
+import type { SqlFlavour } from './flavour'
+import type { DatabaseConnectionLike } from './kysely-types'
 
-/** What the binding needs to decide, per statement. */
-export interface BindingConfig {
-  readonly cache: Cache
-  readonly strategy: 'explicit' | 'all'
-  readonly database: string
-  readonly ttlSeconds: number | undefined
-  readonly swrSeconds: number | undefined
-  readonly catalog: KyselyCatalog
+/** Options for `kyselyCache`: the ones every binding shares, and how this one learns the database's catalog. */
+export interface KyselyCacheOptions extends BindingOptions {
+  /**
+   * Read the database's catalog (primary keys, foreign-key actions, views, triggers) once per
+   * isolate, for row-level scopes and cascades. `false`: use only what `schema` declares. @default true
+   */
+  readonly catalog?: boolean
+  /** Facts to add to (or, with `catalog: false`, use instead of) the database's catalog: `{ tables, foreignKeys, views, triggers }`. */
+  readonly schema?: CatalogFacts
 }
 
-type Exec = () => Promise<QueryResultLike>
+/**
+ * How each SQL dialect's catalog is read. An entry point passes only the ones it supports, so a
+ * Worker bundles one database's catalog reader (`@kvcache/kysely/sqlite`, `/postgres`).
+ */
+export type Introspectors = Readonly<Partial<Record<Dialect, Introspect>>>
 
-/** One statement on one connection: what the driver wrapper hands the policy. */
-export interface Call {
-  readonly compiled: CompiledQueryLike
-  readonly session: Session
-  /** The driver's own connection: catalog queries run on it, never waiting for another from a pool. */
-  readonly connection: DatabaseConnectionLike
+/** An entry point of this package: its name and the catalogs it can read. */
+export interface KyselyEntry {
+  /** `@kvcache/kysely`, `@kvcache/kysely/sqlite`... */
+  readonly name: string
+  readonly introspectors: Introspectors
 }
 
-/** Runs one statement through the cache policy. Never fails because of the cache. */
-export async function runStatement(config: BindingConfig, { compiled, session, connection }: Call, exec: Exec): Promise<QueryResultLike> {
-  // Inside a transaction the connection is busy (a failing catalog query would abort it): plan with what is known.
-  const catalog = await config.catalog.current({ wait: !session.inTransaction, connection })
-  const plan = safePlan(config, compiled, catalog)
-  switch (plan.type) {
-    case 'transaction':
-      return runTransactionControl(plan, session, exec)
-    case 'write':
-      try {
-        return await exec()
-      } finally {
-        // Also after a failed write: a statement that timed out may still have committed.
-        if (plan.schemaChanged) config.catalog.refresh()
-        await publish(config, session, plan)
-      }
-    case 'bypass':
-      skip(config, `${plan.reason}: ${compiled.sql.slice(0, 200)}`)
-      return exec()
-    case 'read':
-      return runRead(config, { compiled, session, connection }, plan.scopes, exec)
+/** One `kyselyCache()` call: its checked options, and a runtime for each connection Kysely acquires. */
+export interface KyselyBinding {
+  /** The options as the core checked them, and where setup mistakes are reported. */
+  readonly runtime: BindingRuntime
+  /** The SQL the dialect writes, for the core's reader (undefined: neither SQLite nor PostgreSQL). */
+  readonly dialect: Dialect | undefined
+  /**
+   * The runtime of one connection: its catalog queries run on that connection (never waiting for
+   * another from a pool), and its transaction buffer follows that connection's transactions.
+   */
+  connect(connection: DatabaseConnectionLike): BindingRuntime
+}
+
+const where = 'kysely'
+const OWN_OPTIONS = ['catalog', 'schema'] as const satisfies readonly (keyof KyselyCacheOptions)[]
+
+/** Catalog SQL run on the driver's own connection (kysely-d1 keeps its D1 handle private). */
+function runOn(connection: DatabaseConnectionLike): RunQuery {
+  return async (sql) => {
+    const compiled = { sql, parameters: [], query: { kind: 'RawNode', sqlFragments: [sql], parameters: [] }, queryId: { queryId: 'kvcache-catalog' } }
+    return (await connection.executeQuery<Record<string, unknown>>(compiled)).rows
   }
 }
 
-/** Plans a statement; a planner failure never fails the query: it runs uncached and invalidates broadly. */
-export function safePlan(config: BindingConfig, compiled: CompiledQueryLike, catalog: Catalog | undefined): Plan {
+function declaredCatalog(options: KyselyCacheOptions): Catalog | undefined {
+  if (options.catalog !== undefined && typeof options.catalog !== 'boolean') {
+    throw kvCacheError('INVALID_OPTION', where, `Option \`catalog\` must be true or false, got ${String(options.catalog)}.`)
+  }
+  if (options.schema === undefined) return undefined
+  if (typeof options.schema !== 'object' || options.schema === null || Array.isArray(options.schema)) {
+    throw kvCacheError('INVALID_OPTION', where, 'Option `schema` must be an object ({ tables, foreignKeys, views, triggers }).')
+  }
   try {
-    return planStatement(compiled, { catalog, dialect: config.catalog.dialect })
+    return createCatalog(options.schema)
   } catch (error) {
-    config.cache.report({ type: 'degraded', source: 'kysely', detail: 'could not read the statement; it runs uncached and invalidates every table', error })
-    return { type: 'write', scopes: [databaseScope()], schemaChanged: false }
+    throw kvCacheError('INVALID_OPTION', where, `Option \`schema\` is not valid catalog facts ({ tables, foreignKeys, views, triggers }): ${String(error)}`, error)
   }
 }
 
-async function runRead(config: BindingConfig, { compiled, session }: Call, scopes: readonly string[], exec: Exec) {
-  const control: QueryControl | undefined = controlOf(compiled.query)
-  if (control?.mode === 'bypass') return exec()
-  if (session.inTransaction) {
-    skip(config, 'read inside a transaction')
-    return exec()
+/** The catalog reader for this dialect, or undefined with `catalog: false` or a dialect the core cannot introspect. */
+function introspectorFor(runtime: BindingRuntime, options: KyselyCacheOptions, flavour: SqlFlavour, entry: KyselyEntry): Introspect | undefined {
+  if (options.catalog === false) return undefined
+  if (flavour === 'other') {
+    runtime.misconfigured(
+      'kyselyCache was given a dialect that writes neither SQLite nor PostgreSQL SQL: its catalog cannot be read, so foreign-key cascades, triggers and views are not followed.',
+      'Declare foreign keys, views and triggers with the `schema` option and pass `catalog: false`.',
+    )
+    return undefined
   }
-  if (control === undefined && config.strategy === 'explicit') return exec()
-  const options = control?.mode === 'cache' ? control.options : {}
-  const ttlSeconds = options.ttlSeconds ?? config.ttlSeconds
-  const swrSeconds = options.swrSeconds ?? config.swrSeconds
-  const request = {
-    material: { kysely: config.database, sql: compiled.sql, parameters: compiled.parameters },
-    scopes: [...scopes, ...(options.tags ?? []).map(tagScope)],
-    ...(ttlSeconds === undefined ? {} : { ttlSeconds }),
-    ...(swrSeconds === undefined ? {} : { swrSeconds }),
-  }
-  return config.cache.query(request, exec)
+  const introspect = entry.introspectors[flavour]
+  if (introspect) return introspect
+  throw kvCacheError(
+    'INVALID_OPTION',
+    where,
+    `${entry.name} reads ${Object.keys(entry.introspectors).join(' and ')} catalogs only, and this dialect writes ${flavour} SQL: import kyselyCache from '@kvcache/kysely/${flavour}' (or '@kvcache/kysely'), or pass \`catalog: false\`.`,
+  )
 }
 
-async function publish(config: BindingConfig, session: Session, plan: Extract<Plan, { type: 'write' }>): Promise<void> {
-  try {
-    await session.publish({ scopes: plan.scopes })
-  } catch (error) {
-    config.cache.report({ type: 'degraded', source: 'kysely', detail: 'publishing an invalidation failed', error })
+/**
+ * Checks a `kyselyCache()` call's options once, at construction (the shared ones by the core,
+ * unknown names failing with the nearest), and gives each connection its runtime.
+ */
+export function kyselyBinding(cache: Cache, options: KyselyCacheOptions, flavour: SqlFlavour, entry: KyselyEntry): KyselyBinding {
+  const runtime = createBindingRuntime({ cache, binding: where, options, known: OWN_OPTIONS })
+  const declared = declaredCatalog(options)
+  const introspect = introspectorFor(runtime, options, flavour, entry)
+  const dialect = flavour === 'other' ? undefined : flavour
+  return {
+    runtime,
+    dialect,
+    connect(connection) {
+      const own = createBindingRuntime({ cache, binding: where, options, known: OWN_OPTIONS, declared })
+      // Kysely dialects keep their database handle private: nothing to tell two databases apart by,
+      // so the `database` option alone names this one (see the README's identity rule).
+      if (introspect && dialect) own.attach({ handle: undefined, dialect, run: runOn(connection), introspect })
+      return own
+    },
   }
-}
-
-/** `begin` / `commit` / savepoints sent as raw SQL on one connection. The result passes through untouched. */
-async function runTransactionControl({ control, savepoint }: Extract<Plan, { type: 'transaction' }>, session: Session, exec: Exec): Promise<QueryResultLike> {
-  let result: QueryResultLike
-  try {
-    result = await exec()
-  } catch (error) {
-    // A failed COMMIT may still have committed: publish (over-invalidating is safe).
-    if (control === 'commit') await session.commit()
-    throw error
-  }
-  if (control === 'begin') session.begin()
-  else if (control === 'commit') await session.commit()
-  else if (control === 'rollback') session.rollback()
-  else if (savepoint?.action === 'set') session.savepoint(savepoint.name)
-  else if (savepoint?.action === 'rollback-to') session.rollbackTo(savepoint.name)
-  else if (savepoint?.action === 'release') session.release(savepoint.name)
-  return result
-}
-
-function skip(config: BindingConfig, detail: string): void {
-  config.cache.report({ type: 'skip', reason: 'bypass', detail })
 }

@@ -1,45 +1,46 @@
-import { runStatement, safePlan, type BindingConfig, type Call } from './binding'
-import type { CompiledQueryLike, DatabaseConnectionLike, QueryResultLike } from './kysely-types'
+import type { BindingRuntime, TransactionBuffer } from '@kvcache/core/binding'
+import type { KyselyBinding } from './binding'
 import { forwardOthers } from './forward'
-import { createSession, type Session } from './session'
+import type { CompiledQueryLike, DatabaseConnectionLike } from './kysely-types'
+import { runStatement, streamStatement } from './statement'
 
 /** A connection this binding handed to Kysely: the driver's own connection stays reachable. */
 export interface CachedConnection extends DatabaseConnectionLike {
   readonly original: DatabaseConnectionLike
-  readonly session: Session
+  readonly binding: KyselyBinding
+  /** This connection's runtime: its catalog queries run here. */
+  readonly runtime: BindingRuntime
+  /** This connection's transaction: reads inside bypass the cache, invalidations wait for COMMIT. */
+  readonly transaction: TransactionBuffer
 }
 
 const OWN = new Set(['executeQuery', 'streamQuery'])
+const WRAPPED = Symbol.for('@kvcache/kysely.connection')
+
+/** The binding's wrapper of a connection Kysely hands back, or undefined for a connection it does not know. */
+export function cachedOf(connection: DatabaseConnectionLike): CachedConnection | undefined {
+  const cached = (connection as unknown as Record<symbol, CachedConnection | undefined>)[WRAPPED]
+  return cached === connection ? cached : undefined
+}
 
 /**
  * Wraps a driver connection: `executeQuery` goes through the cache policy, `streamQuery` passes
  * through (a streamed write still invalidates when the stream ends), and any other method
  * (Kysely 0.29's `cancelQuery`, `killSession`...) is forwarded to the original untouched.
  */
-export function wrapConnection(original: DatabaseConnectionLike, config: BindingConfig): CachedConnection {
-  const session = createSession(config.cache)
+export function wrapConnection(original: DatabaseConnectionLike, binding: KyselyBinding): CachedConnection {
+  const runtime = binding.connect(original)
   const wrapped: CachedConnection = {
     original,
-    session,
+    binding,
+    runtime,
+    transaction: runtime.transaction(),
     executeQuery: ((compiled: CompiledQueryLike, ...rest: unknown[]) =>
-      runStatement(config, { compiled, session, connection: original }, () => original.executeQuery(compiled, ...rest))) as DatabaseConnectionLike['executeQuery'],
+      runStatement(wrapped, compiled, () => original.executeQuery(compiled, ...rest))) as DatabaseConnectionLike['executeQuery'],
     streamQuery: ((compiled: CompiledQueryLike, ...rest: unknown[]) =>
-      streamThrough(config, { compiled, session, connection: original }, () => original.streamQuery(compiled, ...rest))) as DatabaseConnectionLike['streamQuery'],
+      streamStatement(wrapped, compiled, () => original.streamQuery(compiled, ...rest))) as DatabaseConnectionLike['streamQuery'],
   }
+  Object.defineProperty(wrapped, WRAPPED, { value: wrapped })
   forwardOthers(original, wrapped, OWN)
   return wrapped
-}
-
-async function* streamThrough(
-  config: BindingConfig,
-  { compiled, session, connection: original }: Call,
-  open: () => AsyncIterableIterator<QueryResultLike>,
-): AsyncIterableIterator<QueryResultLike> {
-  const catalog = await config.catalog.current({ wait: false, connection: original })
-  const plan = safePlan(config, compiled, catalog)
-  try {
-    yield* open()
-  } finally {
-    if (plan.type === 'write') await session.publish({ scopes: plan.scopes })
-  }
 }

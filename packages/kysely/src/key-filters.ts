@@ -11,13 +11,13 @@ function fieldsOf(node: unknown): Fields | undefined {
   return typeof node === 'object' && node !== null && typeof (node as Fields).kind === 'string' ? (node as Fields) : undefined
 }
 
-/** The column a reference names (`id`, `posts.id`, `p.id`), lower-cased. */
+/** The column a reference names (`id`, `posts.id`, `p.id`), as written: the catalog's spelling decides whether it is a key column. */
 function columnOf(node: unknown): string | undefined {
   const reference = fieldsOf(node)
   if (reference?.kind !== 'ReferenceNode') return undefined
   const column = fieldsOf(reference.column)
   const identifier = column?.kind === 'ColumnNode' ? fieldsOf(column.column) : undefined
-  return typeof identifier?.name === 'string' ? identifier.name.toLowerCase() : undefined
+  return typeof identifier?.name === 'string' ? identifier.name : undefined
 }
 
 /** The values on the right of `=` or `in`, or undefined when it is not a list of plain values. */
@@ -68,13 +68,16 @@ export function keyConstraints(where: OperationNodeLike | undefined): KeyConstra
   return found
 }
 
-/** The rows a statement is limited to by a key of these columns, or undefined if it is not. */
-export function rowKeysOf(constraints: KeyConstraints, primaryKey: readonly string[]): Record<string, unknown>[] | undefined {
-  if (primaryKey.length === 0) return undefined
+/**
+ * Every combination of the pinned values, one object per row the statement can touch. The core
+ * planner keeps the primary-key columns of each and plans a row-level scope when they are all
+ * there; undefined when a column pins nothing (`in ()`) or there are too many combinations.
+ */
+export function rowKeysOf(constraints: KeyConstraints): Record<string, unknown>[] | undefined {
+  if (constraints.size === 0) return undefined
   let keys: Record<string, unknown>[] = [{}]
-  for (const column of primaryKey) {
-    const values = constraints.get(column.toLowerCase())
-    if (!values || values.length === 0) return undefined
+  for (const [column, values] of constraints) {
+    if (values.length === 0) return undefined
     keys = keys.flatMap((key) => values.map((value) => ({ ...key, [column]: value })))
     if (keys.length > MAX_KEYS) return undefined
   }
@@ -88,6 +91,36 @@ export function assignedColumns(root: OperationNodeLike): string[] {
   return updates.flatMap((update) => {
     const column = fieldsOf(fieldsOf(update)?.column)
     const identifier = column?.kind === 'ColumnNode' ? fieldsOf(column.column) : undefined
-    return typeof identifier?.name === 'string' ? [identifier.name.toLowerCase()] : []
+    return typeof identifier?.name === 'string' ? [identifier.name] : []
   })
+}
+
+function isTable(node: unknown): boolean {
+  const fields = fieldsOf(node)
+  return fields?.kind === 'TableNode' || (fields?.kind === 'AliasNode' && fieldsOf(fields.node)?.kind === 'TableNode')
+}
+
+function isEmpty(value: unknown): boolean {
+  return value === undefined || (Array.isArray(value) && value.length === 0)
+}
+
+/**
+ * True when the root statement's top-level `where` can only name columns of one table: a select
+ * from one table (no CTE, which could rename columns; no join; not a derived table), an update
+ * without FROM or joins, a delete of one table without USING or joins. Only then do the pinned
+ * columns name that table's rows.
+ */
+export function targetsOneTable(root: OperationNodeLike): boolean {
+  const fields = root as unknown as Fields
+  const froms = (fieldsOf(fields.from)?.froms as unknown[] | undefined) ?? []
+  switch (root.kind) {
+    case 'SelectQueryNode':
+      return fields.with === undefined && isEmpty(fields.joins) && froms.length === 1 && isTable(froms[0])
+    case 'UpdateQueryNode':
+      return fields.from === undefined && isEmpty(fields.joins) && isTable(fields.table)
+    case 'DeleteQueryNode':
+      return fields.using === undefined && isEmpty(fields.joins) && froms.length === 1 && isTable(froms[0])
+    default:
+      return false
+  }
 }

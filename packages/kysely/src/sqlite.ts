@@ -4,12 +4,15 @@
  */
 import type { Cache } from '@kvcache/core'
 import { introspectSqlite } from '@kvcache/core/sql'
-import { cachedDialect, type KyselyCacheOptions } from './dialect'
+import type { KyselyCacheOptions } from './binding'
+import { cachedDialect } from './dialect'
 import type { DialectLike } from './kysely-types'
 
-export type { KyselyCacheOptions } from './dialect'
+export type { KyselyCacheOptions } from './binding'
 export { cached, uncached } from './control'
 export type { CachedOptions } from './control'
+export { kyselyCacheInvalidate } from './invalidate'
+export type { KyselyInvalidation, KyselyLike } from './invalidate'
 export type { DialectLike, DriverLike, DatabaseConnectionLike, KyselyPluginLike } from './kysely-types'
 
 const ENTRY = { name: '@kvcache/kysely/sqlite', introspectors: { sqlite: introspectSqlite } }

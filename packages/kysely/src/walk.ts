@@ -1,6 +1,6 @@
+import { isVolatileFunction, type WriteEvent } from '@kvcache/core/sql'
 import { roleOf, WRITE_TARGETS, type NodeRole } from './kinds'
 import type { OperationNodeLike } from './kysely-types'
-import { isVolatileFunction } from '@kvcache/core/sql'
 
 /** A relation as the tree names it. */
 export interface TableRef {
@@ -10,8 +10,11 @@ export interface TableRef {
 
 export type WriteVerb = 'insert' | 'update' | 'delete' | 'merge'
 
-/** How a write changes a table (what fires its triggers and foreign-key actions). */
-export type WriteEvent = 'insert' | 'update' | 'delete'
+/** A raw SQL fragment (`sql\`...\``) with `?` where nodes were interpolated, and the CTE names visible where it sits. */
+export interface RawFragment {
+  readonly text: string
+  readonly ctes: ReadonlySet<string>
+}
 
 /** A table a statement writes, and the kinds of change it may make to it. */
 export interface WrittenRef extends TableRef {
@@ -29,12 +32,14 @@ export interface TreeFacts {
   readonly verbs: ReadonlySet<WriteVerb>
   /** A schema change somewhere in the tree. */
   readonly ddl: boolean
-  /** Text of every raw SQL fragment (`sql\`...\``), with `?` where nodes were interpolated. */
-  readonly raw: readonly string[]
-  /** Node kinds this binding does not know: the statement is handled on the safe side. */
+  /** Every raw SQL fragment: what it reads or writes is only in its text. */
+  readonly raw: readonly RawFragment[]
+  /** Node kinds this binding does not know: the tree cannot say everything the statement does. */
   readonly unknownKinds: readonly string[]
-  /** Why the result of this read must come from the database (locking, EXPLAIN, volatile function). */
+  /** Why the result of this read must come from the database (a locking read, EXPLAIN). */
   readonly uncacheable: readonly string[]
+  /** A function node whose result changes without a write (`now`, `random`, `nextval`: the core's list). */
+  readonly volatile: boolean
   /** The root query's top-level WHERE, for key filters. */
   readonly where: OperationNodeLike | undefined
 }
@@ -52,9 +57,10 @@ interface Acc {
   writes: WrittenRef[]
   verbs: Set<WriteVerb>
   ddl: boolean
-  raw: string[]
+  raw: RawFragment[]
   unknownKinds: string[]
   uncacheable: string[]
+  volatile: boolean
 }
 
 const MAX_DEPTH = 2000
@@ -62,7 +68,7 @@ const LOCKING = new Set(['ForUpdate', 'ForNoKeyUpdate', 'ForShare', 'ForKeyShare
 
 /** Reads the whole operation-node tree of one compiled query. */
 export function readTree(root: OperationNodeLike): TreeFacts {
-  const acc: Acc = { reads: [], writes: [], verbs: new Set(), ddl: false, raw: [], unknownKinds: [], uncacheable: [] }
+  const acc: Acc = { reads: [], writes: [], verbs: new Set(), ddl: false, raw: [], unknownKinds: [], uncacheable: [], volatile: false }
   visit(root, { ctes: new Set(), writing: undefined, depth: 0 }, acc)
   const where = (root as { where?: { where?: OperationNodeLike } }).where?.where
   return { root: roleOf(root.kind), ...acc, where }
@@ -94,10 +100,10 @@ function visit(node: OperationNodeLike, scope: Scope, acc: Acc): void {
     case 'reference':
       return visitChildren(node, scope, acc, ['table'])
     case 'raw':
-      acc.raw.push(((fields.sqlFragments as unknown[] | undefined) ?? []).map(String).join('?'))
+      acc.raw.push({ text: ((fields.sqlFragments as unknown[] | undefined) ?? []).map(String).join('?'), ctes: scope.ctes })
       break
     case 'function':
-      if (isVolatileFunction(String(fields.func ?? ''))) acc.uncacheable.push(`calls ${String(fields.func)}()`)
+      if (isVolatileFunction(String(fields.func ?? ''))) acc.volatile = true
       break
     case 'modifier':
       if (LOCKING.has(String(fields.modifier))) acc.uncacheable.push('locking read')

@@ -106,10 +106,10 @@ describe('bad input fails fast with a KvCacheError naming what is wrong', () => 
     fails(() => cached({ ttlSeconds: -1 }), 'INVALID_OPTION', '`cached().ttlSeconds`')
     fails(() => cached({ ttlSeconds: Number.NaN }), 'INVALID_OPTION', '`cached().ttlSeconds`')
     fails(() => cached({ swrSeconds: -1 }), 'INVALID_OPTION', '`cached().swrSeconds`')
-    fails(() => cached({ tags: ['ok', ''] }), 'INVALID_OPTION', '`cached().tags`')
+    fails(() => cached({ tags: ['ok', ''] }), 'INVALID_OPTION', '`cached().tags[1]`')
     fails(() => cached({ tags: 'front-page' as never }), 'INVALID_OPTION', '`cached().tags`')
     fails(() => cached({ ttl: 5 } as never), 'UNKNOWN_OPTION', '`ttl`')
-    fails(() => cached(300 as never), 'INVALID_OPTION', 'cached() takes an options object')
+    fails(() => cached(300 as never), 'INVALID_OPTION', 'cached() must be an object')
   })
 
   it('a dialect, a cache and options', async () => {

@@ -127,14 +127,26 @@ describe.each(KYSELY_VERSIONS)('the operation-node tree (Kysely $version)', ({ k
     const { tree, reads } = facts(query)
     expect(reads).toStrictEqual(['person', 'pet'])
     // `sql.ref` is a raw node of its own around a reference: `?`.
-    expect(tree.raw).toStrictEqual(['(select count(*) from ? where ? > 0)', '?'])
+    expect(tree.raw.map((fragment) => fragment.text)).toStrictEqual(['(select count(*) from ? where ? > 0)', '?'])
   })
 
-  it('locking reads, EXPLAIN and volatile functions are marked uncacheable', () => {
+  it('locking reads and EXPLAIN are marked uncacheable; volatile function nodes (the core list) are marked volatile', () => {
     expect(facts(db.selectFrom('person').selectAll().forUpdate()).tree.uncacheable).toStrictEqual(['locking read'])
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const sequence = db.selectFrom('person').select((eb: any) => eb.fn('nextval', [sql.lit('seq')]).as('n'))
-    expect(facts(sequence).tree.uncacheable).toStrictEqual(['calls nextval()'])
+    expect(facts(sequence).tree).toMatchObject({ uncacheable: [], volatile: true })
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    expect(facts(db.selectFrom('person').select((eb: any) => eb.fn('upper', ['name']).as('n'))).tree.volatile).toBe(false)
+  })
+
+  it('raw fragments carry the CTE names visible where they sit', () => {
+    const query = db
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      .with('recent', (qb: any) => qb.selectFrom('pet').selectAll())
+      .selectFrom('person')
+      .where(sql<boolean>`exists (select 1 from recent)`)
+      .selectAll()
+    expect([...(facts(query).tree.raw[0]?.ctes ?? [])]).toStrictEqual(['recent'])
   })
 
   it('DDL is a schema change', () => {

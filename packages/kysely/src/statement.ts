@@ -1,0 +1,81 @@
+import type { TransactionStep } from '@kvcache/core/binding'
+import type { Plan, SavepointStatement, TransactionControl } from '@kvcache/core/sql'
+import type { CachedConnection } from './connection'
+import { controlOf, type QueryControl } from './control'
+import { describeQuery } from './describe-query'
+import type { CompiledQueryLike, QueryResultLike } from './kysely-types'
+
+type Exec = () => Promise<QueryResultLike>
+
+// Stable words (the console shows a problem once per isolate); the statement and its reason go in the `skip` event.
+const CACHED_BUT_NOT_CACHEABLE = 'cached() was applied to a read that is never cached: it locks rows, is an EXPLAIN, reads no table, or calls a function such as now() or random().'
+const CACHED_FIX = 'Remove cached() from that read, or move the volatile expression out of it (each such read is reported as a `skip` event with its reason and SQL).'
+
+/** What the core planner says about a statement, on this connection (the core's rule when it cannot read it). */
+async function planOf({ binding, runtime, transaction }: CachedConnection, compiled: CompiledQueryLike): Promise<Plan> {
+  const described = describeQuery(compiled, binding.dialect)
+  if (described.type === 'bypass') return described
+  if (described.unknownKinds) {
+    const detail = `operation node kinds this version of @kvcache/kysely does not know (${described.unknownKinds.join(', ')}): planned from the SQL text`
+    runtime.cache.report({ type: 'degraded', source: runtime.binding, detail })
+  }
+  // Inside a transaction the connection is busy (a failing catalog query would abort it): plan with what is known.
+  return runtime.plan(described.input, { wait: !transaction.inTransaction })
+}
+
+/** Runs one statement through the cache policy. Never fails because of the cache. */
+export async function runStatement(connection: CachedConnection, compiled: CompiledQueryLike, exec: Exec): Promise<QueryResultLike> {
+  const { runtime, transaction } = connection
+  const plan = await planOf(connection, compiled)
+  const control = controlOf(compiled.query)
+  switch (plan.type) {
+    case 'transaction':
+      // The result passes through untouched: Kysely reads COMMIT's ROLLBACK tag to raise AbortedTransactionError.
+      return transaction.run(stepOf(plan), exec)
+    case 'write':
+      try {
+        return await exec()
+      } finally {
+        // Also after a failed write: a statement that timed out may still have committed.
+        if (plan.schemaChanged) runtime.catalog.refresh()
+        await runtime.publish(plan.scopes, transaction)
+      }
+    case 'bypass':
+      // Asked for by name and refused: a setup mistake, not a runtime miss.
+      if (control?.mode === 'cache') runtime.misconfigured(CACHED_BUT_NOT_CACHEABLE, CACHED_FIX)
+      runtime.bypass(plan.reason, compiled.sql)
+      return exec()
+    case 'read':
+      return read(connection, compiled, plan.scopes, control, exec)
+  }
+}
+
+async function read(connection: CachedConnection, compiled: CompiledQueryLike, scopes: readonly string[], control: QueryControl | undefined, exec: Exec) {
+  const { runtime, transaction } = connection
+  if (control?.mode === 'bypass') return exec()
+  if (transaction.inTransaction) {
+    runtime.bypass('read inside a transaction', compiled.sql)
+    return exec()
+  }
+  if (control === undefined && runtime.options.strategy === 'explicit') return exec()
+  const options = control?.mode === 'cache' ? control.options : undefined
+  return runtime.read({ material: { sql: compiled.sql, parameters: compiled.parameters }, scopes, options }, exec)
+}
+
+/** A stream reads straight from the database; a streamed write publishes once the stream ends. */
+export async function* streamStatement<R>(connection: CachedConnection, compiled: CompiledQueryLike, open: () => AsyncIterableIterator<R>): AsyncIterableIterator<R> {
+  const plan = await planOf(connection, compiled)
+  try {
+    yield* open()
+  } finally {
+    if (plan.type === 'write') await connection.runtime.publish(plan.scopes, connection.transaction)
+  }
+}
+
+/** Raw transaction control, as the core's reader spelled it, as a step of the connection's buffer. */
+function stepOf({ control, savepoint }: { readonly control: TransactionControl; readonly savepoint?: SavepointStatement }): TransactionStep {
+  if (control !== 'savepoint') return { kind: control }
+  const kind = savepoint?.action === 'release' || savepoint?.action === 'rollback-to' ? savepoint.action : 'savepoint'
+  // The reader spells a missing name as '': the innermost savepoint.
+  return savepoint?.name ? { kind, name: savepoint.name } : { kind }
+}
