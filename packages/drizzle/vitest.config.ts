@@ -23,7 +23,7 @@ function pinned(version: Version) {
 }
 
 function d1(version: Version): ViteUserConfig {
-  const project = workersProject({ kvNamespaces: ['KV'], d1Databases: ['DB'] }, { name: `d1-${version}`, include: ['test/d1/**/*.test.ts'] })
+  const project = workersProject({ kvNamespaces: ['KV'], d1Databases: ['DB', 'DB2'] }, { name: `d1-${version}`, include: ['test/d1/**/*.test.ts'] })
   const { alias, provide } = pinned(version)
   return { ...project, resolve: { ...project.resolve, alias }, test: { ...project.test, provide } }
 }

@@ -1,85 +1,63 @@
 import type { Cache as KvCache } from '@kvcache/core'
-import { assertKnownOptions, assertPositive, bulkScope, databaseScope, kvCacheError, tableScope, tagScope } from '@kvcache/core/internal'
-import {
-  ALL_WRITE_EVENTS,
-  canonicalTable,
-  createBindingCatalog,
-  declaredViews,
-  mergeCatalogsOnce,
-  reachOf,
-  relationSpellings,
-  type BindingCatalog,
-  type CatalogSource,
-  type RunQuery,
-} from '@kvcache/core/sql'
+import { assertTags, changeScopes, createBindingRuntime, kvCacheError, type BindingOptions, type BindingRuntime, type DatabaseSource } from '@kvcache/core/binding'
+import { canonicalTable, declaredViews, mergeCatalogsOnce, type RunQuery } from '@kvcache/core/sql'
 import { Cache as DrizzleCache, type MutationOption } from 'drizzle-orm/cache/core'
 import type { CacheConfig } from 'drizzle-orm/cache/core/types'
+import { ttlSecondsOf } from './cache-config'
 import { createRunner, type Runner, type Session, type Statement } from './runner'
 import { nameOfTable, schemaCatalog } from './schema-catalog'
+import { createSetupChecks, type SetupChecks } from './setup-checks'
 import { createSignals, type Signals } from './signals'
-import { ttlSecondsOf } from './ttl'
 
 export type { Session, Statement } from './runner'
 
-/** Options for `drizzleCache`. */
-export interface DrizzleCacheOptions {
+/** Options for `drizzleCache`: the shared binding options (`strategy`, `database`, `ttlSeconds`, `swrSeconds`) and Drizzle's own. */
+export interface DrizzleCacheOptions extends BindingOptions {
   /** `explicit`: only `.$withCache()` reads are cached. `all`: every read, including relational and raw ones. @default 'explicit' */
   readonly strategy?: 'explicit' | 'all'
   /** Your Drizzle schema module: primary keys and cascades known before the database's catalog is read. */
   readonly schema?: Record<string, unknown>
   /** Views (or other relations) and the tables they read, e.g. `{ published_posts: ['posts', 'users'] }`. The catalog finds views too; declare what it cannot see. */
   readonly views?: Readonly<Record<string, readonly string[]>>
-  /** Identifies the database in cache keys (and its catalog), so two databases never share entries. @default 'default' */
-  readonly database?: string
-  /** Freshness of cached reads without `$withCache({ config })`, in seconds. @default the cache's `defaultTtlSeconds` */
-  readonly ttlSeconds?: number
   /** Told when a read is not cached because its dependencies cannot be named safely (also reported as a `skip` event). */
   readonly onBypass?: (info: { readonly sql: string; readonly reason: string }) => void
 }
 
-const KNOWN = ['strategy', 'schema', 'views', 'database', 'ttlSeconds', 'onBypass']
+const OWN_OPTIONS = ['schema', 'views', 'onBypass']
 
 /**
  * The Drizzle side of @kvcache, without its driver wrappers: a Drizzle `Cache` (for `$withCache()`
  * opt-ins and `db.$cache.invalidate()`) and the statement runner the wrappers call. Subclasses add
  * the wrappers (`d1()`, `pg()`, `libsql()`: all of them in `@kvcache/drizzle`, one each in
  * `@kvcache/drizzle/d1`, `/pg`, `/libsql`, so a Worker bundles only its own driver's code).
+ * Every decision (options, identity, planning, keys, publishing) is the core binding runtime's.
  */
 export class KvDrizzleCacheBase extends DrizzleCache {
-  readonly #cache: KvCache
-  readonly #database: string | undefined
-  readonly #catalog: BindingCatalog
+  readonly #runtime: BindingRuntime
   readonly #signals: Signals = createSignals()
   readonly #writing = new Map<string, number>()
   readonly #runner: Runner
-  #driverWrapped = false
-  #notWrappedReported = false
+  readonly #checks: SetupChecks
+  #attached: { readonly source: DatabaseSource; readonly database: string } | undefined
 
   constructor(cache: KvCache, options: DrizzleCacheOptions = {}) {
     super()
-    assertKnownOptions('drizzle', options, KNOWN)
-    if (!cache || typeof cache.query !== 'function') {
-      throw kvCacheError('MISSING_BINDING', 'drizzle', 'Missing required argument `cache` (from `createCache` in @kvcache/core).')
-    }
-    validateOptions(options)
-    this.#cache = cache
-    this.#database = options.database
+    validateOwnOptions(options)
     // Schema and declared views are translated once per schema object / views content, not per request.
-    const declared = mergeCatalogsOnce(options.schema ? schemaCatalog(options.schema) : undefined, declaredViews(options.views))
-    this.#catalog = createBindingCatalog({ cache, source: 'drizzle', declared })
-    const onBypass = options.onBypass
+    const own = typeof options === 'object' && options !== null ? options : {}
+    const declared = mergeCatalogsOnce(own.schema ? schemaCatalog(own.schema) : undefined, declaredViews(own.views))
+    this.#runtime = createBindingRuntime({ cache, binding: 'drizzle', options, known: OWN_OPTIONS, declared })
+    this.#checks = createSetupChecks(this.#runtime)
+    const onBypass = own.onBypass
     this.#runner = createRunner({
-      cache,
-      strategy: options.strategy ?? 'explicit',
-      database: options.database ?? 'default',
-      ttlSeconds: options.ttlSeconds,
-      catalog: this.#catalog,
+      runtime: this.#runtime,
       signals: this.#signals,
       writing: this.#writing,
       reportBypass: (sql, reason) => {
         onBypass?.({ sql, reason })
-        cache.report({ type: 'skip', reason: 'bypass', detail: reason })
+        this.#runtime.bypass(reason, sql)
       },
+      onRead: () => this.#checks.readThroughWrapper(),
     })
   }
 
@@ -89,7 +67,7 @@ export class KvDrizzleCacheBase extends DrizzleCache {
    * Drizzle asks this for every query it builds: a good moment to notice an unwrapped driver.
    */
   override strategy(): 'explicit' | 'all' {
-    this.#checkWrapped()
+    this.#checks.consulted()
     return 'explicit'
   }
 
@@ -99,55 +77,88 @@ export class KvDrizzleCacheBase extends DrizzleCache {
    * stamps before the query runs (Drizzle's get-then-put cannot order that safely).
    */
   override async get(key: string, tables: string[], isTag: boolean, isAutoInvalidate?: boolean): Promise<undefined> {
-    if (this.#checkWrapped()) this.#signals.expect(key, tables, isTag, isAutoInvalidate ?? true)
+    // A bad tag fails the read before it runs, like any invalid per-call option.
+    if (isTag) assertTags('drizzle', 'tag', [key], 1)
+    if (this.#checks.consulted()) this.#signals.expect(key, tables, isTag, isAutoInvalidate ?? true)
     return undefined
   }
 
-  /** Drizzle's put carries the `$withCache` config; the core is waiting for it to fill the entry. */
+  /**
+   * Drizzle's put carries `$withCache({ config })`, after the read ran: the core is waiting for it
+   * to fill the entry. An invalid config rejects the read here (the earliest place Drizzle shows
+   * it), and the entry is not stored.
+   */
   override async put(key: string, _response: unknown, _tables: string[], isTag: boolean, config?: CacheConfig): Promise<void> {
-    const ttlSeconds = ttlSecondsOf(config, Date.now())
+    let ttlSeconds: number | undefined
+    try {
+      ttlSeconds = ttlSecondsOf(config, Date.now())
+    } catch (error) {
+      this.#signals.settle(key, isTag, { ttlSeconds: 0 })
+      throw error
+    }
+    if (ttlSeconds === 0) this.#checks.momentPassed()
     this.#signals.settle(key, isTag, ttlSeconds === undefined ? undefined : { ttlSeconds })
   }
 
-  /** `db.$cache.invalidate({ tables, tags })` and Drizzle's own write notifications land here. */
+  /**
+   * Drizzle's own write notification, sent alongside each builder write as it starts. Our driver
+   * wrapper already registered that write (synchronously) and bumps precisely once it has
+   * settled; otherwise (a driver that is not wrapped) the tables are invalidated here. Never
+   * throws: it runs beside the write, and must not fail it.
+   */
   override async onMutate(params: MutationOption): Promise<void> {
-    const tables = ([] as unknown[]).concat((params.tables ?? []) as never)
-    const tags = ([] as string[]).concat(params.tags ?? [])
-    const names = tables.map((table) => (typeof table === 'string' ? canonicalTable(table) : nameOfTable(table as object)))
-    // Drizzle calls this alongside each builder write, as the statement starts. Our driver wrapper
-    // already registered that write (synchronously) and bumps precisely once it has settled.
-    if (tags.length === 0 && names.length > 0 && names.every((name) => (this.#writing.get(name) ?? 0) > 0)) return
-    const scopes = new Set<string>(tags.map(tagScope))
-    const catalog = await this.#catalog.current({ wait: this.#driverWrapped })
-    for (const name of names) {
-      // We do not know how the table changed: follow every kind of write (cascades, triggers).
-      const reach = reachOf(catalog, ALL_WRITE_EVENTS.map((event) => ({ table: name, event })))
-      if (reach.unknown) scopes.add(databaseScope())
-      for (const touched of [name, ...reach.tables].flatMap(relationSpellings)) {
-        scopes.add(tableScope(touched))
-        scopes.add(bulkScope(touched))
-      }
+    const { tables, tags } = targetOf(params)
+    if (tags.length === 0 && tables.length > 0 && tables.every((name) => (this.#writing.get(name) ?? 0) > 0)) return
+    try {
+      await this.#runtime.invalidate({ tables, tags })
+    } catch (error) {
+      // A table the catalog does not know (spelled differently by Drizzle?), or a failure: the safe side.
+      this.#runtime.cache.report({ type: 'degraded', source: 'drizzle', detail: 'could not invalidate the tables of a write notification: every cached read is invalidated instead', error })
+      await this.#runtime.publish(changeScopes([{ kind: 'database' }]))
     }
-    await this.#cache.invalidate({ scopes: [...scopes] })
   }
 
   /**
-   * Marks that a driver wrapper exists (so `get()` signals will be consumed) and where the catalog
-   * comes from. The `database` option, when given, names the database instead of `source.identity`.
+   * `db.$cache.invalidate({ tables, tags })`. Drizzle assigns `onMutate` to this property of the
+   * cache it is given; the setter keeps our own, which, unlike a write notification, fails on a
+   * table the database does not have (`UNKNOWN_TABLE`, naming the nearest).
    */
-  attachDriver(source: CatalogSource): void {
-    this.#driverWrapped = true
-    this.#catalog.attach(this.#database === undefined ? source : { ...source, identity: this.#database })
+  get invalidate(): (params: MutationOption) => Promise<void> {
+    return (params) => this.#runtime.invalidate(targetOf(params))
+  }
+
+  set invalidate(_drizzleOnMutate: unknown) {
+    // Ignored on purpose: see the getter.
+  }
+
+  /**
+   * Names the database (identity, claimed in this cache) and where its catalog comes from. Driver
+   * wrappers call it. One binding serves one database: its keys carry one name, so a second
+   * database (two pools with derived names) would be served the first one's entries. Refused.
+   */
+  attachDriver(source: DatabaseSource): void {
+    const first = this.#attached
+    this.#runtime.attach(source)
+    if (first && this.#runtime.database !== first.database) {
+      this.#runtime.attach(first.source)
+      throw kvCacheError(
+        'DATABASE_CONFLICT',
+        'drizzle',
+        `This binding already serves \`${first.database}\`, and a binding's entries carry one database name. Create one drizzleCache(cache, { database }) per database.`,
+      )
+    }
+    this.#attached ??= { source, database: this.#runtime.database }
+    this.#checks.wrapped()
   }
 
   /** Forgets this database's catalog in this isolate (after a migration run elsewhere); the next statement reads it again. */
   refreshCatalog(): void {
-    this.#catalog.refresh()
+    this.#runtime.catalog.refresh()
   }
 
   /** Reads the catalog now if this isolate has none (before a transaction takes the connection). Never throws. */
   async prepareCatalog(): Promise<void> {
-    await this.#catalog.current({ wait: true })
+    await this.#runtime.catalog.current({ wait: true })
   }
 
   /** Runs one statement through the cache policy. Never fails because of the cache. */
@@ -165,23 +176,18 @@ export class KvDrizzleCacheBase extends DrizzleCache {
     return this.#runner.afterScript(session)
   }
 
-  /** Transaction state for one connection; catalog queries for it run through `run` (its own connection). */
+  /** State for one connection: a core transaction buffer; catalog queries for it run through `run` (its own connection). */
   newSession(run?: RunQuery): Session {
-    return this.#runner.newSession(run)
+    return { transaction: this.#runtime.transaction(), ...(run ? { run } : {}) }
   }
+}
 
-  /** False (and reported once) when Drizzle was given this cache but not a wrapped driver: nothing can be cached. */
-  #checkWrapped(): boolean {
-    if (this.#driverWrapped || this.#notWrappedReported) return this.#driverWrapped
-    this.#notWrappedReported = true
-    this.#cache.report({
-      type: 'skip',
-      reason: 'not-wrapped',
-      detail:
-        'Drizzle was given the cache but not a wrapped driver, so nothing is cached. Wrap the driver you pass to ' +
-        'drizzle(): drizzle(kv.d1(env.DB), { cache: kv }), drizzle({ client: kv.pg(pool), cache: kv }) or drizzle(kv.libsql(client), { cache: kv }).',
-    })
-    return false
+/** Drizzle's `{ tables, tags }` (each one value or a list; tables as objects or names) as canonical names. */
+function targetOf(params: MutationOption): { tables: string[]; tags: string[] } {
+  const tables = ([] as unknown[]).concat((params?.tables ?? []) as never)
+  return {
+    tables: tables.map((table) => (typeof table === 'string' ? canonicalTable(table) : nameOfTable(table as object))),
+    tags: ([] as string[]).concat(params?.tags ?? []),
   }
 }
 
@@ -192,17 +198,14 @@ export function requireDriver(driver: unknown, method: string, call: string, exp
   }
 }
 
-/** Checks the options whose mistakes would otherwise surface deep inside the first query. */
-function validateOptions(options: DrizzleCacheOptions): void {
+/** The options only this binding has (the core runtime checks the shared ones and unknown names). */
+function validateOwnOptions(options: DrizzleCacheOptions): void {
   const invalid = (message: string) => kvCacheError('INVALID_OPTION', 'drizzle', message)
-  if (options.strategy !== undefined && options.strategy !== 'explicit' && options.strategy !== 'all') {
-    throw invalid(`Option \`strategy\` must be 'explicit' or 'all', got ${String(options.strategy)}.`)
-  }
-  assertPositive('drizzle', 'ttlSeconds', options.ttlSeconds)
-  if (options.database !== undefined && (typeof options.database !== 'string' || options.database === '')) {
-    throw invalid('Option `database` must be a non-empty string naming the database.')
-  }
+  if (typeof options !== 'object' || options === null) return
   if (options.onBypass !== undefined && typeof options.onBypass !== 'function') throw invalid('Option `onBypass` must be a function.')
+  if (options.schema !== undefined && (typeof options.schema !== 'object' || options.schema === null)) {
+    throw invalid('Option `schema` must be your Drizzle schema module (`import * as schema from \'./schema\'`).')
+  }
   const views: unknown = options.views
   const validViews =
     views === undefined ||

@@ -76,10 +76,13 @@ function wrapD1<T extends D1DatabaseLike>(d1: T, binding: KvDrizzleCacheBase): T
   })
 }
 
-/** `kv.d1(env.DB)`: checks the binding, attaches D1 as the catalog source, and wraps it. */
+/**
+ * `kv.d1(env.DB)`: checks the binding, claims it as this binding's database (a second D1 database
+ * under the same `database` name fails fast), attaches it as the catalog source, and wraps it.
+ */
 export function attachD1<T extends D1DatabaseLike>(binding: KvDrizzleCacheBase, database: T): T {
   requireDriver(database, 'prepare', 'kv.d1(database)', 'a D1 binding such as `env.DB` (check d1_databases in wrangler.jsonc)')
   const run: RunQuery = async (sql) => ((await database.prepare(sql).all()) as { results: Record<string, unknown>[] }).results
-  binding.attachDriver({ identity: database, dialect: 'sqlite', run, introspect: introspectSqlite })
+  binding.attachDriver({ handle: database, dialect: 'sqlite', run, introspect: introspectSqlite })
   return wrapD1(database, binding)
 }

@@ -11,7 +11,7 @@ export { KvDrizzleCacheBase } from './binding'
 export type { DrizzleCacheOptions, Session, Statement } from './binding'
 export type { D1DatabaseLike } from './d1-driver'
 export { schemaCatalog } from './schema-catalog'
-export { ttlSecondsOf } from './ttl'
+export { ttlSecondsOf } from './cache-config'
 
 /** The Drizzle binding with the D1 wrapper only. */
 export class KvDrizzleD1Cache extends KvDrizzleCacheBase {

@@ -10,7 +10,7 @@ export type { D1DatabaseLike } from './d1-driver'
 export type { LibsqlClientLike } from './libsql-driver'
 export type { PgQueryable } from './pg-driver'
 export { schemaCatalog } from './schema-catalog'
-export { ttlSecondsOf } from './ttl'
+export { ttlSecondsOf } from './cache-config'
 /** @deprecated Use `readStatement` from `@kvcache/core/sql`. */
 export { readStatement as shapeOf } from '@kvcache/core/sql'
 export type { StatementShape } from '@kvcache/core/sql'

@@ -117,7 +117,8 @@ function wrapExecutor<T extends LibsqlClientLike | LibsqlTransactionLike>(target
 
 /**
  * Wraps a libSQL / Turso client: reads through the cache, writes and batches invalidate after
- * they complete, and interactive transactions publish their invalidations on `commit()` only.
+ * they complete, and interactive transactions publish their invalidations on `commit()` only
+ * (savepoints inside them, as Drizzle's nested transactions send them, are followed by the buffer).
  * Results (hit or miss) keep libSQL's row shape: `row[0]` and `row.name` both work.
  */
 function wrapLibsql<T extends LibsqlClientLike>(client: T, binding: KvDrizzleCacheBase): T {
@@ -135,8 +136,9 @@ function wrapLibsql<T extends LibsqlClientLike>(client: T, binding: KvDrizzleCac
       // Learn the catalog first: inside the transaction, writes are planned with what is known.
       await binding.prepareCatalog()
       const tx = await (client.transaction as NonNullable<LibsqlClientLike['transaction']>)(mode)
+      // libSQL opened the transaction itself (BEGIN never passes the wrapper): start its buffer here.
       const session = binding.newSession()
-      session.inTransaction = true
+      await session.transaction.apply({ kind: 'begin' })
       let settled = false
       return new Proxy(tx, {
         get(txTarget, property) {
@@ -144,18 +146,17 @@ function wrapLibsql<T extends LibsqlClientLike>(client: T, binding: KvDrizzleCac
           if (property in own) return own[property]
           if (property === 'commit') {
             return async () => {
-              await txTarget.commit()
               settled = true
-              session.inTransaction = false
-              await session.pending.commit()
+              // A COMMIT that fails may still have committed: the buffer publishes then too.
+              await session.transaction.run({ kind: 'commit' }, () => txTarget.commit())
             }
           }
           if (property === 'rollback' || property === 'close') {
             return async () => {
-              await (txTarget[property] as () => unknown)()
-              if (!settled) session.pending.discard()
+              const end = async () => (txTarget[property] as () => unknown)()
+              if (settled) return end()
               settled = true
-              session.inTransaction = false
+              await session.transaction.run({ kind: 'rollback' }, end)
             }
           }
           const value = Reflect.get(txTarget, property, txTarget)
@@ -177,6 +178,6 @@ function wrapLibsql<T extends LibsqlClientLike>(client: T, binding: KvDrizzleCac
 export function attachLibsql<T extends LibsqlClientLike>(binding: KvDrizzleCacheBase, client: T): T {
   requireDriver(client, 'execute', 'kv.libsql(client)', 'a client from `createClient()` of @libsql/client')
   const run: RunQuery = async (sql) => ((await client.execute(sql)) as { rows: Record<string, unknown>[] }).rows
-  binding.attachDriver({ identity: client, dialect: 'sqlite', run, introspect: introspectSqlite })
+  binding.attachDriver({ handle: client, dialect: 'sqlite', run, introspect: introspectSqlite })
   return wrapLibsql(client, binding)
 }

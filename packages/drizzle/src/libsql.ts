@@ -11,7 +11,7 @@ export { KvDrizzleCacheBase } from './binding'
 export type { DrizzleCacheOptions, Session, Statement } from './binding'
 export type { LibsqlClientLike } from './libsql-driver'
 export { schemaCatalog } from './schema-catalog'
-export { ttlSecondsOf } from './ttl'
+export { ttlSecondsOf } from './cache-config'
 
 /** The Drizzle binding with the libSQL / Turso wrapper only. */
 export class KvDrizzleLibsqlCache extends KvDrizzleCacheBase {

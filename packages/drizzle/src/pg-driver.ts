@@ -1,4 +1,4 @@
-import { introspectPostgres, type CatalogIdentity, type RunQuery } from '@kvcache/core/sql'
+import { introspectPostgres, type RunQuery } from '@kvcache/core/sql'
 import { requireDriver, type KvDrizzleCacheBase } from './binding'
 import type { Session } from './runner'
 
@@ -68,7 +68,8 @@ function wrapQueryable<T extends PgQueryable>(client: T, binding: KvDrizzleCache
 /**
  * Wraps a node-postgres `Pool` or `Client` (what Hyperdrive hands a Worker, too). Reads outside
  * transactions go through the cache; writes invalidate after they complete; inside a
- * transaction, reads bypass the cache and invalidations wait for COMMIT (dropped on ROLLBACK).
+ * transaction, reads bypass the cache and invalidations wait for COMMIT (dropped on ROLLBACK,
+ * and those after a savepoint dropped on ROLLBACK TO it): one core transaction buffer per connection.
  * The wrapper keeps `instanceof Pool` true, which Drizzle checks to open transactions.
  */
 function wrapPg<T extends PgQueryable>(client: T, binding: KvDrizzleCacheBase): T {
@@ -77,33 +78,12 @@ function wrapPg<T extends PgQueryable>(client: T, binding: KvDrizzleCacheBase): 
 }
 
 /**
- * Which database a Pool or Client talks to, as a string (`postgres://user@host:port/database`):
- * a Worker creates a Client per request (Hyperdrive), and its catalog must outlive it. Falls back
- * to the object itself when the driver does not say.
+ * `kv.pg(pool)`: checks the client, names its database (derived from its host, port, database and
+ * user unless `database` is given), attaches it as the catalog source (PostgreSQL), and wraps it.
  */
-function pgIdentity(client: PgQueryable): CatalogIdentity {
-  const source = client as { connectionParameters?: Record<string, unknown>; options?: Record<string, unknown> }
-  const params = { ...source.options, ...source.connectionParameters }
-  let { user, host, port, database } = params
-  if (typeof params.connectionString === 'string') {
-    try {
-      const url = new URL(params.connectionString)
-      user ??= decodeURIComponent(url.username)
-      host ??= url.hostname
-      port ??= url.port || 5432
-      database ??= decodeURIComponent(url.pathname.slice(1))
-    } catch {
-      // Not a URL (a socket path, key=value pairs): fall back to the object.
-    }
-  }
-  if (typeof host !== 'string' || host === '' || database === undefined) return client
-  return `postgres://${String(user ?? '')}@${host}:${String(port ?? 5432)}/${String(database)}`
-}
-
-/** `kv.pg(pool)`: checks the client, attaches it as the catalog source (PostgreSQL), and wraps it. */
 export function attachPg<T extends PgQueryable>(binding: KvDrizzleCacheBase, client: T): T {
   requireDriver(client, 'query', 'kv.pg(client)', 'a node-postgres Pool or Client')
   const run: RunQuery = async (sql) => ((await client.query(sql)) as { rows: Record<string, unknown>[] }).rows
-  binding.attachDriver({ identity: pgIdentity(client), dialect: 'postgres', run, introspect: introspectPostgres })
+  binding.attachDriver({ handle: client, dialect: 'postgres', run, introspect: introspectPostgres })
   return wrapPg(client, binding)
 }

@@ -11,7 +11,7 @@ export { KvDrizzleCacheBase } from './binding'
 export type { DrizzleCacheOptions, Session, Statement } from './binding'
 export type { PgQueryable } from './pg-driver'
 export { schemaCatalog } from './schema-catalog'
-export { ttlSecondsOf } from './ttl'
+export { ttlSecondsOf } from './cache-config'
 
 /** The Drizzle binding with the node-postgres (Hyperdrive) wrapper only. */
 export class KvDrizzlePgCache extends KvDrizzleCacheBase {

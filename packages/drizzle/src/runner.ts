@@ -1,6 +1,5 @@
-import type { Cache as KvCache } from '@kvcache/core'
-import { databaseScope, pendingInvalidations, tagScope, type PendingInvalidations } from '@kvcache/core/internal'
-import { planStatement, readStatement, type BindingCatalog, type Plan, type RunQuery, type TransactionControl } from '@kvcache/core/sql'
+import { changeScopes, type BindingRuntime, type TransactionBuffer, type TransactionStep } from '@kvcache/core/binding'
+import { readStatement, type Plan, type RunQuery } from '@kvcache/core/sql'
 import type { Signals } from './signals'
 
 /** One statement as a driver wrapper sees it. */
@@ -11,25 +10,22 @@ export interface Statement {
   readonly method: string
 }
 
-/** Per-connection transaction state; reads inside a transaction bypass the cache. */
+/** One connection (a pool client, a `pg.Client`, a libSQL transaction): its transaction buffer. Reads inside a transaction bypass the cache. */
 export interface Session {
-  inTransaction: boolean
-  readonly pending: PendingInvalidations
+  readonly transaction: TransactionBuffer
   /** Runs catalog queries on this session's own connection (a pool client), so they never wait for another one. */
   readonly run?: RunQuery | undefined
 }
 
 /** What the statement runner shares with the binding. */
 export interface RunnerContext {
-  readonly cache: KvCache
-  readonly strategy: 'explicit' | 'all'
-  readonly database: string
-  readonly ttlSeconds: number | undefined
-  readonly catalog: BindingCatalog
+  readonly runtime: BindingRuntime
   readonly signals: Signals
-  /** Tables with a write in flight through a driver wrapper (counted), so `onMutate` can skip them. */
+  /** Tables with a write in flight through a driver wrapper (counted), so Drizzle's own `onMutate` can skip them. */
   readonly writing: Map<string, number>
   readonly reportBypass: (sql: string, reason: string) => void
+  /** Told about every read a wrapper runs outside a transaction, before it is served (setup checks). */
+  readonly onRead: () => void
 }
 
 /** Runs statements through the cache policy: reads served from the cache, writes invalidating after they settle. */
@@ -39,50 +35,41 @@ export interface Runner {
   afterBatch(statements: readonly Statement[], session?: Session): Promise<void>
   /** A script of unknown statements (`D1Database.exec`, `executeMultiple`, migrations): bump everything. */
   afterScript(session?: Session): Promise<void>
-  newSession(run?: RunQuery): Session
 }
 
-async function planOf(context: RunnerContext, statement: Statement, session: Session | undefined): Promise<Plan> {
-  try {
-    // Inside a transaction the connection is busy: plan with what is already known.
-    const known = await context.catalog.current({ wait: session?.inTransaction !== true, run: session?.run })
-    return planStatement({ sql: statement.sql, params: statement.params, dialect: context.catalog.dialect }, { catalog: known })
-  } catch (error) {
-    // Never let planning fail a query: run it uncached, and if it may write, invalidate everything after.
-    context.reportBypass(statement.sql, `could not analyse the statement: ${String(error)}`)
-    return readStatement(statement.sql).kind === 'read'
-      ? { type: 'bypass', reason: 'analysis failed' }
-      : { type: 'write', scopes: [databaseScope()], tables: [], schemaChanged: false }
-  }
-}
+type WritePlan = Extract<Plan, { type: 'write' }>
+type TransactionPlan = Extract<Plan, { type: 'transaction' }>
 
-async function publish(context: RunnerContext, scopes: readonly string[], session: Session | undefined): Promise<void> {
-  if (session?.inTransaction) session.pending.add({ scopes })
-  else await context.cache.invalidate({ scopes })
+function planOf(context: RunnerContext, statement: Statement, session: Session | undefined): Promise<Plan> {
+  const { runtime } = context
+  // Inside a transaction the connection is busy: plan with what is already known. Never throws.
+  return runtime.plan(
+    { sql: statement.sql, params: statement.params, ...(runtime.catalog.dialect ? { dialect: runtime.catalog.dialect } : {}) },
+    { wait: session?.transaction.inTransaction !== true, run: session?.run },
+  )
 }
 
 async function read<T>(context: RunnerContext, statement: Statement, session: Session | undefined, exec: () => Promise<T>): Promise<T> {
   const signal = await context.signals.take(statement)
-  if (session?.inTransaction) return exec()
-  if (!signal && context.strategy === 'explicit') return exec()
+  if (session?.transaction.inTransaction) return exec()
+  context.onRead()
+  if (!signal && context.runtime.options.strategy === 'explicit') return exec()
   const plan = await planOf(context, statement, session)
   if (plan.type !== 'read') {
     context.reportBypass(statement.sql, plan.type === 'bypass' ? plan.reason : 'not a read')
     return exec()
   }
-  const scopes = signal && !signal.autoInvalidate ? [] : [...plan.scopes]
-  if (signal?.tag) scopes.push(tagScope(signal.tag))
-  const material = { drizzle: context.database, sql: statement.sql, params: statement.params, method: statement.method }
-  const request = {
-    material,
-    scopes,
-    ...(context.ttlSeconds === undefined ? {} : { ttlSeconds: context.ttlSeconds }),
-    ...(signal ? { lateOptions: signal.late } : {}),
-  }
-  return context.cache.query(request, exec)
+  return context.runtime.read(
+    {
+      material: { sql: statement.sql, params: statement.params, method: statement.method },
+      // `autoInvalidate: false`: only the tag (or the TTL) ends the entry.
+      scopes: signal && !signal.autoInvalidate ? [] : plan.scopes,
+      ...(signal?.tag === undefined ? {} : { options: { ttlSeconds: undefined, swrSeconds: undefined, tags: [signal.tag] } }),
+      ...(signal ? { lateOptions: signal.late } : {}),
+    },
+    exec,
+  )
 }
-
-type WritePlan = Extract<Plan, { type: 'write' }>
 
 async function write<T>(context: RunnerContext, plan: WritePlan, session: Session | undefined, exec: () => Promise<T>): Promise<T> {
   try {
@@ -91,26 +78,17 @@ async function write<T>(context: RunnerContext, plan: WritePlan, session: Sessio
     // After the write settled (a read that raced it read older stamps: its fill is dead on
     // arrival), and even when it failed: a driver error does not prove nothing changed (the
     // response may be lost after the commit, and `D1Database.exec` may stop half way).
-    await publish(context, plan.scopes, session)
-    if (plan.schemaChanged) context.catalog.refresh()
+    await context.runtime.publish(plan.scopes, session?.transaction)
+    if (plan.schemaChanged) context.runtime.catalog.refresh()
   }
 }
 
-async function transaction<T>(control: TransactionControl, session: Session | undefined, exec: () => Promise<T>): Promise<T> {
-  if (!session || control === 'savepoint') return exec()
-  if (control === 'begin') {
-    const result = await exec()
-    session.inTransaction = true
-    return result
-  }
-  try {
-    return await exec()
-  } finally {
-    // A failed COMMIT may still have committed (the connection dropped after it): publish anyway.
-    session.inTransaction = false
-    if (control === 'commit') await session.pending.commit()
-    else session.pending.discard()
-  }
+/** The planner's reading of BEGIN / COMMIT / ROLLBACK / SAVEPOINT / RELEASE / ROLLBACK TO, as a buffer step. */
+function stepOf(plan: TransactionPlan): TransactionStep {
+  if (plan.control !== 'savepoint') return { kind: plan.control }
+  const name = plan.savepoint?.name || undefined
+  const kind = plan.savepoint?.action === 'release' ? 'release' : plan.savepoint?.action === 'rollback-to' ? 'rollback-to' : 'savepoint'
+  return name === undefined ? { kind } : { kind, name }
 }
 
 function countWrites(writing: Map<string, number>, tables: readonly string[], delta: 1 | -1): void {
@@ -122,15 +100,17 @@ function countWrites(writing: Map<string, number>, tables: readonly string[], de
 }
 
 export function createRunner(context: RunnerContext): Runner {
+  const { runtime } = context
   return {
     async run(statement, session, exec) {
-      const shape = readStatement(statement.sql, context.catalog.dialect)
+      const shape = readStatement(statement.sql, runtime.catalog.dialect)
       if (shape.kind === 'read') return read(context, statement, session, exec)
       // Registered before the first await: Drizzle calls `onMutate` right after starting the query.
       countWrites(context.writing, shape.writes, 1)
       try {
         const plan = await planOf(context, statement, session)
-        if (plan.type === 'transaction') return await transaction(plan.control, session, exec)
+        // A connection-less driver (D1, a pool) has no transaction to follow: the statement just runs.
+        if (plan.type === 'transaction') return await (session ? session.transaction.run(stepOf(plan), exec) : exec())
         if (plan.type === 'write') return await write(context, plan, session, exec)
         // SET, SHOW, PRAGMA reads...: nothing to cache, nothing to invalidate.
         return await exec()
@@ -147,15 +127,12 @@ export function createRunner(context: RunnerContext): Runner {
         for (const scope of plan.scopes) scopes.add(scope)
         schemaChanged ||= plan.schemaChanged
       }
-      if (scopes.size > 0) await publish(context, [...scopes], session)
-      if (schemaChanged) context.catalog.refresh()
+      await runtime.publish([...scopes], session?.transaction)
+      if (schemaChanged) runtime.catalog.refresh()
     },
     async afterScript(session) {
-      await publish(context, [databaseScope()], session)
-      context.catalog.refresh()
-    },
-    newSession(run) {
-      return { inTransaction: false, pending: pendingInvalidations(context.cache), ...(run ? { run } : {}) }
+      await runtime.publish(changeScopes([{ kind: 'database' }]), session?.transaction)
+      runtime.catalog.refresh()
     },
   }
 }

@@ -1,6 +1,23 @@
+// Drizzle's cache hook and our driver wrapper see one builder read from two sides: Drizzle calls
+// `get(key, tables, isTag, autoInvalidate)` before it runs the read (with what `$withCache()` said,
+// but not its `config`), our driver wrapper then sees the statement, and Drizzle calls
+// `put(key, result, tables, isTag, config)` after the read returned (the only place `config`
+// shows). This module is the only place that pairs them. The life of one signal:
+//
+//   get()  ──expect──► waiting ──take (the wrapper runs a statement whose query hash is `key`,
+//                         │        or, for a tag, whose tables cover the read's)──► awaiting put
+//                         │                                                          │
+//                         │ 10 s without a statement                  put() ──settle─┤
+//                         ▼ (the read never ran)                                      ▼
+//                       pruned: settled with no lifetime              settled: the fill stores the
+//                                                                     entry with `late` (or not at
+//                                                                     all when `late.ttlSeconds` is 0)
+//
+// A signal awaiting put that never gets one (the read threw) is pruned the same way after 10 s;
+// the core's fill also stops waiting for `late` after its `timeoutMs`, storing with the default.
 import { canonicalTable, readStatement } from '@kvcache/core/sql'
 import { hashQuery } from 'drizzle-orm/cache/core'
-import type { Statement } from './binding'
+import type { Statement } from './runner'
 
 /**
  * What Drizzle told us about one builder read before running it (`$withCache()` options), waiting

@@ -2,7 +2,7 @@
 import type { Cache } from '@kvcache/core'
 import { drizzle as drizzleD1 } from 'drizzle-orm/d1'
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
-import { Cache as DrizzleCache } from 'drizzle-orm/cache/core'
+import { Cache as DrizzleCache, type MutationOption } from 'drizzle-orm/cache/core'
 import type pg from 'pg'
 import { expectTypeOf } from 'vitest'
 import { drizzleCache, KvDrizzleCache, type DrizzleCacheOptions } from '../src'
@@ -14,7 +14,7 @@ declare const cache: Cache
 declare const d1: D1Database
 declare const pool: pg.Pool
 
-const kv = drizzleCache(cache, { strategy: 'all', ttlSeconds: 60 })
+const kv = drizzleCache(cache, { strategy: 'all', ttlSeconds: 60, swrSeconds: 30 })
 expectTypeOf(kv).toEqualTypeOf<KvDrizzleCache>()
 expectTypeOf(kv).toMatchTypeOf<DrizzleCache>()
 
@@ -30,6 +30,8 @@ expectTypeOf<DrizzleCacheOptions['strategy']>().toEqualTypeOf<'explicit' | 'all'
 drizzleCache(cache, { strategy: 'sometimes' })
 // @ts-expect-error ttl is spelled ttlSeconds
 drizzleCache(cache, { ttl: 60 })
+// `db.$cache.invalidate` is the binding's own (it fails on unknown tables; Drizzle's notifications go to onMutate).
+expectTypeOf(kv.invalidate).toEqualTypeOf<(params: MutationOption) => Promise<void>>()
 
 // Per-driver entries: the same factory, with that driver's wrapper only.
 const d1Only = d1Cache(cache, { strategy: 'all' })

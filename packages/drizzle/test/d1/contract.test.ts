@@ -1,10 +1,11 @@
 // Our own take on the `Cache` contract Drizzle's integration suite exercises (explicit vs all,
 // $withCache(false), tags, autoInvalidate: false, forced invalidation), run against real D1 + KV.
+import { expectFreshAfterWrite, itInvalidates } from '@kvcache/test-support/invalidation'
 import { eq } from 'drizzle-orm'
 import { npmVersion } from 'drizzle-orm/version'
 import { describe, expect, inject, it } from 'vitest'
 import { posts, users } from './schema'
-import { setup } from './setup'
+import { behind, setup } from './setup'
 
 const titleOf = (rows: { title: string }[]) => rows.map((row) => row.title)
 
@@ -32,12 +33,14 @@ describe('strategy: explicit (default)', () => {
     expect((await read()).map((user) => user.name)).toStrictEqual(['Changed', 'Grace'])
   })
 
-  it('a write through Drizzle invalidates (autoInvalidate defaults to true)', async () => {
-    const { db } = await setup()
-    const read = () => db.select().from(posts).$withCache()
-    expect(titleOf(await read())).toStrictEqual(['Hello', 'World'])
-    await db.insert(posts).values({ id: 3, authorId: 1, title: 'New', createdAt: new Date(0) })
-    expect(titleOf(await read())).toStrictEqual(['Hello', 'World', 'New'])
+  itInvalidates('a write through Drizzle invalidates (autoInvalidate defaults to true)', async () => {
+    const { db, behindTheCache } = await setup()
+    await expectFreshAfterWrite({
+      read: () => db.select().from(posts).orderBy(posts.id).$withCache(),
+      direct: () => behindTheCache.select().from(posts).orderBy(posts.id),
+      changeBehind: () => behind("UPDATE posts SET title = 'behind' WHERE id = 2"),
+      write: () => db.insert(posts).values({ id: 3, authorId: 1, title: 'New', createdAt: new Date(0) }),
+    })
   })
 })
 
@@ -56,41 +59,60 @@ describe('strategy: all', () => {
 })
 
 describe('tags', () => {
-  it('autoInvalidate: false keeps the entry through writes until its tag is invalidated', async () => {
-    const { db } = await setup()
-    const read = () => db.select().from(users).$withCache({ tag: 'all-users', autoInvalidate: false })
-    expect((await read()).map((user) => user.name)).toStrictEqual(['Ada', 'Grace'])
-    await db.update(users).set({ name: 'Ada L.' }).where(eq(users.id, 1))
-    expect((await read()).map((user) => user.name)).toStrictEqual(['Ada', 'Grace'])
-    await db.$cache.invalidate({ tags: 'all-users' })
-    expect((await read()).map((user) => user.name)).toStrictEqual(['Ada L.', 'Grace'])
+  itInvalidates('autoInvalidate: false keeps the entry through writes until its tag is invalidated', async () => {
+    const { db, behindTheCache } = await setup()
+    const read = () => db.select().from(users).orderBy(users.id).$withCache({ tag: 'all-users', autoInvalidate: false })
+    await expectFreshAfterWrite({
+      read,
+      direct: () => behindTheCache.select().from(users).orderBy(users.id),
+      changeBehind: () => behind("UPDATE users SET name = 'behind' WHERE id = 2"),
+      write: async () => {
+        const cached = await read()
+        await db.update(users).set({ name: 'Ada L.' }).where(eq(users.id, 1))
+        // Writes to its table do not reach it...
+        expect(await read()).toStrictEqual(cached)
+        // ...its tag does.
+        await db.$cache.invalidate({ tags: 'all-users' })
+      },
+    })
   })
 
   it('two different queries with one tag never share a result', async () => {
     const { db } = await setup()
-    const ada = await db.select().from(users).where(eq(users.id, 1)).$withCache({ tag: 'people' })
-    const grace = await db.select().from(users).where(eq(users.id, 2)).$withCache({ tag: 'people' })
-    expect(ada.map((user) => user.name)).toStrictEqual(['Ada'])
-    expect(grace.map((user) => user.name)).toStrictEqual(['Grace'])
+    const ada = () => db.select().from(users).where(eq(users.id, 1)).$withCache({ tag: 'people' })
+    const grace = () => db.select().from(users).where(eq(users.id, 2)).$withCache({ tag: 'people' })
+    expect((await ada()).map((user) => user.name)).toStrictEqual(['Ada'])
+    expect((await grace()).map((user) => user.name)).toStrictEqual(['Grace'])
+    // Both are cached (a change behind the cache is not seen), each under its own key.
+    await behind("UPDATE users SET name = 'behind'")
+    expect((await ada()).map((user) => user.name)).toStrictEqual(['Ada'])
+    expect((await grace()).map((user) => user.name)).toStrictEqual(['Grace'])
   })
 })
 
 describe('forced invalidation: db.$cache.invalidate', () => {
-  it('accepts table objects and names', async () => {
+  itInvalidates('accepts table objects', async () => {
     const { db, behindTheCache } = await setup()
-    const readUsers = () => db.select().from(users).$withCache()
-    const readPosts = () => db.select().from(posts).$withCache()
+    const readUsers = () => db.select().from(users).orderBy(users.id).$withCache()
     await readUsers()
-    await readPosts()
-    await behindTheCache.update(users).set({ name: 'U' })
-    await behindTheCache.update(posts).set({ title: 'P' })
-    // A table object. (Invalidating `users` would reach `posts` too: posts cascade from users.)
-    await db.$cache.invalidate({ tables: posts })
-    expect(titleOf(await readPosts())).toStrictEqual(['P', 'P'])
+    await expectFreshAfterWrite({
+      read: () => db.select().from(posts).orderBy(posts.id).$withCache(),
+      direct: () => behindTheCache.select().from(posts).orderBy(posts.id),
+      changeBehind: () => behind("UPDATE posts SET title = 'behind'", "UPDATE users SET name = 'behind'"),
+      // (Invalidating `users` would reach `posts` too: posts cascade from users.)
+      write: () => db.$cache.invalidate({ tables: posts }),
+    })
     expect((await readUsers()).map((user) => user.name)).toStrictEqual(['Ada', 'Grace'])
-    // A name.
-    await db.$cache.invalidate({ tables: ['users'] })
-    expect((await readUsers()).map((user) => user.name)).toStrictEqual(['U', 'U'])
+  })
+
+  itInvalidates('accepts names', async () => {
+    const { db, behindTheCache } = await setup()
+    await expectFreshAfterWrite({
+      read: () => db.select().from(users).orderBy(users.id).$withCache(),
+      direct: () => behindTheCache.select().from(users).orderBy(users.id),
+      changeBehind: () => behind("UPDATE users SET name = 'behind'"),
+      write: () => db.$cache.invalidate({ tables: ['users'] }),
+    })
   })
 })
 
@@ -99,8 +121,8 @@ describe('configuration', () => {
     const { cache } = await setup()
     const { drizzleCache } = await import('../../src')
     expect(() => drizzleCache(cache, { strategy: 'sometimes' as never })).toThrow(/`strategy`/)
-    expect(() => drizzleCache(cache, { ttl: 5 } as never)).toThrow(/Unknown option `ttl`/)
-    expect(() => drizzleCache(undefined as never)).toThrow(/`cache`/)
+    expect(() => drizzleCache(cache, { ttl: 5 } as never)).toThrow(/Unknown option `ttl`. Did you mean `ttlSeconds`\?/)
+    expect(() => drizzleCache(undefined as never)).toThrow(/Missing the cache/)
     const kv = drizzleCache(cache)
     expect(() => kv.d1(undefined as never)).toThrow(/`kv\.d1\(database\)` needs a D1 binding/)
     expect(() => kv.pg({} as never)).toThrow(/`kv\.pg\(client\)` needs a node-postgres/)

@@ -1,19 +1,25 @@
-// Each gap Drizzle's own cache leaves open (measured on drizzle-orm 0.45), closed: write, then read the fresh value.
+// Each gap Drizzle's own cache leaves open (measured on drizzle-orm 0.45), closed. Every
+// invalidation test takes the one shape (test-support's expectFreshAfterWrite): fill, prove the
+// read is served from the cache (a change behind it is not seen), write, read what D1 holds.
+import { expectFreshAfterWrite, itInvalidates } from '@kvcache/test-support/invalidation'
+import { memoryStorage } from '@kvcache/core'
 import { d1CatalogFault, d1LostResponseFault, failingStorageFault } from '../fault'
 import { eq, inArray, sql } from 'drizzle-orm'
 import { union } from 'drizzle-orm/sqlite-core'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { kvStorage } from '@kvcache/storage-kv'
 import { comments, posts, users } from './schema'
-import { gate, KV, setup } from './setup'
+import { behind, DB, gate, KV, setup } from './setup'
 
 const titles = (rows: { title: string }[]) => rows.map((row) => row.title)
 
 describe('a read racing a write never caches pre-write rows', () => {
   it('read starts, write commits, read fills after: the fill is dead on arrival', async () => {
-    const { db, kv } = await setup({ strategy: 'all' })
+    // Memory storage: KV takes one write per key per second, and the racing fill wrote this key just now.
+    const { db, kv } = await setup({ strategy: 'all', storage: memoryStorage() })
     const hold = gate()
     const loaded = gate()
+    const read = () => db.select({ title: posts.title }).from(posts).orderBy(posts.id)
     // The read's D1 query returns pre-write rows, then stalls before the cache can fill.
     const racing = kv.run({ sql: 'select "title" from "posts" order by "id"', params: [], method: 'all' }, undefined, async () => {
       const rows = await db.select({ title: posts.title }).from(posts).orderBy(posts.id).$withCache(false)
@@ -25,55 +31,78 @@ describe('a read racing a write never caches pre-write rows', () => {
     await db.update(posts).set({ title: 'Updated' }).where(eq(posts.id, 1))
     hold.open()
     expect(titles(await racing)).toStrictEqual(['Hello', 'World'])
-    expect(titles(await db.select({ title: posts.title }).from(posts).orderBy(posts.id))).toStrictEqual(['Updated', 'World'])
+    expect(titles(await read())).toStrictEqual(['Updated', 'World'])
+    // That read was stored (caching is on): a change behind the cache is not seen.
+    await behind("UPDATE posts SET title = 'behind'")
+    expect(titles(await read())).toStrictEqual(['Updated', 'World'])
   })
 
-  it('a failed write still leaves the cache correct', async () => {
-    const { db } = await setup({ strategy: 'all', driver: (d1) => d1LostResponseFault(d1, /^insert into "posts"/i) })
-    const read = () => db.select().from(posts).orderBy(posts.id)
-    expect(titles(await read())).toStrictEqual(['Hello', 'World'])
-    // D1 applied the insert but the call failed: an error does not prove that nothing changed.
-    await expect(db.insert(posts).values({ id: 3, authorId: 1, title: 'Third', createdAt: new Date(0) })).rejects.toMatchObject({ cause: { message: expect.stringMatching(/lost/) } })
-    expect(titles(await read())).toStrictEqual(['Hello', 'World', 'Third'])
+  itInvalidates('a failed write still invalidates (D1 applied it, the response was lost)', async () => {
+    const { db, behindTheCache } = await setup({ strategy: 'all', driver: (d1) => d1LostResponseFault(d1, /^insert into "posts"/i) })
+    await expectFreshAfterWrite({
+      read: () => db.select().from(posts).orderBy(posts.id),
+      direct: () => behindTheCache.select().from(posts).orderBy(posts.id),
+      changeBehind: () => behind("UPDATE posts SET title = 'behind' WHERE id = 2"),
+      write: () =>
+        expect(db.insert(posts).values({ id: 3, authorId: 1, title: 'Third', createdAt: new Date(0) })).rejects.toMatchObject({
+          cause: { message: expect.stringMatching(/lost/) },
+        }),
+    })
   })
 })
 
 describe('every relation a read touches is found', () => {
-  it('a table read only in a WHERE subquery', async () => {
-    const { db } = await setup({ strategy: 'all' })
-    const read = () =>
-      db
+  itInvalidates('a table read only in a WHERE subquery', async () => {
+    const { db, behindTheCache } = await setup({ strategy: 'all' })
+    const query = (on: typeof db) =>
+      on
         .select({ title: posts.title })
         .from(posts)
-        .where(inArray(posts.authorId, db.select({ id: users.id }).from(users).where(eq(users.name, 'Grace'))))
-    expect(titles(await read())).toStrictEqual(['World'])
-    await db.update(users).set({ name: 'Grace' }).where(eq(users.id, 1))
-    expect(titles(await read())).toStrictEqual(['Hello', 'World'])
+        .where(inArray(posts.authorId, on.select({ id: users.id }).from(users).where(eq(users.name, 'Grace'))))
+        .orderBy(posts.id)
+    await expectFreshAfterWrite({
+      read: () => query(db),
+      direct: () => query(behindTheCache),
+      changeBehind: () => behind("UPDATE posts SET title = 'behind' WHERE id = 2"),
+      write: () => db.update(users).set({ name: 'Grace' }).where(eq(users.id, 1)),
+    })
   })
 
-  it('the right side of a UNION', async () => {
-    const { db } = await setup({ strategy: 'all' })
-    const read = () => union(db.select({ name: users.name }).from(users), db.select({ name: comments.body }).from(comments))
-    expect((await read()).map((row) => row.name).sort()).toStrictEqual(['Ada', 'First!', 'Grace'])
-    await db.insert(comments).values({ id: 2, postId: 2, body: 'Second!' })
-    expect((await read()).map((row) => row.name).sort()).toStrictEqual(['Ada', 'First!', 'Grace', 'Second!'])
+  itInvalidates('the right side of a UNION', async () => {
+    const { db, behindTheCache } = await setup({ strategy: 'all' })
+    const query = (on: typeof db) => union(on.select({ name: users.name }).from(users), on.select({ name: comments.body }).from(comments))
+    const sorted = async (rows: Promise<{ name: string }[]>) => (await rows).map((row) => row.name).sort()
+    await expectFreshAfterWrite({
+      read: () => sorted(query(db)),
+      direct: () => sorted(query(behindTheCache)),
+      changeBehind: () => behind("UPDATE users SET name = 'Behind' WHERE id = 2"),
+      write: () => db.insert(comments).values({ id: 2, postId: 2, body: 'Second!' }),
+    })
   })
 
-  it('a CTE', async () => {
-    const { db } = await setup({ strategy: 'all' })
-    const popular = db.$with('popular').as(db.select().from(posts).where(sql`${posts.views} > 15`))
-    const read = () => db.with(popular).select({ title: popular.title }).from(popular)
-    expect(titles(await read())).toStrictEqual(['World'])
-    await db.update(posts).set({ views: 100 }).where(eq(posts.id, 1))
-    expect(titles(await read()).sort()).toStrictEqual(['Hello', 'World'])
+  itInvalidates('a CTE', async () => {
+    const { db, behindTheCache } = await setup({ strategy: 'all' })
+    const query = (on: typeof db) => {
+      const popular = on.$with('popular').as(on.select().from(posts).where(sql`${posts.views} > 15`))
+      return on.with(popular).select({ title: popular.title }).from(popular).orderBy(popular.id)
+    }
+    await expectFreshAfterWrite({
+      read: () => query(db),
+      direct: () => query(behindTheCache),
+      changeBehind: () => behind("UPDATE posts SET title = 'behind' WHERE id = 2"),
+      write: () => db.update(posts).set({ views: 100 }).where(eq(posts.id, 1)),
+    })
   })
 
-  it('a declared view', async () => {
-    const { db } = await setup({ strategy: 'all' })
-    const read = () => db.all<{ title: string; author: string }>(sql`select title, author from published_titles order by id`)
-    expect((await read()).map((row) => row.author)).toStrictEqual(['Ada', 'Grace'])
-    await db.update(users).set({ name: 'Ada Lovelace' }).where(eq(users.id, 1))
-    expect((await read()).map((row) => row.author)).toStrictEqual(['Ada Lovelace', 'Grace'])
+  itInvalidates('a declared view', async () => {
+    const { db, behindTheCache } = await setup({ strategy: 'all' })
+    const query = (on: typeof db) => on.all<{ title: string; author: string }>(sql`select title, author from published_titles order by id`)
+    await expectFreshAfterWrite({
+      read: () => query(db),
+      direct: () => query(behindTheCache),
+      changeBehind: () => behind("UPDATE posts SET title = 'behind' WHERE id = 2"),
+      write: () => db.update(users).set({ name: 'Ada Lovelace' }).where(eq(users.id, 1)),
+    })
   })
 
   it('an undeclared view is not cached when the catalog cannot be read (bypassed and reported)', async () => {
@@ -90,93 +119,121 @@ describe('every relation a read touches is found', () => {
     expect((await read()).map((row) => row.author)).toStrictEqual(['Ada', 'Changed'])
     expect(bypassed[0]).toMatch(/published_titles/)
     expect(events.filter((event) => event.type === 'degraded')).toHaveLength(1)
+    expect(events.filter((event) => event.type === 'skip' && event.reason === 'bypass')).not.toHaveLength(0)
   })
 })
 
 describe('every write invalidates', () => {
-  it('db.batch([...]) on D1', async () => {
-    const { db } = await setup({ strategy: 'all' })
-    const read = () => db.select().from(posts).orderBy(posts.id)
-    await read()
-    await db.batch([
-      db.update(posts).set({ title: 'Batched' }).where(eq(posts.id, 2)),
-      db.insert(comments).values({ id: 9, postId: 2, body: 'x' }),
-    ])
-    expect(titles(await read())).toStrictEqual(['Hello', 'Batched'])
-  })
-
-  it('raw SQL: db.run(sql`...`)', async () => {
-    const { db } = await setup({ strategy: 'all' })
-    const read = () => db.select().from(users).orderBy(users.id)
-    await read()
-    await db.run(sql`update users set name = 'Raw' where id = 2`)
-    expect((await read()).map((user) => user.name)).toStrictEqual(['Ada', 'Raw'])
-  })
-
-  it('relational reads are cached with all their tables', async () => {
+  itInvalidates('db.batch([...]) on D1', async () => {
     const { db, behindTheCache } = await setup({ strategy: 'all' })
-    const read = () => db.query.posts.findMany({ with: { comments: true }, orderBy: (p, { asc }) => asc(p.id) })
-    expect((await read()).map((post) => post.comments.length)).toStrictEqual([1, 0])
-    await behindTheCache.update(posts).set({ title: 'behind' })
-    expect(titles(await read())).toStrictEqual(['Hello', 'World'])
-    await db.insert(comments).values({ id: 5, postId: 2, body: 'new' })
-    const fresh = await read()
-    expect(fresh.map((post) => post.comments.length)).toStrictEqual([1, 1])
-    expect(titles(fresh)).toStrictEqual(['behind', 'behind'])
+    await expectFreshAfterWrite({
+      read: () => db.select().from(posts).orderBy(posts.id),
+      direct: () => behindTheCache.select().from(posts).orderBy(posts.id),
+      changeBehind: () => behind("UPDATE posts SET views = 99 WHERE id = 1"),
+      write: () =>
+        db.batch([db.update(posts).set({ title: 'Batched' }).where(eq(posts.id, 2)), db.insert(comments).values({ id: 9, postId: 2, body: 'x' })]),
+    })
   })
 
-  it('ON DELETE CASCADE children, derived from the schema', async () => {
-    const { db } = await setup({ strategy: 'all' })
-    const readComments = () => db.select().from(comments)
-    expect(await readComments()).toHaveLength(1)
-    await db.run(sql`PRAGMA foreign_keys = ON`)
-    await db.delete(users).where(eq(users.id, 1))
-    expect(await readComments()).toHaveLength(0)
+  itInvalidates('raw SQL: db.run(sql`...`)', async () => {
+    const { db, behindTheCache } = await setup({ strategy: 'all' })
+    await expectFreshAfterWrite({
+      read: () => db.select().from(users).orderBy(users.id),
+      direct: () => behindTheCache.select().from(users).orderBy(users.id),
+      changeBehind: () => behind("UPDATE users SET name = 'behind' WHERE id = 1"),
+      write: () => db.run(sql`update users set name = 'Raw' where id = 2`),
+    })
+  })
+
+  itInvalidates('relational reads are cached with all their tables', async () => {
+    const { db, behindTheCache } = await setup({ strategy: 'all' })
+    const query = (on: typeof db) => on.query.posts.findMany({ with: { comments: true }, orderBy: (p, { asc }) => asc(p.id) })
+    await expectFreshAfterWrite({
+      read: () => query(db),
+      direct: () => query(behindTheCache),
+      changeBehind: () => behind("UPDATE posts SET title = 'behind'"),
+      write: () => db.insert(comments).values({ id: 5, postId: 2, body: 'new' }),
+    })
+  })
+
+  itInvalidates('ON DELETE CASCADE children, derived from the schema', async () => {
+    const { db, behindTheCache } = await setup({ strategy: 'all' })
+    await expectFreshAfterWrite({
+      read: () => db.select().from(comments),
+      direct: () => behindTheCache.select().from(comments),
+      changeBehind: () => behind("UPDATE comments SET body = 'behind'"),
+      write: async () => {
+        await db.run(sql`PRAGMA foreign_keys = ON`)
+        await db.delete(users).where(eq(users.id, 1))
+      },
+    })
   })
 })
 
 describe('cascades follow the statement', () => {
-  it('an UPDATE does not reach ON DELETE CASCADE children; a DELETE does', async () => {
-    const { db, behindTheCache } = await setup({ strategy: 'all' })
+  it('an UPDATE does not reach ON DELETE CASCADE children', async () => {
+    const { db } = await setup({ strategy: 'all' })
     const readComments = () => db.select().from(comments).orderBy(comments.id)
     await readComments()
-    await behindTheCache.update(comments).set({ body: 'behind' })
+    await behind("UPDATE comments SET body = 'behind'")
     await db.update(posts).set({ title: 'retitled' }).where(eq(posts.id, 1))
+    // Still the cached read: the update of its parent did not invalidate it.
     expect((await readComments()).map((comment) => comment.body)).toStrictEqual(['First!'])
-    await db.run(sql`PRAGMA foreign_keys = ON`)
-    await db.delete(posts).where(eq(posts.id, 1))
-    expect(await readComments()).toStrictEqual([])
+  })
+
+  itInvalidates('a DELETE reaches ON DELETE CASCADE children', async () => {
+    const { db, behindTheCache } = await setup({ strategy: 'all' })
+    await expectFreshAfterWrite({
+      read: () => db.select().from(comments).orderBy(comments.id),
+      direct: () => behindTheCache.select().from(comments).orderBy(comments.id),
+      changeBehind: () => behind("UPDATE comments SET body = 'behind'"),
+      write: async () => {
+        await db.run(sql`PRAGMA foreign_keys = ON`)
+        await db.delete(posts).where(eq(posts.id, 1))
+      },
+    })
   })
 })
 
 describe('row-level scopes', () => {
-  it('an update by id refreshes that row and list reads, and leaves other rows cached', async () => {
+  itInvalidates('an update by id refreshes that row and list reads, and leaves other rows cached', async () => {
     const { db, behindTheCache } = await setup({ strategy: 'all' })
-    const byId = (id: number) => db.select().from(posts).where(eq(posts.id, id))
-    const list = () => db.select().from(posts).orderBy(posts.id)
-    await Promise.all([byId(1), byId(2), list()])
-    await behindTheCache.update(posts).set({ views: 999 }).where(eq(posts.id, 2))
-    await db.update(posts).set({ title: 'One' }).where(eq(posts.id, 1))
-    expect(titles(await byId(1))).toStrictEqual(['One'])
-    expect(titles(await list())).toStrictEqual(['One', 'World'])
-    // Row 2 was not written through Drizzle: its by-id read is still the cached one.
-    expect((await byId(2))[0]?.views).toBe(20)
+    const byId = (on: typeof db, id: number) => on.select().from(posts).where(eq(posts.id, id))
+    const list = (on: typeof db) => on.select().from(posts).orderBy(posts.id)
+    const row2 = await byId(db, 2)
+    await expectFreshAfterWrite({
+      read: () => Promise.all([byId(db, 1), list(db)]),
+      direct: () => Promise.all([byId(behindTheCache, 1), list(behindTheCache)]),
+      changeBehind: () => behind('UPDATE posts SET views = 999'),
+      write: () => db.update(posts).set({ title: 'One' }).where(eq(posts.id, 1)),
+    })
+    // Row 2 was only changed behind the cache: its by-id read is still the cached one.
+    expect(await byId(db, 2)).toStrictEqual(row2)
+    expect((await byId(behindTheCache, 2))[0]?.views).toBe(999)
   })
 
-  it('an insert refreshes a by-id read that found nothing', async () => {
-    const { db } = await setup({ strategy: 'all' })
-    const byId = () => db.select().from(posts).where(eq(posts.id, 7))
-    expect(await byId()).toStrictEqual([])
-    await db.insert(posts).values({ id: 7, authorId: 2, title: 'Seven', createdAt: new Date(0) })
-    expect(titles(await byId())).toStrictEqual(['Seven'])
+  itInvalidates('an insert (upsert) refreshes a by-id read that found nothing', async () => {
+    const { db, behindTheCache } = await setup({ strategy: 'all' })
+    await expectFreshAfterWrite({
+      read: () => db.select().from(posts).where(eq(posts.id, 7)),
+      direct: () => behindTheCache.select().from(posts).where(eq(posts.id, 7)),
+      changeBehind: () => behind("INSERT INTO posts (id, author_id, title, created_at) VALUES (7, 1, 'behind', 0)"),
+      write: () =>
+        db
+          .insert(posts)
+          .values({ id: 7, authorId: 2, title: 'Seven', createdAt: new Date(0) })
+          .onConflictDoUpdate({ target: posts.id, set: { title: 'Seven' } }),
+    })
   })
 
-  it('a bulk update refreshes by-id reads', async () => {
-    const { db } = await setup({ strategy: 'all' })
-    const byId = () => db.select().from(posts).where(eq(posts.id, 1))
-    await byId()
-    await db.update(posts).set({ title: 'All' })
-    expect(titles(await byId())).toStrictEqual(['All'])
+  itInvalidates('a bulk update refreshes by-id reads', async () => {
+    const { db, behindTheCache } = await setup({ strategy: 'all' })
+    await expectFreshAfterWrite({
+      read: () => db.select().from(posts).where(eq(posts.id, 1)),
+      direct: () => behindTheCache.select().from(posts).where(eq(posts.id, 1)),
+      changeBehind: () => behind('UPDATE posts SET views = 999 WHERE id = 1'),
+      write: () => db.update(posts).set({ title: 'All' }),
+    })
   })
 })
 
@@ -192,61 +249,66 @@ describe('the cache never fails a query', () => {
 
 describe('values round-trip exactly', () => {
   it('a hit deep-equals a miss: Dates, buffers, raw arrays, nulls', async () => {
-    const { db } = await setup({ strategy: 'all' })
+    const { db, events } = await setup({ strategy: 'all' })
     await db.update(posts).set({ cover: Buffer.from([1, 2, 3]) }).where(eq(posts.id, 1))
     const read = () => db.select().from(posts).orderBy(posts.id)
+    const rawRead = () => db.values(sql`select id, title, cover, created_at from posts order by id`)
     const miss = await read()
+    const rawMiss = await rawRead()
+    // The next reads are hits: what changed behind the cache is not seen.
+    await behind("UPDATE posts SET title = 'behind', cover = NULL")
+    const hits = events.filter((event) => event.type === 'hit').length
     const hit = await read()
+    const rawHit = await rawRead()
+    expect(events.filter((event) => event.type === 'hit')).toHaveLength(hits + 2)
     expect(hit).toStrictEqual(miss)
     expect(hit[0]?.createdAt).toBeInstanceOf(Date)
-    const rawMiss = await db.values(sql`select id, title, cover from posts order by id`)
-    const rawHit = await db.values(sql`select id, title, cover from posts order by id`)
+    expect(hit[0]?.cover).toBeInstanceOf(Buffer)
+    expect(hit[1]?.cover).toBeNull()
     expect(rawHit).toStrictEqual(rawMiss)
   })
 })
 
-describe('keys and lifetimes', () => {
-  it('two databases never share entries', async () => {
-    const a = await setup({ strategy: 'all', database: 'a' })
-    await a.db.select().from(users)
-    await a.behindTheCache.update(users).set({ name: 'Z' })
-    const { drizzleCache } = await import('../../src')
-    const { drizzle } = await import('drizzle-orm/d1')
-    const other = drizzle(drizzleCache(a.cache, { strategy: 'all', database: 'b' }).d1((await import('./setup')).DB))
-    expect((await other.select().from(users)).map((user) => user.name)).toStrictEqual(['Z', 'Z'])
-  })
-
+describe('lifetimes', () => {
   it('$withCache({ config: { ex: 1 } }) on KV clamps physically, never throws, and expires after 1 s', async () => {
-    const { db, behindTheCache, events } = await setup()
-    const read = () => db.select().from(users).$withCache({ config: { ex: 1 } })
-    expect(await read()).toHaveLength(2)
-    await behindTheCache.update(users).set({ name: 'later' })
-    await new Promise((resolve) => setTimeout(resolve, 50))
-    expect((await read()).map((user) => user.name)).toStrictEqual(['Ada', 'Grace'])
-    expect(events.some((event) => event.type === 'clamp' && event.appliedSeconds === 60)).toBe(true)
-    await new Promise((resolve) => setTimeout(resolve, 1100))
-    expect((await read()).map((user) => user.name)).toStrictEqual(['later', 'later'])
+    vi.useFakeTimers({ toFake: ['Date'] })
+    try {
+      const { db, events } = await setup()
+      const read = () => db.select().from(users).orderBy(users.id).$withCache({ config: { ex: 1 } })
+      expect(await read()).toHaveLength(2)
+      await behind("UPDATE users SET name = 'later'")
+      // The fill waits for Drizzle's put (the lifetime): let it land before reading again.
+      await vi.waitFor(() => expect(events.some((event) => event.type === 'fill')).toBe(true))
+      expect((await read()).map((user) => user.name)).toStrictEqual(['Ada', 'Grace'])
+      expect(events.some((event) => event.type === 'clamp' && event.appliedSeconds === 60)).toBe(true)
+      vi.setSystemTime(Date.now() + 1_100)
+      expect((await read()).map((user) => user.name)).toStrictEqual(['later', 'later'])
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })
 
 describe('writes outside Drizzle that still pass the wrapped binding', () => {
-  it('D1Database.exec scripts invalidate everything', async () => {
-    const { db, kv } = await setup({ strategy: 'all' })
-    const read = () => db.select().from(users).orderBy(users.id)
-    await read()
-    const { DB } = await import('./setup')
-    await kv.d1(DB).exec("UPDATE users SET name = 'Scripted' WHERE id = 1")
-    expect((await read()).map((user) => user.name)).toStrictEqual(['Scripted', 'Grace'])
+  itInvalidates('D1Database.exec scripts invalidate everything', async () => {
+    const { db, behindTheCache, kv } = await setup({ strategy: 'all' })
+    await expectFreshAfterWrite({
+      read: () => db.select().from(users).orderBy(users.id),
+      direct: () => behindTheCache.select().from(users).orderBy(users.id),
+      changeBehind: () => behind("UPDATE users SET name = 'behind' WHERE id = 2"),
+      write: () => kv.d1(DB).exec("UPDATE users SET name = 'Scripted' WHERE id = 1"),
+    })
   })
 
-  it('statements on a D1 session (withSession) invalidate too', async () => {
-    const { db, kv } = await setup({ strategy: 'all' })
-    const read = () => db.select().from(users).orderBy(users.id)
-    await read()
-    const { DB } = await import('./setup')
+  itInvalidates('statements on a D1 session (withSession) invalidate too', async () => {
+    const { db, behindTheCache, kv } = await setup({ strategy: 'all' })
     const session = kv.d1(DB).withSession?.('first-primary')
     expect(session).toBeDefined()
-    await session?.prepare("UPDATE users SET name = 'Session' WHERE id = 2").run()
-    expect((await read()).map((user) => user.name)).toStrictEqual(['Ada', 'Session'])
+    await expectFreshAfterWrite({
+      read: () => db.select().from(users).orderBy(users.id),
+      direct: () => behindTheCache.select().from(users).orderBy(users.id),
+      changeBehind: () => behind("UPDATE users SET name = 'behind' WHERE id = 1"),
+      write: () => (session as D1DatabaseSession).prepare("UPDATE users SET name = 'Session' WHERE id = 2").run(),
+    })
   })
 })

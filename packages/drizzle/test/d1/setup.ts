@@ -5,16 +5,17 @@ import { drizzle } from 'drizzle-orm/d1'
 import { drizzleCache, type DrizzleCacheOptions } from '../../src'
 import * as schema from './schema'
 
-export const { DB, KV } = env as unknown as { DB: D1Database; KV: KVNamespace }
+/** Two D1 databases (miniflare) and one KV namespace. */
+export const { DB, DB2, KV } = env as unknown as { DB: D1Database; DB2: D1Database; KV: KVNamespace }
 
-export async function resetDatabase() {
-  for (const statement of schema.DDL) await DB.prepare(statement).run()
-  await DB.batch([
-    DB.prepare("INSERT INTO users (id, name) VALUES (1, 'Ada'), (2, 'Grace')"),
-    DB.prepare(
+export async function resetDatabase(database: D1Database = DB) {
+  for (const statement of schema.DDL) await database.prepare(statement).run()
+  await database.batch([
+    database.prepare("INSERT INTO users (id, name) VALUES (1, 'Ada'), (2, 'Grace')"),
+    database.prepare(
       "INSERT INTO posts (id, author_id, title, created_at, views) VALUES (1, 1, 'Hello', 1767225600000, 10), (2, 2, 'World', 1767312000000, 20)",
     ),
-    DB.prepare("INSERT INTO comments (id, post_id, body) VALUES (1, 1, 'First!')"),
+    database.prepare("INSERT INTO comments (id, post_id, body) VALUES (1, 1, 'First!')"),
   ])
 }
 
@@ -27,7 +28,8 @@ export interface SetupOptions extends Omit<DrizzleCacheOptions, 'schema'> {
 
 /**
  * A fresh database plus two Drizzle instances on it: `db` through the cache, and `behindTheCache`
- * straight to D1 (changes the data without telling the cache, which proves a read was cached).
+ * straight to D1 (what the database holds; changes made through it are never seen by the cache).
+ * Every call gets a database name of its own, so its catalog is read after its tables exist.
  */
 export async function setup(options: SetupOptions = {}) {
   await resetDatabase()
@@ -40,12 +42,18 @@ export async function setup(options: SetupOptions = {}) {
   })
   const kv = drizzleCache(cache, {
     views: { published_titles: ['posts', 'users'] },
+    database: `d1-${crypto.randomUUID()}`,
     ...(withSchema ? { schema } : {}),
     ...bindingOptions,
   })
   const db = drizzle(kv.d1(driver(DB)), { schema, cache: kv })
   const behindTheCache = drizzle(DB, { schema })
   return { db, behindTheCache, kv, cache, events }
+}
+
+/** Runs statements on the unwrapped D1 binding: changes the cache cannot see. */
+export async function behind(...statements: string[]) {
+  for (const statement of statements) await DB.prepare(statement).run()
 }
 
 /** A promise the test resolves: makes interleavings deterministic. */

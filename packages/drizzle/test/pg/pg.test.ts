@@ -1,4 +1,5 @@
 import { createCache, memoryStorage, type CacheEvent } from '@kvcache/core'
+import { expectFreshAfterWrite, itInvalidates } from '@kvcache/test-support/invalidation'
 import { eq, sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/node-postgres'
 import { npmVersion } from 'drizzle-orm/version'
@@ -57,45 +58,65 @@ it('runs on the drizzle-orm version this project pins', () => {
   expect(npmVersion).toBe(inject('drizzleVersion'))
 })
 
+const behind = (statement: string) => pool.query(statement.replaceAll('accounts', `${schemaName}.accounts`))
+
 describe('node-postgres (real PostgreSQL)', () => {
-  it('caches reads and invalidates on writes to a schema-qualified table', async () => {
+  itInvalidates('caches reads and invalidates on writes to a schema-qualified table', async () => {
     const { db, behindTheCache } = setup()
-    const read = () => db.select().from(accounts).orderBy(accounts.id)
-    expect(owners(await read())).toStrictEqual(['ada', 'grace'])
-    await behindTheCache.update(accounts).set({ owner: 'behind' }).where(eq(accounts.id, 2))
-    expect(owners(await read())).toStrictEqual(['ada', 'grace'])
-    await db.update(accounts).set({ owner: 'Ada' }).where(eq(accounts.id, 1))
-    expect(owners(await read())).toStrictEqual(['Ada', 'behind'])
+    await expectFreshAfterWrite({
+      read: () => db.select().from(accounts).orderBy(accounts.id),
+      direct: () => behindTheCache.select().from(accounts).orderBy(accounts.id),
+      changeBehind: () => behind("UPDATE accounts SET owner = 'behind' WHERE id = 2"),
+      write: () => db.update(accounts).set({ owner: 'Ada' }).where(eq(accounts.id, 1)),
+    })
   })
 
-  it('db.$cache.invalidate accepts `schema.table` names and table objects', async () => {
+  itInvalidates('db.$cache.invalidate accepts `schema.table` names', async () => {
     const { db, behindTheCache } = setup()
-    const read = () => db.select().from(accounts).orderBy(accounts.id)
-    await read()
-    await behindTheCache.update(accounts).set({ owner: 'x' })
-    await db.$cache.invalidate({ tables: `${schemaName}.accounts` })
-    expect(owners(await read())).toStrictEqual(['x', 'x'])
-    await behindTheCache.update(accounts).set({ owner: 'y' })
-    await new Promise((resolve) => setTimeout(resolve, 5))
-    await db.$cache.invalidate({ tables: accounts })
-    expect(owners(await read())).toStrictEqual(['y', 'y'])
+    await expectFreshAfterWrite({
+      read: () => db.select().from(accounts).orderBy(accounts.id),
+      direct: () => behindTheCache.select().from(accounts).orderBy(accounts.id),
+      changeBehind: () => behind("UPDATE accounts SET owner = 'x'"),
+      write: async () => {
+        await behind("UPDATE accounts SET owner = 'y' WHERE id = 1")
+        await db.$cache.invalidate({ tables: `${schemaName}.accounts` })
+      },
+    })
+  })
+
+  itInvalidates('db.$cache.invalidate accepts table objects', async () => {
+    const { db, behindTheCache } = setup()
+    await expectFreshAfterWrite({
+      read: () => db.select().from(accounts).orderBy(accounts.id),
+      direct: () => behindTheCache.select().from(accounts).orderBy(accounts.id),
+      changeBehind: () => behind("UPDATE accounts SET owner = 'x'"),
+      write: async () => {
+        await behind("UPDATE accounts SET owner = 'y' WHERE id = 1")
+        await db.$cache.invalidate({ tables: accounts })
+      },
+    })
   })
 
   it('BigInt parameters and values: keys work and values round-trip', async () => {
-    const { db } = setup()
+    const { db, events } = setup()
     const read = () => db.select().from(accounts).where(eq(accounts.balance, 9007199254740993n))
     const miss = await read()
+    // The second read is a hit: a change behind the cache is not seen.
+    await behind("UPDATE accounts SET owner = 'behind'")
     const hit = await read()
+    expect(events.filter((event) => event.type === 'hit')).toHaveLength(1)
     expect(hit).toStrictEqual(miss)
     expect(hit[0]?.balance).toBe(9007199254740993n)
     expect(hit[0]?.openedAt).toBeInstanceOf(Date)
   })
 
   it('db.execute results (node-postgres shape) round-trip', async () => {
-    const { db } = setup()
+    const { db, events } = setup()
     const read = () => db.execute(sql`select id, owner, opened_at from ${accounts} order by id`)
     const miss = await read()
+    await behind("UPDATE accounts SET owner = 'behind'")
     const hit = await read()
+    expect(events.filter((event) => event.type === 'hit')).toHaveLength(1)
     expect(hit.rows).toStrictEqual(miss.rows)
     expect(hit.rowCount).toBe(miss.rowCount)
     expect(hit.fields?.map((field) => field.name)).toStrictEqual(['id', 'owner', 'opened_at'])
@@ -104,7 +125,7 @@ describe('node-postgres (real PostgreSQL)', () => {
 
 describe('transactions (PostgreSQL)', () => {
   it('reads inside a transaction bypass the cache and never fill it with uncommitted rows', async () => {
-    const { db } = setup()
+    const { db, events } = setup()
     const read = () => db.select().from(accounts).orderBy(accounts.id)
     await expect(
       db.transaction(async (tx) => {
@@ -113,25 +134,31 @@ describe('transactions (PostgreSQL)', () => {
         throw new Error('roll back')
       }),
     ).rejects.toThrow('roll back')
+    expect(events.filter((event) => event.type === 'fill' || event.type === 'hit')).toStrictEqual([])
     expect(owners(await read())).toStrictEqual(['ada', 'grace'])
   })
 
-  it('invalidation is published on commit, not before', async () => {
-    const { db, events } = setup()
+  itInvalidates('invalidation is published on commit, not before', async () => {
+    const { db, events, behindTheCache } = setup()
     const read = () => db.select().from(accounts).orderBy(accounts.id)
-    await read()
-    await db.transaction(async (tx) => {
-      await tx.update(accounts).set({ owner: 'committed' }).where(eq(accounts.id, 2))
-      expect(events.filter((event) => event.type === 'invalidate')).toHaveLength(0)
-      // Other connections still see (and are served) the committed state.
-      expect(owners(await read())).toStrictEqual(['ada', 'grace'])
+    await expectFreshAfterWrite({
+      read,
+      direct: () => behindTheCache.select().from(accounts).orderBy(accounts.id),
+      changeBehind: () => behind("UPDATE accounts SET owner = 'behind' WHERE id = 1"),
+      write: () =>
+        db.transaction(async (tx) => {
+          const before = await read()
+          await tx.update(accounts).set({ owner: 'committed' }).where(eq(accounts.id, 2))
+          expect(events.filter((event) => event.type === 'invalidate')).toHaveLength(0)
+          // Other connections are still served the cached rows.
+          expect(await read()).toStrictEqual(before)
+        }),
     })
     expect(events.filter((event) => event.type === 'invalidate')).toHaveLength(1)
-    expect(owners(await read())).toStrictEqual(['ada', 'committed'])
   })
 
   it('invalidation is dropped on rollback', async () => {
-    const { db, events, behindTheCache } = setup()
+    const { db, events } = setup()
     const read = () => db.select().from(accounts).orderBy(accounts.id)
     await read()
     await db
@@ -142,7 +169,7 @@ describe('transactions (PostgreSQL)', () => {
       .catch(() => undefined)
     expect(events.filter((event) => event.type === 'invalidate')).toHaveLength(0)
     // Still served from the cache: prove it by changing the row behind the cache's back.
-    await behindTheCache.update(accounts).set({ owner: 'behind' })
+    await behind("UPDATE accounts SET owner = 'behind'")
     expect(owners(await read())).toStrictEqual(['ada', 'grace'])
   })
 })

@@ -1,12 +1,13 @@
 // PostgreSQL resolves an unqualified name through the connection's search path, which the cache
 // cannot see: `accounts` on a connection whose search path starts with `app` is `app.accounts`.
 // Reads and writes that spell the same table differently must still invalidate each other.
-import { createCache, memoryStorage, type CacheEvent } from '@kvcache/core'
+import { createCache, memoryStorage } from '@kvcache/core'
+import { expectFreshAfterWrite, itInvalidates } from '@kvcache/test-support/invalidation'
 import { eq, sql } from 'drizzle-orm'
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres'
 import { integer, pgSchema, pgTable, text } from 'drizzle-orm/pg-core'
 import pg from 'pg'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe } from 'vitest'
 import { drizzleCache } from '../../src'
 
 const schemaName = `kvs_${Math.random().toString(36).slice(2, 10)}`
@@ -63,19 +64,15 @@ for (const [declared, table, withSchema] of tables) {
   describe(`a ${declared} table on a search path that starts with its schema`, () => {
     for (const [readKind, read] of Object.entries(reads)) {
       for (const [writeKind, write] of Object.entries(writes)) {
-        it(`${readKind} read, then a write (${writeKind}): fresh`, async () => {
-          const events: CacheEvent[] = []
-          const cache = createCache({ storage: memoryStorage(), onEvent: (event) => events.push(event) })
+        itInvalidates(`${readKind} read, then a write (${writeKind}): fresh`, async () => {
+          const cache = createCache({ storage: memoryStorage() })
           const kv = drizzleCache(cache, { strategy: 'all', database: `search-path-${withSchema}`, ...(withSchema ? { schema: { table } } : {}) })
-          const db = drizzle({ client: kv.pg(pool), cache: kv })
-          const behind = drizzle({ client: pool })
-          const before = await read(db)
-          expect(await read(db)).toStrictEqual(before)
-          expect(events.filter((event) => event.type === 'hit')).toHaveLength(1)
-          await write(db)
-          const after = await read(db)
-          expect(after).toStrictEqual(await read(behind))
-          expect(after).not.toStrictEqual(before)
+          await expectFreshAfterWrite({
+            read: () => read(drizzle({ client: kv.pg(pool), cache: kv })),
+            direct: () => read(drizzle({ client: pool })),
+            changeBehind: () => pool.query(`update ${schemaName}.accounts set owner = 'behind'`),
+            write: () => write(drizzle({ client: kv.pg(pool), cache: kv })),
+          })
         })
       }
     }

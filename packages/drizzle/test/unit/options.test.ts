@@ -13,12 +13,20 @@ describe('drizzleCache options fail at construction, naming the option', () => {
     [{ database: 42 }, /`database`/],
     [{ views: { v: 'posts' } }, /`views`/],
     [{ onBypass: 'log' }, /`onBypass`/],
-    [{ ttl: 60 }, /Unknown option `ttl`/],
+    [{ ttl: 60 }, /Unknown option `ttl`\. Did you mean `ttlSeconds`\?/],
+    [{ swr: 60 }, /Unknown option `swr`\. Did you mean `swrSeconds`\?/],
+    [{ shcema: {} }, /Unknown option `shcema`\. Did you mean `schema`\?/],
+    [{ swrSeconds: -1 }, /`swrSeconds` must be a finite number of seconds >= 0/],
+    [{ swrSeconds: Number.POSITIVE_INFINITY }, /`swrSeconds`/],
+    [{ schema: 'schema' }, /`schema`/],
+    [null, /Options must be an object/],
   ])('%j', (options, message) => {
     expect(() => drizzleCache(cache, options as never)).toThrow(message)
   })
 
   it('accepts a full, valid set', () => {
-    expect(() => drizzleCache(cache, { strategy: 'all', ttlSeconds: 30, database: 'main', views: { v: ['posts'] }, onBypass: () => undefined })).not.toThrow()
+    expect(() =>
+      drizzleCache(cache, { strategy: 'all', ttlSeconds: 30, swrSeconds: 0, database: 'main', views: { v: ['posts'] }, onBypass: () => undefined }),
+    ).not.toThrow()
   })
 })

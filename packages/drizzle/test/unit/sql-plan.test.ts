@@ -1,3 +1,4 @@
+import { isKvCacheError } from '@kvcache/core'
 import { describe, expect, it } from 'vitest'
 import { shapeOf, ttlSecondsOf } from '../../src'
 
@@ -45,11 +46,34 @@ describe('ttlSecondsOf ($withCache config)', () => {
     expect(ttlSecondsOf({ exat: now / 1000 + 30 }, now)).toBe(30)
     expect(ttlSecondsOf({ pxat: now + 2500 }, now)).toBe(2.5)
     expect(ttlSecondsOf({}, now)).toBeUndefined()
+    expect(ttlSecondsOf({ keepTtl: true }, now)).toBeUndefined()
     expect(ttlSecondsOf(undefined, now)).toBeUndefined()
   })
-  it('gives 0 (do not cache) for moments already past or nonsense', () => {
+  it('gives 0 (do not store) for a moment already past', () => {
     expect(ttlSecondsOf({ exat: now / 1000 - 1 }, now)).toBe(0)
-    expect(ttlSecondsOf({ ex: -5 }, now)).toBe(0)
-    expect(ttlSecondsOf({ ex: Number.NaN }, now)).toBe(0)
+    expect(ttlSecondsOf({ pxat: now }, now)).toBe(0)
+  })
+  it.each([
+    [{ ex: -5 }, 'INVALID_OPTION', /`config\.ex` must be a finite number of seconds > 0, got -5/],
+    [{ ex: 0 }, 'INVALID_OPTION', /`config\.ex`/],
+    [{ ex: Number.NaN }, 'INVALID_OPTION', /`config\.ex`/],
+    [{ ex: '60' }, 'INVALID_OPTION', /`config\.ex`/],
+    [{ px: 0 }, 'INVALID_OPTION', /`config\.px` must be a finite number of milliseconds > 0/],
+    [{ exat: Number.NaN }, 'INVALID_OPTION', /`config\.exat` must be a finite unix time in seconds/],
+    [{ pxat: null }, 'INVALID_OPTION', /`config\.pxat`/],
+    [{ ex: 1, exat: now / 1000 + 5 }, 'INVALID_OPTION', /`config\.ex`, `config\.exat`/],
+    [{ ttl: 60 }, 'UNKNOWN_OPTION', /Unknown option `ttl`/],
+    [{ EX: 60 }, 'UNKNOWN_OPTION', /Did you mean `ex`\?/],
+    [{ keepTTL: true }, 'UNKNOWN_OPTION', /Did you mean `keepTtl`\?/],
+    ['60', 'INVALID_OPTION', /`config` of \$withCache must be an object/],
+  ])('%j fails with %s', (config, code, message) => {
+    let error: unknown
+    try {
+      ttlSecondsOf(config as never, now)
+    } catch (caught) {
+      error = caught
+    }
+    expect(isKvCacheError(error, code as never)).toBe(true)
+    expect((error as Error).message).toMatch(message)
   })
 })
