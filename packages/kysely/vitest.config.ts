@@ -16,7 +16,8 @@ function pinned(version: keyof typeof VERSIONS) {
 }
 
 function d1(version: keyof typeof VERSIONS): ViteUserConfig {
-  const project = workersProject({ kvNamespaces: ['KV'], d1Databases: ['DB'] }, { name: `d1-${version}`, include: ['test/d1/**/*.test.ts'] })
+  // DB2: a second database behind the same KV namespace (identity tests).
+  const project = workersProject({ kvNamespaces: ['KV'], d1Databases: ['DB', 'DB2'] }, { name: `d1-${version}`, include: ['test/d1/**/*.test.ts'] })
   const { alias, provide } = pinned(version)
   return { ...project, resolve: { ...project.resolve, alias }, test: { ...project.test, provide } }
 }

@@ -6,11 +6,16 @@ import { D1Dialect } from 'kysely-d1'
 import { kyselyCache, type KyselyCacheOptions } from '../../src'
 import { DDL, SEED, type Database } from './schema'
 
-export const { DB, KV } = env as unknown as { DB: D1Database; KV: KVNamespace }
+export const { DB, DB2, KV } = env as unknown as { DB: D1Database; DB2: D1Database; KV: KVNamespace }
 
-export async function resetDatabase(): Promise<void> {
+export async function resetDatabase(d1: D1Database = DB): Promise<void> {
   // One statement per prepare: D1's exec splits on newlines.
-  for (const statement of [...DDL, ...SEED]) await DB.prepare(statement).run()
+  for (const statement of [...DDL, ...SEED]) await d1.prepare(statement).run()
+}
+
+/** Runs SQL on the unwrapped D1 binding: a change the cache cannot see. */
+export function behindTheCache(statement: string, d1: D1Database = DB): Promise<unknown> {
+  return d1.prepare(statement).run()
 }
 
 export interface SetupOptions extends KyselyCacheOptions {

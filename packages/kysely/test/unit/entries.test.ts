@@ -47,6 +47,16 @@ describe.each(KYSELY_VERSIONS)('entry points (Kysely $version)', ({ kysely }) =>
     expect((wrongSqlite as Error).message).toContain("import kyselyCache from '@kvcache/kysely/sqlite'")
   })
 
+  it('a dialect writing SQL the core does not read (MySQL) is reported as misconfigured, unless `catalog: false` says so', () => {
+    const events: unknown[] = []
+    const listening = createCache({ storage: memoryStorage(), onEvent: (event) => events.push(event) })
+    const mysql = dialect(k.MysqlAdapter, k.MysqlQueryCompiler)
+    kyselyCache(mysql, listening)
+    expect(events).toStrictEqual([expect.objectContaining({ type: 'misconfigured', source: 'kysely', fix: expect.stringContaining('catalog: false') })])
+    kyselyCache(mysql, listening, { catalog: false })
+    expect(events).toHaveLength(1)
+  })
+
   it('each entry takes its own dialect, any dialect with `catalog: false`, and the root entry takes both', () => {
     expect(failure(() => sqliteCache(sqlite, cache))).toBeUndefined()
     expect(failure(() => postgresCache(postgres, cache))).toBeUndefined()
