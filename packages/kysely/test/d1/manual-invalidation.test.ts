@@ -14,8 +14,18 @@ type Db = Kysely<Database>
 /** A write outside Kysely: one statement in a D1 batch. */
 const batch = (statement: string) => DB.batch([DB.prepare(statement)])
 
+interface ByKey {
+  readonly key: string
+  readonly table: string
+  readonly read: (on: Db) => Promise<unknown>
+  /** A change behind the cache to the row read. */
+  readonly behind: string
+  /** The write outside Kysely. */
+  readonly outside: string
+}
+
 /** By-key reads of each kind of primary key, a change behind each, and a write outside Kysely. */
-const BY_KEY = [
+const BY_KEY: readonly ByKey[] = [
   {
     key: 'an integer key',
     table: 'posts',
@@ -37,7 +47,7 @@ const BY_KEY = [
     behind: "update post_tags set note = 'behind' where post_id = 1 and tag_code = 'news'",
     outside: "update post_tags set note = 'batch' where post_id = 1 and tag_code = 'news'",
   },
-] as const
+]
 
 describe("core's cache.invalidate({ tables }) reaches reads of those tables by key", () => {
   for (const { key, table, read, behind, outside } of BY_KEY) {

@@ -1,7 +1,7 @@
 import type { Cache } from '@kvcache/core'
 import { cached, uncached } from '@kvcache/kysely'
 import type { Kysely } from 'kysely'
-import type { Database } from './schema'
+import type { Database } from './readme-schema'
 
 export function frontPage(db: Kysely<Database>) {
   // Cached for 5 minutes whatever the strategy, and tagged so it can be dropped by hand.

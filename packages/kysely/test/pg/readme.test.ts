@@ -1,9 +1,11 @@
+import { expectFreshAfterWrite, itInvalidates } from '@kvcache/test-support/invalidation'
+import type { Kysely } from 'kysely'
 import { Miniflare } from 'miniflare'
 import { afterAll, expect, it } from 'vitest'
 import readme from '../../README.md?raw'
 import { database } from './readme-hyperdrive'
 import exampleSource from './readme-hyperdrive.ts?raw'
-import { connectionString, schemaName, usePostgres } from './setup'
+import { connectionString, schemaName, setup, usePostgres, type Database } from './setup'
 
 const pool = usePostgres()
 // A real (local) KV namespace for Node, from the same simulator the Workers tests run in.
@@ -14,7 +16,7 @@ it('the README shows exactly the Hyperdrive example this test runs', () => {
   expect(readme).toContain(exampleSource.trim())
 })
 
-it('the README Hyperdrive example caches PostgreSQL reads in KV and serves fresh rows after a write', async () => {
+itInvalidates('the README Hyperdrive example caches PostgreSQL reads in KV and serves fresh rows after a write', async () => {
   // What Hyperdrive hands a Worker: a connection string (here, to this run's schema).
   const url = new URL(connectionString())
   url.searchParams.set('options', `-c search_path=${schemaName}`)
@@ -25,13 +27,19 @@ it('the README Hyperdrive example caches PostgreSQL reads in KV and serves fresh
   const pending: Promise<unknown>[] = []
   const ctx = { waitUntil: (promise: Promise<unknown>) => pending.push(promise), passThroughOnException() {} } as unknown as ExecutionContext
   const db = database(env, ctx)
-  const owners = () => db.selectFrom('accounts').select('owner').orderBy('id').execute()
-  expect(await owners()).toStrictEqual([{ owner: 'ada' }, { owner: 'grace' }])
-  await Promise.all(pending)
-  await pool.query("update accounts set owner = 'behind' where id = 2")
-  expect(await owners()).toStrictEqual([{ owner: 'ada' }, { owner: 'grace' }])
-  await db.updateTable('accounts').set({ owner: 'Ada' }).where('id', '=', 1).execute()
-  expect(await owners()).toStrictEqual([{ owner: 'Ada' }, { owner: 'behind' }])
+  const { behind } = setup(pool)
+  const owners = (on: Kysely<Database>) => on.selectFrom('accounts').select('owner').orderBy('id').execute()
+  await expectFreshAfterWrite({
+    read: async () => {
+      const rows = await owners(db)
+      await Promise.all(pending)
+      return rows
+    },
+    direct: () => owners(behind),
+    changeBehind: () => pool.query("update accounts set owner = 'behind' where id = 2"),
+    write: () => db.updateTable('accounts').set({ owner: 'Ada' }).where('id', '=', 1).execute(),
+  })
+  expect(await owners(db)).toStrictEqual([{ owner: 'Ada' }, { owner: 'behind' }])
   await Promise.all(pending)
   await db.destroy()
 })
