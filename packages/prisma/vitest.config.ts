@@ -23,7 +23,8 @@ const nativeWasmImport: Plugin = {
 }
 
 const d1 = workersProject(
-  { kvNamespaces: ['KV'], d1Databases: ['DB'] },
+  // DB2: a second D1 database behind the same KV namespace (database identity tests).
+  { kvNamespaces: ['KV'], d1Databases: ['DB', 'DB2'] },
   { name: 'd1', include: ['test/d1/**/*.test.ts'], globalSetup: ['test/setup/global-d1.mjs'] },
 )
 

@@ -1,89 +1,65 @@
-import { RUNTIME_PROVIDER, type KvCacheModels, type ModelInfo, type RelationInfo } from './models'
-import { canonicalTableOf } from './raw'
+import { canonicalName, type KeyType } from '@kvcache/core/binding'
+import { RUNTIME_PROVIDER, type KvCacheModels, type ModelInfo, type RelationInfo, type RuntimeDataModel } from './models'
 
-/** A relation seen from the referenced (parent) model: which child rows follow its deletes and key changes. */
-export interface ChildEdge {
-  readonly child: string
-  readonly relation: RelationInfo
-}
-
-/** The model graph with the indexes reads and writes need. */
+/** The model graph as the binding reads it: canonical table names, keys and their types. */
 export interface Graph {
   /** True when built by the generator (keys, directions, actions known). */
   readonly exact: boolean
   readonly models: Readonly<Record<string, ModelInfo>>
-  /** The table name used in scopes (lower case, schema-qualified unless `public`). */
+  /** The table a model's rows live in, canonical (`users`, or `app.users` outside the default schema). */
   table(model: string): string
-  /** Canonical name of any table (join tables included). */
-  canonical(table: string, schema?: string | null): string
-  /** Relations of other models whose foreign keys point at `model`. */
-  children(model: string): readonly ChildEdge[]
-  /** Every field that is part of the primary key or a unique key of `model`. */
-  keyFields(model: string): ReadonlySet<string>
-  /** Models reachable from `model` through relations (itself included). */
-  component(model: string): readonly string[]
-  /** True when a model stored in `table` (canonical) has unique keys besides its primary key. */
-  hasUniqueKeys(table: string): boolean
-  /** Every table of the graph (models and implicit join tables), canonical. */
-  readonly tables: ReadonlySet<string>
+  /** The implicit many-to-many join table of a relation (`_PostToTag`), canonical, or undefined. */
+  joinTable(model: string, relation: RelationInfo): string | undefined
+  /** How each of `fields` compares values, for row keys (from Prisma's field types). */
+  keyTypes(model: string, fields: readonly string[]): KeyType[]
+  /** Tables of models that have unique keys besides the primary key: lookups by them use scopes SQL cannot name. */
+  readonly uniqueKeyTables: ReadonlySet<string>
 }
 
-const canonical = canonicalTableOf
+/**
+ * Prisma's scalar types as row keys: integers are integers; a `String` may be a uuid, char(n) or
+ * citext column in the database, and `unknown` spells it every way a typed source could; the
+ * rest (DateTime, Decimal, Float, Bytes, enums...) never name a row.
+ */
+function keyTypeOf(prismaType: string | undefined): KeyType {
+  if (prismaType === 'Int' || prismaType === 'BigInt') return 'integer'
+  return prismaType === 'String' ? 'unknown' : 'opaque'
+}
 
-export function createGraph(models: KvCacheModels): Graph {
-  const children = new Map<string, ChildEdge[]>()
-  const keys = new Map<string, Set<string>>()
-  for (const [name, model] of Object.entries(models.models)) {
-    const fields = new Set<string>(model.primaryKey?.fields ?? [])
-    for (const unique of model.uniques) for (const field of unique.fields) fields.add(field)
-    keys.set(name, fields)
-    for (const relation of Object.values(model.relations)) {
-      if (relation.fields.length === 0) continue
-      const list = children.get(relation.model) ?? []
-      list.push({ child: name, relation })
-      children.set(relation.model, list)
-    }
-  }
-  const uniqueTables = new Set(
-    Object.values(models.models)
-      .filter((model) => model.uniques.length > 0)
-      .map((model) => canonical(model.table, model.schema)),
-  )
-  const components = new Map<string, readonly string[]>()
-  const component = (start: string): readonly string[] => {
-    const cached = components.get(start)
-    if (cached) return cached
-    const seen = new Set<string>([start])
-    const queue = [start]
-    for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
-      for (const relation of Object.values(models.models[next]?.relations ?? {})) {
-        if (!seen.has(relation.model)) {
-          seen.add(relation.model)
-          queue.push(relation.model)
-        }
-      }
-    }
-    const found = [...seen]
-    components.set(start, found)
-    return found
-  }
+const graphs = new WeakMap<object, Map<string, Graph>>()
+
+/**
+ * The graph of `models` (the generator's, or one from the runtime data model). `schema` is where
+ * Prisma puts tables of models without `@@schema`: the PostgreSQL adapter's `schema` option.
+ * Memoised: a client is extended per request with the same models.
+ */
+export function createGraph(models: KvCacheModels, runtime: RuntimeDataModel | undefined, schema: string | undefined): Graph {
+  const bySchema = graphs.get(models) ?? new Map<string, Graph>()
+  graphs.set(models, bySchema)
+  let graph = bySchema.get(schema ?? '')
+  if (!graph) bySchema.set(schema ?? '', (graph = buildGraph(models, runtime, schema)))
+  return graph
+}
+
+/** Canonical name of a table in a schema (none: the connection's default). */
+function qualified(schema: string | null | undefined, table: string): string {
+  return canonicalName(schema ? [schema, table] : [table])
+}
+
+function buildGraph(models: KvCacheModels, runtime: RuntimeDataModel | undefined, defaultSchema: string | undefined): Graph {
+  const schemaOf = (model: string) => models.models[model]?.schema ?? defaultSchema
+  const table = (model: string) => qualified(schemaOf(model), models.models[model]?.table ?? model)
+  const types = new Map(Object.entries(runtime?.models ?? {}).map(([name, model]) => [name, new Map(model.fields.map((field) => [field.name, field.type]))]))
   return {
     exact: models.provider !== RUNTIME_PROVIDER,
     models: models.models,
-    table: (model) => {
-      const info = models.models[model]
-      return canonical(info?.table ?? model, info?.schema)
-    },
-    canonical,
-    children: (model) => children.get(model) ?? [],
-    keyFields: (model) => keys.get(model) ?? new Set(),
-    component,
-    hasUniqueKeys: (table) => uniqueTables.has(table),
-    tables: new Set(
-      Object.values(models.models).flatMap((model) => [
-        canonical(model.table, model.schema),
-        ...Object.values(model.relations).flatMap((relation) => (relation.joinTable ? [canonical(relation.joinTable, model.schema)] : [])),
-      ]),
+    table,
+    joinTable: (model, relation) => (relation.joinTable ? qualified(schemaOf(model), relation.joinTable) : undefined),
+    keyTypes: (model, fields) => fields.map((field) => keyTypeOf(types.get(model)?.get(field))),
+    uniqueKeyTables: new Set(
+      Object.entries(models.models)
+        .filter(([, model]) => model.uniques.length > 0)
+        .map(([name]) => table(name)),
     ),
   }
 }

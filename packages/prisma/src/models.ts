@@ -1,4 +1,4 @@
-import { kvCacheError } from '@kvcache/core/internal'
+import { kvCacheError, nearestOption } from '@kvcache/core/binding'
 
 /** What a database does to child rows when the parent row is deleted or its key changes. */
 export type ReferentialAction = 'Cascade' | 'Restrict' | 'NoAction' | 'SetNull' | 'SetDefault'
@@ -89,9 +89,18 @@ export function assertModels(value: unknown, runtime: RuntimeDataModel | undefin
 
 /**
  * The fallback graph from Prisma's runtime data model: tables and relations without keys,
- * list-ness, directions or referential actions. Reads get no row scopes; writes bump coarsely.
+ * list-ness, directions or referential actions. Reads depend on whole tables; writes name their
+ * rows by the primary keys the database catalog knows, and follow its foreign keys.
  */
 export function graphFromRuntime(runtime: RuntimeDataModel): KvCacheModels {
+  let graph = fromRuntime.get(runtime)
+  if (!graph) fromRuntime.set(runtime, (graph = translateRuntime(runtime)))
+  return graph
+}
+
+const fromRuntime = new WeakMap<RuntimeDataModel, KvCacheModels>()
+
+function translateRuntime(runtime: RuntimeDataModel): KvCacheModels {
   const models: Record<string, ModelInfo> = {}
   for (const [name, model] of Object.entries(runtime.models)) {
     const relations: Record<string, RelationInfo> = {}
@@ -125,3 +134,10 @@ export function graphFromRuntime(runtime: RuntimeDataModel): KvCacheModels {
 
 /** Marks a graph built from the runtime data model: no keys, no directions, no actions. */
 export const RUNTIME_PROVIDER = 'runtime-data-model'
+
+/** A model name the client does not have, with the nearest one it has. */
+export function unknownModel(code: 'INVALID_OPTION' | 'UNKNOWN_TABLE', name: unknown, graph: { readonly models: Readonly<Record<string, unknown>> }, where: string): Error {
+  const nearest = typeof name === 'string' ? nearestOption(name, Object.keys(graph.models)) : undefined
+  const shown = typeof name === 'string' ? `\`${name}\`` : String(name)
+  return kvCacheError(code, 'prisma', `Unknown model ${shown} ${where}.${nearest === undefined ? '' : ` Did you mean \`${nearest}\`?`} Models: ${Object.keys(graph.models).join(', ')}.`)
+}

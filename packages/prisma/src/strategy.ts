@@ -1,89 +1,65 @@
-import { kvCacheError } from '@kvcache/core/internal'
+import { assertSeconds, assertTags, kvCacheError, nearestOption, type ResolvedReadOptions } from '@kvcache/core/binding'
 
 /** Accelerate's `cacheStrategy`, plus `autoInvalidate` (new here). */
 export interface CacheStrategy {
-  /** Seconds the result is served fresh from cache without touching the database. */
+  /** Seconds the result is served fresh from cache without touching the database (finite, >= 0). */
   readonly ttl?: number
-  /** Seconds after `ttl` during which the stale result is served while it is refreshed in the background. */
+  /** Seconds after `ttl` during which the stale result is served while it is refreshed in the background (finite, >= 0). */
   readonly swr?: number
-  /** Names for `$accelerate.invalidate({ tags })`: letters, digits and `_`, 1-64 characters each, at most 16. */
+  /** Names for `$accelerate.invalidate({ tags })`, at most 16: each is a well-formed string of 1-1024 bytes without control characters (and not '*'). */
   readonly tags?: readonly string[]
   /** `false`: only TTL and tags expire this result, not writes. @default true */
   readonly autoInvalidate?: boolean
 }
 
-/** A validated strategy: what the core needs. */
+/** A validated strategy that caches: the core's read options, and whether writes invalidate it. */
 export interface ResolvedStrategy {
-  readonly ttlSeconds: number
-  readonly swrSeconds: number
-  readonly tags: readonly string[]
+  readonly read: ResolvedReadOptions
   readonly autoInvalidate: boolean
 }
 
-/** Accelerate caps tags at 5 per query; each one costs a stamp read here, so we allow a few more. */
-export const MAX_TAGS = 16
-const TAG = /^[A-Za-z0-9_]{1,64}$/
 const KNOWN = ['ttl', 'swr', 'tags', 'autoInvalidate']
+/** The names the rest of @kvcache uses: `cacheStrategy.ttlSeconds` is answered with Accelerate's `ttl`. */
+const OUR_NAMES: Readonly<Record<string, string>> = { ttlSeconds: 'ttl', swrSeconds: 'swr' }
 /** Freshness for `{ swr }` without `ttl` (Accelerate's "always revalidate"): the core needs a positive TTL. */
 const SWR_ONLY_TTL_SECONDS = 0.001
 
-function invalid(field: string, message: string): never {
-  throw kvCacheError('INVALID_OPTION', 'prisma', `Invalid \`${field}\`: ${message}`)
-}
-
-function seconds(field: string, value: unknown): number | undefined {
+/**
+ * Validates a `cacheStrategy` with the core's rules for seconds and tags (Accelerate's tags all
+ * pass them) and resolves it. `undefined` means "not cached": no strategy, or one with neither a
+ * positive `ttl` nor a positive `swr`, which Accelerate sends as `no-cache`. `field` names the
+ * argument in messages; `extra` lists names the caller handles itself.
+ */
+export function resolveStrategy(value: unknown, { field = 'cacheStrategy', extra = [] as readonly string[] } = {}): ResolvedStrategy | undefined {
   if (value === undefined) return undefined
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    invalid(field, `expected a whole number of seconds >= 0, got ${describe(value)}.`)
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw kvCacheError('INVALID_OPTION', 'prisma', `Option \`${field}\` must be an object like { ttl: 60 }, got ${Array.isArray(value) ? 'an array' : String(value)}.`)
   }
-  return value
-}
-
-/** Checks tags the way Accelerate does (letters, digits, `_`, up to 64 characters), at most `MAX_TAGS`. */
-export function assertTags(field: string, tags: unknown, max = MAX_TAGS): readonly string[] {
-  if (!Array.isArray(tags)) invalid(field, `expected an array of strings, got ${describe(tags)}.`)
-  if (tags.length > max) invalid(field, `at most ${max} tags, got ${tags.length}.`)
-  tags.forEach((tag, i) => {
-    if (typeof tag !== 'string' || !TAG.test(tag)) {
-      invalid(`${field}[${i}]`, `a tag is 1-64 letters, digits or '_', got ${describe(tag)}.`)
-    }
-  })
-  return tags as readonly string[]
+  const known = [...KNOWN, ...extra]
+  for (const name of Object.keys(value)) {
+    if (known.includes(name)) continue
+    const nearest = OUR_NAMES[name] ?? nearestOption(name, known)
+    throw kvCacheError('UNKNOWN_OPTION', 'prisma', `Unknown option \`${field}.${name}\`.${nearest === undefined ? '' : ` Did you mean \`${nearest}\`?`} Known options: ${known.join(', ')}.`)
+  }
+  const strategy = value as CacheStrategy
+  const ttl = assertSeconds('prisma', `${field}.ttl`, strategy.ttl, true) ?? 0
+  const swr = assertSeconds('prisma', `${field}.swr`, strategy.swr, true) ?? 0
+  const tags = strategy.tags === undefined ? [] : assertTags('prisma', `${field}.tags`, strategy.tags)
+  if (strategy.autoInvalidate !== undefined && typeof strategy.autoInvalidate !== 'boolean') {
+    throw kvCacheError('INVALID_OPTION', 'prisma', `Option \`${field}.autoInvalidate\` must be a boolean, got ${String(strategy.autoInvalidate)}.`)
+  }
+  if (ttl === 0 && swr === 0) return undefined
+  return {
+    read: { ttlSeconds: ttl > 0 ? ttl : SWR_ONLY_TTL_SECONDS, swrSeconds: swr, tags: [...new Set(tags)].sort() },
+    autoInvalidate: strategy.autoInvalidate ?? true,
+  }
 }
 
 /**
- * Validates `cacheStrategy` and resolves it. `undefined` means "not cached" (no strategy, or one
- * with neither `ttl` nor `swr`, which Accelerate sends as `no-cache`).
+ * True for a strategy that caches nothing without saying so: neither `ttl` nor `swr` given
+ * (`{}`, `{ tags }`). An explicit `{ ttl: 0 }` is Accelerate's deliberate no-cache.
  */
-export function resolveStrategy(value: unknown): ResolvedStrategy | undefined {
-  if (value === undefined) return undefined
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    invalid('cacheStrategy', `expected an object like { ttl: 60 }, got ${describe(value)}.`)
-  }
-  for (const key of Object.keys(value)) {
-    if (!KNOWN.includes(key)) invalid(`cacheStrategy.${key}`, `unknown field; known fields: ${KNOWN.join(', ')}.`)
-  }
-  const strategy = value as Record<string, unknown>
-  const ttl = seconds('cacheStrategy.ttl', strategy.ttl)
-  const swr = seconds('cacheStrategy.swr', strategy.swr)
-  const tags = strategy.tags === undefined ? [] : assertTags('cacheStrategy.tags', strategy.tags)
-  const autoInvalidate = strategy.autoInvalidate
-  if (autoInvalidate !== undefined && typeof autoInvalidate !== 'boolean') {
-    invalid('cacheStrategy.autoInvalidate', `expected a boolean, got ${describe(autoInvalidate)}.`)
-  }
-  if (!ttl && !swr) return undefined
-  return {
-    ttlSeconds: ttl || SWR_ONLY_TTL_SECONDS,
-    swrSeconds: swr ?? 0,
-    tags: [...new Set(tags)].sort(),
-    autoInvalidate: autoInvalidate ?? true,
-  }
+export function cachesNothingByMistake(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !('ttl' in value) && !('swr' in value)
 }
 
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value)
-  if (typeof value === 'bigint') return `${value}n`
-  if (Array.isArray(value)) return 'an array'
-  if (value === null) return 'null'
-  return typeof value === 'object' ? 'an object' : String(value)
-}

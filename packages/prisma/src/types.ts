@@ -7,7 +7,12 @@ import type { CacheStrategy } from './strategy'
 export interface WithKvCacheOptions {
   /** The model graph written by `generator kvcache` (keys, relations, referential actions). Without it: model-level invalidation. */
   readonly models?: KvCacheModels
-  /** Identifies the database in cache keys, so two databases never share entries. @default 'default' */
+  /**
+   * Names the database in cache keys, so two databases never share entries. Derived from
+   * `@prisma/adapter-pg`'s connection settings (and its `schema`); for D1, `default`, and a second
+   * D1 database under one name fails fast (`DATABASE_CONFLICT`): name each one.
+   * @default derived, else 'default'
+   */
   readonly database?: string
   /** Per model, fields whose writes invalidate nothing (view counters...): `{ Post: ['views'] }`. */
   readonly ignoreFields?: Readonly<Record<string, readonly string[]>>
@@ -48,9 +53,9 @@ export interface InvalidateResult {
   readonly requestId: string
 }
 
-/** A raw read whose dependencies the call declares. */
+/** A cached raw read: its lifetime and tags, and models it reads that its SQL does not name. */
 export interface RawReadOptions extends CacheStrategy {
-  /** Models the statement reads: writes to them invalidate it. */
+  /** Models the statement reads besides the tables its SQL names (through a function...): writes to them invalidate it too. */
   readonly models?: readonly string[]
 }
 
@@ -69,10 +74,10 @@ export interface CacheClientMethods {
     invalidateAll(): Promise<InvalidateResult>
   }
   $cache: {
-    /** Invalidates reads tagged with `tags` and reads of `models`. */
+    /** Invalidates reads tagged with `tags` and reads of `models` (and what their foreign keys and triggers change). An unknown model fails with `UNKNOWN_TABLE`. */
     invalidate(input: { readonly tags?: readonly string[]; readonly models?: readonly string[] }): Promise<InvalidateResult>
     invalidateAll(): Promise<InvalidateResult>
-    /** Caches a `$queryRaw` read that declares the models it depends on. */
+    /** Caches a `$queryRaw` read: it depends on the tables its SQL reads (and any `models` it declares). */
     queryRaw<T = unknown>(sql: SqlLike, options: RawReadOptions): Promise<T>
     /** Reads the database catalog (triggers, keys) again on the next write: call it after a migration made elsewhere. */
     refreshCatalog(): void

@@ -8,13 +8,14 @@ import { models } from '../.generated/d1/kvcache/models.js'
 import { ddl } from '../setup/schema'
 import type { Harness, HarnessOptions } from '../shared/harness'
 
-export const { DB, KV } = env as unknown as { DB: D1Database; KV: KVNamespace }
+export const { DB, DB2, KV } = env as unknown as { DB: D1Database; DB2: D1Database; KV: KVNamespace }
 
-async function resetDatabase(): Promise<void> {
+/** Drops and recreates the test schema in `db`. */
+export async function resetDatabase(db: D1Database = DB): Promise<void> {
   // Children first: D1 enforces foreign keys, also while dropping.
-  await DB.prepare('DROP VIEW IF EXISTS "post_titles"').run()
-  for (const table of ['Membership', '_PostToTag', 'Tag', 'Comment', 'Post', 'Profile', 'users']) await DB.prepare(`DROP TABLE IF EXISTS "${table}"`).run()
-  for (const statement of ddl('d1')) await DB.prepare(statement).run()
+  await db.prepare('DROP VIEW IF EXISTS "post_titles"').run()
+  for (const table of ['Item', 'Membership', '_PostToTag', 'Tag', 'Comment', 'Post', 'Profile', 'users']) await db.prepare(`DROP TABLE IF EXISTS "${table}"`).run()
+  for (const statement of ddl('d1')) await db.prepare(statement).run()
 }
 
 /** A fresh D1 database, a Prisma client through the cache, and one straight to D1 ("behind the cache"). */

@@ -81,6 +81,12 @@ model PostTitle {
   @@map("post_titles")
 }
 
+// A text primary key whose values may look like numbers ('123'): raw SQL and Prisma must name its rows alike.
+model Item {
+  code  String @id
+  label String
+}
+
 model Membership {
   orgId  Int
   userId Int

@@ -14,6 +14,7 @@ export function ddl(flavor: Flavor): string[] {
       'CREATE UNIQUE INDEX "_PostToTag_AB_unique" ON "_PostToTag"("A", "B")',
       'CREATE TABLE "Membership" ("orgId" INTEGER NOT NULL, "userId" INTEGER NOT NULL REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE CASCADE, "role" TEXT NOT NULL, PRIMARY KEY ("orgId", "userId"))',
       'CREATE UNIQUE INDEX "Membership_userId_role_key" ON "Membership"("userId", "role")',
+      'CREATE TABLE "Item" ("code" TEXT NOT NULL PRIMARY KEY, "label" TEXT NOT NULL)',
       'CREATE VIEW "post_titles" AS SELECT "id", "title" FROM "Post"',
     ]
   }
@@ -25,6 +26,7 @@ export function ddl(flavor: Flavor): string[] {
     'CREATE TABLE "Tag" ("name" TEXT PRIMARY KEY)',
     'CREATE TABLE "_PostToTag" ("A" INTEGER NOT NULL REFERENCES "Post"("id") ON DELETE CASCADE ON UPDATE CASCADE, "B" TEXT NOT NULL REFERENCES "Tag"("name") ON DELETE CASCADE ON UPDATE CASCADE, PRIMARY KEY ("A", "B"))',
     'CREATE TABLE "Membership" ("orgId" INTEGER NOT NULL, "userId" INTEGER NOT NULL REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE CASCADE, "role" TEXT NOT NULL, PRIMARY KEY ("orgId", "userId"), UNIQUE ("userId", "role"))',
+    'CREATE TABLE "Item" ("code" TEXT PRIMARY KEY, "label" TEXT NOT NULL)',
     'CREATE VIEW "post_titles" AS SELECT "id", "title" FROM "Post"',
   ]
 }

@@ -1,9 +1,10 @@
 import { createCache, isKvCacheError, memoryStorage } from '@kvcache/core'
 import { deferred } from '@kvcache/core/testing'
+import { itInvalidates } from '@kvcache/test-support/invalidation'
 import { describe, expect, it } from 'vitest'
 import { withKvCache } from '../../src'
 import type { MakeHarness } from './harness'
-import { cached, expectFresh, rejection, seed } from './helpers'
+import { behind, cached, expectFresh, hits, rejection, seed } from './helpers'
 
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null) {
@@ -27,7 +28,9 @@ export function prismaBehaviour(make: MakeHarness): void {
       const fluent = await h.prisma.user.findUnique({ where: { id: ada.id }, ...cached }).posts()
       expect(Array.isArray(fluent)).toBe(true)
       expect(fluent).toEqual(selected.posts)
+      const before = hits(h)
       expect(await h.prisma.user.findUnique({ where: { id: ada.id }, ...cached }).posts()).toEqual(fluent)
+      expect(hits(h)).toBe(before + 1)
     })
 
     it('result extensions added after the cache apply to hits and misses alike', async () => {
@@ -35,7 +38,9 @@ export function prismaBehaviour(make: MakeHarness): void {
       await seed(h)
       const prisma = h.prisma.$extends({ result: { user: { shout: { needs: { name: true }, compute: (user: { name: string | null }) => `${user.name}!` } } } })
       const miss = await prisma.user.findMany({ orderBy: { id: 'asc' }, ...cached })
+      const before = hits(h)
       const hit = await prisma.user.findMany({ orderBy: { id: 'asc' }, ...cached })
+      expect(hits(h)).toBe(before + 1)
       expect(miss[0].shout).toBe('Ada!')
       expect(hit[0].shout).toBe('Ada!')
       // Prisma wraps extended results in proxies of its own: compare their fields.
@@ -49,7 +54,9 @@ export function prismaBehaviour(make: MakeHarness): void {
         .$extends({ result: { user: { shout: { needs: { name: true }, compute: (user: { name: string | null }) => `${user.name}!` } } } })
         .$extends(withKvCache(h.cache, { models: h.models }))
       const miss = await prisma.user.findFirst({ where: { name: 'Ada' }, ...cached })
+      const before = hits(h)
       const hit = await prisma.user.findFirst({ where: { name: 'Ada' }, ...cached })
+      expect(hits(h)).toBe(before + 1)
       expect(hit.shout).toBe('Ada!')
       expect(fields(hit)).toEqual(fields(miss))
     })
@@ -59,7 +66,9 @@ export function prismaBehaviour(make: MakeHarness): void {
       await seed(h)
       const read = () => h.prisma.user.findMany({ omit: { email: true }, orderBy: { id: 'asc' }, ...cached })
       const miss = await read()
+      const before = hits(h)
       const hit = await read()
+      expect(hits(h)).toBe(before + 1)
       expect(miss[0]).not.toHaveProperty('email')
       expect(hit).toStrictEqual(miss)
       const full = await h.prisma.user.findMany({ orderBy: { id: 'asc' }, ...cached })
@@ -104,15 +113,20 @@ export function prismaBehaviour(make: MakeHarness): void {
       release.resolve()
       expect((await racing)[0].title).toBe('Hello')
       expect((await titles(h.prisma, cached))[0].title).toBe('Written during the read')
+      // ...and that read was stored: caching is on, so the fresh title above was no accident.
+      await behind.post(h, hello.id)()
+      expect((await titles(h.prisma, cached))[0].title).toBe('Written during the read')
     })
 
-    it('a batch transaction with cached reads and writes completes and refreshes after it', async () => {
+    itInvalidates('a batch transaction with cached reads and writes completes and refreshes after it', async () => {
       const h = await make()
       const { hello } = await seed(h)
       const read = (client: any, strategy: object) => client.post.findUnique({ where: { id: hello.id }, ...strategy })
-      await expectFresh(h, read, () =>
-        h.prisma.$transaction([h.prisma.post.findUnique({ where: { id: hello.id }, ...cached }), h.prisma.post.update({ where: { id: hello.id }, data: { title: 'Batched' } })]),
-      )
+      await expectFresh(h, read, {
+        behind: behind.post(h, hello.id),
+        write: () =>
+          h.prisma.$transaction([h.prisma.post.findUnique({ where: { id: hello.id }, ...cached }), h.prisma.post.update({ where: { id: hello.id }, data: { views: 7 } })]),
+      })
     })
 
     it('values round-trip exactly: a hit deep-equals the miss (Date, Decimal, BigInt, Bytes, Json)', async () => {
@@ -133,6 +147,10 @@ export function prismaBehaviour(make: MakeHarness): void {
       expect(h.events.some((event) => event.type === 'hit')).toBe(true)
       expect(hit).toStrictEqual(miss)
       expect(Object.getPrototypeOf(hit.price)).toBe(Object.getPrototypeOf(miss.price))
+      // Bytes: a Buffer stays a Buffer (the core codec), a Uint8Array a Uint8Array.
+      expect(Object.getPrototypeOf(hit.data)).toBe(Object.getPrototypeOf(miss.data))
+      expect(Buffer.isBuffer(hit.data)).toBe(Buffer.isBuffer(miss.data))
+      expect([...hit.data]).toEqual([0, 1, 2, 250, 255])
       expect(hit.price.toFixed()).toBe('12345.678901')
       expect(hit.big).toBe(9007199254740991n)
       expect(hit.createdAt.toISOString()).toBe('2026-01-02T03:04:05.678Z')
@@ -153,7 +171,7 @@ export function prismaBehaviour(make: MakeHarness): void {
       expect(events.some((event) => event.type === 'hit')).toBe(false)
     })
 
-    it('count, aggregate and groupBy are cached and refreshed', async () => {
+    itInvalidates('count, aggregate and groupBy are cached and refreshed', async () => {
       const h = await make()
       const { ada } = await seed(h)
       const read = async (client: any, strategy: object) => [
@@ -161,29 +179,62 @@ export function prismaBehaviour(make: MakeHarness): void {
         await client.post.aggregate({ _max: { views: true }, ...strategy }),
         await client.post.groupBy({ by: ['authorId'], _count: { _all: true }, orderBy: { authorId: 'asc' }, ...strategy }),
       ]
-      await expectFresh(h, read, () => h.prisma.post.create({ data: { title: 'more', views: 7, authorId: ada.id } }))
+      await expectFresh(h, read, { behind: behind.posts(h), write: () => h.prisma.post.create({ data: { title: 'more', views: 7, authorId: ada.id } }) })
     })
   })
 
-  describe('cacheStrategy validation', () => {
-    const bad: [string, object][] = [
-      ['cacheStrategy.ttl', { ttl: -1 }],
-      ['cacheStrategy.ttl', { ttl: '60' }],
-      ['cacheStrategy.ttl', { ttl: 1.5 }],
-      ['cacheStrategy.swr', { swr: Number.NaN }],
-      ['cacheStrategy.tags[0]', { ttl: 60, tags: ['no spaces'] }],
-      ['cacheStrategy.tags[0]', { ttl: 60, tags: ['x'.repeat(65)] }],
-      ['cacheStrategy.tags[1]', { ttl: 60, tags: ['ok', 'lone\uD800'] }],
-      ['cacheStrategy.tags', { ttl: 60, tags: Array.from({ length: 17 }, (_, i) => `t${i}`) }],
-      ['cacheStrategy.tags', { ttl: 60, tags: 'posts' }],
-      ['cacheStrategy.ttlSeconds', { ttlSeconds: 60 }],
-      ['cacheStrategy', 60 as unknown as object],
+  describe('cacheStrategy validation (the core rules for seconds and tags, Accelerate names)', () => {
+    const bad: [string, 'INVALID_OPTION' | 'UNKNOWN_OPTION', object][] = [
+      ['cacheStrategy.ttl', 'INVALID_OPTION', { ttl: -1 }],
+      ['cacheStrategy.ttl', 'INVALID_OPTION', { ttl: '60' }],
+      ['cacheStrategy.ttl', 'INVALID_OPTION', { ttl: Number.POSITIVE_INFINITY }],
+      ['cacheStrategy.swr', 'INVALID_OPTION', { swr: Number.NaN }],
+      ['cacheStrategy.tags[0]', 'INVALID_OPTION', { ttl: 60, tags: ['tab\there'] }],
+      ['cacheStrategy.tags[0]', 'INVALID_OPTION', { ttl: 60, tags: ['x'.repeat(1025)] }],
+      ['cacheStrategy.tags[0]', 'INVALID_OPTION', { ttl: 60, tags: ['*'] }],
+      ['cacheStrategy.tags[1]', 'INVALID_OPTION', { ttl: 60, tags: ['ok', 'lone\uD800'] }],
+      ['cacheStrategy.tags', 'INVALID_OPTION', { ttl: 60, tags: Array.from({ length: 17 }, (_, i) => `t${i}`) }],
+      ['cacheStrategy.tags', 'INVALID_OPTION', { ttl: 60, tags: 'posts' }],
+      ['cacheStrategy.autoInvalidate', 'INVALID_OPTION', { ttl: 60, autoInvalidate: 'no' }],
+      ['cacheStrategy.ttlSeconds', 'UNKNOWN_OPTION', { ttlSeconds: 60 }],
+      ['cacheStrategy', 'INVALID_OPTION', 60 as unknown as object],
     ]
-    it.each(bad)('rejects the call with a KvCacheError naming %s', async (field, strategy) => {
+    it.each(bad)('rejects the call with a KvCacheError naming %s (%s)', async (field, code, strategy) => {
       const h = await make()
       const error = await rejection(h.prisma.user.findMany({ cacheStrategy: strategy }))
-      expect(isKvCacheError(error, 'INVALID_OPTION')).toBe(true)
+      expect(isKvCacheError(error, code)).toBe(true)
       expect(error.message).toContain(`\`${field}\``)
+    })
+
+    it('an unknown name is answered with the nearest Accelerate name', async () => {
+      const h = await make()
+      expect((await rejection(h.prisma.user.findMany({ cacheStrategy: { ttlSeconds: 60 } }))).message).toContain('Did you mean `ttl`?')
+      expect((await rejection(h.prisma.user.findMany({ cacheStrategy: { ttl: 60, tag: ['a'] } }))).message).toContain('Did you mean `tags`?')
+    })
+
+    it('accepts what the core rules accept: fractional seconds, any well-formed tag (Accelerate tags too)', async () => {
+      const h = await make()
+      await seed(h)
+      const strategy = { ttl: 1.5, swr: 0.5, tags: ['user:ada@example.com', 'no spaces? yes spaces', 'x'.repeat(200), 'accelerate_tag_1'] }
+      await h.prisma.user.findMany({ orderBy: { id: 'asc' }, cacheStrategy: strategy })
+      const before = hits(h)
+      await h.prisma.user.findMany({ orderBy: { id: 'asc' }, cacheStrategy: strategy })
+      expect(hits(h)).toBe(before + 1)
+    })
+
+    it('a cacheStrategy that caches nothing by mistake is reported once (misconfigured); an explicit { ttl: 0 } is not', async () => {
+      const h = await make()
+      await seed(h)
+      const misconfigured = () => h.events.filter((event) => event.type === 'misconfigured' && event.source === 'prisma' && event.problem.includes('caches nothing'))
+      await h.prisma.user.findMany({ cacheStrategy: { ttl: 0 } })
+      await h.prisma.user.findMany({ cacheStrategy: { ttl: 0, swr: 0, tags: ['a'] } })
+      expect(misconfigured()).toHaveLength(0)
+      await h.prisma.user.findMany({ cacheStrategy: { tags: ['users'] } })
+      await h.prisma.user.findMany({ cacheStrategy: {} })
+      expect(misconfigured()).toHaveLength(1)
+      expect(misconfigured()[0]).toMatchObject({ fix: expect.stringContaining('ttl') })
+      // Accelerate's no-cache: the reads ran against the database, nothing was stored.
+      expect(h.events.some((event) => event.type === 'fill')).toBe(false)
     })
   })
 }

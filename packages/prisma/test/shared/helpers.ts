@@ -1,9 +1,10 @@
+import { expectFreshAfterWrite } from '@kvcache/test-support/invalidation'
 import { expect } from 'vitest'
 import type { Harness } from './harness'
 
 export const cached = { cacheStrategy: { ttl: 60 } } as const
 
-/** Ada (2 posts, one with 2 comments, tagged), Grace (1 post), a profile and memberships. */
+/** Ada (2 posts, one with 2 comments, tagged), Grace (1 post), a profile, memberships and an item keyed '123'. */
 export async function seed(h: Harness) {
   const db = h.behind
   const ada = await db.user.create({ data: { email: 'ada@example.com', name: 'Ada', profile: { create: { bio: 'math' } } } })
@@ -15,29 +16,25 @@ export async function seed(h: Harness) {
   const notes = await db.post.create({ data: { title: 'Notes', authorId: ada.id } })
   const world = await db.post.create({ data: { title: 'World', authorId: grace.id } })
   await db.membership.createMany({ data: [{ orgId: 1, userId: ada.id, role: 'owner' }, { orgId: 1, userId: grace.id, role: 'member' }] })
+  await db.item.createMany({ data: [{ code: '123', label: 'numeric-looking' }, { code: 'abc', label: 'text' }] })
   return { ada, grace, hello, notes, world }
 }
 
-type Read = (client: any, strategy: object) => Promise<unknown>
+/** A read, written once for both clients: the cached one gets `cacheStrategy`, the plain one `{}`. */
+export type Read = (client: any, strategy: object) => Promise<unknown>
 
-function hits(h: Harness): number {
+/** Cache hits so far. */
+export function hits(h: Harness): number {
   return h.events.filter((event) => event.type === 'hit').length
 }
 
 /**
- * Fills the cache with `read`, proves the next read is a hit, runs `write` through the cached
- * client, then checks the cached client returns what the database holds, and that the write
- * changed that answer (so the test could fail).
+ * The one invalidation test shape (`expectFreshAfterWrite`) for a read through `h.prisma` and the
+ * same read through `h.behind` (a plain client the cache never sees): fill, change the data
+ * behind the cache (the read must still be served from the cache), `write`, read fresh.
  */
-export async function expectFresh(h: Harness, read: Read, write: () => Promise<unknown>): Promise<void> {
-  const before = await read(h.prisma, cached)
-  const hitsBefore = hits(h)
-  expect(await read(h.prisma, cached)).toEqual(before)
-  expect(hits(h)).toBeGreaterThan(hitsBefore)
-  await write()
-  const truth = await read(h.behind, {})
-  expect(truth).not.toEqual(before)
-  expect(await read(h.prisma, cached)).toEqual(truth)
+export function expectFresh(h: Harness, read: Read, steps: { readonly behind: () => Promise<unknown>; readonly write: () => Promise<unknown> }): Promise<void> {
+  return expectFreshAfterWrite({ read: () => read(h.prisma, cached), direct: () => read(h.behind, {}), changeBehind: steps.behind, write: steps.write })
 }
 
 /** Fills the cache, then proves `write` did not invalidate it: a change made behind the cache stays invisible. */
@@ -47,6 +44,16 @@ export async function expectStillCached(h: Harness, read: Read, changeBehind: ()
   await write()
   expect(await read(h.behind, {})).not.toEqual(before)
   expect(await read(h.prisma, cached)).toEqual(before)
+}
+
+/** Changes behind the cache that the shared tests use: every row of a model gets a new value. */
+export const behind = {
+  posts: (h: Harness) => () => h.behind.post.updateMany({ data: { views: { increment: 100 } } }),
+  users: (h: Harness) => () => h.behind.user.updateMany({ data: { name: 'changed behind' } }),
+  comments: (h: Harness) => () => h.behind.comment.updateMany({ data: { body: 'changed behind' } }),
+  profiles: (h: Harness) => () => h.behind.profile.updateMany({ data: { bio: 'changed behind' } }),
+  post: (h: Harness, id: number) => () => h.behind.post.update({ where: { id }, data: { title: 'changed behind' } }),
+  user: (h: Harness, id: number) => () => h.behind.user.update({ where: { id }, data: { name: 'changed behind' } }),
 }
 
 /** Runs `promise` and returns its rejection (fails the test when it resolves). */

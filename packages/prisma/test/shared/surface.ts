@@ -1,8 +1,9 @@
 import { createCache, isKvCacheError, memoryStorage, type Storage } from '@kvcache/core'
+import { itInvalidates } from '@kvcache/test-support/invalidation'
 import { describe, expect, it } from 'vitest'
 import { prismaCodecs, withKvCache } from '../../src'
 import type { MakeHarness } from './harness'
-import { cached, expectFresh, expectStillCached, seed } from './helpers'
+import { behind, cached, expectFresh, expectStillCached, rejection, seed } from './helpers'
 
 /** Fault injection the real storage cannot produce on demand: every call fails. */
 function failingStorageFault(inner: Storage): Storage {
@@ -50,36 +51,52 @@ export function accelerateSurface(make: MakeHarness): void {
       await cache.flush()
     })
 
-    it('$accelerate.invalidate({ tags }) refreshes tagged reads and returns a requestId', async () => {
+    itInvalidates('$accelerate.invalidate({ tags }) refreshes tagged reads and returns a requestId', async () => {
       const h = await make()
       const { ada } = await seed(h)
       const tagged = (client: any, strategy: object) =>
         client.user.findUnique({ where: { id: ada.id }, ...(Object.keys(strategy).length ? { cacheStrategy: { ttl: 60, tags: ['users'], autoInvalidate: false } } : {}) })
-      await expectFresh(h, tagged, async () => {
-        await h.behind.user.update({ where: { id: ada.id }, data: { name: 'renamed behind' } })
-        const result = await h.prisma.$accelerate.invalidate({ tags: ['users'] })
-        expect(typeof result.requestId).toBe('string')
+      await expectFresh(h, tagged, {
+        behind: behind.user(h, ada.id),
+        write: async () => {
+          const result = await h.prisma.$accelerate.invalidate({ tags: ['users'] })
+          expect(typeof result.requestId).toBe('string')
+        },
       })
     })
 
-    it('$accelerate.invalidateAll() refreshes every read, autoInvalidate: false ones too', async () => {
+    itInvalidates('$accelerate.invalidateAll() refreshes every read, autoInvalidate: false ones too', async () => {
       const h = await make()
       await seed(h)
       const ttlOnly = (client: any, strategy: object) =>
         client.user.findMany({ orderBy: { id: 'asc' }, ...(Object.keys(strategy).length ? { cacheStrategy: { ttl: 60, autoInvalidate: false } } : {}) })
-      await expectFresh(h, ttlOnly, async () => {
-        await h.behind.user.create({ data: { email: 'behind@example.com' } })
-        await h.prisma.$accelerate.invalidateAll()
-      })
+      await expectFresh(h, ttlOnly, { behind: () => h.behind.user.create({ data: { email: 'behind@example.com' } }), write: () => h.prisma.$accelerate.invalidateAll() })
     })
 
-    it('$cache.invalidate({ models }) refreshes reads of those models', async () => {
+    itInvalidates('$cache.invalidate({ models }) refreshes reads of those models, by key too', async () => {
+      const h = await make()
+      const { ada } = await seed(h)
+      const both = async (client: any, strategy: object) => [await users(client, strategy), await client.user.findUnique({ where: { email: 'ada@example.com' }, ...strategy })]
+      await expectFresh(h, both, { behind: behind.user(h, ada.id), write: () => h.prisma.$cache.invalidate({ models: ['User'] }) })
+    })
+
+    itInvalidates('$cache.invalidate({ models }) reaches what their foreign keys change (profiles of users)', async () => {
       const h = await make()
       await seed(h)
-      await expectFresh(h, users, async () => {
-        await h.behind.user.create({ data: { email: 'behind@example.com' } })
-        await h.prisma.$cache.invalidate({ models: ['User'] })
-      })
+      const profiles = (client: any, strategy: object) => client.profile.findMany({ ...strategy })
+      await expectFresh(h, profiles, { behind: () => h.behind.profile.updateMany({ data: { bio: 'changed behind' } }), write: () => h.prisma.$cache.invalidate({ models: ['User'] }) })
+    })
+
+    it('$cache.invalidate and $accelerate.invalidate: an unknown model fails with UNKNOWN_TABLE naming the nearest; bad tags fail', async () => {
+      const h = await make()
+      const unknown = await rejection(h.prisma.$cache.invalidate({ models: ['Usr'] }))
+      expect(isKvCacheError(unknown, 'UNKNOWN_TABLE')).toBe(true)
+      expect(unknown.message).toContain('Did you mean `User`?')
+      expect(isKvCacheError(await rejection(h.prisma.$cache.invalidate({ models: 'User' })), 'INVALID_OPTION')).toBe(true)
+      expect(isKvCacheError(await rejection(h.prisma.$accelerate.invalidate({ tags: ['*'] })), 'INVALID_OPTION')).toBe(true)
+      expect(isKvCacheError(await rejection(h.prisma.$accelerate.invalidate({})), 'INVALID_OPTION')).toBe(true)
+      // Nothing was bumped by the calls that failed.
+      expect(h.events.some((event) => event.type === 'invalidate')).toBe(false)
     })
 
     it('autoInvalidate: false keeps a read until its TTL or tags', async () => {
@@ -95,7 +112,13 @@ export function accelerateSurface(make: MakeHarness): void {
       const { hello } = await seed(h)
       const post = (client: any, strategy: object) => client.post.findUnique({ where: { id: hello.id }, ...strategy })
       await expectStillCached(h, post, async () => undefined, () => h.prisma.post.update({ where: { id: hello.id }, data: { views: { increment: 1 } } }))
-      await expectFresh(h, post, () => h.prisma.post.update({ where: { id: hello.id }, data: { views: 0, title: 'Retitled' } }))
+    })
+
+    itInvalidates('ignoreFields: a write touching other fields too invalidates', async () => {
+      const h = await make({ binding: { ignoreFields: { Post: ['views'] } } })
+      const { hello } = await seed(h)
+      const post = (client: any, strategy: object) => client.post.findUnique({ where: { id: hello.id }, ...strategy })
+      await expectFresh(h, post, { behind: behind.post(h, hello.id), write: () => h.prisma.post.update({ where: { id: hello.id }, data: { views: 0, title: 'Retitled' } }) })
     })
 
     it('a storage outage never fails a query or a write', async () => {
@@ -109,32 +132,38 @@ export function accelerateSurface(make: MakeHarness): void {
   })
 
   describe('raw SQL and the database catalog', () => {
-    it('$executeRaw invalidates what the SQL planner reads off the statement', async () => {
+    itInvalidates('$executeRaw invalidates what the SQL planner reads off the statement', async () => {
       const h = await make()
       await seed(h)
-      await expectFresh(h, users, () => h.prisma.$executeRawUnsafe(`UPDATE "users" SET "name" = 'raw'`))
+      await expectFresh(h, users, { behind: () => h.behind.user.create({ data: { email: 'behind@example.com' } }), write: () => h.prisma.$executeRawUnsafe(`UPDATE "users" SET "name" = 'raw'`) })
     })
-    it('a raw write by id keeps reads of other tables cached', async () => {
+    itInvalidates('a raw write by id refreshes lookups by a unique key of that table (SQL cannot name them)', async () => {
+      const h = await make()
+      const { ada } = await seed(h)
+      const byEmail = (client: any, strategy: object) => client.user.findUnique({ where: { email: 'ada@example.com' }, ...strategy })
+      await expectFresh(h, byEmail, { behind: behind.user(h, ada.id), write: () => h.prisma.$executeRaw(h.Prisma.sql`UPDATE "users" SET "name" = ${'raw'} WHERE "id" = ${ada.id}`) })
+    })
+    itInvalidates('a raw write by id refreshes that row, and keeps reads of other tables cached', async () => {
       const h = await make()
       const { hello } = await seed(h)
       const post = (client: any, strategy: object) => client.post.findUnique({ where: { id: hello.id }, ...strategy })
-      await expectFresh(h, post, () => h.prisma.$executeRaw(h.Prisma.sql`UPDATE "Post" SET "title" = ${'raw title'} WHERE "id" = ${hello.id}`))
+      await expectFresh(h, post, { behind: behind.post(h, hello.id), write: () => h.prisma.$executeRaw(h.Prisma.sql`UPDATE "Post" SET "title" = ${'raw title'} WHERE "id" = ${hello.id}`) })
       const rawUpdate = () => h.prisma.$executeRaw(h.Prisma.sql`UPDATE "Post" SET "title" = ${'again'} WHERE "id" = ${hello.id}`)
       // The PostgreSQL tests run in a schema of their own, on a search path that starts with it: the
       // planner resolves `"Post"` through the catalog's search path, so this is as precise as on D1.
       await expectStillCached(h, users, () => h.behind.user.updateMany({ data: { name: 'behind' } }), rawUpdate)
     })
-    it('a model over a database view is refreshed by writes to the tables the view reads', async () => {
+    itInvalidates('a model over a database view is refreshed by writes to the tables the view reads', async () => {
       const h = await make()
-      const { hello } = await seed(h)
+      const { hello, world } = await seed(h)
       const titles = (client: any, strategy: object) => client.postTitle.findMany({ orderBy: { id: 'asc' }, ...strategy })
       const one = (client: any, strategy: object) => client.postTitle.findUnique({ where: { id: hello.id }, ...strategy })
       await one(h.prisma, cached)
-      await expectFresh(h, titles, () => h.prisma.post.update({ where: { id: hello.id }, data: { title: 'Seen through the view' } }))
+      await expectFresh(h, titles, { behind: behind.post(h, world.id), write: () => h.prisma.post.update({ where: { id: hello.id }, data: { title: 'Seen through the view' } }) })
       expect(await one(h.prisma, cached)).toEqual(await one(h.behind, {}))
     })
 
-    it("a model write refreshes what the database's triggers change (from the catalog)", async () => {
+    itInvalidates("a model write refreshes what the database's triggers change (from the catalog)", async () => {
       const h = await make()
       const { hello } = await seed(h)
       if (h.flavor === 'd1') {
@@ -148,46 +177,68 @@ export function accelerateSurface(make: MakeHarness): void {
         await h.prisma.$executeRawUnsafe(`CREATE TRIGGER count_comments AFTER INSERT ON "${schema}"."Comment" FOR EACH ROW EXECUTE FUNCTION "${schema}".count_comments()`)
       }
       const post = (client: any, strategy: object) => client.post.findUnique({ where: { id: hello.id }, select: { views: true }, ...strategy })
-      await expectFresh(h, post, () => h.prisma.comment.create({ data: { body: 'counted', postId: hello.id } }))
+      await expectFresh(h, post, {
+        behind: () => h.behind.post.update({ where: { id: hello.id }, data: { views: 50 } }),
+        write: () => h.prisma.comment.create({ data: { body: 'counted', postId: hello.id } }),
+      })
     })
     it('a read-only $queryRaw invalidates nothing', async () => {
       const h = await make()
       await seed(h)
       await expectStillCached(h, users, () => h.behind.user.updateMany({ data: { name: 'behind' } }), () => h.prisma.$queryRawUnsafe('SELECT count(*) AS n FROM "users"'))
     })
-    it('a $queryRaw that writes invalidates', async () => {
+    itInvalidates('a $queryRaw that writes invalidates', async () => {
       const h = await make()
       await seed(h)
-      await expectFresh(h, users, () => h.prisma.$queryRawUnsafe(`UPDATE "users" SET "name" = 'returned' RETURNING "id"`))
+      await expectFresh(h, users, { behind: () => h.behind.user.create({ data: { email: 'behind@example.com' } }), write: () => h.prisma.$queryRawUnsafe(`UPDATE "users" SET "name" = 'returned' RETURNING "id"`) })
     })
-    it('$cache.queryRaw caches a raw read that declares its models', async () => {
+    itInvalidates('$cache.queryRaw caches a raw read, which depends on the tables its SQL reads', async () => {
       const h = await make()
       const { ada } = await seed(h)
       const raw = (client: any, strategy: object) =>
         Object.keys(strategy).length
-          ? client.$cache.queryRaw(h.Prisma.sql`SELECT "name" FROM "users" ORDER BY "id"`, { models: ['User'], ttl: 60 })
+          ? client.$cache.queryRaw(h.Prisma.sql`SELECT "u"."name", "p"."title" FROM "users" "u" JOIN "Post" "p" ON "p"."authorId" = "u"."id" ORDER BY "p"."id"`, { ttl: 60 })
+          : client.$queryRaw(h.Prisma.sql`SELECT "u"."name", "p"."title" FROM "users" "u" JOIN "Post" "p" ON "p"."authorId" = "u"."id" ORDER BY "p"."id"`)
+      await expectFresh(h, raw, { behind: behind.user(h, ada.id), write: () => h.prisma.post.updateMany({ data: { title: 'Retitled' } }) })
+    })
+    itInvalidates('$cache.queryRaw: models it declares are dependencies too', async () => {
+      const h = await make()
+      const { ada } = await seed(h)
+      const raw = (client: any, strategy: object) =>
+        Object.keys(strategy).length
+          ? client.$cache.queryRaw(h.Prisma.sql`SELECT "name" FROM "users" ORDER BY "id"`, { models: ['Profile'], ttl: 60 })
           : client.$queryRaw(h.Prisma.sql`SELECT "name" FROM "users" ORDER BY "id"`)
-      await expectFresh(h, raw, () => h.prisma.user.update({ where: { id: ada.id }, data: { name: 'Ada R.' } }))
+      await expectFresh(h, raw, { behind: behind.user(h, ada.id), write: () => h.prisma.profile.updateMany({ data: { bio: 'x' } }) })
     })
   })
 
   describe('the model graph', () => {
-    it('without `models`: a degraded event, and cascades are still refreshed', async () => {
+    itInvalidates('without `models`: a misconfigured event, and cascades are still refreshed (from the database catalog)', async () => {
       const h = await make({ withModels: false })
       const { ada } = await seed(h)
-      expect(h.events.some((event) => event.type === 'degraded' && event.source === 'prisma')).toBe(true)
+      expect(h.events.some((event) => event.type === 'misconfigured' && event.source === 'prisma' && event.fix.includes('generator kvcache'))).toBe(true)
       await h.behind.membership.deleteMany({})
       const profiles = (client: any, strategy: object) => client.profile.findMany({ ...strategy })
-      await expectFresh(h, profiles, () => h.prisma.user.delete({ where: { id: ada.id } }))
+      await expectFresh(h, profiles, { behind: behind.profiles(h), write: () => h.prisma.user.delete({ where: { id: ada.id } }) })
     })
-    it('bad options fail at setup with a KvCacheError naming them', async () => {
+    itInvalidates('without `models`: a write by id still refreshes a lookup by id', async () => {
+      const h = await make({ withModels: false })
+      const { ada } = await seed(h)
+      const user = (client: any, strategy: object) => client.user.findUnique({ where: { id: ada.id }, ...strategy })
+      await expectFresh(h, user, { behind: behind.user(h, ada.id), write: () => h.prisma.user.update({ where: { id: ada.id }, data: { name: 'Ada L.' } }) })
+    })
+    it('bad options fail when withKvCache is called, with a KvCacheError naming them', async () => {
       const h = await make()
       const setup = (options: object) => () => h.plain.$extends(withKvCache(h.cache, { models: h.models, ...options }))
       expect(setup({ ttl: 60 })).toThrow(/Unknown option `ttl`/)
+      expect(setup({ modles: h.models })).toThrow(/Did you mean `models`\?/)
       expect(setup({ database: '' })).toThrow(/Option `database` must be a non-empty string/)
+      expect(setup({ region: 42 })).toThrow(/Option `region`/)
       expect(setup({ ignoreFields: { Nope: ['x'] } })).toThrow(/Unknown model `Nope`/)
+      expect(setup({ autoInvalidate: { Usr: false } })).toThrow(/Did you mean `User`\?/)
+      // Accelerate's semantics: a read is cached only with its own cacheStrategy.
+      for (const shared of ['strategy', 'ttlSeconds', 'swrSeconds']) expect(() => withKvCache(h.cache, { [shared]: 60 } as never)).toThrow(/cacheStrategy/)
       expect(() => withKvCache(undefined as never)).toThrow(/createCache/)
-      await expect(h.prisma.$cache.invalidate({ models: ['Nope'] })).rejects.toThrow(/Unknown model "Nope"/)
     })
     it('a wrong `models` fails at $extends with how to generate it', async () => {
       const h = await make()
