@@ -270,6 +270,8 @@ describe('swrSeconds (a binding option, like the other bindings)', () => {
       const read = () => db.select().from(users).where(eq(users.id, 1))
       expect(names(await read())).toStrictEqual(['Ada'])
       await behind("UPDATE users SET name = 'later' WHERE id = 1")
+      // Within its TTL the entry is served...
+      expect(names(await read())).toStrictEqual(['Ada'])
       vi.setSystemTime(Date.now() + 1_500)
       expect(names(await read())).toStrictEqual(['later'])
       expect(events.filter((event) => event.type === 'stale')).toStrictEqual([])

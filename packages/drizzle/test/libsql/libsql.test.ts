@@ -1,6 +1,7 @@
 import { createClient, type Client } from '@libsql/client'
 import { createCache, memoryStorage, type CacheEvent } from '@kvcache/core'
 import { dependencyScopes } from '@kvcache/core/binding'
+import { qualifyScope } from '@kvcache/core/storage'
 import { expectFreshAfterWrite, itInvalidates } from '@kvcache/test-support/invalidation'
 import { eq, sql } from 'drizzle-orm'
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql'
@@ -184,7 +185,8 @@ describe("core's savepoint histories, through db.transaction on libSQL", () => {
   type Db = LibSQLDatabase<Record<string, never>>
   const read = (on: Db, letter: string) => on.select().from(letters).where(eq(letters.name, letter))
   const write = (on: Db, letter: string) => on.update(letters).set({ v: sql`${letters.v} + 1` }).where(eq(letters.name, letter))
-  const readScopes = (letter: string) => dependencyScopes([{ kind: 'rows', table: 'letters', rows: [{ values: [letter], types: ['text'] }] }])
+  // What a by-key read of `letter` depends on, as invalidate events name it.
+  const readScopes = (letter: string) => dependencyScopes([{ kind: 'rows', table: 'letters', rows: [{ values: [letter], types: ['text'] }] }]).map((scope) => qualifyScope(undefined, scope))
 
   function setupLetters() {
     const events: CacheEvent[] = []
@@ -239,6 +241,8 @@ describe("core's savepoint histories, through db.transaction on libSQL", () => {
       for (const letter of ALL) expect(await read(t.db, letter), letter).toStrictEqual(await read(t.plain, letter))
       const bumped = t.bumped()
       for (const letter of rolledBack) for (const scope of readScopes(letter)) expect(bumped.has(scope), `${letter}: ${scope}`).toBe(false)
+      // The same check sees the committed letters' rows bumped: it names scopes as the events do.
+      for (const letter of history.expected) expect(readScopes(letter).some((scope) => bumped.has(scope)), letter).toBe(true)
     })
   }
 

@@ -4,6 +4,7 @@
 // histories runs here too.
 import { createCache, memoryStorage, type CacheEvent } from '@kvcache/core'
 import { dependencyScopes } from '@kvcache/core/binding'
+import { qualifyScope } from '@kvcache/core/storage'
 import { expectFreshAfterWrite, itInvalidates } from '@kvcache/test-support/invalidation'
 import { eq, sql } from 'drizzle-orm'
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres'
@@ -53,8 +54,9 @@ function setup() {
   return { db, plain, read, write, behind, bumped, events }
 }
 
-/** What a by-key read of `letter` depends on: none of it may be bumped when its write rolled back. */
-const readScopes = (letter: string) => dependencyScopes([{ kind: 'rows', table: `${schemaName}.letters`, rows: [{ values: [letter], types: ['text'] }] }])
+/** What a by-key read of `letter` depends on, as invalidate events name it: none of it may be bumped when its write rolled back. */
+const readScopes = (letter: string) =>
+  dependencyScopes([{ kind: 'rows', table: `${schemaName}.letters`, rows: [{ values: [letter], types: ['text'] }] }]).map((scope) => qualifyScope(undefined, scope))
 
 async function runHistory(db: NodePgDatabase, history: History, write: (on: NodePgDatabase, letter: string) => Promise<unknown>) {
   const { body, rollback } = transactionBody(history)
@@ -83,6 +85,8 @@ describe("core's savepoint histories, through db.transaction on PostgreSQL", () 
       // ...and nothing a read of a rolled-back write depends on was bumped.
       const bumped = t.bumped()
       for (const letter of rolledBack) for (const scope of readScopes(letter)) expect(bumped.has(scope), `${letter}: ${scope}`).toBe(false)
+      // The same check sees the committed letters' rows bumped: it names scopes as the events do.
+      for (const letter of history.expected) expect(readScopes(letter).some((scope) => bumped.has(scope)), letter).toBe(true)
     }
     if (history.expected.length === 0) {
       it(history.name, async () => {
