@@ -1,3 +1,4 @@
+import { keyTypeOfSql, type KeyType } from '@kvcache/core/binding'
 import { canonicalName, createCatalog, referentialAction, type Catalog, type ForeignKeyFacts, type TableFacts } from '@kvcache/core/sql'
 
 // Drizzle marks its objects with global symbols and an entity kind per class. Reading them
@@ -19,6 +20,7 @@ type Dialect = 'SQLite' | 'Pg'
 interface ColumnLike {
   readonly name: string
   readonly primary?: boolean
+  getSQLType?(): string
 }
 
 interface ForeignKeyLike {
@@ -58,8 +60,20 @@ export function nameOfTable(table: object): string {
   return canonicalName(typeof schema === 'string' && schema !== '' ? [schema, name] : [name])
 }
 
-/** What `getTableConfig` would give, read off the table object: key columns and foreign keys. */
-function factsOf(table: TableLike, dialect: Dialect): { keyColumns: string[]; foreignKeys: ForeignKeyLike[] } {
+/** How key values compare, from the columns' SQL types (so row keys are spelled as the catalog would); undefined when one cannot be read. */
+function keyTypesOf(columns: readonly ColumnLike[], dialect: Dialect): KeyType[] | undefined {
+  try {
+    const types = columns.map((column) => column.getSQLType?.())
+    if (types.some((type) => typeof type !== 'string')) return undefined
+    return (types as string[]).map((type) => keyTypeOfSql(type, dialect === 'Pg' ? 'postgres' : 'sqlite'))
+  } catch {
+    // A custom type whose SQL type cannot be built without its config: leave the key type unknown.
+    return undefined
+  }
+}
+
+/** What `getTableConfig` would give, read off the table object: key columns (and their key types) and foreign keys. */
+function factsOf(table: TableLike, dialect: Dialect): { keyColumns: string[]; keyTypes: KeyType[] | undefined; foreignKeys: ForeignKeyLike[] } {
   const columns = Object.values((table[COLUMNS] ?? {}) as Record<string, ColumnLike>)
   const foreignKeys = Object.values((table[INLINE_FOREIGN_KEYS[dialect]] ?? {}) as Record<string, ForeignKeyLike>)
   const composite: string[] = []
@@ -74,7 +88,11 @@ function factsOf(table: TableLike, dialect: Dialect): { keyColumns: string[]; fo
     }
   }
   const inline = columns.filter((column) => column.primary).map((column) => column.name)
-  return { keyColumns: inline.length > 0 ? inline : composite, foreignKeys }
+  const keyColumns = inline.length > 0 ? inline : composite
+  // The table's own columns (PostgreSQL's extra-config copies cannot give their SQL type).
+  const key = keyColumns.map((name) => columns.find((column) => column.name === name))
+  const keyTypes = keyColumns.length > 0 && key.every((column) => column !== undefined) ? keyTypesOf(key as ColumnLike[], dialect) : undefined
+  return { keyColumns, keyTypes, foreignKeys }
 }
 
 function translate(schema: Record<string, unknown>): Catalog {
@@ -86,7 +104,7 @@ function translate(schema: Record<string, unknown>): Catalog {
     const table = value as TableLike
     const name = nameOfTable(table)
     const facts = factsOf(table, dialect)
-    tables.push({ name, primaryKey: facts.keyColumns })
+    tables.push({ name, primaryKey: facts.keyColumns, ...(facts.keyTypes ? { keyTypes: facts.keyTypes } : {}) })
     for (const key of facts.foreignKeys) {
       foreignKeys.push({ table: name, references: nameOfTable(key.reference().foreignTable), onDelete: referentialAction(key.onDelete), onUpdate: referentialAction(key.onUpdate) })
     }
@@ -99,7 +117,7 @@ const translated = new WeakMap<object, Catalog>()
 
 /**
  * The catalog facts a Drizzle schema module declares (`import * as schema from './schema'`):
- * tables, primary keys (composite too), foreign keys with their actions. Memoised per schema
+ * tables, primary keys (composite too) and how their values compare, foreign keys with their actions. Memoised per schema
  * object: an app builds a binding per request with the same module.
  */
 export function schemaCatalog(schema: Record<string, unknown>): Catalog {

@@ -27,6 +27,8 @@ describe('schemaCatalog', () => {
     const catalog = schemaCatalog(sqliteSchema)
     expect([...catalog.tables.keys()].sort()).toStrictEqual(['members', 'posts', 'users'])
     expect(catalog.tables.get('members')?.primaryKey).toStrictEqual(['org_id', 'user_id'])
+    expect(catalog.tables.get('members')?.keyTypes).toStrictEqual(['integer', 'integer'])
+    expect(catalog.tables.get('users')?.keyTypes).toStrictEqual(['integer'])
     expect(catalog.foreignKeys).toStrictEqual([{ table: 'posts', references: 'users', onDelete: 'cascade', onUpdate: 'set null' }])
     expect(catalog.complete).toBe(true)
   })
@@ -35,6 +37,7 @@ describe('schemaCatalog', () => {
     const catalog = schemaCatalog({ accounts, grants })
     expect(catalog.tables.get('app.accounts')?.primaryKey).toStrictEqual(['id'])
     expect(catalog.tables.get('grants')?.primaryKey).toStrictEqual(['account_id', 'scope'])
+    expect(catalog.tables.get('grants')?.keyTypes).toStrictEqual(['integer', 'text'])
     expect(catalog.foreignKeys).toStrictEqual([{ table: 'grants', references: 'app.accounts', onDelete: 'set default', onUpdate: 'no action' }])
   })
 
