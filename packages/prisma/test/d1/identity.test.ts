@@ -23,8 +23,7 @@ async function twoDatabases() {
   return { cache, events, client }
 }
 
-// Creating two databases' tables in miniflare takes a few seconds.
-describe('two D1 databases behind one KV namespace', { timeout: 30_000 }, () => {
+describe('two D1 databases behind one KV namespace', () => {
   it('without `database`, the second database fails fast with DATABASE_CONFLICT naming the option', async () => {
     const { client } = await twoDatabases()
     const one = client(DB)

@@ -14,7 +14,15 @@ interface Env {
 let cache: Cache | undefined
 
 export function database(env: Env, ctx: ExecutionContext) {
-  cache ??= createCache({ storage: kvStorage(env.CACHE_KV), codecExtensions: prismaCodecs(Prisma) })
+  cache ??= createCache({
+    storage: kvStorage(env.CACHE_KV),
+    codecExtensions: prismaCodecs(Prisma),
+    // What the cache did. Setup mistakes arrive as `misconfigured` (with no listener, they are logged once).
+    onEvent: (event) => {
+      if (event.type === 'misconfigured') console.warn(`[kvcache] ${event.problem} ${event.fix}`)
+      if (event.type === 'hit' || event.type === 'miss') console.debug(`[kvcache] ${event.type} ${event.key}`)
+    },
+  })
   const perRequest = cache.withContext({ waitUntil: (promise) => ctx.waitUntil(promise) })
   return new PrismaClient({ adapter: new PrismaD1(env.DB) }).$extends(withKvCache(perRequest, { models }))
 }
