@@ -34,6 +34,8 @@ beforeAll(async () => {
 /** How one kind of Kysely transaction takes a history's steps (begin and commit or rollback at its ends). */
 interface Runner {
   readonly name: string
+  /** Kysely 0.27 has no controlled transactions. */
+  readonly since028?: boolean
   readonly run: (db: History, steps: readonly Step[]) => Promise<void>
 }
 
@@ -72,6 +74,7 @@ const RUNNERS: Runner[] = [
   },
   {
     name: 'startTransaction() with trx.savepoint(), rollbackToSavepoint(), releaseSavepoint()',
+    since028: true,
     async run(db, steps) {
       // Kysely types savepoint names; the histories reuse and release them freely.
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -87,7 +90,9 @@ const RUNNERS: Runner[] = [
   },
 ]
 
-describe.each(RUNNERS)('savepoint histories through $name', ({ name, run }) => {
+const RUNNABLE = RUNNERS.filter((runner) => !runner.since028 || inject('kyselyVersion') !== '0.27')
+
+describe.each(RUNNABLE)('savepoint histories through $name', ({ run }) => {
   for (const [history, steps, published] of HISTORIES) {
     it(history, async () => {
       await pool.query(`TRUNCATE ${[...LETTERS, 'z'].map((letter) => `h_${letter}`).join(', ')}`)
@@ -95,7 +100,6 @@ describe.each(RUNNERS)('savepoint histories through $name', ({ name, run }) => {
       const { db: typed, behind: plain, events, count } = setup(pool)
       const db = typed as unknown as History
       const behind = plain as unknown as History
-      if (name.startsWith('startTransaction') && !('startTransaction' in db)) return expect(inject('kyselyVersion')).toBe('0.27')
       const read = (on: History, letter: Letter | 'z') => on.selectFrom(`h_${letter}`).select('v').execute()
       for (const letter of [...LETTERS, 'z'] as const) await read(db, letter)
 
