@@ -22,11 +22,11 @@ export interface QueryParams {
 }
 
 /** How long planning may wait for the catalog: not inside an interactive transaction, whose connection is busy. */
-type PlanContext = { readonly wait: boolean }
+type CatalogWait = { readonly wait: boolean }
 
 const WHOLE_DATABASE = changeScopes([{ kind: 'database' }])
 
-/** The scopes a planned statement bumps. Transaction control we cannot follow (raw BEGIN on a pooled connection) bumps everything. */
+/** The scopes a planned statement bumps. Transaction control we cannot follow (a raw BEGIN on a pooled connection) bumps the whole database. */
 function scopesOf(plan: Plan): readonly string[] {
   if (plan.type === 'write') return plan.scopes
   return plan.type === 'transaction' ? WHOLE_DATABASE : []
@@ -36,7 +36,7 @@ function scopesOf(plan: Plan): readonly string[] {
 export function createHook(binding: PrismaBinding) {
   return async function kvcacheQuery(params: QueryParams): Promise<unknown> {
     const { model, operation } = params
-    if (!model) return RAW_OPERATIONS.has(operation) ? rawWrite(binding, params) : params.query(params.args)
+    if (!model) return RAW_OPERATIONS.has(operation) ? rawCall(binding, params) : params.query(params.args)
     const { cacheStrategy, ...args } = (params.args ?? {}) as Record<string, unknown>
     if (Object.hasOwn(WRITE_OPERATIONS, operation)) return modelWrite(binding, params, model, operation as WriteOperation, args)
     if (!READ_OPERATIONS.has(operation)) return params.query(args)
@@ -94,7 +94,7 @@ function modelWrite(binding: PrismaBinding, params: QueryParams, model: string, 
   })
 }
 
-function rawWrite(binding: PrismaBinding, params: QueryParams): Promise<unknown> {
+function rawCall(binding: PrismaBinding, params: QueryParams): Promise<unknown> {
   return settle(binding, params, params.args, async (_result, context) => {
     const statement = rawStatement(params.args, binding.dialect)
     // No SQL text to read: as for a statement the planner cannot read, everything may have changed.
@@ -111,7 +111,7 @@ function rawWrite(binding: PrismaBinding, params: QueryParams): Promise<unknown>
  * interactive transaction's buffer (published on commit), else at once. Batch members settle
  * after the whole batch ran, so this is after the batch (on D1 even after a partial failure).
  */
-async function settle(binding: PrismaBinding, params: QueryParams, args: unknown, scopes: (result: unknown, context: PlanContext) => Promise<readonly string[]>): Promise<unknown> {
+async function settle(binding: PrismaBinding, params: QueryParams, args: unknown, scopes: (result: unknown, context: CatalogWait) => Promise<readonly string[]>): Promise<unknown> {
   const transaction = params.__internalParams?.transaction
   const interactive = transaction?.kind === 'itx' ? String(transaction.id) : undefined
   let result: unknown
