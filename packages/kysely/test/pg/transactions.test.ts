@@ -1,7 +1,9 @@
+import { isKvCacheError } from '@kvcache/core'
+import { kyselyCacheInvalidate } from '@kvcache/kysely'
 import { expectFreshAfterWrite, itInvalidates } from '@kvcache/test-support/invalidation'
 import { sql, type Kysely } from 'kysely'
 import { describe, expect, inject, it } from 'vitest'
-import { setup, usePostgres, type Database } from './setup'
+import { createPool, setup, usePostgres, type Database } from './setup'
 
 const pool = usePostgres()
 const owners = (db: Kysely<Database>) => db.selectFrom('accounts').select('owner').orderBy('id').execute()
@@ -163,5 +165,29 @@ describe('raw transaction control', () => {
     expect(await owners(db)).toStrictEqual(ADA_GRACE)
     expect(count('hit')).toBe(1)
     expect(invalidations(events)).toStrictEqual([])
+  })
+})
+
+describe('kyselyCacheInvalidate inside a transaction', () => {
+  itInvalidates("reads the catalog on the transaction's own connection: a pool of one never waits for a second", async () => {
+    const single = createPool(1)
+    try {
+      const { db, behind } = setup(pool, { pool: single, database: `single-${Math.random().toString(36).slice(2)}` })
+      await expectFreshAfterWrite({
+        read: () => owners(db),
+        direct: () => owners(behind),
+        changeBehind: RENAME_BEHIND,
+        write: () =>
+          db.transaction().execute(async (trx) => {
+            await pool.query("update accounts set owner = 'outside' where id = 1")
+            // An unknown table reads the catalog again (on this connection) before failing.
+            const unknown = await kyselyCacheInvalidate(trx, { tables: ['acounts'] }).catch((error: unknown) => error)
+            expect(isKvCacheError(unknown, 'UNKNOWN_TABLE')).toBe(true)
+            await kyselyCacheInvalidate(trx, { tables: ['accounts'] })
+          }),
+      })
+    } finally {
+      await single.end()
+    }
   })
 })

@@ -2,7 +2,7 @@
 import type { Cache } from '@kvcache/core'
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
 import { expectTypeOf } from 'vitest'
-import { cached, kyselyCache, uncached, type CachedOptions } from '../../src'
+import { cached, kyselyCache, kyselyCacheInvalidate, uncached, type CachedOptions } from '../../src'
 import { kyselyCache as kyselyCacheSqlite } from '../../src/sqlite'
 
 declare const cache: Cache
@@ -24,3 +24,14 @@ db.selectFrom('posts').selectAll().withPlugin(uncached())
 expectTypeOf<CachedOptions['ttlSeconds']>().toEqualTypeOf<number | undefined>()
 // @ts-expect-error ttl is spelled ttlSeconds
 cached({ ttl: 30 })
+
+// Manual invalidation takes any Kysely instance or transaction, of every supported version.
+declare const db027: import('kysely-0.27').Kysely<Database>
+declare const db029: import('kysely-0.29').Kysely<Database>
+declare const trx: import('kysely').Transaction<Database>
+expectTypeOf(kyselyCacheInvalidate(db, { tables: ['posts'] })).toEqualTypeOf<Promise<void>>()
+void kyselyCacheInvalidate(db027, { tags: ['front-page'] })
+void kyselyCacheInvalidate(db029, { tables: ['posts'], tags: ['front-page'] })
+void kyselyCacheInvalidate(trx, { tables: ['posts'] })
+// @ts-expect-error table is spelled tables
+void kyselyCacheInvalidate(db, { table: ['posts'] })
