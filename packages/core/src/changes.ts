@@ -10,7 +10,7 @@ import { rowKeySpellings, type KeyType } from './row-keys'
  *   change                      bumps                                  reaches reads of
  *   table changed               table:<t>, bulk:<t>                    the whole table, by key or not
  *   rows changed (t, keys)      table:<t>, row:<t>:<key> for each key  the table, and those rows by key
- *     (a key that cannot be named: as "table changed")
+ *     (a key that cannot be named, or more than MAX_ROWS rows: as "table changed")
  *   tag changed                 tag:<name>                             reads declaring the tag
  *   database changed            table:*                                every read of any table
  *   everything changed          table:*, tag:*                         every entry (invalidateAll)
@@ -53,9 +53,16 @@ export type Dependency =
 /** The tag scope only `everything` changes bump: no user tag can spell it (tags cannot contain `*`). */
 export const ALL_ENTRIES_SCOPE: string = tagScope(ALL_TABLES)
 
-/** Row scopes of `rows` for every spelling of `table`, or undefined when any row cannot be named. */
+/**
+ * Most rows one change or read names before it counts as the whole table: each row is a stamp to
+ * write (or read), and KV reads at most 100 keys in one call. 10,000 rows inserted at once bump
+ * the table instead of 10,000 stamps.
+ */
+export const MAX_ROWS = 100
+
+/** Row scopes of `rows` for every spelling of `table`, or undefined when any row cannot be named (or there are too many). */
 function rowScopes(table: string, rows: readonly RowId[]): string[] | undefined {
-  if (rows.length === 0) return undefined
+  if (rows.length === 0 || rows.length > MAX_ROWS) return undefined
   const scopes: string[] = []
   for (const row of rows) {
     const spellings = rowKeySpellings(row.values, row.types)

@@ -152,7 +152,7 @@ export type CacheEvent =
       /** The entry key, when the skip concerns one entry. */
       readonly key?: string
       readonly reason: SkipReason
-      /** Why, in words, and what to change (set by bindings for `bypass` and `not-wrapped`). */
+      /** Why, in words (set by bindings for `bypass`). */
       readonly detail?: string
     }
   | {
@@ -223,8 +223,6 @@ export type SkipReason =
   | 'stamp-unknown'
   /** A binding chose not to cache a read (dependencies unknown, inside a transaction, opted out). */
   | 'bypass'
-  /** A binding is set up so that nothing can be cached (e.g. the driver was not wrapped). */
-  | 'not-wrapped'
 
 export type Operation =
   | 'get'

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createCache, memoryStorage, memoryVersions, type Storage } from '../src'
 import { tableScope, tagScope, rowScope } from '../src/layout'
-import { hashMaterial } from '../src/internal'
+import { hashMaterial } from '../src/hash'
 import { deferred, eventLog, failingStorageFault, fakeTable, manualClock } from './helpers'
 
 function setup(options: { storage?: Storage; clock?: ReturnType<typeof manualClock> } = {}) {
@@ -490,8 +490,8 @@ describe('events from bindings', () => {
     const viewLog = eventLog()
     const cache = createCache({ storage: memoryStorage(), onEvent: log.onEvent })
     const view = cache.withContext({ onEvent: viewLog.onEvent })
-    view.report({ type: 'skip', reason: 'not-wrapped', detail: 'wrap the driver' })
-    expect(log.of('skip')).toStrictEqual([{ type: 'skip', reason: 'not-wrapped', detail: 'wrap the driver' }])
+    view.report({ type: 'skip', reason: 'bypass', detail: 'inside a transaction' })
+    expect(log.of('skip')).toStrictEqual([{ type: 'skip', reason: 'bypass', detail: 'inside a transaction' }])
     expect(viewLog.of('skip')).toHaveLength(1)
     const throwing = createCache({ storage: memoryStorage(), onEvent: () => { throw new Error('handler bug') } })
     expect(() => throwing.report({ type: 'degraded', source: 'test', detail: 'coarser plan' })).not.toThrow()

@@ -5,11 +5,12 @@
  * on, options, transactions, which database an entry belongs to) is made here once.
  */
 export { createBindingRuntime } from './runtime'
-export type { BindingRead, BindingRuntime, BindingRuntimeOptions, DatabaseSource } from './runtime'
+export type { BindingRead, BindingRuntime, BindingRuntimeOptions, DatabaseSource, WritePlan } from './runtime'
+export { transactionStepOf } from './transaction-step'
 export { BINDING_OPTIONS, resolveBindingOptions } from './binding-options'
 export type { BindingOptions, ResolvedBindingOptions } from './binding-options'
 export { planSafely } from './plan-safely'
-export { ALL_ENTRIES_SCOPE, changeScopes, dependencyScopes } from '../changes'
+export { ALL_ENTRIES_SCOPE, changeScopes, dependencyScopes, MAX_ROWS } from '../changes'
 export type { Change, Dependency, RowId } from '../changes'
 export { keyTypeOfSql, keyValueSpellings, rowKeySpellings } from '../row-keys'
 export type { KeyType } from '../row-keys'

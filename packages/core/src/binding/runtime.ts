@@ -1,8 +1,8 @@
 import type { Cache } from '../cache-types'
 import { changeScopes, type Change } from '../changes'
-import { claimDatabase } from '../database-identity'
+import { claimDatabase, identityOf } from '../database-identity'
 import { kvCacheError } from '../errors'
-import { nearestOption } from '../options'
+import { assertKnownOptions, nearestOption } from '../options'
 import { assertTags, type ResolvedReadOptions } from '../read-options'
 import { canonicalTable } from '../relation-names'
 import { transactionBuffer, type TransactionBuffer } from '../transaction'
@@ -20,8 +20,8 @@ export interface DatabaseSource {
   /** The driver object (a D1 binding, a node-postgres Pool / Client, a libSQL client), or a string naming the database. */
   readonly handle: unknown
   readonly dialect: Dialect
-  /** Runs one statement on the unwrapped driver (catalog queries must not pass the cache). */
-  readonly run: RunQuery
+  /** Runs one statement on the unwrapped driver (catalog queries must not pass the cache); absent when every call passes its own connection's. */
+  readonly run?: RunQuery | undefined
   /** `introspectSqlite` or `introspectPostgres`: the binding passes the one its driver needs. */
   readonly introspect: Introspect
 }
@@ -82,13 +82,18 @@ export interface BindingRuntime {
   transaction(): TransactionBuffer
   /** Publishes a write's scopes: into `transaction` when one is open, else at once. Never throws. */
   publish(scopes: readonly string[], transaction?: TransactionBuffer): Promise<void>
+  /** After a planned write ran (or failed: it may have committed): publishes its scopes, and reads the catalog again after DDL. */
+  afterWrite(plan: WritePlan, transaction?: TransactionBuffer): Promise<void>
   /**
    * Manual invalidation through the binding (`db.$cache.invalidate`): tables reach every read of
    * them and what their foreign keys and triggers change. A table the database does not have
    * fails with `UNKNOWN_TABLE` naming the nearest one (after reading the catalog again once).
    */
-  invalidate(target: { readonly tables?: readonly string[]; readonly tags?: readonly string[] }): Promise<void>
+  invalidate(target: { readonly tables?: readonly string[]; readonly tags?: readonly string[] }, context?: { readonly run?: RunQuery | undefined }): Promise<void>
 }
+
+/** A plan for a statement that changes data. */
+export type WritePlan = Extract<Plan, { type: 'write' }>
 
 /**
  * The runtime of one binding instance (per request is fine: everything per isolate is cached).
@@ -107,6 +112,7 @@ export function createBindingRuntime(init: BindingRuntimeOptions): BindingRuntim
   const options = resolveBindingOptions(binding, init.options, init.known ?? [])
   const catalog = createBindingCatalog({ cache, source: binding, declared: init.declared })
   let database = options.database ?? 'default'
+  let attached: { readonly database: string; readonly identity: ReturnType<typeof identityOf> } | undefined
 
   const runtime: BindingRuntime = {
     cache,
@@ -117,8 +123,22 @@ export function createBindingRuntime(init: BindingRuntimeOptions): BindingRuntim
       return database
     },
     attach(source) {
-      database = claimDatabase(cache, { binding, name: options.database, handle: source.handle })
-      catalog.attach({ identity: `${binding}:${database}`, dialect: source.dialect, run: source.run, introspect: source.introspect })
+      const name = claimDatabase(cache, { binding, name: options.database, handle: source.handle })
+      const identity = identityOf(source.handle)
+      if (attached && (attached.database !== name || !sameIdentity(attached.identity, identity))) {
+        // One binding instance keys its entries with one database name: a second database would share them.
+        throw kvCacheError(
+          'DATABASE_CONFLICT',
+          binding,
+          `This binding already serves the database \`${attached.database}\`; a binding's entries carry one database's name. Create one binding per database, each with its own \`database\` option when they share a cache.`,
+        )
+      }
+      attached = { database: name, identity }
+      database = name
+      // Two databases never share a catalog, even under one name in two caches (a D1 binding is
+      // its own identity); one database under two names keeps two (a name is the user's word).
+      const catalogIdentity = identity && 'object' in identity ? catalogKey(identity.object, `${binding}:${name}`) : `${binding}:${name}`
+      catalog.attach({ identity: catalogIdentity, dialect: source.dialect, run: source.run, introspect: source.introspect })
     },
     async plan(input, context) {
       return planSafely(input, () => catalog.current(context), (detail, error) => cache.report({ type: 'degraded', source: binding, detail, error }))
@@ -131,7 +151,8 @@ export function createBindingRuntime(init: BindingRuntimeOptions): BindingRuntim
       const scopes = tags.length === 0 ? read.scopes : [...read.scopes, ...changeScopes(tags.map((tag): Change => ({ kind: 'tag', tag })))]
       return cache.query(
         {
-          material: [binding, database, read.material],
+          // Tags are part of the key: the same query read with other tags depends on other scopes.
+          material: [binding, database, read.material, tags],
           scopes,
           ...(ttlSeconds === undefined ? {} : { ttlSeconds }),
           ...(swrSeconds === undefined ? {} : { swrSeconds }),
@@ -155,10 +176,14 @@ export function createBindingRuntime(init: BindingRuntimeOptions): BindingRuntim
         cache.report({ type: 'degraded', source: binding, detail: 'publishing an invalidation failed', error })
       }
     },
-    async invalidate(target) {
-      const tables = (target.tables ?? []).map(canonicalTable)
+    async afterWrite(plan, transaction) {
+      if (plan.schemaChanged) catalog.refresh()
+      await runtime.publish(plan.scopes, transaction)
+    },
+    async invalidate(target, context = {}) {
+      const tables = tablesOf(binding, target)
       const tags = target.tags === undefined ? [] : assertTags(binding, 'tags', target.tags, Number.POSITIVE_INFINITY)
-      const known = tables.length === 0 ? undefined : await knownCatalog(runtime, tables)
+      const known = tables.length === 0 ? undefined : await knownCatalog(runtime, tables, context.run)
       const changes: Change[] = tags.map((tag): Change => ({ kind: 'tag', tag }))
       for (const table of tables) {
         // We do not know how the table changed: follow every kind of write (cascades, triggers).
@@ -172,6 +197,22 @@ export function createBindingRuntime(init: BindingRuntimeOptions): BindingRuntim
   return runtime
 }
 
+const catalogKeys = new WeakMap<object, Map<string, object>>()
+
+/** One key object per database object and name, for the isolate's catalog cache (it keys objects weakly). */
+function catalogKey(database: object, name: string): object {
+  let byName = catalogKeys.get(database)
+  if (!byName) catalogKeys.set(database, (byName = new Map()))
+  let key = byName.get(name)
+  if (!key) byName.set(name, (key = {}))
+  return key
+}
+
+function sameIdentity(a: ReturnType<typeof identityOf>, b: ReturnType<typeof identityOf>): boolean {
+  if (!a || !b) return a === b
+  return 'text' in a ? 'text' in b && a.text === b.text : 'object' in b && a.object === b.object
+}
+
 /** Tables a complete catalog has (after resolving the search path), or views. */
 function unknownTables(known: Catalog | undefined, tables: readonly string[]): string[] {
   if (!known?.complete) return []
@@ -181,13 +222,26 @@ function unknownTables(known: Catalog | undefined, tables: readonly string[]): s
   })
 }
 
+/** The tables of a manual invalidation, checked like any per-call option. */
+function tablesOf(binding: string, target: unknown): string[] {
+  if (typeof target !== 'object' || target === null || Array.isArray(target)) {
+    throw kvCacheError('INVALID_OPTION', binding, 'An invalidation takes an object like { tables: [...], tags: [...] }.')
+  }
+  assertKnownOptions(binding, target, ['tables', 'tags'])
+  const tables: unknown = (target as { tables?: unknown }).tables ?? []
+  if (!Array.isArray(tables) || !tables.every((table) => typeof table === 'string' && table.length > 0)) {
+    throw kvCacheError('INVALID_OPTION', binding, 'Option `tables` must be an array of table names.')
+  }
+  return tables.map(canonicalTable)
+}
+
 /** The catalog for a manual invalidation; fails fast on a table the database does not have. */
-async function knownCatalog(runtime: BindingRuntime, tables: readonly string[]): Promise<Catalog | undefined> {
-  let known = await runtime.catalog.current({ wait: true })
+async function knownCatalog(runtime: BindingRuntime, tables: readonly string[], run: RunQuery | undefined): Promise<Catalog | undefined> {
+  let known = await runtime.catalog.current({ wait: true, run })
   if (unknownTables(known, tables).length === 0) return known
   // Created since the catalog was read (a migration elsewhere)? Read it again once before failing.
   runtime.catalog.refresh()
-  known = await runtime.catalog.current({ wait: true })
+  known = await runtime.catalog.current({ wait: true, run })
   const unknown = unknownTables(known, tables)
   if (unknown.length === 0 || !known) return known
   const table = unknown[0] as string

@@ -12,8 +12,11 @@ export interface CatalogSource {
   /** Which database (see `CatalogIdentity`): a name the user gave, a connection string, or the driver object. */
   readonly identity: CatalogIdentity
   readonly dialect: Dialect
-  /** Runs one statement on the unwrapped driver (catalog queries must not pass the cache). */
-  readonly run: RunQuery
+  /**
+   * Runs one statement on the unwrapped driver (catalog queries must not pass the cache). Absent
+   * when the binding has no connection of its own to give (Kysely): each `current` call passes one.
+   */
+  readonly run?: RunQuery | undefined
   /**
    * How this database's catalog is read (`introspectSqlite` for SQLite / D1 / libSQL,
    * `introspectPostgres`). The binding passes the one its driver needs, so a Worker bundles only that one.
@@ -117,7 +120,8 @@ export function createBindingCatalog(options: BindingCatalogOptions): BindingCat
     },
     async current({ wait, run }) {
       if (!attached) return declared
-      const found = wait ? await introspected(attached, run ?? attached.run) : catalogs.peek(attached.identity)
+      const through = run ?? attached.run
+      const found = wait && through ? await introspected(attached, through) : catalogs.peek(attached.identity)
       // The database is the truth for keys; declared facts add what it cannot say.
       return found ? mergeCatalogsOnce(found, declared) : declared
     },

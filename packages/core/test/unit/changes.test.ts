@@ -161,3 +161,12 @@ describe('public targets', () => {
     expect(dependedScopesOf({ tables: ['b', 'a', 'a'], tags: ['t'] })).toStrictEqual([databaseScope(), tableScope('a'), tableScope('b'), tagScope('t')])
   })
 })
+
+describe('many rows', () => {
+  it('more rows than MAX_ROWS change (or are read as) the whole table: one stamp, not thousands', () => {
+    const rows = Array.from({ length: 101 }, (_, i) => ({ values: [i] }))
+    expect(changeScopes([{ kind: 'rows', table: 'posts', rows }])).toStrictEqual([bulkScope('posts'), tableScope('posts')])
+    expect(dependencyScopes([{ kind: 'rows', table: 'posts', rows }])).toStrictEqual([databaseScope(), tableScope('posts')])
+    expect(changeScopes([{ kind: 'rows', table: 'posts', rows: rows.slice(0, 100) }])).toHaveLength(101)
+  })
+})

@@ -149,3 +149,26 @@ describe('loud misconfiguration', () => {
     expect(events).toContainEqual({ type: 'misconfigured', source: 'test', problem: 'x', fix: 'y' })
   })
 })
+
+describe('one binding, one database', () => {
+  it('a runtime attached to one database refuses a second (its entries carry one name); the same database again is fine', () => {
+    const { runtime } = setup()
+    runtime.attach({ handle: DB, dialect: 'sqlite', run: runOn(DB), introspect: introspectSqlite })
+    runtime.attach({ handle: DB.withSession('first-unconstrained'), dialect: 'sqlite', run: runOn(DB), introspect: introspectSqlite })
+    expect(() => runtime.attach({ handle: DB2, dialect: 'sqlite', run: runOn(DB2), introspect: introspectSqlite })).toThrow(/already serves/)
+    const pg = createBindingRuntime({ cache: setup().cache, binding: 'test', options: {} })
+    pg.attach({ handle: { options: { connectionString: 'postgres://a@h:5432/one' } }, dialect: 'postgres', run: runOn(DB), introspect: introspectSqlite })
+    expect(() => pg.attach({ handle: { options: { connectionString: 'postgres://a@h:5432/two' } }, dialect: 'postgres', run: runOn(DB), introspect: introspectSqlite })).toThrow(/DATABASE_CONFLICT|already serves/)
+  })
+
+  it('two caches on one D1 database share its catalog; two D1 databases never do', async () => {
+    await DB2.prepare('CREATE TABLE only_in_two (id INTEGER PRIMARY KEY)').run()
+    const first = setup().runtime
+    const second = setup().runtime
+    first.attach({ handle: DB, dialect: 'sqlite', run: runOn(DB), introspect: introspectSqlite })
+    second.attach({ handle: DB2, dialect: 'sqlite', run: runOn(DB2), introspect: introspectSqlite })
+    expect((await first.catalog.current({ wait: true }))?.tables.has('only_in_two')).toBe(false)
+    expect((await second.catalog.current({ wait: true }))?.tables.has('only_in_two')).toBe(true)
+    await DB2.prepare('DROP TABLE only_in_two').run()
+  })
+})
