@@ -34,6 +34,9 @@ function distance(a: string, b: string, max: number): number {
 export function nearestOption(name: string, known: readonly string[]): string | undefined {
   const alias = Object.hasOwn(ALIASES, name) ? ALIASES[name] : undefined
   if (alias !== undefined && known.includes(alias)) return alias
+  // The other way round: `ttlSeconds` where Accelerate's names (`ttl`) are the known ones.
+  const spelled = known.find((candidate) => Object.hasOwn(ALIASES, candidate) && ALIASES[candidate] === name)
+  if (spelled !== undefined) return spelled
   const lower = name.toLowerCase()
   let best: { name: string; score: number } | undefined
   for (const candidate of known) {
@@ -48,13 +51,15 @@ export function nearestOption(name: string, known: readonly string[]): string | 
  * Fails fast on misspelled options, naming the nearest valid one: Workers have no NODE_ENV, so
  * validation runs everywhere, at construction, and for per-call options on every call.
  */
-export function assertKnownOptions(where: string, options: object, known: readonly string[]): void {
+export function assertKnownOptions(where: string, options: object, known: readonly string[], { field = '' } = {}): void {
+  const named = (name: string) => (field ? `${field}.${name}` : name)
   for (const name of Object.keys(options)) {
     if (known.includes(name)) continue
     const nearest = nearestOption(name, known)
-    const hint = nearest === undefined ? '' : ` Did you mean \`${nearest}\`?`
+    const hint = nearest === undefined ? '' : ` Did you mean \`${named(nearest)}\`?`
     const shown = JSON.stringify(name.length > 60 ? `${name.slice(0, 60)}…` : name)
-    throw kvCacheError('UNKNOWN_OPTION', where, `Unknown option ${shown.slice(1, -1) === name ? `\`${name}\`` : shown}.${hint} Known options: ${known.join(', ')}.`)
+    const option = shown.slice(1, -1) === name ? `\`${named(name)}\`` : shown
+    throw kvCacheError('UNKNOWN_OPTION', where, `Unknown option ${option}.${hint} Known options: ${known.map(named).join(', ')}.`)
   }
 }
 

@@ -22,6 +22,9 @@ describe('option names', () => {
     expect(nearestOption('ttlseconds', known)).toBe('ttlSeconds')
     expect(nearestOption('tsgs', known)).toBe('tags')
     expect(nearestOption('completelyDifferent', known)).toBeUndefined()
+    // Accelerate's names known, ours written (Prisma's cacheStrategy).
+    expect(nearestOption('ttlSeconds', ['ttl', 'swr', 'tags'])).toBe('ttl')
+    expect(thrown(() => assertKnownOptions('prisma', { ttlSeconds: 1 }, ['ttl', 'swr'], { field: 'cacheStrategy' })).message).toContain('Unknown option `cacheStrategy.ttlSeconds`. Did you mean `cacheStrategy.ttl`?')
     const error = thrown(() => assertKnownOptions('core', { table: ['posts'] }, known))
     expect(isKvCacheError(error, 'UNKNOWN_OPTION')).toBe(true)
     expect(error.message).toContain('Did you mean `tables`?')
