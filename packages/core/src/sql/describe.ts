@@ -37,6 +37,8 @@ export interface OperationDescription {
   readonly ddl?: boolean
   /** True when a read calls a function whose result changes without a write (`random()`, `now()`): never cached. */
   readonly volatile?: boolean
+  /** True for a locking read (`FOR UPDATE`, `FOR SHARE`): never cached, since a hit would take no lock. */
+  readonly locking?: boolean
 }
 
 /** One SQL statement as a driver sees it. */
@@ -66,7 +68,7 @@ export function describeSql(statement: SqlStatement, catalog: Catalog | undefine
   const { sql, dialect } = statement
   const params = statement.params ?? []
   const shape = readStatement(sql, dialect)
-  const base = { kind: shape.kind, reads: shape.reads, ddl: shape.ddl, volatile: shape.volatile, ...(shape.control ? { control: shape.control } : {}), ...(shape.savepoint ? { savepoint: shape.savepoint } : {}) }
+  const base = { kind: shape.kind, reads: shape.reads, ddl: shape.ddl, volatile: shape.volatile, locking: shape.locking, ...(shape.control ? { control: shape.control } : {}), ...(shape.savepoint ? { savepoint: shape.savepoint } : {}) }
   if (shape.kind === 'read') {
     const only = shape.reads.length === 1 ? shape.reads[0] : undefined
     const primaryKey = only === undefined ? undefined : catalog?.tables.get(resolveRelation(catalog, only))?.primaryKey

@@ -55,6 +55,9 @@ function planRead(operation: OperationDescription, catalog: Catalog | undefined)
   if (operation.volatile) {
     return { type: 'bypass', reason: 'the statement calls a function whose result changes without a write (random(), now(), current_timestamp)' }
   }
+  if (operation.locking) {
+    return { type: 'bypass', reason: 'the statement locks the rows it reads (FOR UPDATE / FOR SHARE): a cached answer would take no lock' }
+  }
   const tables = new Set<string>()
   for (const relation of relations) {
     const viewTables = catalog?.views.get(relation)

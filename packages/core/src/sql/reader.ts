@@ -41,6 +41,13 @@ export interface StatementShape {
   readonly savepoint?: SavepointStatement
   /** True when it calls a function whose result changes without a write (`random()`, `now()`, `'now'`). */
   readonly volatile: boolean
+  /** True for a locking read (`FOR UPDATE`, `FOR SHARE`...): served from a cache it would take no lock. */
+  readonly locking: boolean
+}
+
+/** `for update`, `for no key update`, `for share`, `for key share`: a read that locks the rows it returns. */
+function locksRows(tokens: readonly Token[]): boolean {
+  return tokens.some((token, index) => isWord(token, 'for') && (isWord(tokens[index + 1], 'update', 'share') || (isWord(tokens[index + 1], 'no', 'key') && isWord(tokens[index + 2], 'key', 'share'))))
 }
 
 const HARMLESS = new Set(['set', 'show', 'reset', 'listen', 'unlisten', 'notify', 'deallocate', 'discard', 'lock', 'checkpoint'])
@@ -164,7 +171,7 @@ function analyse(sql: string, dialect: Dialect | undefined): StatementShape {
     for (const effect of found.effects) writes.add(effect.table)
     for (const target of found.ddlTargets) writes.add(target)
   }
-  const shape = { reads: [...reads], writes: [...writes], effects, volatile: callsVolatile(tokens, 0, tokens.length) }
+  const shape = { reads: [...reads], writes: [...writes], effects, volatile: callsVolatile(tokens, 0, tokens.length), locking: locksRows(tokens) }
   if (ranges.length === 0) return { kind: 'harmless', ddl: false, ...shape }
   if (ranges.length > 1) return { kind: 'unknown', ddl: false, ...shape }
   const [from, to] = ranges[0] as [number, number]

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { bulkScope, databaseScope, rowScope, tableScope } from '../../../src/internal'
+import { bulkScope, databaseScope, rowScope, tableScope } from '../../../src/layout'
 import { createCatalog, planOperation, planStatement, resolveRelation, type OperationDescription, type Plan, type PlanInput } from '../../../src/sql'
 
 const catalog = createCatalog({
@@ -313,6 +313,18 @@ describe('statements that change no data, and reads whose result changes without
     ['select id, gen_random_uuid() from users', 'postgres'],
   ] as const)('%s is not cached', (sql, dialect) => {
     expect(plan({ sql, dialect })).toMatchObject({ type: 'bypass', reason: expect.stringMatching(/changes without a write/) })
+  })
+
+  it.each(['select * from posts where id = 1 for update', 'select * from posts for no key update skip locked', 'select * from posts for share', 'select * from posts for key share'])(
+    '%s (a locking read) is not cached',
+    (sql) => {
+      expect(plan({ sql, dialect: 'postgres' })).toMatchObject({ type: 'bypass', reason: expect.stringMatching(/locks the rows/) })
+      expect(planOperation({ kind: 'read', reads: ['posts'], locking: true }, { catalog })).toMatchObject({ type: 'bypass' })
+    },
+  )
+
+  it('an ordinary read mentioning "update" or "share" in names or strings is still cached', () => {
+    expect(plan({ sql: "select * from posts where title = 'for update' and share = 1", dialect: 'postgres' }).type).toBe('read')
   })
 
   it.each(['pragma foreign_keys = on', 'PRAGMA journal_mode = WAL', 'pragma user_version = 7', 'PRAGMA table_info(posts)'])(
