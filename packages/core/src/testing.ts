@@ -183,3 +183,6 @@ export function fakeTable<T>(initial: T) {
 export { bulkScope, databaseScope, rowScope, tableScope, tagScope } from './layout'
 /** The result codec, for benchmarks that measure it alone. */
 export { decodeValue, encodeValue } from './codec'
+/** The savepoint histories every binding runs through its ORM's real transactions. */
+export { SAVEPOINT_HISTORIES } from './savepoint-histories'
+export type { HistoryStep, SavepointHistory } from './savepoint-histories'

@@ -5,63 +5,17 @@
 // the rows of the letters that committed read fresh through the cache, and no scope a read of a
 // rolled-back letter depends on was bumped.
 import type { TransactionStep } from '@kvcache/core/binding'
+import { SAVEPOINT_HISTORIES, type SavepointHistory } from '@kvcache/core/testing'
 
-type Step = TransactionStep | string
+/** Core's table (the transaction buffer's contract), with the databases that refuse a history. */
+export const HISTORIES: readonly History[] = SAVEPOINT_HISTORIES
+export type History = SavepointHistory
 
-const begin = { kind: 'begin' } as const
-const commit = { kind: 'commit' } as const
-const rollback = { kind: 'rollback' } as const
-const savepoint = (name?: string) => ({ kind: 'savepoint', ...(name === undefined ? {} : { name }) }) as const
-const rollbackTo = (name?: string) => ({ kind: 'rollback-to', ...(name === undefined ? {} : { name }) }) as const
-const release = (name?: string) => ({ kind: 'release', ...(name === undefined ? {} : { name }) }) as const
-
-export interface History {
-  readonly name: string
-  readonly steps: readonly Step[]
-  /** The letters whose writes are published (committed). */
-  readonly expected: readonly string[]
-  /** Why a database cannot run it as written, if it cannot. */
-  readonly skip?: { readonly postgres?: string; readonly sqlite?: string }
+/** True when the history opens with BEGIN, as every `db.transaction` does. */
+export function startsWithBegin(history: History): boolean {
+  const first = history.steps[0]
+  return typeof first === 'object' && first.kind === 'begin'
 }
-
-const SQLITE_ONLY = 'a SAVEPOINT outside a transaction starts one in SQLite only; Drizzle opens every transaction with BEGIN'
-
-/** The same histories as core's table, with the same expectations. */
-export const HISTORIES: readonly History[] = [
-  { name: 'rollback to drops what came after the savepoint', steps: [begin, 'a', savepoint('s'), 'b', rollbackTo('s'), commit], expected: ['a'] },
-  { name: 'the savepoint survives rollback to', steps: [begin, savepoint('s'), 'a', rollbackTo('s'), 'b', rollbackTo('s'), 'c', commit], expected: ['c'] },
-  { name: 'release keeps the writes', steps: [begin, savepoint('s'), 'a', release('s'), commit], expected: ['a'] },
-  // Core's row goes on with `rollbackTo('t')`, which a database refuses once `t` is released.
-  { name: 'release removes later savepoints too', steps: [begin, savepoint('s'), 'a', savepoint('t'), 'b', release('s'), commit], expected: ['a', 'b'] },
-  {
-    name: 'nested savepoints',
-    steps: [begin, 'a', savepoint('s'), 'b', savepoint('t'), 'c', rollbackTo('t'), 'd', rollbackTo('s'), 'e', commit],
-    expected: ['a', 'e'],
-  },
-  { name: 'a repeated name means the latest', steps: [begin, savepoint('s'), 'a', savepoint('s'), 'b', rollbackTo('s'), commit], expected: ['a'] },
-  {
-    name: 'anonymous savepoints are innermost first (nested db.transaction)',
-    steps: [begin, 'a', savepoint(), 'b', rollbackTo(), release(), savepoint(), 'c', release(), commit],
-    expected: ['a', 'c'],
-  },
-  {
-    name: 'an unknown savepoint changes nothing',
-    steps: [begin, 'a', rollbackTo('nope'), release('nope'), commit],
-    expected: ['a'],
-    skip: {
-      postgres: 'PostgreSQL refuses an unknown savepoint and aborts the transaction',
-      sqlite: 'SQLite refuses an unknown savepoint (no such savepoint)',
-    },
-  },
-  { name: 'a rollback after savepoints drops everything', steps: [begin, 'a', savepoint('s'), 'b', rollback], expected: [] },
-  { name: 'SQLite: SAVEPOINT outside a transaction starts one, its RELEASE commits', steps: [savepoint('s'), 'a', release('s')], expected: ['a'], skip: { postgres: SQLITE_ONLY, sqlite: SQLITE_ONLY } },
-  {
-    name: 'SQLite: ROLLBACK TO the outermost savepoint keeps the transaction',
-    steps: [savepoint('s'), 'a', rollbackTo('s'), 'b', release('s')],
-    expected: ['b'],
-    skip: { postgres: SQLITE_ONLY, sqlite: SQLITE_ONLY },
-  },
-]
 
 /** The letters a history writes. */
 export function lettersOf(history: History): string[] {

@@ -1,4 +1,4 @@
-// The core's table of savepoint histories (packages/core/test/unit/transaction.test.ts), run through
+// The core's table of savepoint histories (SAVEPOINT_HISTORIES in @kvcache/core/testing), run through
 // real Kysely transactions on PostgreSQL. Each letter is a write to its own table (`h_a`...): after
 // the history, the letters the core's buffer publishes must be exactly the ones whose writes were
 // committed, every read through the cache must be fresh, and a read whose table's write was rolled
@@ -8,6 +8,7 @@
 // - a ROLLBACK TO or RELEASE of a savepoint that does not exist (or was released): PostgreSQL fails
 //   the statement and aborts the transaction.
 import { changeScopes } from '@kvcache/core/binding'
+import { SAVEPOINT_HISTORIES, type HistoryStep } from '@kvcache/core/testing'
 import { sql, type Kysely } from 'kysely'
 import { beforeAll, describe, expect, inject, it } from 'vitest'
 import { setup, usePostgres } from './setup'
@@ -17,14 +18,18 @@ type Letter = 'a' | 'b' | 'c' | 'd' | 'e'
 type History = Kysely<Record<`h_${Letter | 'z'}`, { id: number; v: number }>>
 
 const LETTERS: readonly Letter[] = ['a', 'b', 'c', 'd', 'e']
-const HISTORIES: [string, Step[], Letter[]][] = [
-  ['rollback to drops what came after the savepoint', ['begin', 'a', 'savepoint s', 'b', 'rollback-to s', 'commit'], ['a']],
-  ['the savepoint survives rollback to', ['begin', 'savepoint s', 'a', 'rollback-to s', 'b', 'rollback-to s', 'c', 'commit'], ['c']],
-  ['release keeps the writes', ['begin', 'savepoint s', 'a', 'release s', 'commit'], ['a']],
-  ['nested savepoints', ['begin', 'a', 'savepoint s', 'b', 'savepoint t', 'c', 'rollback-to t', 'd', 'rollback-to s', 'e', 'commit'], ['a', 'e']],
-  ['a repeated name means the latest', ['begin', 'savepoint s', 'a', 'savepoint s', 'b', 'rollback-to s', 'commit'], ['a']],
-  ['a rollback after savepoints drops everything', ['begin', 'a', 'savepoint s', 'b', 'rollback'], []],
-]
+/** A core step as this file spells it (savepoints by name; anonymous ones are Prisma's nesting). */
+function stepOf(step: HistoryStep): Step | undefined {
+  if (typeof step === 'string') return step as Letter
+  if (step.kind === 'begin' || step.kind === 'commit' || step.kind === 'rollback') return step.kind
+  return step.name === undefined ? undefined : `${step.kind} ${step.name}`
+}
+
+/** The core's histories PostgreSQL runs as written, with named savepoints. */
+const HISTORIES: [string, Step[], readonly string[]][] = SAVEPOINT_HISTORIES.filter((history) => !history.refusedBy?.postgres).flatMap((history) => {
+  const steps = history.steps.map(stepOf)
+  return steps.every((step) => step !== undefined) ? [[history.name, steps as Step[], history.expected] as [string, Step[], readonly string[]]] : []
+})
 
 const pool = usePostgres()
 beforeAll(async () => {
