@@ -87,7 +87,8 @@ async function bundle(name) {
   const alias = flag('dist')
     ? Object.fromEntries(
         [
-          ['core/internal', 'core/dist/internal.js'],
+          ['core/binding', 'core/dist/binding.js'],
+          ['core/storage', 'core/dist/storage.js'],
           ['core/sql', 'core/dist/sql.js'],
           ['core', 'core/dist/index.js'],
           ['storage-kv', 'storage-kv/dist/index.js'],

@@ -1,6 +1,6 @@
 import { packageConfig } from '../../tsup.config.base'
 
 export default packageConfig({
-  entry: { index: 'src/index.ts', internal: 'src/internal.ts', storage: 'src/storage.ts', binding: 'src/binding/index.ts', testing: 'src/testing.ts', sql: 'src/sql/index.ts' },
+  entry: { index: 'src/index.ts', storage: 'src/storage.ts', binding: 'src/binding/index.ts', testing: 'src/testing.ts', sql: 'src/sql/index.ts' },
   external: ['vitest'],
 })

@@ -1,6 +1,7 @@
 /**
- * @kvcache/core: what applications call. Backend and binding authors also use
- * `@kvcache/core/internal` (semi-public, outside semver) and `@kvcache/core/testing`.
+ * @kvcache/core: what applications call. Storage backends also use `@kvcache/core/storage`, ORM
+ * bindings `@kvcache/core/binding` and `@kvcache/core/sql` (semi-public, outside semver), and
+ * tests `@kvcache/core/testing`.
  */
 export { createCache } from './create-cache'
 export type { Cache, CacheContext, CacheOptions, EntryOptions, QueryRequest } from './cache-types'

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createCache, memoryStorage } from '../src'
 import { tableScope } from '../src/layout'
-import { latestStampAt } from '../src/internal'
+import { latestStampAt } from '../src/clock'
 import { eventLog, fakeTable, laggingStampsFault, manualClock } from './helpers'
 
 const postsQuery = { material: ['posts'], scopes: [tableScope('posts')] }

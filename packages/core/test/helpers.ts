@@ -1,5 +1,5 @@
 import type { Storage, StorageCapabilities } from '../src'
-import { isStampKey } from '../src/internal'
+import { isStampKey } from '../src/layout'
 import { deferred } from '../src/testing'
 
 export { deferred, eventLog, fakeTable, manualClock } from '../src/testing'

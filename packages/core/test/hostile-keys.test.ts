@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createCache, isKvCacheError, memoryStorage, type Storage } from '../src'
-import { byteLength } from '../src/internal'
+import { byteLength } from '../src/text'
 import { resolveReadOptions } from '../src/read-options'
 
 const catching = (run: () => unknown): unknown => {

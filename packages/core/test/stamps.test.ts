@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { createCache, isKvCacheError, memoryStorage, storageVersions, type Storage } from '../src'
 import { tableScope } from '../src/layout'
-import { createStampClock, isStamp, qualifyScope, stampKey } from '../src/internal'
+import { createStampClock, isStamp } from '../src/clock'
+import { qualifyScope, stampKey } from '../src/layout'
 import { eventLog, fakeTable, heldWritesFault, manualClock, withCapabilities } from './helpers'
 
 const posts = { material: ['select * from posts'], scopes: [tableScope('posts')] }

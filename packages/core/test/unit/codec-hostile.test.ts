@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { createCache, isKvCacheError, memoryStorage } from '../../src'
-import { decodeValue, encodeValue, entryKey, hashMaterial } from '../../src/internal'
+import { decodeValue, encodeValue } from '../../src/codec'
+import { entryKey } from '../../src/layout'
+import { hashMaterial } from '../../src/hash'
 import { eventLog } from '../helpers'
 
 /** Keys that a naive decoder assigns through setters or finds on the prototype chain. */

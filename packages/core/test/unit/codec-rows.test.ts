@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { createCache, isKvCacheError, memoryStorage, type CodecExtension } from '../../src'
-import { decodeValue, encodeValue, entryKey, hashMaterial } from '../../src/internal'
+import { decodeValue, encodeValue } from '../../src/codec'
+import { entryKey } from '../../src/layout'
+import { hashMaterial } from '../../src/hash'
 
 const roundTrip = (value: unknown, extensions: CodecExtension[] = []) => {
   const encoded = encodeValue(value, extensions)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { isKvCacheError, type CodecExtension } from '../../src'
-import { decodeValue, encodeValue } from '../../src/internal'
+import { decodeValue, encodeValue } from '../../src/codec'
 
 const roundTrip = (value: unknown, extensions: CodecExtension[] = []) =>
   decodeValue(encodeValue(value, extensions), new Map(extensions.map((e) => [e.tag, e])))

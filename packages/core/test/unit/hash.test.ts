@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { isKvCacheError } from '../../src'
-import { createStampClock, encodeMaterial, hashMaterial, isStamp } from '../../src/internal'
+import { createStampClock, isStamp } from '../../src/clock'
+import { encodeMaterial, hashMaterial } from '../../src/hash'
 
 describe('query-key hashing', () => {
   it('is SHA-256 base64url: 43 URL-safe characters, stable', async () => {

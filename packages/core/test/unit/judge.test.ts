@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { createStampClock, judgeEntry, UNKNOWN_STAMP, ZERO_STAMP } from '../../src/internal'
+import { createStampClock, UNKNOWN_STAMP, ZERO_STAMP } from '../../src/clock'
+import { judgeEntry } from '../../src/judge'
 import { serializeEntry } from '../../src/entry'
-import type { Evidence } from '../../src/internal'
+import type { Evidence } from '../../src/judge'
 
 const clock = createStampClock(() => 1_000_000)
 const [s1, s2, s3] = [clock.next(), clock.next(), clock.next()] as [string, string, string]

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { hmacSha256, sha256 } from '../../src/internal'
+import { hmacSha256, sha256 } from '../../src/sha256'
 
 const hex = (bytes: ArrayBuffer | Uint8Array) => Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, '0')).join('')
 

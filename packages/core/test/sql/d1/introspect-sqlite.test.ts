@@ -1,7 +1,7 @@
 // Catalog introspection against a real D1 database (miniflare, inside workerd).
 import { env } from 'cloudflare:workers'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { bulkScope, rowScope, tableScope } from '../../../src/internal'
+import { bulkScope, rowScope, tableScope } from '../../../src/layout'
 import { introspectSqlite, planStatement, type Catalog } from '../../../src/sql'
 
 const { DB } = env as unknown as { DB: D1Database }

@@ -1,7 +1,7 @@
 // Catalog introspection against a real PostgreSQL server (DATABASE_URL), in a schema of its own.
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { bulkScope, databaseScope, rowScope, tableScope } from '../../../src/internal'
+import { bulkScope, databaseScope, rowScope, tableScope } from '../../../src/layout'
 import { introspectPostgres, planStatement, resolveRelation, type Catalog } from '../../../src/sql'
 
 const s = `kvc_sql_${Math.random().toString(36).slice(2, 10)}`
