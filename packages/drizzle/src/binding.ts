@@ -38,7 +38,6 @@ export class KvDrizzleCacheBase extends DrizzleCache {
   readonly #writing = new Map<string, number>()
   readonly #runner: Runner
   readonly #checks: SetupChecks
-  #attached: { readonly source: DatabaseSource; readonly database: string } | undefined
 
   constructor(cache: KvCache, options: DrizzleCacheOptions = {}) {
     super()
@@ -133,21 +132,10 @@ export class KvDrizzleCacheBase extends DrizzleCache {
 
   /**
    * Names the database (identity, claimed in this cache) and where its catalog comes from. Driver
-   * wrappers call it. One binding serves one database: its keys carry one name, so a second
-   * database (two pools with derived names) would be served the first one's entries. Refused.
+   * wrappers call it. One binding serves one database: the core runtime refuses a second one.
    */
   attachDriver(source: DatabaseSource): void {
-    const first = this.#attached
     this.#runtime.attach(source)
-    if (first && this.#runtime.database !== first.database) {
-      this.#runtime.attach(first.source)
-      throw kvCacheError(
-        'DATABASE_CONFLICT',
-        'drizzle',
-        `This binding already serves \`${first.database}\`, and a binding's entries carry one database name. Create one drizzleCache(cache, { database }) per database.`,
-      )
-    }
-    this.#attached ??= { source, database: this.#runtime.database }
     this.#checks.wrapped()
   }
 

@@ -1,4 +1,4 @@
-import { changeScopes, type BindingRuntime, type TransactionBuffer, type TransactionStep } from '@kvcache/core/binding'
+import { changeScopes, transactionStepOf, type BindingRuntime, type TransactionBuffer, type WritePlan } from '@kvcache/core/binding'
 import { readStatement, type Plan, type RunQuery } from '@kvcache/core/sql'
 import type { Signals } from './signals'
 
@@ -37,8 +37,6 @@ export interface Runner {
   afterScript(session?: Session): Promise<void>
 }
 
-type WritePlan = Extract<Plan, { type: 'write' }>
-type TransactionPlan = Extract<Plan, { type: 'transaction' }>
 
 function planOf(context: RunnerContext, statement: Statement, session: Session | undefined): Promise<Plan> {
   const { runtime } = context
@@ -78,17 +76,8 @@ async function write<T>(context: RunnerContext, plan: WritePlan, session: Sessio
     // After the write settled (a read that raced it read older stamps: its fill is dead on
     // arrival), and even when it failed: a driver error does not prove nothing changed (the
     // response may be lost after the commit, and `D1Database.exec` may stop half way).
-    await context.runtime.publish(plan.scopes, session?.transaction)
-    if (plan.schemaChanged) context.runtime.catalog.refresh()
+    await context.runtime.afterWrite(plan, session?.transaction)
   }
-}
-
-/** The planner's reading of BEGIN / COMMIT / ROLLBACK / SAVEPOINT / RELEASE / ROLLBACK TO, as a buffer step. */
-function stepOf(plan: TransactionPlan): TransactionStep {
-  if (plan.control !== 'savepoint') return { kind: plan.control }
-  const name = plan.savepoint?.name || undefined
-  const kind = plan.savepoint?.action === 'release' ? 'release' : plan.savepoint?.action === 'rollback-to' ? 'rollback-to' : 'savepoint'
-  return name === undefined ? { kind } : { kind, name }
 }
 
 function countWrites(writing: Map<string, number>, tables: readonly string[], delta: 1 | -1): void {
@@ -110,7 +99,7 @@ export function createRunner(context: RunnerContext): Runner {
       try {
         const plan = await planOf(context, statement, session)
         // A connection-less driver (D1, a pool) has no transaction to follow: the statement just runs.
-        if (plan.type === 'transaction') return await (session ? session.transaction.run(stepOf(plan), exec) : exec())
+        if (plan.type === 'transaction') return await (session ? session.transaction.run(transactionStepOf(plan), exec) : exec())
         if (plan.type === 'write') return await write(context, plan, session, exec)
         // SET, SHOW, PRAGMA reads...: nothing to cache, nothing to invalidate.
         return await exec()
