@@ -28,24 +28,22 @@ export interface KyselyEntry {
   readonly introspectors: Introspectors
 }
 
-/** One `kyselyCache()` call: its checked options, and a runtime for each connection Kysely acquires. */
+/** One `kyselyCache()` call: its runtime (checked options, catalog, planning, reads, publishing). */
 export interface KyselyBinding {
-  /** The options as the core checked them, and where setup mistakes are reported. */
   readonly runtime: BindingRuntime
   /** The SQL the dialect writes, for the core's reader (undefined: neither SQLite nor PostgreSQL). */
   readonly dialect: Dialect | undefined
-  /**
-   * The runtime of one connection: its catalog queries run on that connection (never waiting for
-   * another from a pool), and its transaction buffer follows that connection's transactions.
-   */
-  connect(connection: DatabaseConnectionLike): BindingRuntime
 }
 
 const where = 'kysely'
 const OWN_OPTIONS = ['catalog', 'schema'] as const satisfies readonly (keyof KyselyCacheOptions)[]
 
-/** Catalog SQL run on the driver's own connection (kysely-d1 keeps its D1 handle private). */
-function runOn(connection: DatabaseConnectionLike): RunQuery {
+/**
+ * Catalog SQL run on one of the driver's own connections (kysely-d1 keeps its D1 handle private):
+ * every plan passes the connection it runs on, so a catalog query never waits for another
+ * connection from a pool (Hyperdrive's examples use a pool of one).
+ */
+export function runOn(connection: DatabaseConnectionLike): RunQuery {
   return async (sql) => {
     const compiled = { sql, parameters: [], query: { kind: 'RawNode', sqlFragments: [sql], parameters: [] }, queryId: { queryId: 'kvcache-catalog' } }
     return (await connection.executeQuery<Record<string, unknown>>(compiled)).rows
@@ -88,22 +86,15 @@ function introspectorFor(runtime: BindingRuntime, options: KyselyCacheOptions, f
 
 /**
  * Checks a `kyselyCache()` call's options once, at construction (the shared ones by the core,
- * unknown names failing with the nearest), and gives each connection its runtime.
+ * unknown names failing with the nearest), and makes its runtime.
  */
 export function kyselyBinding(cache: Cache, options: KyselyCacheOptions, flavour: SqlFlavour, entry: KyselyEntry): KyselyBinding {
-  const runtime = createBindingRuntime({ cache, binding: where, options, known: OWN_OPTIONS })
   const declared = declaredCatalog(options)
+  const runtime = createBindingRuntime({ cache, binding: where, options, known: OWN_OPTIONS, declared })
   const introspect = introspectorFor(runtime, options, flavour, entry)
   const dialect = flavour === 'other' ? undefined : flavour
-  return {
-    runtime,
-    dialect,
-    connect(connection) {
-      const own = createBindingRuntime({ cache, binding: where, options, known: OWN_OPTIONS, declared })
-      // Kysely dialects keep their database handle private: nothing to tell two databases apart by,
-      // so the `database` option alone names this one (see the README's identity rule).
-      if (introspect && dialect) own.attach({ handle: undefined, dialect, run: runOn(connection), introspect })
-      return own
-    },
-  }
+  // Kysely dialects keep their database handle private: nothing to tell two databases apart by,
+  // so the `database` option alone names this one (see the README's identity rule).
+  if (introspect && dialect) runtime.attach({ handle: undefined, dialect, introspect })
+  return { runtime, dialect }
 }

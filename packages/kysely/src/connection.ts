@@ -1,5 +1,6 @@
 import type { BindingRuntime, TransactionBuffer } from '@kvcache/core/binding'
-import type { KyselyBinding } from './binding'
+import { runOn, type KyselyBinding } from './binding'
+import type { RunQuery } from '@kvcache/core/sql'
 import { forwardOthers } from './forward'
 import type { CompiledQueryLike, DatabaseConnectionLike } from './kysely-types'
 import { runStatement, streamStatement } from './statement'
@@ -8,8 +9,10 @@ import { runStatement, streamStatement } from './statement'
 export interface CachedConnection extends DatabaseConnectionLike {
   readonly original: DatabaseConnectionLike
   readonly binding: KyselyBinding
-  /** This connection's runtime: its catalog queries run here. */
+  /** The binding's runtime. */
   readonly runtime: BindingRuntime
+  /** Runs catalog queries on this connection. */
+  readonly run: RunQuery
   /** This connection's transaction: reads inside bypass the cache, invalidations wait for COMMIT. */
   readonly transaction: TransactionBuffer
 }
@@ -29,11 +32,12 @@ export function cachedOf(connection: DatabaseConnectionLike): CachedConnection |
  * (Kysely 0.29's `cancelQuery`, `killSession`...) is forwarded to the original untouched.
  */
 export function wrapConnection(original: DatabaseConnectionLike, binding: KyselyBinding): CachedConnection {
-  const runtime = binding.connect(original)
+  const { runtime } = binding
   const wrapped: CachedConnection = {
     original,
     binding,
     runtime,
+    run: runOn(original),
     transaction: runtime.transaction(),
     executeQuery: ((compiled: CompiledQueryLike, ...rest: unknown[]) =>
       runStatement(wrapped, compiled, () => original.executeQuery(compiled, ...rest))) as DatabaseConnectionLike['executeQuery'],

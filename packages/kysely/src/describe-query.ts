@@ -1,17 +1,16 @@
 import { readFragment, type Dialect, type FragmentShape, type OperationDescription, type PlanInput, type WriteDescription } from '@kvcache/core/sql'
 import { assignedColumns, keyConstraints, rowKeysOf, targetsOneTable } from './key-filters'
 import type { CompiledQueryLike, OperationNodeLike } from './kysely-types'
-import { readTree, type TableRef, type TreeFacts } from './walk'
+import { EXPLAIN, LOCKING_READ, readTree, type TableRef, type TreeFacts } from './walk'
 
-/** A compiled Kysely query, as the core planner takes it. */
-export type QueryDescription =
-  /**
-   * Plan `input` with the core planner: the operation-node tree's description, or the SQL text
-   * when the tree cannot say everything the statement does. `unknownKinds`: why it is the text.
-   */
-  | { readonly type: 'plan'; readonly input: PlanInput; readonly unknownKinds?: readonly string[] }
-  /** A read the cache must never serve: a locking read (`for update`), EXPLAIN. */
-  | { readonly type: 'bypass'; readonly reason: string }
+/**
+ * A compiled Kysely query, as the core planner takes it: the operation-node tree's description,
+ * or the SQL text when the tree cannot say everything the statement does (`unknownKinds`: why).
+ */
+export interface QueryDescription {
+  readonly input: PlanInput
+  readonly unknownKinds?: readonly string[]
+}
 
 /** A relation as the core reads names: `schema.table` or `table` (the core resolves it through the catalog's search path). */
 function nameOf(ref: TableRef): string {
@@ -25,13 +24,16 @@ function fragmentReads(tree: TreeFacts, shapes: readonly FragmentShape[]): strin
 
 /** A read: its relations, and the rows it is limited to when it reads one table by equality on its columns. */
 function describeRead(tree: TreeFacts, root: OperationNodeLike, shapes: readonly FragmentShape[]): OperationDescription {
+  // EXPLAIN reads no rows to cache; a locking read (`for update`) must take its locks: the core decides.
+  if (tree.uncacheable.includes(EXPLAIN)) return { kind: 'harmless' }
+  const locking = tree.uncacheable.includes(LOCKING_READ)
   const hidden = fragmentReads(tree, shapes)
   const reads = [...new Set([...tree.reads.map(nameOf), ...hidden])]
   const volatile = tree.volatile || shapes.some((shape) => shape.volatile)
   // One reference to one table, read directly: the top-level where pins that table's rows.
   const oneTable = tree.reads.length === 1 && hidden.length === 0 && targetsOneTable(root)
   const readKeys = oneTable ? rowKeysOf(keyConstraints(tree.where)) : undefined
-  return { kind: 'read', reads, ...(readKeys ? { readKeys } : {}), ...(volatile ? { volatile } : {}) }
+  return { kind: 'read', reads, ...(readKeys ? { readKeys } : {}), ...(volatile ? { volatile } : {}), ...(locking ? { locking } : {}) }
 }
 
 /**
@@ -61,17 +63,14 @@ function describeWrite(tree: TreeFacts, root: OperationNodeLike, shapes: readonl
  */
 export function describeQuery(compiled: CompiledQueryLike, dialect: Dialect | undefined): QueryDescription {
   const tree = readTree(compiled.query)
-  const text = { type: 'plan', input: { sql: compiled.sql, params: compiled.parameters, ...(dialect ? { dialect } : {}) } } as const
+  const text = { input: { sql: compiled.sql, params: compiled.parameters, ...(dialect ? { dialect } : {}) } }
   if (tree.root === 'raw') return text
   if (tree.unknownKinds.length > 0) return { ...text, unknownKinds: [...new Set(tree.unknownKinds)] }
   const shapes = tree.raw.map((fragment) => readFragment(fragment.text, dialect))
   if (shapes.some((shape) => shape.writes)) return text
-  if (tree.ddl) return { type: 'plan', input: { operation: { kind: 'write', ddl: true } } }
-  if (tree.root === 'select' && tree.verbs.size === 0) {
-    if (tree.uncacheable.length > 0) return { type: 'bypass', reason: tree.uncacheable.join(', ') }
-    return { type: 'plan', input: { operation: describeRead(tree, compiled.query, shapes) } }
-  }
+  if (tree.ddl) return { input: { operation: { kind: 'write', ddl: true } } }
+  if (tree.root === 'select' && tree.verbs.size === 0) return { input: { operation: describeRead(tree, compiled.query, shapes) } }
   // A write node whose target could not be named (a raw target): the planner takes the safe side.
-  if (tree.writes.length === 0) return { type: 'plan', input: { operation: { kind: 'unknown' } } }
-  return { type: 'plan', input: { operation: describeWrite(tree, compiled.query, shapes) } }
+  if (tree.writes.length === 0) return { input: { operation: { kind: 'unknown' } } }
+  return { input: { operation: describeWrite(tree, compiled.query, shapes) } }
 }

@@ -43,7 +43,8 @@ export function wrapDriver(driver: DriverLike, binding: KyselyBinding): DriverLi
     releaseConnection: (connection, ...rest) => driver.releaseConnection(originalOf(connection), ...rest),
     async beginTransaction(connection, settings) {
       // Learn the catalog now, while the connection is free: inside the transaction it is not read.
-      await cachedOf(connection)?.runtime.catalog.current({ wait: true })
+      const cached = cachedOf(connection)
+      await cached?.runtime.catalog.current({ wait: true, run: cached.run })
       return step(connection, { kind: 'begin' }, (original) => driver.beginTransaction(original, settings))
     },
     commitTransaction: (connection) => step(connection, { kind: 'commit' }, (original) => driver.commitTransaction(original)),

@@ -38,6 +38,6 @@ export async function kyselyCacheInvalidate(db: KyselyLike, invalidation: Kysely
     if (!cached) {
       throw kvCacheError('INVALID_OPTION', where, 'kyselyCacheInvalidate(db, ...) needs a Kysely instance whose dialect is `kyselyCache(dialect, cache)`.')
     }
-    await cached.runtime.invalidate(invalidation)
+    await cached.runtime.invalidate(invalidation, { run: cached.run })
   })
 }

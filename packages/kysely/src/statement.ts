@@ -1,5 +1,5 @@
-import type { TransactionStep } from '@kvcache/core/binding'
-import type { Plan, SavepointStatement, TransactionControl } from '@kvcache/core/sql'
+import { transactionStepOf } from '@kvcache/core/binding'
+import type { Plan } from '@kvcache/core/sql'
 import type { CachedConnection } from './connection'
 import { controlOf, type QueryControl } from './control'
 import { describeQuery } from './describe-query'
@@ -12,15 +12,14 @@ const CACHED_BUT_NOT_CACHEABLE = 'cached() was applied to a read that is never c
 const CACHED_FIX = 'Remove cached() from that read, or move the volatile expression out of it (each such read is reported as a `skip` event with its reason and SQL).'
 
 /** What the core planner says about a statement, on this connection (the core's rule when it cannot read it). */
-async function planOf({ binding, runtime, transaction }: CachedConnection, compiled: CompiledQueryLike): Promise<Plan> {
+async function planOf({ binding, runtime, transaction, run }: CachedConnection, compiled: CompiledQueryLike): Promise<Plan> {
   const described = describeQuery(compiled, binding.dialect)
-  if (described.type === 'bypass') return described
   if (described.unknownKinds) {
     const detail = `operation node kinds this version of @kvcache/kysely does not know (${described.unknownKinds.join(', ')}): planned from the SQL text`
     runtime.cache.report({ type: 'degraded', source: runtime.binding, detail })
   }
   // Inside a transaction the connection is busy (a failing catalog query would abort it): plan with what is known.
-  return runtime.plan(described.input, { wait: !transaction.inTransaction })
+  return runtime.plan(described.input, { wait: !transaction.inTransaction, run })
 }
 
 /** Runs one statement through the cache policy. Never fails because of the cache. */
@@ -31,14 +30,13 @@ export async function runStatement(connection: CachedConnection, compiled: Compi
   switch (plan.type) {
     case 'transaction':
       // The result passes through untouched: Kysely reads COMMIT's ROLLBACK tag to raise AbortedTransactionError.
-      return transaction.run(stepOf(plan), exec)
+      return transaction.run(transactionStepOf(plan), exec)
     case 'write':
       try {
         return await exec()
       } finally {
         // Also after a failed write: a statement that timed out may still have committed.
-        if (plan.schemaChanged) runtime.catalog.refresh()
-        await runtime.publish(plan.scopes, transaction)
+        await runtime.afterWrite(plan, transaction)
       }
     case 'bypass':
       // Asked for by name and refused: a setup mistake, not a runtime miss.
@@ -68,14 +66,6 @@ export async function* streamStatement<R>(connection: CachedConnection, compiled
   try {
     yield* open()
   } finally {
-    if (plan.type === 'write') await connection.runtime.publish(plan.scopes, connection.transaction)
+    if (plan.type === 'write') await connection.runtime.afterWrite(plan, connection.transaction)
   }
-}
-
-/** Raw transaction control, as the core's reader spelled it, as a step of the connection's buffer. */
-function stepOf({ control, savepoint }: { readonly control: TransactionControl; readonly savepoint?: SavepointStatement }): TransactionStep {
-  if (control !== 'savepoint') return { kind: control }
-  const kind = savepoint?.action === 'release' || savepoint?.action === 'rollback-to' ? savepoint.action : 'savepoint'
-  // The reader spells a missing name as '': the innermost savepoint.
-  return savepoint?.name ? { kind, name: savepoint.name } : { kind }
 }

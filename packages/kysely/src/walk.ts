@@ -2,6 +2,11 @@ import { isVolatileFunction, type WriteEvent } from '@kvcache/core/sql'
 import { roleOf, WRITE_TARGETS, type NodeRole } from './kinds'
 import type { OperationNodeLike } from './kysely-types'
 
+/** What `uncacheable` holds for a locking read (`for update`, `skip locked`...). */
+export const LOCKING_READ = 'locking read'
+/** What `uncacheable` holds for EXPLAIN. */
+export const EXPLAIN = 'EXPLAIN'
+
 /** A relation as the tree names it. */
 export interface TableRef {
   readonly schema: string | undefined
@@ -106,10 +111,10 @@ function visit(node: OperationNodeLike, scope: Scope, acc: Acc): void {
       if (isVolatileFunction(String(fields.func ?? ''))) acc.volatile = true
       break
     case 'modifier':
-      if (LOCKING.has(String(fields.modifier))) acc.uncacheable.push('locking read')
+      if (LOCKING.has(String(fields.modifier))) acc.uncacheable.push(LOCKING_READ)
       break
     case 'explain':
-      acc.uncacheable.push('EXPLAIN')
+      acc.uncacheable.push(EXPLAIN)
       break
     case 'ddl':
       acc.ddl = true

@@ -29,7 +29,7 @@ describe.each(KYSELY_VERSIONS)('describing a compiled query for the core planner
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const plan = (query: any, known: Catalog | undefined = catalog) => {
     const described = describeQuery('compile' in query ? query.compile() : query, 'sqlite')
-    return described.type === 'bypass' ? described : planStatement(described.input, known ? { catalog: known } : {})
+    return planStatement(described.input, known ? { catalog: known } : {})
   }
 
   it('a read depends on every table it reads (a view on the tables it reads)', () => {
@@ -72,7 +72,7 @@ describe.each(KYSELY_VERSIONS)('describing a compiled query for the core planner
   })
 
   it('reads that must come from the database bypass the cache', () => {
-    expect(plan(db.selectFrom('posts').selectAll().forUpdate())).toMatchObject({ type: 'bypass', reason: 'locking read' })
+    expect(plan(db.selectFrom('posts').selectAll().forUpdate())).toMatchObject({ type: 'bypass', reason: expect.stringMatching(/locks the rows/) })
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     expect(plan(db.selectNoFrom((eb: any) => eb.val(1).as('one')))).toMatchObject({ type: 'bypass' })
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -99,7 +99,7 @@ describe.each(KYSELY_VERSIONS)('describing a compiled query for the core planner
 
   it('a raw fragment that writes makes the whole statement text the planner input: a write of what it writes', () => {
     const sneaky = db.selectFrom('posts').selectAll().where(sql<boolean>`(delete from users) is null`)
-    expect(describeQuery(sneaky.compile(), 'sqlite')).toMatchObject({ type: 'plan', input: { sql: sneaky.compile().sql } })
+    expect(describeQuery(sneaky.compile(), 'sqlite')).toMatchObject({ input: { sql: sneaky.compile().sql } })
     expect(plan(sneaky)).toMatchObject({ type: 'write', scopes: expect.arrayContaining(changeScopes([table('users')])) })
   })
 
@@ -124,7 +124,7 @@ describe.each(KYSELY_VERSIONS)('describing a compiled query for the core planner
   it('a tree with a node kind this binding has never seen is planned from its SQL text, and says so', () => {
     const read = db.selectFrom('posts').selectAll().compile()
     const strange = { ...read, query: { ...read.query, where: { kind: 'WhereNode', where: { kind: 'QuantumNode' } } } }
-    expect(describeQuery(strange, 'sqlite')).toStrictEqual({ type: 'plan', input: { sql: read.sql, params: read.parameters, dialect: 'sqlite' }, unknownKinds: ['QuantumNode'] })
+    expect(describeQuery(strange, 'sqlite')).toStrictEqual({ input: { sql: read.sql, params: read.parameters, dialect: 'sqlite' }, unknownKinds: ['QuantumNode'] })
     const write = db.deleteFrom('comments').compile()
     expect(plan({ ...write, query: { ...write.query, where: { kind: 'QuantumNode' } } })).toMatchObject({ type: 'write', scopes: changeScopes([table('comments')]) })
   })
