@@ -74,8 +74,7 @@ async function modelRead(binding: PrismaBinding, params: QueryParams, model: str
     // The fluent API (`findUnique().posts()`) reaches us with `select: { posts: true }` args: only the path differs.
     dataPath: internal.dataPath ?? [],
     omit: normalizeArgs(binding.globalOmit),
-    // Tags and autoInvalidate change what the entry depends on: reads that differ in them must not share it.
-    tags: strategy.read.tags,
+    // autoInvalidate changes what the entry depends on: reads that differ in it must not share it (tags are keyed by the runtime).
     autoInvalidate,
   }
   const reader = sink ? await binding.viewRuntime(runtime.cache.withContext({ onEvent: (event) => sink.observe(event) })) : runtime

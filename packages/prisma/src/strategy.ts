@@ -1,4 +1,4 @@
-import { assertSeconds, assertTags, kvCacheError, nearestOption, type ResolvedReadOptions } from '@kvcache/core/binding'
+import { assertKnownOptions, assertSeconds, assertTags, kvCacheError, type ResolvedReadOptions } from '@kvcache/core/binding'
 
 /** Accelerate's `cacheStrategy`, plus `autoInvalidate` (new here). */
 export interface CacheStrategy {
@@ -19,8 +19,6 @@ export interface ResolvedStrategy {
 }
 
 const KNOWN = ['ttl', 'swr', 'tags', 'autoInvalidate']
-/** The names the rest of @kvcache uses: `cacheStrategy.ttlSeconds` is answered with Accelerate's `ttl`. */
-const OUR_NAMES: Readonly<Record<string, string>> = { ttlSeconds: 'ttl', swrSeconds: 'swr' }
 /** Freshness for `{ swr }` without `ttl` (Accelerate's "always revalidate"): the core needs a positive TTL. */
 const SWR_ONLY_TTL_SECONDS = 0.001
 
@@ -35,12 +33,8 @@ export function resolveStrategy(value: unknown, { field = 'cacheStrategy', extra
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw kvCacheError('INVALID_OPTION', 'prisma', `Option \`${field}\` must be an object like { ttl: 60 }, got ${Array.isArray(value) ? 'an array' : String(value)}.`)
   }
-  const known = [...KNOWN, ...extra]
-  for (const name of Object.keys(value)) {
-    if (known.includes(name)) continue
-    const nearest = OUR_NAMES[name] ?? nearestOption(name, known)
-    throw kvCacheError('UNKNOWN_OPTION', 'prisma', `Unknown option \`${field}.${name}\`.${nearest === undefined ? '' : ` Did you mean \`${nearest}\`?`} Known options: ${known.join(', ')}.`)
-  }
+  // `cacheStrategy.ttlSeconds` (the name the rest of @kvcache uses) is answered with Accelerate's `ttl`.
+  assertKnownOptions('prisma', value, [...KNOWN, ...extra], { field })
   const strategy = value as CacheStrategy
   const ttl = assertSeconds('prisma', `${field}.ttl`, strategy.ttl, true) ?? 0
   const swr = assertSeconds('prisma', `${field}.swr`, strategy.swr, true) ?? 0

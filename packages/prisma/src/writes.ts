@@ -34,8 +34,6 @@ const NESTED_EVENTS: Readonly<Record<string, readonly WriteEvent[]>> = {
 /** Nested operations that only move a foreign key (the related rows change when they hold it). */
 const LINKS = new Set(['connect', 'disconnect', 'set'])
 
-/** More returned rows than this are described as a bulk write instead of row by row (each row costs a stamp). */
-const MAX_PRECISE_ROWS = 100
 /** Args nested deeper than this are not read: the write is described as unknown (everything may have changed). */
 const MAX_DEPTH = 32
 
@@ -71,10 +69,9 @@ export function describeWrite(graph: Graph, model: string, operation: WriteOpera
   }
 }
 
-/** The rows a write returned (`create`, `update`, `*AndReturn`...), or undefined (`{ count }`, a failure, too many). */
+/** The rows a write returned (`create`, `update`, `*AndReturn`...), or undefined (`{ count }`, a failure). Many rows become a table change in the core. */
 function returnedRows(result: unknown): unknown[] | undefined {
   const rows = Array.isArray(result) ? result : [result]
-  if (rows.length > MAX_PRECISE_ROWS) return undefined
   return rows.every((row) => isRecord(row) && !(Object.keys(row).length === 1 && 'count' in row)) ? rows : undefined
 }
 

@@ -208,8 +208,8 @@ export function prismaBehaviour(make: MakeHarness): void {
 
     it('an unknown name is answered with the nearest Accelerate name', async () => {
       const h = await make()
-      expect((await rejection(h.prisma.user.findMany({ cacheStrategy: { ttlSeconds: 60 } }))).message).toContain('Did you mean `ttl`?')
-      expect((await rejection(h.prisma.user.findMany({ cacheStrategy: { ttl: 60, tag: ['a'] } }))).message).toContain('Did you mean `tags`?')
+      expect((await rejection(h.prisma.user.findMany({ cacheStrategy: { ttlSeconds: 60 } }))).message).toContain('Did you mean `cacheStrategy.ttl`?')
+      expect((await rejection(h.prisma.user.findMany({ cacheStrategy: { ttl: 60, tag: ['a'] } }))).message).toContain('Did you mean `cacheStrategy.tags`?')
     })
 
     it('accepts what the core rules accept: fractional seconds, any well-formed tag (Accelerate tags too)', async () => {

@@ -36,7 +36,7 @@ describe('cacheStrategy', () => {
       error = caught
     }
     expect(isKvCacheError(error, 'UNKNOWN_OPTION')).toBe(true)
-    expect(String(error)).toContain('Did you mean `swr`?')
+    expect(String(error)).toContain('Did you mean `cacheStrategy.swr`?')
   })
 })
 
