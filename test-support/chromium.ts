@@ -69,7 +69,9 @@ function isExecutableFile(path: string): boolean {
 /** The npm-shipped build, whatever the machine has (exported so its own test runs where a system Chromium exists too). */
 export async function bundledChromium(): Promise<Chromium> {
   if (process.platform !== 'linux' || process.arch !== 'x64') {
-    throw new Error(`no Chromium found: install one and set CHROMIUM_PATH (the npm-shipped build is for x86-64 Linux, this is ${process.platform}-${process.arch})`)
+    throw new Error(
+      `no Chromium found: install one and set CHROMIUM_PATH (the npm-shipped build is for x86-64 Linux, this is ${process.platform}-${process.arch})`,
+    )
   }
   // The package's entry point sits in build/; the compressed browser, libraries and fonts in bin/.
   const packageDirectory = join(dirname(createRequire(import.meta.url).resolve('@sparticuz/chromium')), '..')

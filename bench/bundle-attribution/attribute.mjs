@@ -22,7 +22,19 @@ const only = args.filter((arg) => !arg.startsWith('--'))
 const ENTRIES = ['core-kv', 'drizzle-d1-plain', 'drizzle-d1-root', 'drizzle-d1', 'kysely-d1-plain', 'kysely-d1-root', 'kysely-d1']
 
 const FEATURES = {
-  'core: read path, views, fill, de-dup': ['read-path', 'view', 'view-state', 'storage-read', 'fill', 'dedupe', 'isolate', 'judge', 'entry', 'create-cache', 'bounded-map'],
+  'core: read path, views, fill, de-dup': [
+    'read-path',
+    'view',
+    'view-state',
+    'storage-read',
+    'fill',
+    'dedupe',
+    'isolate',
+    'judge',
+    'entry',
+    'create-cache',
+    'bounded-map',
+  ],
   'core: version stamps, invalidation': ['storage-versions', 'stamp-writer', 'clock', 'trusted-versions', 'invalidate', 'transaction', 'bulk-get'],
   'core: keys, hashing (SHA-256 in JS)': ['hash', 'sha256', 'layout', 'scopes', 'text'],
   'core: codec (Date, BigInt, bytes round trip)': ['codec', 'codec-encode', 'codec-decode', 'codec-shared'],

@@ -48,8 +48,18 @@ try {
   // 3. Calls per operation.
   const ops = await worker.fetchJson('/ops')
   const opsRows = []
-  for (const [mode, label] of [['kv', 'KV stamps'], ['strong', 'coordinator'], ['two-tier-kv', 'two-tier + KV stamps'], ['two-tier-strong', 'two-tier + coordinator']]) {
-    for (const [op, name] of [['hit', 'hit'], ['secondHit', '2 hits, one request'], ['miss', 'miss (then fill)'], ['write', 'write (2 tables)']]) {
+  for (const [mode, label] of [
+    ['kv', 'KV stamps'],
+    ['strong', 'coordinator'],
+    ['two-tier-kv', 'two-tier + KV stamps'],
+    ['two-tier-strong', 'two-tier + coordinator'],
+  ]) {
+    for (const [op, name] of [
+      ['hit', 'hit'],
+      ['secondHit', '2 hits, one request'],
+      ['miss', 'miss (then fill)'],
+      ['write', 'write (2 tables)'],
+    ]) {
       const c = ops[mode][op]
       opsRows.push([label, name, c.cacheApiCalls, c.kvReadCalls, c.kvWrites, c.rpcReads, c.rpcBumps])
     }

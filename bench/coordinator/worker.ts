@@ -60,7 +60,13 @@ function setups(env: Env) {
     return createCache({ storage, prefix, ...(versions ? { versions } : {}) })
   }
   const caches = Object.fromEntries(MODES.map((mode) => [mode, make(mode)])) as Record<Mode, Cache>
-  const counts = () => ({ kvReadCalls: kv.counts.readCalls, kvWrites: kv.counts.writes, cacheApiCalls: l1.calls.get + l1.calls.set, rpcReads: coordinator.calls.read, rpcBumps: coordinator.calls.bump })
+  const counts = () => ({
+    kvReadCalls: kv.counts.readCalls,
+    kvWrites: kv.counts.writes,
+    cacheApiCalls: l1.calls.get + l1.calls.set,
+    rpcReads: coordinator.calls.read,
+    rpcBumps: coordinator.calls.bump,
+  })
   const reset = () => {
     kv.reset()
     Object.assign(coordinator.calls, { read: 0, bump: 0 })

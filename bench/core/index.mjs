@@ -5,7 +5,8 @@ import { alternate, fmtSpread, median, ratios, startWorker, table } from '../lib
 const worker = await startWorker({ entry: new URL('./worker.ts', import.meta.url), kvNamespaces: ['KV'] })
 try {
   const setup = await worker.fetchJson('/setup')
-  if (!setup.present.every(Boolean) || setup.keys.length < 2) throw new Error(`setup: the hit must read an entry and a present stamp, got ${JSON.stringify(setup)}`)
+  if (!setup.present.every(Boolean) || setup.keys.length < 2)
+    throw new Error(`setup: the hit must read an entry and a present stamp, got ${JSON.stringify(setup)}`)
   const n = 150
   const rounds = 21
   const time = async (path) => {
@@ -41,7 +42,7 @@ try {
     table(
       ['request', 'read calls', 'keys read', 'writes', 'deletes'],
       Object.entries({
-        'hit': ops.hit,
+        hit: ops.hit,
         'miss (then fill)': ops.miss,
         'invalidate 1 table': ops.invalidateOne,
         'invalidate 3 tables': ops.invalidateThree,

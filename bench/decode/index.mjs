@@ -14,7 +14,7 @@ try {
   const spread = (values) => `${values[0].toFixed(2)} / ${median(values).toFixed(2)} / ${values.at(-1).toFixed(2)}`
   console.log(
     [
-      '## decode: a hit\'s value vs JSON.parse (workerd)',
+      "## decode: a hit's value vs JSON.parse (workerd)",
       '',
       `50 rows (2 Dates and a BigInt each), ${n} decodes per round, ${rounds} rounds alternating. Ratio to \`JSON.parse\` of the same rows as plain JSON, min / median / max over rounds. Target: <= 1.15x. Creating 100 Dates and 50 BigInts is itself part of the cost, so the second row is the floor any decoder has.`,
       '',
@@ -22,7 +22,7 @@ try {
         ['decoder', 'µs per decode (median)', 'ratio vs JSON.parse (min / median / max)'],
         [
           ['`JSON.parse` of the same rows as plain JSON', median(times.json) * 1000, '1'],
-          ['parse + create the Dates and BigInts by hand (any decoder\'s floor)', median(times.floor) * 1000, spread(ratios('floor'))],
+          ["parse + create the Dates and BigInts by hand (any decoder's floor)", median(times.floor) * 1000, spread(ratios('floor'))],
           ['row plan: revive the planned columns only (ours)', median(times.planned) * 1000, spread(ratios('planned'))],
           ['full walk: every value checked for tags (non-row values)', median(times.walked) * 1000, spread(ratios('walked'))],
         ],

@@ -19,6 +19,7 @@ console.log(
       'update by id (row + table scope)': d1.ops.writeById,
       'insert (table + bulk scope)': d1.ops.insert,
     },
-    footer: "A hit reads the entry and its scopes' stamps in one bulk get. A write reads the current stamps once (so the new stamp outranks them) and writes one stamp per scope.",
+    footer:
+      "A hit reads the entry and its scopes' stamps in one bulk get. A write reads the current stamps once (so the new stamp outranks them) and writes one stamp per scope.",
   }),
 )

@@ -17,9 +17,7 @@ export async function runPg() {
         body: text('body').notNull(),
       })
       await pool.query(`CREATE TABLE ${schemaName}.posts (id integer PRIMARY KEY, title text NOT NULL, body text NOT NULL)`)
-      await pool.query(
-        `INSERT INTO ${schemaName}.posts SELECT g, 'Post ' || g, repeat('Lorem ipsum dolor sit amet. ', 10) FROM generate_series(1, 500) g`,
-      )
+      await pool.query(`INSERT INTO ${schemaName}.posts SELECT g, 'Post ' || g, repeat('Lorem ipsum dolor sit amet. ', 10) FROM generate_series(1, 500) g`)
       const cache = createCache({ storage: memoryStorage(), defaultTtlSeconds: 300 })
       const kv = drizzleCache(cache, { schema: { posts }, strategy: 'all' })
       const cached = drizzle({ client: kv.pg(pool), cache: kv })

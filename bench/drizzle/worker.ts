@@ -45,11 +45,15 @@ export default {
       case '/ops': {
         const measure = opsMeter(counting, cache)
         const hit = await measure(() => latest(cached))
-        const miss = await measure(() => cached.select().from(posts).where(eq(posts.authorId, 3)).limit(Math.floor(Math.random() * 1e6)))
-        const writeById = await measure(() => cached.update(posts).set({ title: 'changed' }).where(eq(posts.id, 1)))
-        const insert = await measure(() =>
-          cached.insert(posts).values({ title: 'new', body: 'b', authorId: 1, createdAt: new Date() }),
+        const miss = await measure(() =>
+          cached
+            .select()
+            .from(posts)
+            .where(eq(posts.authorId, 3))
+            .limit(Math.floor(Math.random() * 1e6)),
         )
+        const writeById = await measure(() => cached.update(posts).set({ title: 'changed' }).where(eq(posts.id, 1)))
+        const insert = await measure(() => cached.insert(posts).values({ title: 'new', body: 'b', authorId: 1, createdAt: new Date() }))
         return Response.json({ hit, miss, writeById, insert })
       }
     }

@@ -93,7 +93,7 @@ console.log(
   [
     '## isolate heap over 100,000 distinct queries (workerd, V8 heap snapshots)',
     '',
-    'One isolate, one `createCache` (as the READMEs set it up), each query in its own request view, 8 at a time. Per query: a miss (load + fill); every fourth query read again (a hit); every tenth operation a write to one of 10,000 rows (row + table scope bumps). Entries and stamps live in a second Worker reached over RPC with KV\'s capabilities (the KV adapter keeps no state in the isolate; local KV writes take ~5 ms, which would make this run take hours), so the numbers are what the cache and the ORM binding keep. Live heap in MiB after GC:',
+    "One isolate, one `createCache` (as the READMEs set it up), each query in its own request view, 8 at a time. Per query: a miss (load + fill); every fourth query read again (a hit); every tenth operation a write to one of 10,000 rows (row + table scope bumps). Entries and stamps live in a second Worker reached over RPC with KV's capabilities (the KV adapter keeps no state in the isolate; local KV writes take ~5 ms, which would make this run take hours), so the numbers are what the cache and the ORM binding keep. Live heap in MiB after GC:",
     '',
     table(['series', ...SHOWN.map((queries) => `${queries.toLocaleString('en-US')}`), 'growth: mean 60k-100k minus mean 10k-50k'], rows),
     '',

@@ -69,9 +69,17 @@ const series: Record<string, { read: Op; write: Op }> = {
   'drizzle-params': {
     read: (context, i) => {
       const { posts } = tables!
-      return drizzleDb(context).select().from(posts).where(eq(posts.id, rowOf(i))).limit(1 + Math.floor(i / ROWS))
+      return drizzleDb(context)
+        .select()
+        .from(posts)
+        .where(eq(posts.id, rowOf(i)))
+        .limit(1 + Math.floor(i / ROWS))
     },
-    write: (context, i) => drizzleDb(context).update(tables!.posts).set({ title: `edit ${i}` }).where(eq(tables!.posts.id, rowOf(i))),
+    write: (context, i) =>
+      drizzleDb(context)
+        .update(tables!.posts)
+        .set({ title: `edit ${i}` })
+        .where(eq(tables!.posts.id, rowOf(i))),
   },
   // Drizzle: a distinct SQL text per query (literals inlined), the worst case for statement memos.
   'drizzle-sql': {
@@ -82,7 +90,11 @@ const series: Record<string, { read: Op; write: Op }> = {
         .from(posts)
         .where(dsql`${posts.id} = ${dsql.raw(String(rowOf(i)))} and ${dsql.raw(String(i))} = ${dsql.raw(String(i))}`)
     },
-    write: (context, i) => drizzleDb(context).update(tables!.posts).set({ title: `edit ${i}` }).where(eq(tables!.posts.id, rowOf(i))),
+    write: (context, i) =>
+      drizzleDb(context)
+        .update(tables!.posts)
+        .set({ title: `edit ${i}` })
+        .where(eq(tables!.posts.id, rowOf(i))),
   },
   // Control: the same PostgreSQL reads and writes with no cache at all, to tell what the driver
   // and runtime keep per request from what the cache keeps.
@@ -93,8 +105,18 @@ const series: Record<string, { read: Op; write: Op }> = {
   // Kysely: a distinct SQL text per query.
   'kysely-sql': {
     read: (context, i) =>
-      kyselyDb(context).selectFrom('posts').selectAll().where('id', '=', ksql.lit(rowOf(i))).where(ksql.lit(i), '=', ksql.lit(i)).execute(),
-    write: (context, i) => kyselyDb(context).updateTable('posts').set({ title: `edit ${i}` }).where('id', '=', rowOf(i)).execute(),
+      kyselyDb(context)
+        .selectFrom('posts')
+        .selectAll()
+        .where('id', '=', ksql.lit(rowOf(i)))
+        .where(ksql.lit(i), '=', ksql.lit(i))
+        .execute(),
+    write: (context, i) =>
+      kyselyDb(context)
+        .updateTable('posts')
+        .set({ title: `edit ${i}` })
+        .where('id', '=', rowOf(i))
+        .execute(),
   },
 }
 

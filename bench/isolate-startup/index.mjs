@@ -30,7 +30,14 @@ try {
 
   // (2) A fresh workerd: start to ready, then the first request (a relational read of post 1).
   const d1Persist = join(dir, 'd1')
-  const seed = new Miniflare({ modules: true, script: scripts.plain, d1Databases: ['DB'], d1Persist, compatibilityDate: '2026-04-01', compatibilityFlags: ['nodejs_compat'] })
+  const seed = new Miniflare({
+    modules: true,
+    script: scripts.plain,
+    d1Databases: ['DB'],
+    d1Persist,
+    compatibilityDate: '2026-04-01',
+    compatibilityFlags: ['nodejs_compat'],
+  })
   const db = await seed.getD1Database('DB')
   await db.batch([
     db.prepare('CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL)'),
@@ -77,13 +84,32 @@ try {
       table(
         ['measure', VARIANTS.plain.label, VARIANTS.cached.label, 'cached - plain', 'cached / plain'],
         [
-          ['V8 compile + evaluate of the module (ms, Node 20, 31 fresh processes each)', median(moduleMs.plain), median(moduleMs.cached), fmtSpread(moduleMs.cached.map((v, i) => v - moduleMs.plain[i])), fmtSpread(ratios(moduleMs.cached, moduleMs.plain))],
-          ['fresh workerd: start until ready (ms, 15 each)', median(readyOf('plain')), median(readyOf('cached')), fmtSpread(readyOf('cached').map((v, i) => v - readyOf('plain')[i])), fmtSpread(ratios(readyOf('cached'), readyOf('plain')))],
-          ['fresh workerd: first request, a read of post 1 (ms; cached: a miss, then the fill in waitUntil)', median(firstOf('plain')), median(firstOf('cached')), fmtSpread(firstOf('cached').map((v, i) => v - firstOf('plain')[i])), fmtSpread(ratios(firstOf('cached'), firstOf('plain')))],
+          [
+            'V8 compile + evaluate of the module (ms, Node 20, 31 fresh processes each)',
+            median(moduleMs.plain),
+            median(moduleMs.cached),
+            fmtSpread(moduleMs.cached.map((v, i) => v - moduleMs.plain[i])),
+            fmtSpread(ratios(moduleMs.cached, moduleMs.plain)),
+          ],
+          [
+            'fresh workerd: start until ready (ms, 15 each)',
+            median(readyOf('plain')),
+            median(readyOf('cached')),
+            fmtSpread(readyOf('cached').map((v, i) => v - readyOf('plain')[i])),
+            fmtSpread(ratios(readyOf('cached'), readyOf('plain'))),
+          ],
+          [
+            'fresh workerd: first request, a read of post 1 (ms; cached: a miss, then the fill in waitUntil)',
+            median(firstOf('plain')),
+            median(firstOf('cached')),
+            fmtSpread(firstOf('cached').map((v, i) => v - firstOf('plain')[i])),
+            fmtSpread(ratios(firstOf('cached'), firstOf('plain'))),
+          ],
         ],
       ),
       '',
-      'Bundle sizes: plain ' + `${(scripts.plain.length / 1024).toFixed(0)} KiB, cached ${(scripts.cached.length / 1024).toFixed(0)} KiB (unminified). Cloudflare's start-up limit is measured on the deployed script; the first row is the same work (parse, compile, top-level evaluation) on this machine.`,
+      'Bundle sizes: plain ' +
+        `${(scripts.plain.length / 1024).toFixed(0)} KiB, cached ${(scripts.cached.length / 1024).toFixed(0)} KiB (unminified). Cloudflare's start-up limit is measured on the deployed script; the first row is the same work (parse, compile, top-level evaluation) on this machine.`,
       '',
     ].join('\n'),
   )

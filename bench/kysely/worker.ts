@@ -38,9 +38,19 @@ export default {
       case '/ops': {
         const measure = opsMeter(counting, cache)
         const hit = await measure(() => latest(cached))
-        const miss = await measure(() => cached.selectFrom('posts').selectAll().where('author_id', '=', 3).limit(Math.floor(Math.random() * 1e6)).execute())
+        const miss = await measure(() =>
+          cached
+            .selectFrom('posts')
+            .selectAll()
+            .where('author_id', '=', 3)
+            .limit(Math.floor(Math.random() * 1e6))
+            .execute(),
+        )
         const insert = await measure(() =>
-          cached.insertInto('posts').values({ id: 2000000 + Math.floor(Math.random() * 1e6), title: 'new', body: 'b', author_id: 1, created_at: Date.now() }).execute(),
+          cached
+            .insertInto('posts')
+            .values({ id: 2000000 + Math.floor(Math.random() * 1e6), title: 'new', body: 'b', author_id: 1, created_at: Date.now() })
+            .execute(),
         )
         const update = await measure(() => cached.updateTable('posts').set({ title: 'changed' }).where('id', '=', 1).execute())
         return Response.json({ hit, miss, insert, update })

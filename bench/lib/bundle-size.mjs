@@ -20,7 +20,9 @@ const benchDir = fileURLToPath(new URL('..', import.meta.url))
 export async function bundleSize(options) {
   const entry = options.entry instanceof URL ? fileURLToPath(options.entry) : options.entry
   const result = await build({
-    ...(entry ? { entryPoints: [entry] } : { stdin: { contents: options.contents, resolveDir: options.resolveDir ?? benchDir, loader: 'ts', sourcefile: 'entry.ts' } }),
+    ...(entry
+      ? { entryPoints: [entry] }
+      : { stdin: { contents: options.contents, resolveDir: options.resolveDir ?? benchDir, loader: 'ts', sourcefile: 'entry.ts' } }),
     bundle: true,
     format: 'esm',
     platform: 'neutral',

@@ -30,11 +30,15 @@ const state = mkdtempSync(join(tmpdir(), 'kvcache-load-'))
 // What `pnpm dev` runs first: the playground's Prisma page needs its generated client.
 execFileSync(process.execPath, [join(appDir, 'scripts/prisma-generate.mjs')], { cwd: appDir, stdio: 'pipe' })
 seedPlaygroundD1({ appDir, stateDir: state })
-const child = spawn(join(appDir, 'node_modules/.bin/wrangler'), ['dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', state, '--show-interactive-dev-session=false'], {
-  cwd: appDir,
-  env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' },
-  stdio: ['ignore', 'pipe', 'pipe'],
-})
+const child = spawn(
+  join(appDir, 'node_modules/.bin/wrangler'),
+  ['dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', state, '--show-interactive-dev-session=false'],
+  {
+    cwd: appDir,
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  },
+)
 
 // One run: `connections` autocannon connections for DURATION_SECONDS, each drawing post ids from
 // its own seeded Zipf sequence; outcomes counted from the response bodies.
@@ -84,12 +88,19 @@ try {
   if (first.post?.id !== POSTS) throw new Error(`playground-load: post ${POSTS} missing after seeding: ${JSON.stringify(first).slice(0, 200)}`)
   // Steady state: every post read once through the cache first, as earlier traffic would have.
   let next = 1
-  await Promise.all(Array.from({ length: 10 }, async () => {
-    for (let id = next++; id <= POSTS; id = next++) await (await fetch(`${base}/api/read?id=${id}&cache=on`)).arrayBuffer()
-  }))
+  await Promise.all(
+    Array.from({ length: 10 }, async () => {
+      for (let id = next++; id <= POSTS; id = next++) await (await fetch(`${base}/api/read?id=${id}&cache=on`)).arrayBuffer()
+    }),
+  )
   await fetch(`${base}/api/reset`, { method: 'POST' })
 
-  const samples = Object.fromEntries(CONNECTIONS.flatMap((c) => [[`on-${c}`, []], [`off-${c}`, []]]))
+  const samples = Object.fromEntries(
+    CONNECTIONS.flatMap((c) => [
+      [`on-${c}`, []],
+      [`off-${c}`, []],
+    ]),
+  )
   for (let round = 0; round < ROUNDS; round++) {
     for (const connections of CONNECTIONS) {
       const modes = round % 2 === 0 ? ['on', 'off'] : ['off', 'on']
@@ -116,7 +127,14 @@ try {
         fmt(median(runs.map(({ result }) => result.latency.p99))),
         mode === 'off' ? '-' : `${share('hit')} / ${share('miss')} / ${share('shared')}${outcomes.stale ? ` / stale ${share('stale')}` : ''}`,
         runs.reduce((sum, { result }) => sum + result.errors + result.non2xx, 0),
-        mode === 'off' ? '1' : fmtSpread(ratios(rps, off.map(({ result }) => result.requests.average))),
+        mode === 'off'
+          ? '1'
+          : fmtSpread(
+              ratios(
+                rps,
+                off.map(({ result }) => result.requests.average),
+              ),
+            ),
       ])
     }
   }

@@ -25,7 +25,8 @@ export function seedPlaygroundD1({ appDir, stateDir }) {
   let commentId = 0
   const comments = []
   for (let post = 1; post <= POSTS; post++) for (let c = 0; c < post % 5; c++) comments.push(`(${++commentId}, ${post}, 'Comment ${c + 1} on post ${post}')`)
-  for (let start = 0; start < comments.length; start += 500) lines.push(`INSERT OR IGNORE INTO comments (id, post_id, body) VALUES ${comments.slice(start, start + 500).join(', ')};`)
+  for (let start = 0; start < comments.length; start += 500)
+    lines.push(`INSERT OR IGNORE INTO comments (id, post_id, body) VALUES ${comments.slice(start, start + 500).join(', ')};`)
   const file = join(stateDir, 'load-seed.sql')
   writeFileSync(file, lines.join('\n'))
   execFileSync(join(appDir, 'node_modules/.bin/wrangler'), ['d1', 'execute', 'kvcache-playground', '--local', '--persist-to', stateDir, '--file', file], {

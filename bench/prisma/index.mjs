@@ -43,6 +43,7 @@ console.log(
       'create (row + table scope)': d1.ops.create,
       'updateMany (table + bulk scope)': d1.ops.updateMany,
     },
-    footer: "A hit reads the entry and its scopes' stamps in one bulk get. A write reads the current stamps once (so the new stamp outranks them) and writes one stamp per scope.",
+    footer:
+      "A hit reads the entry and its scopes' stamps in one bulk get. A write reads the current stamps once (so the new stamp outranks them) and writes one stamp per scope.",
   }),
 )

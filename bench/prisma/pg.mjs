@@ -13,7 +13,9 @@ export async function runPg({ pgClient, pgModels }) {
   const plain = new PrismaClient({ adapter: new PrismaPg(pool, { schema }) })
   try {
     return await withBenchSchema(pool, schema, async () => {
-      await pool.query(`CREATE TABLE ${schema}."Post" (id integer PRIMARY KEY, title text NOT NULL, body text NOT NULL, "authorId" integer NOT NULL, "createdAt" timestamp(3) NOT NULL)`)
+      await pool.query(
+        `CREATE TABLE ${schema}."Post" (id integer PRIMARY KEY, title text NOT NULL, body text NOT NULL, "authorId" integer NOT NULL, "createdAt" timestamp(3) NOT NULL)`,
+      )
       await pool.query(
         `INSERT INTO ${schema}."Post" SELECT g, 'Post ' || g, repeat('Lorem ipsum dolor sit amet. ', 10), g % 17 + 1, now() FROM generate_series(1, 500) g`,
       )

@@ -25,10 +25,14 @@ export default {
     const latestCached = () => cached.post.findMany({ orderBy: { id: 'desc' }, take: 20, cacheStrategy: { ttl: 300 } })
     switch (url.pathname) {
       case '/setup': {
-        await env.DB.prepare('CREATE TABLE IF NOT EXISTS "Post" ("id" INTEGER PRIMARY KEY, "title" TEXT NOT NULL, "body" TEXT NOT NULL, "authorId" INTEGER NOT NULL, "createdAt" DATETIME NOT NULL)').run()
+        await env.DB.prepare(
+          'CREATE TABLE IF NOT EXISTS "Post" ("id" INTEGER PRIMARY KEY, "title" TEXT NOT NULL, "body" TEXT NOT NULL, "authorId" INTEGER NOT NULL, "createdAt" DATETIME NOT NULL)',
+        ).run()
         const insert = env.DB.prepare('INSERT OR IGNORE INTO "Post" VALUES (?, ?, ?, ?, ?)')
         await env.DB.batch(
-          Array.from({ length: 500 }, (_, i) => insert.bind(i + 1, `Post ${i + 1}`, 'Lorem ipsum dolor sit amet. '.repeat(10), (i % 17) + 1, new Date(1767225600000 + i * 60000).toISOString())),
+          Array.from({ length: 500 }, (_, i) =>
+            insert.bind(i + 1, `Post ${i + 1}`, 'Lorem ipsum dolor sit amet. '.repeat(10), (i % 17) + 1, new Date(1767225600000 + i * 60000).toISOString()),
+          ),
         )
         await latestCached()
         return Response.json({ ok: true })
@@ -40,10 +44,14 @@ export default {
       case '/ops': {
         const measure = opsMeter(counting, cache)
         const hit = await measure(latestCached)
-        const miss = await measure(() => cached.post.findMany({ where: { authorId: 3 }, take: 1 + Math.floor(Math.random() * 1e6), cacheStrategy: { ttl: 300 } }))
+        const miss = await measure(() =>
+          cached.post.findMany({ where: { authorId: 3 }, take: 1 + Math.floor(Math.random() * 1e6), cacheStrategy: { ttl: 300 } }),
+        )
         const byId = await measure(() => cached.post.findUnique({ where: { id: 7 }, cacheStrategy: { ttl: 300 } }))
         const updateById = await measure(() => cached.post.update({ where: { id: 1 }, data: { title: 'changed' } }))
-        const create = await measure(() => cached.post.create({ data: { id: 100000 + Math.floor(Math.random() * 1e6), title: 'new', body: 'b', authorId: 1, createdAt: new Date() } }))
+        const create = await measure(() =>
+          cached.post.create({ data: { id: 100000 + Math.floor(Math.random() * 1e6), title: 'new', body: 'b', authorId: 1, createdAt: new Date() } }),
+        )
         const updateMany = await measure(() => cached.post.updateMany({ where: { authorId: 2 }, data: { title: 'bulk' } }))
         return Response.json({ hit, miss, byId, updateById, create, updateMany })
       }

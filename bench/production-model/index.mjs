@@ -47,9 +47,11 @@ try {
   for (const config of cached) {
     const send = request(config)
     let next = 1
-    await Promise.all(Array.from({ length: 10 }, async () => {
-      for (let id = next++; id <= POSTS; id = next++) await send(id)
-    }))
+    await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        for (let id = next++; id <= POSTS; id = next++) await send(id)
+      }),
+    )
   }
   await Promise.all(cached.map((config, i) => closedLoop({ connections: 10, durationMs: WARM_MS, keys: POSTS, seed: SEED - 1 - i, request: request(config) })))
   const results = Object.fromEntries(configs.map((config) => [config.label, Object.fromEntries(CONNECTIONS.map((c) => [c, []]))]))
@@ -78,7 +80,14 @@ try {
         fmt(median(samples.map((s) => s.p99Ms))),
         config.cache === 'off' ? '-' : `${share('hit')} / ${share('miss')} / ${share('merged')}${outcomes.stale ? ` / stale ${share('stale')}` : ''}`,
         samples.reduce((sum, s) => sum + s.errors, 0),
-        config.cache === 'off' ? '1' : fmtSpread(ratios(samples.map((s) => s.requestsPerSecond), off.map((s) => s.requestsPerSecond))),
+        config.cache === 'off'
+          ? '1'
+          : fmtSpread(
+              ratios(
+                samples.map((s) => s.requestsPerSecond),
+                off.map((s) => s.requestsPerSecond),
+              ),
+            ),
       ])
     }
   }
@@ -94,7 +103,10 @@ try {
       '',
       `A post with its author and comments through Drizzle (one SQL statement), post ids 1-${POSTS} drawn from a seeded Zipf distribution (exponent 0.99), closed loops of 1 and 10 connections, ${DURATION_MS / 1000} s per run, ${ROUNDS} rounds alternating every configuration. Before measuring, every post is read once through each cache, then Zipf traffic runs on all caches at once for 60 s (KV's edge-cache time), so the rounds start from a steady state rather than a cold start: entries past their 300 s TTL are misses, and a KV read of a key this location has not read in the last 60 s is cold. Wrappers in bench/lib/production-model add a seeded draw from the figures below before each call to the real local KV, Cache API, D1 and PostgreSQL (so local execution time is added on top). One isolate stands for one Cloudflare location; fills run in \`waitUntil\`.`,
       '',
-      table(['connections', 'configuration', 'requests/s median (min to max)', 'p50 ms', 'p99 ms', 'hit / miss / merged', 'errors', 'throughput vs no cache'], rows),
+      table(
+        ['connections', 'configuration', 'requests/s median (min to max)', 'p50 ms', 'p99 ms', 'hit / miss / merged', 'errors', 'throughput vs no cache'],
+        rows,
+      ),
       '',
       'Two-tier keeps L1 copies for a tenth of the TTL (30 s here); an older entry is read from L2.',
       '',
@@ -104,7 +116,9 @@ try {
       '',
       table(['what', 'p50 / p99', 'basis', 'sources'], assumptions),
       '',
-      `Modeled delays drawn in this run: ${Object.entries(drawn).map(([name, d]) => `${name} ${d.count} (mean ${fmt(d.totalMs / d.count)} ms)`).join(', ')}.`,
+      `Modeled delays drawn in this run: ${Object.entries(drawn)
+        .map(([name, d]) => `${name} ${d.count} (mean ${fmt(d.totalMs / d.count)} ms)`)
+        .join(', ')}.`,
       pgSchema.error ? `\nHyperdrive rows not measured: ${pgSchema.error}` : '',
       '',
     ].join('\n'),

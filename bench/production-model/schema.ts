@@ -37,7 +37,10 @@ export function postgresSchema(name: string) {
     users: pgUsers,
     posts: pgPosts,
     comments: pgComments,
-    postsRelations: relations(pgPosts, ({ one, many }) => ({ author: one(pgUsers, { fields: [pgPosts.authorId], references: [pgUsers.id] }), comments: many(pgComments) })),
+    postsRelations: relations(pgPosts, ({ one, many }) => ({
+      author: one(pgUsers, { fields: [pgPosts.authorId], references: [pgUsers.id] }),
+      comments: many(pgComments),
+    })),
     commentsRelations: relations(pgComments, ({ one }) => ({ post: one(pgPosts, { fields: [pgComments.postId], references: [pgPosts.id] }) })),
   }
 }

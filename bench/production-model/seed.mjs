@@ -6,9 +6,7 @@ export const USERS = 100
 /** The seed, as SQL both databases accept: users, posts with a ~400-byte body, 0-4 comments each. */
 export function seedStatements(qualify) {
   const body = 'Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor. '.repeat(5)
-  const statements = [
-    `INSERT INTO ${qualify('users')} (id, name) VALUES ${Array.from({ length: USERS }, (_, i) => `(${i + 1}, 'User ${i + 1}')`).join(', ')}`,
-  ]
+  const statements = [`INSERT INTO ${qualify('users')} (id, name) VALUES ${Array.from({ length: USERS }, (_, i) => `(${i + 1}, 'User ${i + 1}')`).join(', ')}`]
   for (let start = 0; start < POSTS; start += 100) {
     const values = Array.from({ length: 100 }, (_, k) => {
       const id = start + k + 1

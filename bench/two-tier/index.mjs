@@ -34,11 +34,10 @@ try {
       '',
       'Storage operations per request, per tier (stamps are always read from L2):',
       '',
-      table(['request', 'L1 get', 'L1 set', 'L2 get', 'L2 bulk get', 'L2 set'], [
-        opsRow('L1 hit', ops.l1Hit),
-        opsRow('L2 hit', ops.l2Hit),
-        opsRow('miss (fill both tiers)', ops.miss),
-      ]),
+      table(
+        ['request', 'L1 get', 'L1 set', 'L2 get', 'L2 bulk get', 'L2 set'],
+        [opsRow('L1 hit', ops.l1Hit), opsRow('L2 hit', ops.l2Hit), opsRow('miss (fill both tiers)', ops.miss)],
+      ),
       '',
       'Local miniflare serves KV, the Cache API and D1 from one machine, so absolute numbers are far below production latencies; the operation counts are what carries over.',
       '',

@@ -60,9 +60,7 @@ export default {
         const count = await env.DB.prepare('SELECT count(*) AS c FROM posts').first<{ c: number }>()
         if (!count?.c) {
           const insert = env.DB.prepare('INSERT INTO posts (id, title, body, author_id) VALUES (?, ?, ?, ?)')
-          await env.DB.batch(
-            Array.from({ length: 200 }, (_, i) => insert.bind(i + 1, `Post ${i + 1}`, 'Lorem ipsum dolor sit amet. '.repeat(8), (i % 9) + 1)),
-          )
+          await env.DB.batch(Array.from({ length: 200 }, (_, i) => insert.bind(i + 1, `Post ${i + 1}`, 'Lorem ipsum dolor sit amet. '.repeat(8), (i % 9) + 1)))
         }
         await both.query(query, loadFromDb)
         return Response.json({ ok: true })

@@ -50,8 +50,6 @@ function pg(version: Version): ViteUserConfig {
 
 export default defineConfig({
   test: {
-    projects: [
-      ...(['newest', '0.44'] as const).flatMap((version) => [d1(version), pg(version)]),
-    ],
+    projects: [...(['newest', '0.44'] as const).flatMap((version) => [d1(version), pg(version)])],
   },
 })

@@ -29,7 +29,14 @@ function pg(version: keyof typeof VERSIONS): ViteUserConfig {
     // embedded one. The first project's globalSetup sets DATABASE_URL; the others find it set.
     resolve: { ...sourceResolve, alias },
     ssr: { resolve: sourceResolve },
-    test: { name: `pg-${version}`, include: ['test/pg/**/*.test.ts'], environment: 'node', fileParallelism: false, provide, globalSetup: [postgresGlobalSetup] },
+    test: {
+      name: `pg-${version}`,
+      include: ['test/pg/**/*.test.ts'],
+      environment: 'node',
+      fileParallelism: false,
+      provide,
+      globalSetup: [postgresGlobalSetup],
+    },
   }
 }
 

@@ -48,7 +48,10 @@ describe('embedded PostgreSQL', () => {
 describe('the globalSetup', () => {
   const saved = { url: process.env.DATABASE_URL, port: process.env.KVCACHE_TEST_PG_PORT }
   afterEach(() => {
-    for (const [name, value] of [['DATABASE_URL', saved.url], ['KVCACHE_TEST_PG_PORT', saved.port]] as const) {
+    for (const [name, value] of [
+      ['DATABASE_URL', saved.url],
+      ['KVCACHE_TEST_PG_PORT', saved.port],
+    ] as const) {
       if (value === undefined) delete process.env[name]
       else process.env[name] = value
     }

@@ -28,11 +28,15 @@ export async function generatePrisma() {
   // `prisma generate` needs no schema engine; point it at an empty file where none was installed.
   const engine = join(generated, 'no-schema-engine')
   writeFileSync(engine, '')
-  execFileSync(process.execPath, [join(app, 'node_modules', 'prisma', 'build', 'index.js'), 'generate', '--schema', join(app, 'src', 'prisma', 'schema.prisma')], {
-    cwd: app,
-    env: { PRISMA_SCHEMA_ENGINE_BINARY: engine, PRISMA_HIDE_UPDATE_MESSAGE: '1', ...process.env },
-    stdio: 'pipe',
-  })
+  execFileSync(
+    process.execPath,
+    [join(app, 'node_modules', 'prisma', 'build', 'index.js'), 'generate', '--schema', join(app, 'src', 'prisma', 'schema.prisma')],
+    {
+      cwd: app,
+      env: { PRISMA_SCHEMA_ENGINE_BINARY: engine, PRISMA_HIDE_UPDATE_MESSAGE: '1', ...process.env },
+      stdio: 'pipe',
+    },
+  )
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await generatePrisma()

@@ -70,7 +70,9 @@ let seeded: Promise<unknown> | undefined
 
 function readMode(url: URL): Parsed<Mode> {
   const mode = url.searchParams.get('mode')
-  return mode === 'kv' || mode === 'coordinator' ? { ok: true, value: mode } : { ok: false, error: `mode must be kv or coordinator, got ${JSON.stringify(String(mode).slice(0, 40))}` }
+  return mode === 'kv' || mode === 'coordinator'
+    ? { ok: true, value: mode }
+    : { ok: false, error: `mode must be kv or coordinator, got ${JSON.stringify(String(mode).slice(0, 40))}` }
 }
 
 function database(env: ConsistencyEnv, cache: Cache, events: CacheEvent[]) {
@@ -110,7 +112,15 @@ export async function handleConsistency(request: Request, env: ConsistencyEnv): 
     const result = await measured(demo.counts, events, () => db.select().from(notes).where(eq(notes.id, ROW_ID)))
     const truth = await env.DB.prepare('SELECT title FROM consistency_demo WHERE id = ?').bind(ROW_ID).first<{ title: string }>()
     const title = result.value[0]?.title ?? null
-    return Response.json({ mode: mode.value, title, database: truth?.title ?? null, fresh: title === truth?.title, outcome: result.outcome, calls: result.calls, ms: result.ms })
+    return Response.json({
+      mode: mode.value,
+      title,
+      database: truth?.title ?? null,
+      fresh: title === truth?.title,
+      outcome: result.outcome,
+      calls: result.calls,
+      ms: result.ms,
+    })
   }
   if (url.pathname === '/api/consistency/write' && request.method === 'POST') {
     const title = await readTitle(request)

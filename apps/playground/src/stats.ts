@@ -32,8 +32,7 @@ export function createStats() {
     },
     snapshot() {
       const kvUsd =
-        (state.kv.readCalls * USD_PER_MILLION.read + state.kv.writes * USD_PER_MILLION.write + state.kv.deletes * USD_PER_MILLION.delete) /
-        1_000_000
+        (state.kv.readCalls * USD_PER_MILLION.read + state.kv.writes * USD_PER_MILLION.write + state.kv.deletes * USD_PER_MILLION.delete) / 1_000_000
       return {
         ...state,
         drizzle: { ...state.events },

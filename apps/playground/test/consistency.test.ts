@@ -15,7 +15,11 @@ interface Read {
 
 const readB = async (mode: string) => (await (await fetch(`${playground.url}/api/consistency/read?mode=${mode}`)).json()) as Read
 const writeA = (mode: string, title: string) =>
-  fetch(`${playground.url}/api/consistency/write?mode=${mode}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title }) })
+  fetch(`${playground.url}/api/consistency/write?mode=${mode}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ title }),
+  })
 
 describe('consistency demo', () => {
   it('serves the page', async () => {

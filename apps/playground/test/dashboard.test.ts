@@ -30,7 +30,7 @@ describe('the dashboard, in a real browser', () => {
 })
 
 describe('the Worker under concurrent requests', () => {
-  it('requests that join another request\'s in-flight lookup all succeed with the fresh value', async () => {
+  it("requests that join another request's in-flight lookup all succeed with the fresh value", async () => {
     // Cold key (just written), so the concurrent reads share one lookup across requests.
     const write = await fetch(`${opened.url}/api/write?id=2`, {
       method: 'POST',

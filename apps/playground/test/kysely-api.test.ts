@@ -11,8 +11,7 @@ interface ReadAnswer {
 }
 
 const read = async (id: number, cache = 'on') => (await (await fetch(`${playground.url}/kysely/api/read?id=${id}&cache=${cache}`)).json()) as ReadAnswer
-const post = (path: string, body: string) =>
-  fetch(`${playground.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+const post = (path: string, body: string) => fetch(`${playground.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
 
 describe('the Kysely page', () => {
   it('serves its HTML', async () => {

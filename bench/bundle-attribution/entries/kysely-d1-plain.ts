@@ -1,6 +1,8 @@
 import { Kysely } from 'kysely'
 import { D1Dialect } from 'kysely-d1'
-interface Database { posts: { id: number; title: string } }
+interface Database {
+  posts: { id: number; title: string }
+}
 export default {
   async fetch(request: Request, env: { DB: any }) {
     const db = new Kysely<Database>({ dialect: new D1Dialect({ database: env.DB }) })

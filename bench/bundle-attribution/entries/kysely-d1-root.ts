@@ -3,7 +3,9 @@ import { kyselyCache } from '@kvcache/kysely'
 import { kvStorage } from '@kvcache/storage-kv'
 import { Kysely } from 'kysely'
 import { D1Dialect } from 'kysely-d1'
-interface Database { posts: { id: number; title: string } }
+interface Database {
+  posts: { id: number; title: string }
+}
 let cache: Cache | undefined
 export default {
   async fetch(request: Request, env: { DB: any; KV: any }, ctx: { waitUntil(p: Promise<unknown>): void }) {

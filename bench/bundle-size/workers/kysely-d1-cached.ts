@@ -23,7 +23,13 @@ export default {
       await db.updateTable('posts').set({ title: 'edited' }).where('id', '=', id).execute()
       return new Response('ok')
     }
-    const post = await db.selectFrom('posts').innerJoin('users', 'users.id', 'posts.author_id').selectAll('posts').select('users.name').where('posts.id', '=', id).executeTakeFirst()
+    const post = await db
+      .selectFrom('posts')
+      .innerJoin('users', 'users.id', 'posts.author_id')
+      .selectAll('posts')
+      .select('users.name')
+      .where('posts.id', '=', id)
+      .executeTakeFirst()
     return Response.json(post ?? null)
   },
 }

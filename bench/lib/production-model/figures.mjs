@@ -63,11 +63,8 @@ export const FIGURES = {
     ...CROSS_REGION_ROUND_TRIP,
     what: 'PostgreSQL in western North America through Hyperdrive, Worker in Europe (added to the real local query time)',
     basis:
-      'Hyperdrive sets connections up at the edge and keeps pooled connections next to the database, so a query costs one round trip to the database region; Hyperdrive\'s own query cache off',
-    sources: [
-      'https://developers.cloudflare.com/hyperdrive/configuration/how-hyperdrive-works/',
-      'https://calpaterson.com/latency.html',
-    ],
+      "Hyperdrive sets connections up at the edge and keeps pooled connections next to the database, so a query costs one round trip to the database region; Hyperdrive's own query cache off",
+    sources: ['https://developers.cloudflare.com/hyperdrive/configuration/how-hyperdrive-works/', 'https://calpaterson.com/latency.html'],
   },
 }
 

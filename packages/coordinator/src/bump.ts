@@ -59,7 +59,9 @@ function retryLater(client: ClientState, call: ShardCall, proposal: Stamp, conte
       }
     }
     const count = call.scopes.length
-    context?.onError?.(kvCacheError('STORAGE_FAILED', where, `Gave up bumping ${count} scope(s) on coordinator ${call.name} after ${settings.maxRetries} retries.`, lastError))
+    context?.onError?.(
+      kvCacheError('STORAGE_FAILED', where, `Gave up bumping ${count} scope(s) on coordinator ${call.name} after ${settings.maxRetries} retries.`, lastError),
+    )
   })()
   retries.add(work)
   void work.finally(() => retries.delete(work))

@@ -21,7 +21,11 @@ export interface CoordinatorVersions extends VersionStore {
 function assertNamespace(namespace: unknown): asserts namespace is CoordinatorNamespaceLike {
   const candidate = namespace as Partial<CoordinatorNamespaceLike> | null | undefined
   if (!candidate || typeof candidate.idFromName !== 'function' || typeof candidate.get !== 'function') {
-    throw kvCacheError('MISSING_BINDING', where, 'Missing required Durable Object namespace (pass `env.KVCACHE_COORDINATOR`, bound to class `KvCacheCoordinator` in wrangler.jsonc).')
+    throw kvCacheError(
+      'MISSING_BINDING',
+      where,
+      'Missing required Durable Object namespace (pass `env.KVCACHE_COORDINATOR`, bound to class `KvCacheCoordinator` in wrangler.jsonc).',
+    )
   }
 }
 

@@ -80,13 +80,21 @@ export function settingsOf(where: string, options: DurableObjectVersionsOptions)
   assertKnownOptions(where, options, KNOWN_OPTIONS)
   const prefix = options.prefix ?? 'kvcache'
   if (typeof prefix !== 'string' || !PREFIX_PATTERN.test(prefix)) {
-    throw kvCacheError('INVALID_OPTION', where, `Option \`prefix\` must be 1-64 letters, digits, '.', '_' or '-', got ${JSON.stringify(String(prefix).slice(0, 80))}.`)
+    throw kvCacheError(
+      'INVALID_OPTION',
+      where,
+      `Option \`prefix\` must be 1-64 letters, digits, '.', '_' or '-', got ${JSON.stringify(String(prefix).slice(0, 80))}.`,
+    )
   }
   assertCount(where, 'scopeShards', options.scopeShards, MAX_SCOPE_SHARDS)
   assertCount(where, 'tenantBuckets', options.tenantBuckets, MAX_TENANT_BUCKETS)
   const hint = options.locationHint
   if (hint !== undefined && typeof hint !== 'function' && !LOCATION_HINTS.includes(hint)) {
-    throw kvCacheError('INVALID_OPTION', where, `Option \`locationHint\` must be one of ${LOCATION_HINTS.join(', ')} or a function of the tenant, got ${JSON.stringify(String(hint))}.`)
+    throw kvCacheError(
+      'INVALID_OPTION',
+      where,
+      `Option \`locationHint\` must be one of ${LOCATION_HINTS.join(', ')} or a function of the tenant, got ${JSON.stringify(String(hint))}.`,
+    )
   }
   assertPositive(where, 'timeoutMs', options.timeoutMs)
   assertPositive(where, 'maxRetries', options.maxRetries, { allowZero: true })

@@ -39,7 +39,11 @@ export function createShardCaller(namespace: CoordinatorNamespaceLike, settings:
     const option = settings.locationHint
     const hint = typeof option === 'function' ? option(call.tenant) : option
     if (hint !== undefined && !LOCATION_HINTS.includes(hint)) {
-      throw kvCacheError('INVALID_OPTION', where, `Option \`locationHint\` returned ${JSON.stringify(String(hint))} for tenant ${JSON.stringify(call.tenant)}; expected one of ${LOCATION_HINTS.join(', ')} or undefined.`)
+      throw kvCacheError(
+        'INVALID_OPTION',
+        where,
+        `Option \`locationHint\` returned ${JSON.stringify(String(hint))} for tenant ${JSON.stringify(call.tenant)}; expected one of ${LOCATION_HINTS.join(', ')} or undefined.`,
+      )
     }
     return namespace.get(id as never, hint === undefined ? undefined : { locationHint: hint })
   }
@@ -56,7 +60,11 @@ export function createShardCaller(namespace: CoordinatorNamespaceLike, settings:
   }
 
   const malformed = (call: ShardCall, operation: string) =>
-    kvCacheError('STORAGE_FAILED', where, `Coordinator ${call.name} answered ${operation} with something that is not stamps (is the class a KvCacheCoordinator of this version?).`)
+    kvCacheError(
+      'STORAGE_FAILED',
+      where,
+      `Coordinator ${call.name} answered ${operation} with something that is not stamps (is the class a KvCacheCoordinator of this version?).`,
+    )
 
   return {
     async read(call: ShardCall): Promise<Stamp[]> {

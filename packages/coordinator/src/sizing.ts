@@ -54,10 +54,14 @@ export function recommendShards(shards: readonly ShardLoad[], layout: ShardLayou
   const notes: string[] = []
   const scopeShards = Math.max(layout.scopeShards, neededPerGroup)
   if (neededPerGroup > layout.scopeShards) {
-    notes.push(`Raise \`scopeShards\` from ${layout.scopeShards} to ${neededPerGroup}: the busiest group peaks at ${Math.max(...groups.values())} calls/s, over ${Math.round(target * 100)}% of ${layout.scopeShards} object(s).`)
+    notes.push(
+      `Raise \`scopeShards\` from ${layout.scopeShards} to ${neededPerGroup}: the busiest group peaks at ${Math.max(...groups.values())} calls/s, over ${Math.round(target * 100)}% of ${layout.scopeShards} object(s).`,
+    )
   }
   if (busiest && busiest.peakPerSecond > budget && neededPerGroup <= layout.scopeShards) {
-    notes.push(`${busiest.name} alone peaks at ${busiest.peakPerSecond} calls/s while its group fits its objects: one table or tag is hot, and more shards will not split it. Consider \`trustSeconds\` for that traffic.`)
+    notes.push(
+      `${busiest.name} alone peaks at ${busiest.peakPerSecond} calls/s while its group fits its objects: one table or tag is hot, and more shards will not split it. Consider \`trustSeconds\` for that traffic.`,
+    )
   }
   if (notes.length === 0) notes.push('Every object is within the target utilization.')
   return { capacityPerSecond, busiest, scopeShards, notes }

@@ -40,7 +40,14 @@ describe('Drizzle (D1) with the coordinator', () => {
     const behindTheCache = drizzle(env.DB, { schema })
     await behindTheCache.insert(stock).values({ sku, units: 5 })
     const readRow = () => b((db) => db.select().from(stock).where(eq(stock.sku, sku)).$withCache())
-    const readCount = () => b((db) => db.select({ n: sql<number>`count(*)` }).from(stock).where(eq(stock.units, 0)).$withCache())
+    const readCount = () =>
+      b((db) =>
+        db
+          .select({ n: sql<number>`count(*)` })
+          .from(stock)
+          .where(eq(stock.units, 0))
+          .$withCache(),
+      )
 
     expect(await readRow()).toStrictEqual([{ sku, units: 5 }])
     const zeroBefore = (await readCount())[0]?.n ?? 0

@@ -8,7 +8,12 @@ import { coordinatorFault, eventLog, fakeTable, unique } from './helpers'
 
 const fastFailure = { timeoutMs: 50, retryBaseMs: 10, maxRetries: 3 }
 
-function isolate(prefix: string, namespace: CoordinatorNamespaceLike, onEvent?: Parameters<typeof createCache>[0]['onEvent'], retryBaseMs = fastFailure.retryBaseMs): Cache {
+function isolate(
+  prefix: string,
+  namespace: CoordinatorNamespaceLike,
+  onEvent?: Parameters<typeof createCache>[0]['onEvent'],
+  retryBaseMs = fastFailure.retryBaseMs,
+): Cache {
   const versions = durableObjectVersions(namespace, { prefix, ...fastFailure, retryBaseMs })
   // No breaker: these tests look at each call's fallback, not at the breaker opening.
   return createCache({ storage: kvStorage(env.KV), prefix, versions, breaker: false, ...(onEvent ? { onEvent } : {}) })

@@ -128,7 +128,9 @@ export function countingStorage(inner: Storage) {
   }
   const getMany = inner.getMany
   if (getMany) {
-    Object.assign(storage, { getMany: (keys: readonly string[], context?: Parameters<typeof getMany>[1]) => (calls.getMany++, getMany.call(inner, keys, context)) })
+    Object.assign(storage, {
+      getMany: (keys: readonly string[], context?: Parameters<typeof getMany>[1]) => (calls.getMany++, getMany.call(inner, keys, context)),
+    })
   }
   return {
     storage,

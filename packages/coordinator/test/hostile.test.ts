@@ -28,7 +28,10 @@ describe('hostile input', () => {
       table.write({ name, n: 2 })
       expect(await cache.withContext({ tenant: 'tenant-ü' }).wrap(`key:${name}`, table.load, target)).toStrictEqual({ name, n: 1 })
       await cache.withContext({ tenant: 'tenant-ü' }).invalidate({ tables: [name] })
-      expect(await cache.withContext({ tenant: 'tenant-ü' }).wrap(`key:${name}`, table.load, target), JSON.stringify(name.slice(0, 20))).toStrictEqual({ name, n: 2 })
+      expect(await cache.withContext({ tenant: 'tenant-ü' }).wrap(`key:${name}`, table.load, target), JSON.stringify(name.slice(0, 20))).toStrictEqual({
+        name,
+        n: 2,
+      })
     }
   })
 
@@ -72,7 +75,10 @@ describe('hostile input', () => {
 
   it('reads and bumps thousands of scopes, split into calls the object accepts', async () => {
     const store = durableObjectVersions(env.KVCACHE_COORDINATOR, { prefix: unique('many') })
-    const scopes = qualifyScopes('acme', Array.from({ length: 2_500 }, (_, i) => `row:posts:n${i}`))
+    const scopes = qualifyScopes(
+      'acme',
+      Array.from({ length: 2_500 }, (_, i) => `row:posts:n${i}`),
+    )
     const stamp = await store.bump(scopes)
     const read = await durableObjectVersions(env.KVCACHE_COORDINATOR, { prefix: store.layout.prefix }).read(scopes)
     expect(read).toHaveLength(2_500)

@@ -22,7 +22,12 @@ describe('shard sizing', () => {
   const cases: [string, ShardLoad[], number, RegExp][] = [
     ['idle', [], 2, /within the target/],
     ['comfortable', [shard('kvcache/t/acme/0of2', 200), shard('kvcache/t/acme/1of2', 250)], 2, /within the target/],
-    ['a busy tenant', [shard('kvcache/t/acme/0of2', 900), shard('kvcache/t/acme/1of2', 800), shard('kvcache/t/small/0of2', 10)], 4, /Raise `scopeShards` from 2 to 4/],
+    [
+      'a busy tenant',
+      [shard('kvcache/t/acme/0of2', 900), shard('kvcache/t/acme/1of2', 800), shard('kvcache/t/small/0of2', 10)],
+      4,
+      /Raise `scopeShards` from 2 to 4/,
+    ],
     ['one hot table', [shard('kvcache/t/acme/0of2', 700), shard('kvcache/t/acme/1of2', 10)], 2, /one table or tag is hot/],
   ]
   for (const [label, loads, scopeShards, note] of cases) {

@@ -128,7 +128,8 @@ describe('strong mode: a write is seen everywhere as soon as it returns', () => 
       ['globex', { plan: 'free' }],
     ])
     const shared = isolate(prefix)
-    const readPlan = (tenant: string) => request(shared, (view) => view.withContext({ tenant }).wrap('plan', async () => structuredClone(db.get(tenant)), { tables: ['plans'] }))
+    const readPlan = (tenant: string) =>
+      request(shared, (view) => view.withContext({ tenant }).wrap('plan', async () => structuredClone(db.get(tenant)), { tables: ['plans'] }))
     expect(await readPlan('acme')).toStrictEqual({ plan: 'free' })
     expect(await readPlan('globex')).toStrictEqual({ plan: 'free' })
 

@@ -44,7 +44,7 @@ export function createBookmarks(secret: Uint8Array | undefined, now: () => numbe
   const stampOf = (text: string): Stamp | { readonly error: Error } => {
     const signed = SIGNED.exec(text)
     if (secret) {
-      if (!signed) return invalid('not signed with this cache\'s bookmarkSecret')
+      if (!signed) return invalid("not signed with this cache's bookmarkSecret")
       return sameText(mac(signed[1] as string), signed[2] as string) ? (signed[1] as string) : invalid('signature does not match')
     }
     const stamp = signed ? (signed[1] as string) : text

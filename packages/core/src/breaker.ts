@@ -31,11 +31,7 @@ export const noopBreaker: Breaker = {
  * Stops hammering a failing backend: after `failureThreshold` consecutive failures every call
  * skips storage for `openSeconds`, then a single probe decides between closing and reopening.
  */
-export function createBreaker(
-  options: BreakerOptions,
-  now: () => number,
-  onChange: (state: BreakerState) => void,
-): Breaker {
+export function createBreaker(options: BreakerOptions, now: () => number, onChange: (state: BreakerState) => void): Breaker {
   const threshold = options.failureThreshold ?? 5
   const openMs = (options.openSeconds ?? 30) * 1000
   let state: BreakerState = 'closed'

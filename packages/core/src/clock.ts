@@ -45,11 +45,7 @@ export function createStampClock(now: () => number = Date.now): StampClock {
       }
       lastMs = ms
       const random = Math.floor(Math.random() * 36 ** RANDOM_WIDTH)
-      return (
-        ms.toString(36).padStart(MS_WIDTH, '0') +
-        counter.toString(36).padStart(COUNTER_WIDTH, '0') +
-        random.toString(36).padStart(RANDOM_WIDTH, '0')
-      )
+      return ms.toString(36).padStart(MS_WIDTH, '0') + counter.toString(36).padStart(COUNTER_WIDTH, '0') + random.toString(36).padStart(RANDOM_WIDTH, '0')
     },
     observe(stamp) {
       if (!isPlausibleStamp(stamp, now()) || stamp === ZERO_STAMP) return

@@ -52,10 +52,12 @@ function fromTag(name: string, v: unknown, extensions: ReadonlyMap<string, Codec
       return new Ctor(fromBase64(asString(data, 'bytes')).slice().buffer as ArrayBuffer)
     }
     case 'm':
-      return new Map(asArray(v, 'a map').map((pair) => {
-        const [k, item] = asArray(pair, 'a map entry')
-        return [fromTagged(k, extensions), fromTagged(item, extensions)]
-      }))
+      return new Map(
+        asArray(v, 'a map').map((pair) => {
+          const [k, item] = asArray(pair, 'a map entry')
+          return [fromTagged(k, extensions), fromTagged(item, extensions)]
+        }),
+      )
     case 's':
       return new Set(asArray(v, 'a set').map((item) => fromTagged(item, extensions)))
     case 'o': {

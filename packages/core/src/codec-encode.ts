@@ -105,7 +105,11 @@ function objectToTagged(object: object, extensions: readonly CodecExtension[], s
     }
     return unencodable(`a ${name}`)
   }
-  if (object instanceof Map) return tag('m', Array.from(object, ([k, v]) => [walk(k), walk(v)]))
+  if (object instanceof Map)
+    return tag(
+      'm',
+      Array.from(object, ([k, v]) => [walk(k), walk(v)]),
+    )
   if (object instanceof Set) return tag('s', Array.from(object, walk))
   const proto = Object.getPrototypeOf(object)
   if (proto !== Object.prototype && proto !== null) {

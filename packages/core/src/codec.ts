@@ -56,7 +56,11 @@ export function indexExtensions(extensions: readonly CodecExtension[]): Readonly
       /^[A-Za-z0-9._-]{1,32}$/.test(extension.tag) &&
       [extension.test, extension.encode, extension.decode].every((method) => typeof method === 'function')
     if (!shaped) {
-      throw kvCacheError('INVALID_OPTION', 'core', 'Option `codecExtensions` must hold `{ tag, test, encode, decode }` objects with a tag of 1-32 letters, digits, `.`, `_` or `-`.')
+      throw kvCacheError(
+        'INVALID_OPTION',
+        'core',
+        'Option `codecExtensions` must hold `{ tag, test, encode, decode }` objects with a tag of 1-32 letters, digits, `.`, `_` or `-`.',
+      )
     }
     if (byTag.has(extension.tag)) {
       throw kvCacheError('INVALID_OPTION', 'core', `Option \`codecExtensions\` has two extensions with tag \`${extension.tag}\`.`)

@@ -24,7 +24,6 @@ export interface DatabaseHandle {
 const states = new WeakMap<Cache, Isolate>()
 const fallback = new WeakMap<Cache, Map<string, DatabaseClaim>>()
 
-
 /** Called by `createView`: lets bindings find the isolate's claims from any view of the cache. */
 export function registerView(cache: Cache, isolate: Isolate): void {
   states.set(cache, isolate)
@@ -94,7 +93,7 @@ export function claimDatabase(cache: Cache, { binding, name, handle }: DatabaseH
       'DATABASE_CONFLICT',
       binding,
       `This cache already serves another database under \`database: ${JSON.stringify(resolved)}\`, so the two would share cached rows. ` +
-        'Give each database its own name with the `database` option (for example `database: \'tenant-42\'` for one D1 database per tenant).',
+        "Give each database its own name with the `database` option (for example `database: 'tenant-42'` for one D1 database per tenant).",
     )
   }
   if (same === undefined) claims.set(key, 'text' in identity ? { text: identity.text } : { object: new WeakRef(identity.object) })

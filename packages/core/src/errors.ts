@@ -31,11 +31,6 @@ export function isKvCacheError(value: unknown, code?: KvCacheErrorCode): value i
 }
 
 /** Builds the `[kvcache] [where] message` text every error uses. */
-export function kvCacheError(
-  code: KvCacheErrorCode,
-  where: string,
-  message: string,
-  cause?: unknown,
-): KvCacheError {
+export function kvCacheError(code: KvCacheErrorCode, where: string, message: string, cause?: unknown): KvCacheError {
   return new KvCacheError(code, `[kvcache] [${where}] ${message}`, cause === undefined ? undefined : { cause })
 }

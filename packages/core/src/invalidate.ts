@@ -23,7 +23,11 @@ export async function bump(view: ViewState, scopes: readonly string[]): Promise<
   }
   try {
     // The store bounds each of its storage calls; this outer budget only guards custom stores.
-    const context = { ...view.readContext, ...(view.waitUntil && { waitUntil: view.waitUntil }), onError: (error: unknown) => reportError(view, 'versions.bump', error) }
+    const context = {
+      ...view.readContext,
+      ...(view.waitUntil && { waitUntil: view.waitUntil }),
+      onError: (error: unknown) => reportError(view, 'versions.bump', error),
+    }
     const stamp = await withTimeout(versions.bump(scopes, context), settings.timeoutMs * BUMP_BUDGET_FACTOR, `${versions.name}.bump`)
     for (const scope of scopes) recentBumps.set(scope, stamp)
     clock.observe(stamp)
@@ -41,7 +45,14 @@ export function repairUnknownStamps(view: ViewState, scopes: readonly string[], 
   const due = scopes.filter((scope, i) => current[i] === UNKNOWN_STAMP && now - (repairedAt.get(scope) ?? Number.NEGATIVE_INFINITY) >= REPAIR_INTERVAL_MS)
   if (due.length === 0) return
   for (const scope of due) repairedAt.set(scope, now)
-  const named = due.slice(0, 3).map((scope) => JSON.stringify(scope.slice(0, 60))).join(', ')
-  reportError(view, 'versions.read', kvCacheError('CORRUPT_STAMP', 'core', `The stamps of ${due.length} scope(s) could not be parsed (${named}); bumping them to repair.`))
+  const named = due
+    .slice(0, 3)
+    .map((scope) => JSON.stringify(scope.slice(0, 60)))
+    .join(', ')
+  reportError(
+    view,
+    'versions.read',
+    kvCacheError('CORRUPT_STAMP', 'core', `The stamps of ${due.length} scope(s) could not be parsed (${named}); bumping them to repair.`),
+  )
   void runInBackground(view, bump(view, due))
 }

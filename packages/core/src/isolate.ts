@@ -65,8 +65,7 @@ const MEMO_LIMIT = 10_000
 /** Builds the per-isolate state from validated settings. */
 export function createIsolate(settings: Settings, versionStore: VersionStore | undefined): Isolate {
   const { storage, now } = settings
-  const base =
-    versionStore ?? storageVersions({ storage: storage.durableTier ?? storage, prefix: settings.prefix, now, timeoutMs: settings.timeoutMs })
+  const base = versionStore ?? storageVersions({ storage: storage.durableTier ?? storage, prefix: settings.prefix, now, timeoutMs: settings.timeoutMs })
   const versions = settings.stampTrustSeconds > 0 ? trustedVersions(base, settings.stampTrustSeconds, now) : base
   const onBreaker = (state: CacheEvent & { type: 'breaker' }) => deliver(settings.onEvent, state)
   return {

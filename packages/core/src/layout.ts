@@ -69,10 +69,18 @@ export function maxStampKeyBytes(prefix: string): number {
 /** Validates the key prefix and that every key it leads fits the storage's key limit. */
 export function assertKeyBudget(where: string, prefix: unknown, maxKeyBytes: number): asserts prefix is string {
   if (typeof prefix !== 'string' || !PREFIX_PATTERN.test(prefix)) {
-    throw kvCacheError('INVALID_OPTION', where, `Option \`prefix\` must be 1-64 letters, digits, '.', '_' or '-', got ${typeof prefix === 'string' ? JSON.stringify(prefix.slice(0, 80)) : typeof prefix}.`)
+    throw kvCacheError(
+      'INVALID_OPTION',
+      where,
+      `Option \`prefix\` must be 1-64 letters, digits, '.', '_' or '-', got ${typeof prefix === 'string' ? JSON.stringify(prefix.slice(0, 80)) : typeof prefix}.`,
+    )
   }
   if (maxStampKeyBytes(prefix) > maxKeyBytes) {
-    throw kvCacheError('INVALID_OPTION', where, `Storage keys are limited to ${maxKeyBytes} bytes, too few for prefix \`${prefix}\` plus a tenant and a scope (${maxStampKeyBytes(prefix)} bytes).`)
+    throw kvCacheError(
+      'INVALID_OPTION',
+      where,
+      `Storage keys are limited to ${maxKeyBytes} bytes, too few for prefix \`${prefix}\` plus a tenant and a scope (${maxStampKeyBytes(prefix)} bytes).`,
+    )
   }
 }
 
@@ -125,6 +133,7 @@ export function isStampKey(key: string): boolean {
  */
 export function rowScope(table: string, pk: PrimaryKey, types?: readonly KeyType[]): string {
   const spellings = rowKeySpellings(Array.isArray(pk) ? pk : [pk], types)
-  if (spellings?.length !== 1) throw kvCacheError('INVALID_OPTION', 'core', `The key ${String(pk)} of \`${table}\` has ${spellings?.length ?? 0} spellings; use the change vocabulary.`)
+  if (spellings?.length !== 1)
+    throw kvCacheError('INVALID_OPTION', 'core', `The key ${String(pk)} of \`${table}\` has ${spellings?.length ?? 0} spellings; use the change vocabulary.`)
   return rowScopeOf(table, spellings[0] as string)
 }

@@ -90,10 +90,6 @@ export function assertTenant(where: string, tenant: unknown): asserts tenant is 
   }
   // eslint-disable-next-line no-control-regex
   if (/[:\s\x00-\x1f\x7f/]/.test(tenant)) {
-    throw kvCacheError(
-      'INVALID_TENANT',
-      where,
-      `Option \`tenant\` must not contain ':', '/', whitespace or control characters, got ${JSON.stringify(tenant)}.`,
-    )
+    throw kvCacheError('INVALID_TENANT', where, `Option \`tenant\` must not contain ':', '/', whitespace or control characters, got ${JSON.stringify(tenant)}.`)
   }
 }

@@ -130,4 +130,3 @@ export function decodeFor(view: ViewState, key: string, encoded: EncodedValue): 
     return { ok: false }
   }
 }
-

@@ -27,7 +27,11 @@ function textPart(text: string): string {
 
 /** The canonical spelling of a UUID written any way PostgreSQL accepts (`{...}`, upper case, no hyphens). */
 function canonicalUuid(text: string): string | undefined {
-  const digits = text.trim().replace(/^\{(.*)\}$/, '$1').replace(/-/g, '').toLowerCase()
+  const digits = text
+    .trim()
+    .replace(/^\{(.*)\}$/, '$1')
+    .replace(/-/g, '')
+    .toLowerCase()
   if (!UUID_DIGITS.test(digits)) return undefined
   return `${digits.slice(0, 8)}-${digits.slice(8, 12)}-${digits.slice(12, 16)}-${digits.slice(16, 20)}-${digits.slice(20)}`
 }

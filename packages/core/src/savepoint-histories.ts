@@ -31,7 +31,11 @@ export const SAVEPOINT_HISTORIES: readonly SavepointHistory[] = [
   { name: 'the savepoint survives rollback to', steps: [begin, savepoint('s'), 'a', rollbackTo('s'), 'b', rollbackTo('s'), 'c', commit], expected: ['c'] },
   { name: 'release keeps the writes', steps: [begin, savepoint('s'), 'a', release('s'), commit], expected: ['a'] },
   { name: 'release removes later savepoints too', steps: [begin, savepoint('s'), 'a', savepoint('t'), 'b', release('s'), commit], expected: ['a', 'b'] },
-  { name: 'nested savepoints', steps: [begin, 'a', savepoint('s'), 'b', savepoint('t'), 'c', rollbackTo('t'), 'd', rollbackTo('s'), 'e', commit], expected: ['a', 'e'] },
+  {
+    name: 'nested savepoints',
+    steps: [begin, 'a', savepoint('s'), 'b', savepoint('t'), 'c', rollbackTo('t'), 'd', rollbackTo('s'), 'e', commit],
+    expected: ['a', 'e'],
+  },
   { name: 'a repeated name means the latest', steps: [begin, savepoint('s'), 'a', savepoint('s'), 'b', rollbackTo('s'), commit], expected: ['a'] },
   {
     name: 'anonymous savepoints are innermost first (nested transactions)',

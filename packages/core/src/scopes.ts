@@ -34,7 +34,11 @@ function names(target: ScopeTarget, field: 'tables' | 'scopes'): readonly string
   if (list === undefined) return []
   if (!Array.isArray(list) || !list.every((item) => typeof item === 'string' && item.length > 0)) {
     // `tables: 'posts'` would otherwise spread into one scope per character.
-    throw kvCacheError('INVALID_OPTION', WHERE, `Option \`${field}\` must be an array of non-empty strings, got ${Array.isArray(list) ? 'an array with other items' : typeof list}.`)
+    throw kvCacheError(
+      'INVALID_OPTION',
+      WHERE,
+      `Option \`${field}\` must be an array of non-empty strings, got ${Array.isArray(list) ? 'an array with other items' : typeof list}.`,
+    )
   }
   return list
 }
@@ -46,7 +50,11 @@ function rowsOf(target: ScopeTarget): RowRef[] {
     return typeof table === 'string' && table.length > 0 && pk !== undefined && pk !== null && (!Array.isArray(pk) || pk.length > 0)
   }
   if (!Array.isArray(rows) || !rows.every(valid)) {
-    throw kvCacheError('INVALID_OPTION', WHERE, 'Option `rows` must be an array of { table, pk } (pk: one value, or the values of a composite key in key order).')
+    throw kvCacheError(
+      'INVALID_OPTION',
+      WHERE,
+      'Option `rows` must be an array of { table, pk } (pk: one value, or the values of a composite key in key order).',
+    )
   }
   return rows
 }
@@ -92,7 +100,11 @@ export function dependedScopesOf(target: ScopeTarget): string[] {
 export function assertTargetOptions(options: unknown, extra: readonly string[] = []): void {
   if (options === undefined) return
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw kvCacheError('INVALID_OPTION', WHERE, `Options must be an object like { ttlSeconds: 60, tables: ['posts'] }, got ${options === null ? 'null' : typeof options}.`)
+    throw kvCacheError(
+      'INVALID_OPTION',
+      WHERE,
+      `Options must be an object like { ttlSeconds: 60, tables: ['posts'] }, got ${options === null ? 'null' : typeof options}.`,
+    )
   }
   assertKnownOptions(WHERE, options, [...TARGET_OPTIONS, ...extra])
 }

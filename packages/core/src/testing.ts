@@ -160,7 +160,6 @@ export function eventLog() {
   }
 }
 
-
 /** A one-value table standing in for the database a loader reads: counts loads, hands out copies. */
 export function fakeTable<T>(initial: T) {
   let value = initial

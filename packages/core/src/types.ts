@@ -224,15 +224,6 @@ export type SkipReason =
   /** A binding chose not to cache a read (dependencies unknown, inside a transaction, opted out). */
   | 'bypass'
 
-export type Operation =
-  | 'get'
-  | 'set'
-  | 'delete'
-  | 'versions.read'
-  | 'versions.bump'
-  | 'encode'
-  | 'decode'
-  | 'revalidate'
-  | 'bookmark'
+export type Operation = 'get' | 'set' | 'delete' | 'versions.read' | 'versions.bump' | 'encode' | 'decode' | 'revalidate' | 'bookmark'
 
 export type BreakerState = 'closed' | 'open' | 'half-open'

@@ -28,7 +28,9 @@ export function emit(view: ViewState, event: CacheEvent): void {
     const key = `${event.source}\u0000${event.problem}`
     if (warned.has(key)) return
     warned.set(key, true)
-    console.warn(`[kvcache] [${event.source}] ${event.problem} Fix: ${event.fix} (This warning is shown once; pass \`onEvent\` to createCache to receive it as an event.)`)
+    console.warn(
+      `[kvcache] [${event.source}] ${event.problem} Fix: ${event.fix} (This warning is shown once; pass \`onEvent\` to createCache to receive it as an event.)`,
+    )
   }
 }
 

@@ -31,7 +31,13 @@ export interface ViewInit {
 /** The `Cache` a caller holds: one view of the isolate's cache, for a request or a tenant. */
 export function createView(isolate: Isolate, init: ViewInit): Cache {
   const { memo, ...rest } = init
-  const view: ViewState = { isolate, ...rest, storageContext: init.waitUntil ? { waitUntil: init.waitUntil } : {}, readContext: memo ? { memo } : {}, seen: init.floor }
+  const view: ViewState = {
+    isolate,
+    ...rest,
+    storageContext: init.waitUntil ? { waitUntil: init.waitUntil } : {},
+    readContext: memo ? { memo } : {},
+    seen: init.floor,
+  }
   const cache: Cache = {
     tenant: init.tenant,
     query: (request, loader) => query(view, request, loader),
@@ -105,7 +111,9 @@ async function get<T>(view: ViewState, key: string, target: ScopeTarget | undefi
     const storageKey = entryKey(isolate.settings.prefix, view.tenant, await hashMaterial(['key', key]))
     // Without the target, the entry names its own scopes: two round trips instead of one.
     const scopes = depended ? qualifyScopes(view.tenant, depended) : undefined
-    const found = scopes ? { ...(await readEntry(isolate, storageKey, scopes, view.storageContext, view.readContext)), scopes } : await readUntargeted(view, storageKey)
+    const found = scopes
+      ? { ...(await readEntry(isolate, storageKey, scopes, view.storageContext, view.readContext)), scopes }
+      : await readUntargeted(view, storageKey)
     repairUnknownStamps(view, found.scopes, found.current)
     const verdict = judgeEntry({ raw: found.raw, scopes: found.scopes, current: found.current, floor: view.floor, nowMs: isolate.settings.now() })
     if (verdict.kind === 'miss') return undefined

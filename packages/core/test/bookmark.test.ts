@@ -97,7 +97,10 @@ describe('bookmarks are client input', () => {
       log.clear()
       const view = cache.withContext({ bookmark: bookmark as string })
       expect(await view.query(postsQuery, async () => 'ok')).toBe('ok')
-      expect(log.of('error').filter((event) => event.operation === 'bookmark'), String(bookmark).slice(0, 20)).toHaveLength(1)
+      expect(
+        log.of('error').filter((event) => event.operation === 'bookmark'),
+        String(bookmark).slice(0, 20),
+      ).toHaveLength(1)
     }
   })
 })

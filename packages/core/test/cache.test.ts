@@ -229,7 +229,6 @@ describe('in-flight de-duplication', () => {
     expect(await late).toStrictEqual({ title: 'after' })
   })
 
-
   it('turns 100 concurrent identical misses into one loader call, each caller with its own copy', async () => {
     const { cache } = setup()
     const db = fakeTable([{ id: 1, at: new Date(0) }])
@@ -426,7 +425,7 @@ describe('per-view event listeners', () => {
     expect(log.types()).toStrictEqual(['miss', 'fill', 'miss', 'fill', 'hit'])
   })
 
-  it('a view made from a view keeps the parent listener informed (a binding\'s per-call view inside a traced request)', async () => {
+  it("a view made from a view keeps the parent listener informed (a binding's per-call view inside a traced request)", async () => {
     const { cache } = setup()
     const request: string[] = []
     const call: string[] = []
@@ -493,7 +492,12 @@ describe('events from bindings', () => {
     view.report({ type: 'skip', reason: 'bypass', detail: 'inside a transaction' })
     expect(log.of('skip')).toStrictEqual([{ type: 'skip', reason: 'bypass', detail: 'inside a transaction' }])
     expect(viewLog.of('skip')).toHaveLength(1)
-    const throwing = createCache({ storage: memoryStorage(), onEvent: () => { throw new Error('handler bug') } })
+    const throwing = createCache({
+      storage: memoryStorage(),
+      onEvent: () => {
+        throw new Error('handler bug')
+      },
+    })
     expect(() => throwing.report({ type: 'degraded', source: 'test', detail: 'coarser plan' })).not.toThrow()
   })
 })

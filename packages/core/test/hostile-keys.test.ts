@@ -92,9 +92,9 @@ describe('keys are lossless for every JS string', () => {
     const rows = ['\ud800', '\udc00', '\ufffd']
     const tables = rows.map((_, i) => fakeTable(`v1-${i}`))
     const read = (i: number) =>
-      cache.query({ material: ['row', i], scopes: [] }, async () => '').then(() =>
-        cache.wrap(`row-${i}`, (tables[i] as ReturnType<typeof fakeTable<string>>).load, { rows: [{ table: 'users', pk: rows[i] as string }] }),
-      )
+      cache
+        .query({ material: ['row', i], scopes: [] }, async () => '')
+        .then(() => cache.wrap(`row-${i}`, (tables[i] as ReturnType<typeof fakeTable<string>>).load, { rows: [{ table: 'users', pk: rows[i] as string }] }))
     for (let i = 0; i < rows.length; i++) await read(i)
     tables[1]?.write('v2-1')
     await cache.invalidate({ rows: [{ table: 'users', pk: rows[1] as string }] })
@@ -121,7 +121,9 @@ describe('keys are lossless for every JS string', () => {
     const tenants = ['a', 'ab', 'a.b', '日本', '\ud83d\ude00', '\ud83d\ude00'.repeat(32), 'x'.repeat(128)]
     const tables = tenants.map((tenant) => fakeTable(`${tenant}-v1`))
     const read = (i: number) =>
-      root.withContext({ tenant: tenants[i] as string }).query({ material: ['posts'], scopes: ['table:posts'] }, (tables[i] as ReturnType<typeof fakeTable<string>>).load)
+      root
+        .withContext({ tenant: tenants[i] as string })
+        .query({ material: ['posts'], scopes: ['table:posts'] }, (tables[i] as ReturnType<typeof fakeTable<string>>).load)
     for (let i = 0; i < tenants.length; i++) expect(await read(i)).toBe(`${tenants[i]}-v1`)
     tables[2]?.write(`${tenants[2]}-v2`)
     await root.withContext({ tenant: tenants[2] as string }).invalidate({ tables: ['posts'] })

@@ -28,12 +28,7 @@ describe('configuration is validated at construction', () => {
     ['bad breaker', () => createCache({ storage, breaker: { failureThreshold: 0 } }), 'INVALID_OPTION', /breaker\.failureThreshold/],
     ['unknown breaker option', () => createCache({ storage, breaker: { threshold: 1 } as never }), 'UNKNOWN_OPTION', /`threshold`/],
     ['waitUntil not a function', () => createCache({ storage, waitUntil: 5 as never }), 'INVALID_OPTION', /`waitUntil`/],
-    [
-      'evicting storage for stamps',
-      () => createCache({ storage: memoryStorage({ maxEntries: 10 }) }),
-      'INVALID_OPTION',
-      /cannot hold version stamps/,
-    ],
+    ['evicting storage for stamps', () => createCache({ storage: memoryStorage({ maxEntries: 10 }) }), 'INVALID_OPTION', /cannot hold version stamps/],
     ['stamp store without storage', () => storageVersions({} as never), 'MISSING_BINDING', /`storage`/],
   ]
   for (const [name, make, code, message] of cases) {

@@ -82,7 +82,7 @@ describe('a stamp write that hangs', () => {
 })
 
 describe('stamps never move backwards because of us', () => {
-  it("a queued (throttled) older bump does not overwrite a newer stamp another isolate wrote", async () => {
+  it('a queued (throttled) older bump does not overwrite a newer stamp another isolate wrote', async () => {
     // Declares a per-key write interval like KV's (shortened), so bumps within it are queued.
     const storage = withCapabilities(memoryStorage(), { minWriteIntervalMs: 100 })
     const behind = isolate(storage)
@@ -126,29 +126,32 @@ describe('a stamp that does not parse', () => {
     createStampClock(() => now + 365 * 86_400_000).next(),
   ]
 
-  it.each(garbage.map((value) => [JSON.stringify(value).slice(0, 30), value]))('(%s) makes dependent entries misses, is reported, and is repaired by a bump', async (_, value) => {
-    const storage = memoryStorage()
-    const { cache, log } = isolate(storage)
-    const db = fakeTable('v1')
-    expect(await cache.query(posts, db.load)).toBe('v1')
-    expect(await cache.query(posts, db.load)).toBe('v1')
-    expect(db.loads).toBe(1)
+  it.each(garbage.map((value) => [JSON.stringify(value).slice(0, 30), value]))(
+    '(%s) makes dependent entries misses, is reported, and is repaired by a bump',
+    async (_, value) => {
+      const storage = memoryStorage()
+      const { cache, log } = isolate(storage)
+      const db = fakeTable('v1')
+      expect(await cache.query(posts, db.load)).toBe('v1')
+      expect(await cache.query(posts, db.load)).toBe('v1')
+      expect(db.loads).toBe(1)
 
-    await storage.set(postsStampKey, value as string)
-    db.write('v2')
-    log.clear()
-    // Never a hit: the database answers, and nothing is stored against the unknown stamp.
-    expect(await cache.query(posts, db.load)).toBe('v2')
-    expect(log.of('miss')[0]?.reason).toBe('stamp-unknown')
-    expect(log.of('error').some((event) => isKvCacheError(event.error, 'CORRUPT_STAMP'))).toBe(true)
-    expect(log.of('fill')).toHaveLength(0)
+      await storage.set(postsStampKey, value as string)
+      db.write('v2')
+      log.clear()
+      // Never a hit: the database answers, and nothing is stored against the unknown stamp.
+      expect(await cache.query(posts, db.load)).toBe('v2')
+      expect(log.of('miss')[0]?.reason).toBe('stamp-unknown')
+      expect(log.of('error').some((event) => isKvCacheError(event.error, 'CORRUPT_STAMP'))).toBe(true)
+      expect(log.of('fill')).toHaveLength(0)
 
-    await cache.flush()
-    expect(isStamp(await storage.get(postsStampKey))).toBe(true)
-    db.write('v3')
-    expect(await cache.query(posts, db.load)).toBe('v3')
-    const loads = db.loads
-    expect(await cache.query(posts, db.load)).toBe('v3')
-    expect(db.loads).toBe(loads)
-  })
+      await cache.flush()
+      expect(isStamp(await storage.get(postsStampKey))).toBe(true)
+      db.write('v3')
+      expect(await cache.query(posts, db.load)).toBe('v3')
+      const loads = db.loads
+      expect(await cache.query(posts, db.load)).toBe('v3')
+      expect(db.loads).toBe(loads)
+    },
+  )
 })

@@ -28,7 +28,12 @@ function setup(options: { l1?: Storage; l2?: Storage; now?: () => number; stampT
   const tierEvents: TierEvent[] = []
   const events: CacheEvent[] = []
   const storage = twoTierStorage({ l1: l1.storage, l2: l2.storage, onTierEvent: (event) => tierEvents.push(event) })
-  const cache = createCache({ storage, onEvent: (event) => events.push(event), ...(options.now && { now: options.now }), ...(options.stampTrustSeconds && { stampTrustSeconds: options.stampTrustSeconds }) })
+  const cache = createCache({
+    storage,
+    onEvent: (event) => events.push(event),
+    ...(options.now && { now: options.now }),
+    ...(options.stampTrustSeconds && { stampTrustSeconds: options.stampTrustSeconds }),
+  })
   return { cache, storage, l1, l2, tierEvents, events }
 }
 

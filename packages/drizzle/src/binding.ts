@@ -1,5 +1,13 @@
 import type { Cache as KvCache } from '@kvcache/core'
-import { assertTags, changeScopes, createBindingRuntime, kvCacheError, type BindingOptions, type BindingRuntime, type DatabaseSource } from '@kvcache/core/binding'
+import {
+  assertTags,
+  changeScopes,
+  createBindingRuntime,
+  kvCacheError,
+  type BindingOptions,
+  type BindingRuntime,
+  type DatabaseSource,
+} from '@kvcache/core/binding'
 import { canonicalTable, declaredViews, mergeCatalogsOnce, type RunQuery } from '@kvcache/core/sql'
 import { Cache as DrizzleCache, type MutationOption } from 'drizzle-orm/cache/core'
 import type { CacheConfig } from 'drizzle-orm/cache/core/types'
@@ -112,7 +120,12 @@ export class KvDrizzleCacheBase extends DrizzleCache {
       await this.#runtime.invalidate({ tables, tags })
     } catch (error) {
       // A table the catalog does not know (spelled differently by Drizzle?), or a failure: the safe side.
-      this.#runtime.cache.report({ type: 'degraded', source: 'drizzle', detail: 'could not invalidate the tables of a write notification: every cached read is invalidated instead', error })
+      this.#runtime.cache.report({
+        type: 'degraded',
+        source: 'drizzle',
+        detail: 'could not invalidate the tables of a write notification: every cached read is invalidated instead',
+        error,
+      })
       await this.#runtime.publish(changeScopes([{ kind: 'database' }]))
     }
   }
@@ -192,11 +205,13 @@ function validateOwnOptions(options: DrizzleCacheOptions): void {
   if (typeof options !== 'object' || options === null) return
   if (options.onBypass !== undefined && typeof options.onBypass !== 'function') throw invalid('Option `onBypass` must be a function.')
   if (options.schema !== undefined && (typeof options.schema !== 'object' || options.schema === null)) {
-    throw invalid('Option `schema` must be your Drizzle schema module (`import * as schema from \'./schema\'`).')
+    throw invalid("Option `schema` must be your Drizzle schema module (`import * as schema from './schema'`).")
   }
   const views: unknown = options.views
   const validViews =
     views === undefined ||
-    (typeof views === 'object' && views !== null && Object.values(views).every((tables) => Array.isArray(tables) && tables.every((table) => typeof table === 'string')))
-  if (!validViews) throw invalid('Option `views` must map each view to the tables it reads, e.g. `{ published_posts: [\'posts\'] }`.')
+    (typeof views === 'object' &&
+      views !== null &&
+      Object.values(views).every((tables) => Array.isArray(tables) && tables.every((table) => typeof table === 'string')))
+  if (!validViews) throw invalid("Option `views` must map each view to the tables it reads, e.g. `{ published_posts: ['posts'] }`.")
 }

@@ -29,22 +29,19 @@ const STATEMENT = Symbol('kvcache.d1.statement')
  */
 function wrapD1<T extends D1DatabaseLike>(d1: T, binding: KvDrizzleCacheBase): T {
   const wrapStatement = (real: D1StatementLike, sql: string, params: readonly unknown[]): D1StatementLike => {
-    const through = (method: string, exec: () => Promise<unknown>) =>
-      binding.run({ sql, params, method } satisfies Statement, undefined, exec)
+    const through = (method: string, exec: () => Promise<unknown>) => binding.run({ sql, params, method } satisfies Statement, undefined, exec)
     return {
       [REAL]: real,
       [STATEMENT]: { sql, params, method: 'batch' } satisfies Statement,
       bind: (...values: unknown[]) => wrapStatement(real.bind(...values), sql, values),
       all: () => through('all', () => real.all()),
-      raw: (options?: unknown) =>
-        through(options === undefined ? 'raw' : `raw:${JSON.stringify(options)}`, () => real.raw(options)),
+      raw: (options?: unknown) => through(options === undefined ? 'raw' : `raw:${JSON.stringify(options)}`, () => real.raw(options)),
       first: (column?: string) => through(column === undefined ? 'first' : `first:${column}`, () => real.first(column)),
       run: () => through('run', () => real.run()),
     } as D1StatementLike
   }
   const unwrap = (statement: D1StatementLike) => (statement as unknown as Record<symbol, D1StatementLike>)[REAL] ?? statement
-  const describe = (statement: D1StatementLike) =>
-    (statement as unknown as Record<symbol, Statement | undefined>)[STATEMENT]
+  const describe = (statement: D1StatementLike) => (statement as unknown as Record<symbol, Statement | undefined>)[STATEMENT]
 
   const wrapped: D1DatabaseLike = {
     prepare: (sql: string) => wrapStatement(d1.prepare(sql), sql, []),

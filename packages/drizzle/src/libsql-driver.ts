@@ -102,7 +102,10 @@ function wrapExecutor<T extends LibsqlClientLike | LibsqlTransactionLike>(target
         const results = await (target.batch as (s: InStatement[], m?: unknown) => Promise<unknown[]>)(statements, mode)
         return results.map((result) => toResult(toPlain(result)))
       } finally {
-        await binding.afterBatch(statements.map((statement) => statementOf(statement)), session)
+        await binding.afterBatch(
+          statements.map((statement) => statementOf(statement)),
+          session,
+        )
       }
     },
     executeMultiple: async (sql: string) => {

@@ -37,7 +37,6 @@ export interface Runner {
   afterScript(session?: Session): Promise<void>
 }
 
-
 function planOf(context: RunnerContext, statement: Statement, session: Session | undefined): Promise<Plan> {
   const { runtime } = context
   // Inside a transaction the connection is busy: plan with what is already known. Never throws.

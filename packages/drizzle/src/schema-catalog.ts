@@ -106,7 +106,12 @@ function translate(schema: Record<string, unknown>): Catalog {
     const facts = factsOf(table, dialect)
     tables.push({ name, primaryKey: facts.keyColumns, ...(facts.keyTypes ? { keyTypes: facts.keyTypes } : {}) })
     for (const key of facts.foreignKeys) {
-      foreignKeys.push({ table: name, references: nameOfTable(key.reference().foreignTable), onDelete: referentialAction(key.onDelete), onUpdate: referentialAction(key.onUpdate) })
+      foreignKeys.push({
+        table: name,
+        references: nameOfTable(key.reference().foreignTable),
+        onDelete: referentialAction(key.onDelete),
+        onUpdate: referentialAction(key.onUpdate),
+      })
     }
   }
   // The schema lists the app's tables: a relation it does not name is treated as unknown.

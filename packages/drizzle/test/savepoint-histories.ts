@@ -27,7 +27,10 @@ export function lettersOf(history: History): string[] {
  * whether the transaction ends in ROLLBACK (the callback throws). Anonymous savepoints get the
  * names Drizzle's nested transactions use (`sp1`, `sp2`...), innermost first.
  */
-export function transactionBody(history: History): { readonly body: readonly ({ readonly write: string } | { readonly sql: string })[]; readonly rollback: boolean } {
+export function transactionBody(history: History): {
+  readonly body: readonly ({ readonly write: string } | { readonly sql: string })[]
+  readonly rollback: boolean
+} {
   const steps = [...history.steps]
   if ((steps[0] as TransactionStep).kind !== 'begin') throw new Error(`${history.name}: starts without BEGIN`)
   const last = steps[steps.length - 1] as TransactionStep

@@ -61,7 +61,12 @@ function declaredCatalog(options: KyselyCacheOptions): Catalog | undefined {
   try {
     return createCatalog(options.schema)
   } catch (error) {
-    throw kvCacheError('INVALID_OPTION', where, `Option \`schema\` is not valid catalog facts ({ tables, foreignKeys, views, triggers }): ${String(error)}`, error)
+    throw kvCacheError(
+      'INVALID_OPTION',
+      where,
+      `Option \`schema\` is not valid catalog facts ({ tables, foreignKeys, views, triggers }): ${String(error)}`,
+      error,
+    )
   }
 }
 

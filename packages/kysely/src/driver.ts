@@ -19,7 +19,11 @@ const SAVEPOINT_STEPS: Record<Savepoints, 'savepoint' | 'rollback-to' | 'release
  * still publishes (it may have committed). kysely-d1 refuses transactions ("Transactions are not
  * supported yet."): that error passes through.
  */
-function step(connection: DatabaseConnectionLike, transactionStep: TransactionStep, method: (original: DatabaseConnectionLike) => Promise<void>): Promise<void> {
+function step(
+  connection: DatabaseConnectionLike,
+  transactionStep: TransactionStep,
+  method: (original: DatabaseConnectionLike) => Promise<void>,
+): Promise<void> {
   const cached = cachedOf(connection)
   return cached ? cached.transaction.run(transactionStep, () => method(cached.original)) : method(connection)
 }

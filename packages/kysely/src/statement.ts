@@ -8,8 +8,10 @@ import type { CompiledQueryLike, QueryResultLike } from './kysely-types'
 type Exec = () => Promise<QueryResultLike>
 
 // Stable words (the console shows a problem once per isolate); the statement and its reason go in the `skip` event.
-const CACHED_BUT_NOT_CACHEABLE = 'cached() was applied to a read that is never cached: it locks rows, is an EXPLAIN, reads no table, or calls a function such as now() or random().'
-const CACHED_FIX = 'Remove cached() from that read, or move the volatile expression out of it (each such read is reported as a `skip` event with its reason and SQL).'
+const CACHED_BUT_NOT_CACHEABLE =
+  'cached() was applied to a read that is never cached: it locks rows, is an EXPLAIN, reads no table, or calls a function such as now() or random().'
+const CACHED_FIX =
+  'Remove cached() from that read, or move the volatile expression out of it (each such read is reported as a `skip` event with its reason and SQL).'
 
 /** What the core planner says about a statement, on this connection (the core's rule when it cannot read it). */
 async function planOf({ binding, runtime, transaction, run }: CachedConnection, compiled: CompiledQueryLike): Promise<Plan> {
@@ -61,7 +63,11 @@ async function read(connection: CachedConnection, compiled: CompiledQueryLike, s
 }
 
 /** A stream reads straight from the database; a streamed write publishes once the stream ends. */
-export async function* streamStatement<R>(connection: CachedConnection, compiled: CompiledQueryLike, open: () => AsyncIterableIterator<R>): AsyncIterableIterator<R> {
+export async function* streamStatement<R>(
+  connection: CachedConnection,
+  compiled: CompiledQueryLike,
+  open: () => AsyncIterableIterator<R>,
+): AsyncIterableIterator<R> {
   const plan = await planOf(connection, compiled)
   try {
     yield* open()

@@ -75,7 +75,11 @@ export function createPrismaBinding(cache: Cache, options: WithKvCacheOptions, c
   }
   const transactions = transactionRegistry(client)
   if (!transactions.tracking) {
-    cache.report({ type: 'degraded', source: 'prisma', detail: 'Cannot observe commits: writes inside interactive transactions invalidate before they commit.' })
+    cache.report({
+      type: 'degraded',
+      source: 'prisma',
+      detail: 'Cannot observe commits: writes inside interactive transactions invalidate before they commit.',
+    })
   }
   let reported = false
   return {

@@ -44,7 +44,14 @@ export function createHook(binding: PrismaBinding) {
   }
 }
 
-async function modelRead(binding: PrismaBinding, params: QueryParams, model: string, operation: string, args: Record<string, unknown>, cacheStrategy: unknown): Promise<unknown> {
+async function modelRead(
+  binding: PrismaBinding,
+  params: QueryParams,
+  model: string,
+  operation: string,
+  args: Record<string, unknown>,
+  cacheStrategy: unknown,
+): Promise<unknown> {
   const { runtime, options } = binding
   const internal = params.__internalParams ?? {}
   const sink = takeSink(binding.sinks, internal.args)
@@ -110,7 +117,12 @@ function rawCall(binding: PrismaBinding, params: QueryParams): Promise<unknown> 
  * interactive transaction's buffer (published on commit), else at once. Batch members settle
  * after the whole batch ran, so this is after the batch (on D1 even after a partial failure).
  */
-async function settle(binding: PrismaBinding, params: QueryParams, args: unknown, scopes: (result: unknown, context: CatalogWait) => Promise<readonly string[]>): Promise<unknown> {
+async function settle(
+  binding: PrismaBinding,
+  params: QueryParams,
+  args: unknown,
+  scopes: (result: unknown, context: CatalogWait) => Promise<readonly string[]>,
+): Promise<unknown> {
   const transaction = params.__internalParams?.transaction
   const interactive = transaction?.kind === 'itx' ? String(transaction.id) : undefined
   let result: unknown

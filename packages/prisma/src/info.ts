@@ -47,7 +47,10 @@ export class InfoSink {
 }
 
 interface PromiseFactoryOwner {
-  _createPrismaPromise?: (callback: (transaction?: unknown) => unknown, spec?: { readonly args?: unknown; readonly model?: string; readonly action?: string }) => object
+  _createPrismaPromise?: (
+    callback: (transaction?: unknown) => unknown,
+    spec?: { readonly args?: unknown; readonly model?: string; readonly action?: string },
+  ) => object
 }
 
 /** Sinks waiting for the query hook, keyed by the args object the call was made with. */

@@ -2,7 +2,10 @@ import { createCatalog, type Catalog, type ForeignKeyFacts, type ReferentialActi
 import type { Graph } from './graph'
 import type { ReferentialAction } from './models'
 
-const ACTIONS = { Cascade: 'cascade', SetNull: 'set null', SetDefault: 'set default', Restrict: 'restrict', NoAction: 'no action' } as const satisfies Record<ReferentialAction, SqlAction>
+const ACTIONS = { Cascade: 'cascade', SetNull: 'set null', SetDefault: 'set default', Restrict: 'restrict', NoAction: 'no action' } as const satisfies Record<
+  ReferentialAction,
+  SqlAction
+>
 
 /**
  * The facts the model graph declares, as a core catalog: tables with their primary keys and key
@@ -20,7 +23,12 @@ function translate(graph: Graph): Catalog {
     tables.push({ name: table, primaryKey, keyTypes: graph.keyTypes(name, primaryKey) })
     for (const relation of Object.values(model.relations)) {
       if (relation.fields.length > 0) {
-        foreignKeys.push({ table, references: graph.table(relation.model), onDelete: ACTIONS[relation.onDelete ?? 'NoAction'], onUpdate: ACTIONS[relation.onUpdate ?? 'NoAction'] })
+        foreignKeys.push({
+          table,
+          references: graph.table(relation.model),
+          onDelete: ACTIONS[relation.onDelete ?? 'NoAction'],
+          onUpdate: ACTIONS[relation.onUpdate ?? 'NoAction'],
+        })
       }
       const join = graph.joinTable(name, relation)
       if (join && graph.exact) {

@@ -63,7 +63,8 @@ export interface RuntimeDataModel {
   >
 }
 
-const HOW_TO = 'Add `generator kvcache { provider = "kvcache-prisma" }` to schema.prisma, run `prisma generate`, and pass `{ models }` from the generated module.'
+const HOW_TO =
+  'Add `generator kvcache { provider = "kvcache-prisma" }` to schema.prisma, run `prisma generate`, and pass `{ models }` from the generated module.'
 
 /** Checks the `models` option at `$extends` time; names what is wrong and how to fix it. */
 export function assertModels(value: unknown, runtime: RuntimeDataModel | undefined): KvCacheModels {
@@ -81,7 +82,11 @@ export function assertModels(value: unknown, runtime: RuntimeDataModel | undefin
   }
   for (const name of Object.keys(runtime?.models ?? {})) {
     if (!(name in models.models)) {
-      throw kvCacheError('INVALID_OPTION', 'prisma', `Option \`models\` does not know model \`${name}\` of this client: it was generated from another schema. Run \`prisma generate\` again.`)
+      throw kvCacheError(
+        'INVALID_OPTION',
+        'prisma',
+        `Option \`models\` does not know model \`${name}\` of this client: it was generated from another schema. Run \`prisma generate\` again.`,
+      )
     }
   }
   return models as KvCacheModels
@@ -136,8 +141,17 @@ function translateRuntime(runtime: RuntimeDataModel): KvCacheModels {
 export const RUNTIME_PROVIDER = 'runtime-data-model'
 
 /** A model name the client does not have, with the nearest one it has. */
-export function unknownModel(code: 'INVALID_OPTION' | 'UNKNOWN_TABLE', name: unknown, graph: { readonly models: Readonly<Record<string, unknown>> }, where: string): Error {
+export function unknownModel(
+  code: 'INVALID_OPTION' | 'UNKNOWN_TABLE',
+  name: unknown,
+  graph: { readonly models: Readonly<Record<string, unknown>> },
+  where: string,
+): Error {
   const nearest = typeof name === 'string' ? nearestOption(name, Object.keys(graph.models)) : undefined
   const shown = typeof name === 'string' ? `\`${name}\`` : String(name)
-  return kvCacheError(code, 'prisma', `Unknown model ${shown} ${where}.${nearest === undefined ? '' : ` Did you mean \`${nearest}\`?`} Models: ${Object.keys(graph.models).join(', ')}.`)
+  return kvCacheError(
+    code,
+    'prisma',
+    `Unknown model ${shown} ${where}.${nearest === undefined ? '' : ` Did you mean \`${nearest}\`?`} Models: ${Object.keys(graph.models).join(', ')}.`,
+  )
 }

@@ -36,5 +36,7 @@ export function rawStatement(args: unknown, dialect: Dialect | undefined): SqlSt
  */
 export function uniqueKeyTables(graph: Graph, written: readonly string[]): Change[] {
   const spellings = new Set(written.flatMap(relationSpellings))
-  return [...graph.uniqueKeyTables].filter((table) => relationSpellings(table).some((name) => spellings.has(name))).map((table): Change => ({ kind: 'table', table }))
+  return [...graph.uniqueKeyTables]
+    .filter((table) => relationSpellings(table).some((name) => spellings.has(name)))
+    .map((table): Change => ({ kind: 'table', table }))
 }

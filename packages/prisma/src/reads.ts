@@ -16,7 +16,13 @@ const MAX_DEPTH = 64
  * include, relation filters, `_count`, relation `orderBy`) and implicit join tables. A model
  * over a database view depends on the tables the view reads. Undefined: args too deep to read.
  */
-export function readDependencies(graph: Graph, model: string, operation: string, args: Record<string, unknown>, catalog: Catalog | undefined): Dependency[] | undefined {
+export function readDependencies(
+  graph: Graph,
+  model: string,
+  operation: string,
+  args: Record<string, unknown>,
+  catalog: Catalog | undefined,
+): Dependency[] | undefined {
   const related = new Set<string>()
   if (!relatedTables(graph, model, args, related, 0)) return undefined
   const table = graph.table(model)

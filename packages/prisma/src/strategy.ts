@@ -31,7 +31,11 @@ const SWR_ONLY_TTL_SECONDS = 0.001
 export function resolveStrategy(value: unknown, { field = 'cacheStrategy', extra = [] as readonly string[] } = {}): ResolvedStrategy | undefined {
   if (value === undefined) return undefined
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw kvCacheError('INVALID_OPTION', 'prisma', `Option \`${field}\` must be an object like { ttl: 60 }, got ${Array.isArray(value) ? 'an array' : String(value)}.`)
+    throw kvCacheError(
+      'INVALID_OPTION',
+      'prisma',
+      `Option \`${field}\` must be an object like { ttl: 60 }, got ${Array.isArray(value) ? 'an array' : String(value)}.`,
+    )
   }
   // `cacheStrategy.ttlSeconds` (the name the rest of @kvcache uses) is answered with Accelerate's `ttl`.
   assertKnownOptions('prisma', value, [...KNOWN, ...extra], { field })
@@ -56,4 +60,3 @@ export function resolveStrategy(value: unknown, { field = 'cacheStrategy', extra
 export function cachesNothingByMistake(value: unknown): boolean {
   return typeof value === 'object' && value !== null && !('ttl' in value) && !('swr' in value)
 }
-

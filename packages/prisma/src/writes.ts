@@ -95,7 +95,11 @@ function nested(graph: Graph, model: string, data: unknown, writes: WriteDescrip
     for (const [operation, payload] of Object.entries(operations)) {
       if (join) writes.push({ table: join, event: 'insert' }, { table: join, event: 'delete' })
       // A link moves the key on whichever side holds it: this model's rows (already written) or the related ones.
-      const events = LINKS.has(operation) ? (relation.fields.length > 0 || join ? [] : ['update' as const]) : (NESTED_EVENTS[operation] ?? ['insert', 'update', 'delete'])
+      const events = LINKS.has(operation)
+        ? relation.fields.length > 0 || join
+          ? []
+          : ['update' as const]
+        : (NESTED_EVENTS[operation] ?? ['insert', 'update', 'delete'])
       for (const event of events) writes.push({ table: target, event })
       for (const item of list(payload)) {
         for (const inner of innerData(operation, item)) if (!nested(graph, relation.model, inner, writes, depth + 1)) return false

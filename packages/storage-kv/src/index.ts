@@ -58,8 +58,7 @@ export function kvStorage(namespace: KvNamespaceLike, options: KvStorageOptions 
       `Option \`cacheTtlSeconds\` must be at least ${KV_MIN_CACHE_TTL_SECONDS} (KV's minimum), got ${options.cacheTtlSeconds}.`,
     )
   }
-  const readOptions =
-    options.cacheTtlSeconds === undefined ? ({ type: 'text' } as const) : ({ type: 'text', cacheTtl: options.cacheTtlSeconds } as const)
+  const readOptions = options.cacheTtlSeconds === undefined ? ({ type: 'text' } as const) : ({ type: 'text', cacheTtl: options.cacheTtlSeconds } as const)
 
   return {
     name: 'kv',
@@ -79,11 +78,7 @@ export function kvStorage(namespace: KvNamespaceLike, options: KvStorageOptions 
     async set(key, value, setOptions) {
       const ttl = setOptions?.ttlSeconds
       try {
-        await namespace.put(
-          key,
-          value,
-          ttl === undefined ? undefined : { expirationTtl: Math.max(KV_MIN_TTL_SECONDS, Math.ceil(ttl)) },
-        )
+        await namespace.put(key, value, ttl === undefined ? undefined : { expirationTtl: Math.max(KV_MIN_TTL_SECONDS, Math.ceil(ttl)) })
       } catch (error) {
         // KV allows one write per second per key; the core retries these with backoff.
         if (isRateLimit(error)) throw kvCacheError('RATE_LIMITED', 'storage-kv', `KV rate-limited a write to ${key}.`, error)

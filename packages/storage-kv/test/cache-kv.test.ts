@@ -84,9 +84,7 @@ describe('createCache over real KV', () => {
     const db = table({ n: 1 })
     await cache.query({ ...query, ttlSeconds: 1 }, db.load)
     await cache.query({ ...query, material: ['other'], ttlSeconds: 1 }, db.load)
-    expect(events.filter((e) => e.type === 'clamp')).toStrictEqual([
-      { type: 'clamp', requestedSeconds: 1, appliedSeconds: 60, storage: 'kv' },
-    ])
+    expect(events.filter((e) => e.type === 'clamp')).toStrictEqual([{ type: 'clamp', requestedSeconds: 1, appliedSeconds: 60, storage: 'kv' }])
     expect(await cache.query({ ...query, ttlSeconds: 1 }, db.load)).toStrictEqual({ n: 1 })
     db.write({ n: 2 })
     now += 1500

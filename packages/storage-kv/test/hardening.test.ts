@@ -51,7 +51,8 @@ describe('keys on real KV (512-byte limit)', () => {
     const tags = ['\ufffd', '\ufffd\ufffd', '?']
     const dbs = tags.map((_, i) => table(`v1-${i}`))
     // A fresh isolate each time: stamps come from KV alone, not from this isolate's memory of its bumps.
-    const read = (i: number) => createCache({ storage: kvStorage(KV), prefix }).wrap(`t${i}`, (dbs[i] as ReturnType<typeof table<string>>).load, { tags: [tags[i] as string] })
+    const read = (i: number) =>
+      createCache({ storage: kvStorage(KV), prefix }).wrap(`t${i}`, (dbs[i] as ReturnType<typeof table<string>>).load, { tags: [tags[i] as string] })
     for (let i = 0; i < tags.length; i++) await read(i)
     dbs[0]?.write('v2-0')
     await cache.invalidate({ tags: ['\ufffd'] })
@@ -97,7 +98,13 @@ describe('stamps on real KV, two isolates', () => {
     const key = stampKey(prefix, qualifyScope(undefined, tableScope('posts')))
     const log = events()
     const storage = kvStorage(fault.namespace)
-    const writer = createCache({ storage, prefix, versions: storageVersions({ storage, prefix, timeoutMs: 100, retryBaseMs: 10 }), timeoutMs: 100, onEvent: log.onEvent })
+    const writer = createCache({
+      storage,
+      prefix,
+      versions: storageVersions({ storage, prefix, timeoutMs: 100, retryBaseMs: 10 }),
+      timeoutMs: 100,
+      onEvent: log.onEvent,
+    })
     const reader = createCache({ storage: kvStorage(KV), prefix })
     const db = table('v1')
     await reader.query(posts, db.load)
@@ -116,7 +123,7 @@ describe('stamps on real KV, two isolates', () => {
     const landed = await KV.get(key)
 
     await fault.held[0]?.release() // the first, older put finally arrives
-    expect((await KV.get(key)) as string < (landed as string)).toBe(true)
+    expect(((await KV.get(key)) as string) < (landed as string)).toBe(true)
     await writer.flush()
     expect(await KV.get(key)).toBe(landed)
     expect(log.list.some((event) => event.type === 'error' && isKvCacheError(event.error, 'TIMEOUT'))).toBe(false)

@@ -9,13 +9,19 @@ import { readStatement } from '../sql/reader'
  * a read, the whole database is invalidated after it; a `degraded` event says so. Every binding
  * plans through this, so the rule is the same everywhere.
  */
-export async function planSafely(input: PlanInput, catalogNow: () => Promise<Catalog | undefined>, report: (detail: string, error: unknown) => void): Promise<Plan> {
+export async function planSafely(
+  input: PlanInput,
+  catalogNow: () => Promise<Catalog | undefined>,
+  report: (detail: string, error: unknown) => void,
+): Promise<Plan> {
   try {
     return planStatement(input, { catalog: await catalogNow() })
   } catch (error) {
     const read = certainlyRead(input)
     report(`could not analyse a statement: it runs uncached${read ? '' : ', and every cached read is invalidated after it'}`, error)
-    return read ? { type: 'bypass', reason: 'the statement could not be analysed' } : { type: 'write', scopes: changeScopes([{ kind: 'database' }]), tables: [], schemaChanged: false }
+    return read
+      ? { type: 'bypass', reason: 'the statement could not be analysed' }
+      : { type: 'write', scopes: changeScopes([{ kind: 'database' }]), tables: [], schemaChanged: false }
   }
 }
 

@@ -89,7 +89,10 @@ export interface BindingRuntime {
    * them and what their foreign keys and triggers change. A table the database does not have
    * fails with `UNKNOWN_TABLE` naming the nearest one (after reading the catalog again once).
    */
-  invalidate(target: { readonly tables?: readonly string[]; readonly tags?: readonly string[] }, context?: { readonly run?: RunQuery | undefined }): Promise<void>
+  invalidate(
+    target: { readonly tables?: readonly string[]; readonly tags?: readonly string[] },
+    context?: { readonly run?: RunQuery | undefined },
+  ): Promise<void>
 }
 
 /** A plan for a statement that changes data. */
@@ -107,7 +110,11 @@ export type WritePlan = Extract<Plan, { type: 'write' }>
 export function createBindingRuntime(init: BindingRuntimeOptions): BindingRuntime {
   const { cache, binding } = init
   if (!cache || typeof cache.query !== 'function' || typeof cache.invalidate !== 'function') {
-    throw kvCacheError('MISSING_BINDING', binding, 'Missing the cache: pass the one `createCache` from @kvcache/core returned (or a view of it from `withContext`).')
+    throw kvCacheError(
+      'MISSING_BINDING',
+      binding,
+      'Missing the cache: pass the one `createCache` from @kvcache/core returned (or a view of it from `withContext`).',
+    )
   }
   const options = resolveBindingOptions(binding, init.options, init.known ?? [])
   const catalog = createBindingCatalog({ cache, source: binding, declared: init.declared })
@@ -141,7 +148,11 @@ export function createBindingRuntime(init: BindingRuntimeOptions): BindingRuntim
       catalog.attach({ identity: catalogIdentity, dialect: source.dialect, run: source.run, introspect: source.introspect })
     },
     async plan(input, context) {
-      return planSafely(input, () => catalog.current(context), (detail, error) => cache.report({ type: 'degraded', source: binding, detail, error }))
+      return planSafely(
+        input,
+        () => catalog.current(context),
+        (detail, error) => cache.report({ type: 'degraded', source: binding, detail, error }),
+      )
     },
     read(read, loader) {
       const own = read.options
@@ -187,7 +198,10 @@ export function createBindingRuntime(init: BindingRuntimeOptions): BindingRuntim
       const changes: Change[] = tags.map((tag): Change => ({ kind: 'tag', tag }))
       for (const table of tables) {
         // We do not know how the table changed: follow every kind of write (cascades, triggers).
-        const reach = reachOf(known, ALL_WRITE_EVENTS.map((event) => ({ table: resolveRelation(known, table), event })))
+        const reach = reachOf(
+          known,
+          ALL_WRITE_EVENTS.map((event) => ({ table: resolveRelation(known, table), event })),
+        )
         if (reach.unknown) changes.push({ kind: 'database' })
         changes.push({ kind: 'table', table }, ...[...reach.tables].map((reached): Change => ({ kind: 'table', table: reached })))
       }

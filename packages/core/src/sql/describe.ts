@@ -68,7 +68,15 @@ export function describeSql(statement: SqlStatement, catalog: Catalog | undefine
   const { sql, dialect } = statement
   const params = statement.params ?? []
   const shape = readStatement(sql, dialect)
-  const base = { kind: shape.kind, reads: shape.reads, ddl: shape.ddl, volatile: shape.volatile, locking: shape.locking, ...(shape.control ? { control: shape.control } : {}), ...(shape.savepoint ? { savepoint: shape.savepoint } : {}) }
+  const base = {
+    kind: shape.kind,
+    reads: shape.reads,
+    ddl: shape.ddl,
+    volatile: shape.volatile,
+    locking: shape.locking,
+    ...(shape.control ? { control: shape.control } : {}),
+    ...(shape.savepoint ? { savepoint: shape.savepoint } : {}),
+  }
   if (shape.kind === 'read') {
     const only = shape.reads.length === 1 ? shape.reads[0] : undefined
     const primaryKey = only === undefined ? undefined : catalog?.tables.get(resolveRelation(catalog, only))?.primaryKey

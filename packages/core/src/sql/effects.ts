@@ -28,10 +28,7 @@ function indexOf(catalog: Catalog): Index {
   let index = indexes.get(catalog)
   if (!index) {
     // Partitions and inherited tables: a write to either side changes what a read of the other returns.
-    const links = [
-      ...catalog.inherits.map((link) => [link.parent, link.child] as const),
-      ...catalog.inherits.map((link) => [link.child, link.parent] as const),
-    ]
+    const links = [...catalog.inherits.map((link) => [link.parent, link.child] as const), ...catalog.inherits.map((link) => [link.child, link.parent] as const)]
     const related = new Map<string, string[]>()
     for (const [from, to] of links) related.set(from, [...(related.get(from) ?? []), to])
     index = {

@@ -12,16 +12,7 @@
 export { createBindingCatalog, declaredViews, mergeCatalogsOnce } from './binding-catalog'
 export type { BindingCatalog, BindingCatalogOptions, CatalogSource, Introspect } from './binding-catalog'
 export { createCatalog, catalogFacts, mergeCatalogs, referentialAction, resolveRelation } from './catalog'
-export type {
-  Catalog,
-  CatalogFacts,
-  ForeignKeyFacts,
-  InheritanceFacts,
-  ReferentialAction,
-  TableFacts,
-  TriggerFacts,
-  ViewFacts,
-} from './catalog'
+export type { Catalog, CatalogFacts, ForeignKeyFacts, InheritanceFacts, ReferentialAction, TableFacts, TriggerFacts, ViewFacts } from './catalog'
 export { createCatalogCache, isolateCatalogs } from './catalog-cache'
 export type { CatalogAnswer, CatalogCache, CatalogCacheOptions, CatalogIdentity } from './catalog-cache'
 export { describeSql } from './describe'

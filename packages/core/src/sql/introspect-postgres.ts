@@ -68,7 +68,16 @@ interface Collected {
 }
 
 function collect(rows: readonly Record<string, unknown>[]): Collected {
-  const collected: Collected = { relations: new Map(), keys: new Map(), foreignKeys: [], inherits: [], views: new Map(), rules: [], triggers: [], searchPath: [] }
+  const collected: Collected = {
+    relations: new Map(),
+    keys: new Map(),
+    foreignKeys: [],
+    inherits: [],
+    views: new Map(),
+    rules: [],
+    triggers: [],
+    searchPath: [],
+  }
   for (const row of rows) {
     const [schema, name, a, b, c] = [String(row.schema ?? ''), String(row.name ?? ''), String(row.a ?? ''), String(row.b ?? ''), String(row.c ?? '')]
     const table = canonicalName([schema, name])
@@ -112,7 +121,13 @@ export function postgresCatalogFromRows(rows: readonly Record<string, unknown>[]
   }
   const triggers: TriggerFacts[] = collected.triggers.map((trigger) => {
     const found = bodyWrites(trigger.source, trigger.schema, functions, new Set())
-    return { name: trigger.name, table: trigger.table, events: triggerEvents(trigger.type), writes: found.writes, ...(found.unknown ? { writesUnknown: true } : {}) }
+    return {
+      name: trigger.name,
+      table: trigger.table,
+      events: triggerEvents(trigger.type),
+      writes: found.writes,
+      ...(found.unknown ? { writesUnknown: true } : {}),
+    }
   })
   // A rule (`CREATE RULE ... DO ALSO INSERT INTO log ...`) may write any table it mentions.
   for (const rule of collected.rules) {
@@ -124,9 +139,7 @@ export function postgresCatalogFromRows(rows: readonly Record<string, unknown>[]
       const columns = [...(collected.keys.get(name) ?? [])].sort((x, y) => x.position - y.position)
       return { name, primaryKey: columns.map((key) => key.column), keyTypes: columns.map((key) => keyTypeOfSql(key.type, 'postgres')) }
     })
-  const views = [...collected.relations]
-    .filter(([, kind]) => kind === 'v')
-    .map(([name]) => ({ name, reads: [...(collected.views.get(name) ?? [])] }))
+  const views = [...collected.relations].filter(([, kind]) => kind === 'v').map(([name]) => ({ name, reads: [...(collected.views.get(name) ?? [])] }))
   const searchPath = [...collected.searchPath].sort((x, y) => x.position - y.position).map((entry) => entry.schema)
   return createCatalog({ tables, views, foreignKeys: collected.foreignKeys, triggers, inherits: collected.inherits, searchPath, complete: true })
 }

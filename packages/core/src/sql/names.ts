@@ -27,4 +27,3 @@ export function nameAt(tokens: readonly Token[], index: number): NameAt | undefi
   }
   return { name: canonicalName(parts), base: (parts[parts.length - 1] as string).toLowerCase(), qualified: parts.length > 1, next: i }
 }
-

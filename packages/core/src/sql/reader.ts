@@ -47,7 +47,11 @@ export interface StatementShape {
 
 /** `for update`, `for no key update`, `for share`, `for key share`: a read that locks the rows it returns. */
 function locksRows(tokens: readonly Token[]): boolean {
-  return tokens.some((token, index) => isWord(token, 'for') && (isWord(tokens[index + 1], 'update', 'share') || (isWord(tokens[index + 1], 'no', 'key') && isWord(tokens[index + 2], 'key', 'share'))))
+  return tokens.some(
+    (token, index) =>
+      isWord(token, 'for') &&
+      (isWord(tokens[index + 1], 'update', 'share') || (isWord(tokens[index + 1], 'no', 'key') && isWord(tokens[index + 2], 'key', 'share'))),
+  )
 }
 
 const HARMLESS = new Set(['set', 'show', 'reset', 'listen', 'unlisten', 'notify', 'deallocate', 'discard', 'lock', 'checkpoint'])
@@ -122,24 +126,50 @@ function selectsInto(tokens: readonly Token[], from: number, to: number): boolea
   return false
 }
 
-function classify(tokens: readonly Token[], from: number, to: number, found: ReturnType<typeof scanWrites>): Pick<StatementShape, 'kind' | 'ddl' | 'control' | 'savepoint'> {
+function classify(
+  tokens: readonly Token[],
+  from: number,
+  to: number,
+  found: ReturnType<typeof scanWrites>,
+): Pick<StatementShape, 'kind' | 'ddl' | 'control' | 'savepoint'> {
   let at = from
   while (isPunct(tokens[at], '(')) at++
   const first = tokens[at]
   const word = first?.type === 'word' ? first.text : ''
   switch (word) {
-    case 'begin': case 'start': case 'commit': case 'end': case 'rollback': case 'abort': case 'savepoint': case 'release': case 'prepare': {
+    case 'begin':
+    case 'start':
+    case 'commit':
+    case 'end':
+    case 'rollback':
+    case 'abort':
+    case 'savepoint':
+    case 'release':
+    case 'prepare': {
       const result = control(tokens, at)
       if (result === 'unknown') return { kind: 'unknown', ddl: false }
       if (result === undefined) return { kind: 'harmless', ddl: false }
-      return result === 'savepoint' ? { kind: 'transaction', ddl: false, control: result, savepoint: savepointOf(tokens, at, to) } : { kind: 'transaction', ddl: false, control: result }
+      return result === 'savepoint'
+        ? { kind: 'transaction', ddl: false, control: result, savepoint: savepointOf(tokens, at, to) }
+        : { kind: 'transaction', ddl: false, control: result }
     }
-    case 'select': case 'values': case 'table': case 'with':
+    case 'select':
+    case 'values':
+    case 'table':
+    case 'with':
       if (selectsInto(tokens, at, to)) return { kind: 'unknown', ddl: false }
       return { kind: found.effects.length > 0 ? 'write' : 'read', ddl: false }
-    case 'insert': case 'update': case 'delete': case 'replace': case 'merge': case 'truncate': case 'refresh':
+    case 'insert':
+    case 'update':
+    case 'delete':
+    case 'replace':
+    case 'merge':
+    case 'truncate':
+    case 'refresh':
       return { kind: found.effects.length > 0 ? 'write' : 'unknown', ddl: false }
-    case 'create': case 'drop': case 'alter':
+    case 'create':
+    case 'drop':
+    case 'alter':
       return { kind: 'write', ddl: true }
     case 'explain':
       // EXPLAIN ANALYZE runs the statement (PostgreSQL).
@@ -221,7 +251,9 @@ export function readFragment(text: string, dialect?: Dialect): FragmentShape {
   const tokens = tokenize(text, dialect)
   const parens = matchParens(tokens)
   const found = scanWrites(tokens, 0, tokens.length)
-  const acts = tokens.some((token, index) => token.type === 'word' && ACTS.has(token.text) && !(token.text === 'do' && isWord(tokens[index + 1], 'update', 'nothing')))
+  const acts = tokens.some(
+    (token, index) => token.type === 'word' && ACTS.has(token.text) && !(token.text === 'do' && isWord(tokens[index + 1], 'update', 'nothing')),
+  )
   return {
     reads: [...new Set(relationsRead(tokens, parens, 0, tokens.length).map((use) => use.name))],
     writes: found.effects.length > 0 || found.ddlTargets.length > 0 || acts || tokens.some((token) => isWord(token, 'create', 'drop', 'alter', 'truncate')),

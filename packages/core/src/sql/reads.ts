@@ -16,18 +16,87 @@ export interface RelationUse {
 
 /** Words that end a FROM item: never an alias, never a relation. */
 const CLAUSE_WORDS = new Set([
-  'select', 'where', 'on', 'using', 'group', 'order', 'limit', 'offset', 'union', 'intersect', 'except', 'join',
-  'inner', 'left', 'right', 'full', 'cross', 'natural', 'outer', 'lateral', 'having', 'window', 'returning', 'set',
-  'values', 'as', 'with', 'from', 'fetch', 'for', 'and', 'or', 'not', 'into', 'default', 'do', 'conflict', 'when',
-  'then', 'else', 'end', 'tablesample', 'indexed', 'qualify', 'only', 'straight_join', 'begin', 'matched',
+  'select',
+  'where',
+  'on',
+  'using',
+  'group',
+  'order',
+  'limit',
+  'offset',
+  'union',
+  'intersect',
+  'except',
+  'join',
+  'inner',
+  'left',
+  'right',
+  'full',
+  'cross',
+  'natural',
+  'outer',
+  'lateral',
+  'having',
+  'window',
+  'returning',
+  'set',
+  'values',
+  'as',
+  'with',
+  'from',
+  'fetch',
+  'for',
+  'and',
+  'or',
+  'not',
+  'into',
+  'default',
+  'do',
+  'conflict',
+  'when',
+  'then',
+  'else',
+  'end',
+  'tablesample',
+  'indexed',
+  'qualify',
+  'only',
+  'straight_join',
+  'begin',
+  'matched',
 ])
 
 const SUBQUERY_STARTS = ['select', 'with', 'values', 'table', 'insert', 'update', 'delete', 'merge']
 
 /** Words before a parenthesis that opens a subquery or a list, not a function call's arguments. */
 const NOT_A_CALL = new Set([
-  'as', 'in', 'exists', 'any', 'all', 'some', 'on', 'using', 'values', 'lateral', 'and', 'or', 'not', 'where', 'when',
-  'then', 'else', 'select', 'from', 'join', 'union', 'intersect', 'except', 'materialized', 'returning', 'into', 'set',
+  'as',
+  'in',
+  'exists',
+  'any',
+  'all',
+  'some',
+  'on',
+  'using',
+  'values',
+  'lateral',
+  'and',
+  'or',
+  'not',
+  'where',
+  'when',
+  'then',
+  'else',
+  'select',
+  'from',
+  'join',
+  'union',
+  'intersect',
+  'except',
+  'materialized',
+  'returning',
+  'into',
+  'set',
 ])
 
 interface CteScope {
@@ -153,7 +222,5 @@ export function relationsRead(tokens: readonly Token[], parens: Int32Array, from
   const first = tokens[from]
   if (isWord(first, 'table')) fromList(tokens, parens, from + 1, uses)
   const scopes = cteScopes(tokens, parens, from, to)
-  return uses.filter(
-    (use) => use.qualified || !scopes.some((scope) => scope.name === use.name && use.index >= scope.from && use.index <= scope.to),
-  )
+  return uses.filter((use) => use.qualified || !scopes.some((scope) => scope.name === use.name && use.index >= scope.from && use.index <= scope.to))
 }

@@ -98,7 +98,10 @@ function effectsAt(tokens: readonly Token[], index: number, upsert: boolean): Wr
       const target = updateTarget(tokens, index)
       if (!target) return []
       return target.orReplace
-        ? [{ table: target.table, event: 'update' }, { table: target.table, event: 'delete' }]
+        ? [
+            { table: target.table, event: 'update' },
+            { table: target.table, event: 'delete' },
+          ]
         : [{ table: target.table, event: 'update' }]
     }
     case 'delete':

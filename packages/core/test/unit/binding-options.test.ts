@@ -14,7 +14,7 @@ const thrown = (run: () => unknown): Error => {
 }
 
 describe('option names', () => {
-  it('names the nearest valid option: typos, case, and other caches\' names', () => {
+  it("names the nearest valid option: typos, case, and other caches' names", () => {
     const known = ['ttlSeconds', 'swrSeconds', 'tables', 'tags', 'rows', 'scopes']
     expect(nearestOption('table', known)).toBe('tables')
     expect(nearestOption('ttl', known)).toBe('ttlSeconds')
@@ -24,7 +24,9 @@ describe('option names', () => {
     expect(nearestOption('completelyDifferent', known)).toBeUndefined()
     // Accelerate's names known, ours written (Prisma's cacheStrategy).
     expect(nearestOption('ttlSeconds', ['ttl', 'swr', 'tags'])).toBe('ttl')
-    expect(thrown(() => assertKnownOptions('prisma', { ttlSeconds: 1 }, ['ttl', 'swr'], { field: 'cacheStrategy' })).message).toContain('Unknown option `cacheStrategy.ttlSeconds`. Did you mean `cacheStrategy.ttl`?')
+    expect(thrown(() => assertKnownOptions('prisma', { ttlSeconds: 1 }, ['ttl', 'swr'], { field: 'cacheStrategy' })).message).toContain(
+      'Unknown option `cacheStrategy.ttlSeconds`. Did you mean `cacheStrategy.ttl`?',
+    )
     const error = thrown(() => assertKnownOptions('core', { table: ['posts'] }, known))
     expect(isKvCacheError(error, 'UNKNOWN_OPTION')).toBe(true)
     expect(error.message).toContain('Did you mean `tables`?')
@@ -39,7 +41,11 @@ describe('option names', () => {
 
 describe('read options (one rule for every binding)', () => {
   it('resolves and sorts tags, keeps lifetimes', () => {
-    expect(resolveReadOptions('x', { ttlSeconds: 5, swrSeconds: 0, tags: ['b', 'a', 'b', 'user:42', 'a@b.c'] })).toStrictEqual({ ttlSeconds: 5, swrSeconds: 0, tags: ['a', 'a@b.c', 'b', 'user:42'] })
+    expect(resolveReadOptions('x', { ttlSeconds: 5, swrSeconds: 0, tags: ['b', 'a', 'b', 'user:42', 'a@b.c'] })).toStrictEqual({
+      ttlSeconds: 5,
+      swrSeconds: 0,
+      tags: ['a', 'a@b.c', 'b', 'user:42'],
+    })
     expect(resolveReadOptions('x', undefined)).toStrictEqual({ ttlSeconds: undefined, swrSeconds: undefined, tags: [] })
   })
 

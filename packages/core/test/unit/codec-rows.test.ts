@@ -12,15 +12,29 @@ const roundTrip = (value: unknown, extensions: CodecExtension[] = []) => {
 class Money {
   constructor(readonly cents: number) {}
 }
-const money: CodecExtension<Money> = { tag: 'money', test: (v): v is Money => v instanceof Money, encode: (v) => v.cents, decode: (v) => new Money(v as number) }
+const money: CodecExtension<Money> = {
+  tag: 'money',
+  test: (v): v is Money => v instanceof Money,
+  encode: (v) => v.cents,
+  decode: (v) => new Money(v as number),
+}
 
 describe('row plans: rows store as plain JSON, only special columns are revived', () => {
   it.each([
-    ['objects with Date, BigInt and bytes columns, nulls in between', [
-      { id: 1, at: new Date(1), n: 10n, blob: new Uint8Array([1, 2]), note: 'a' },
-      { id: 2, at: null, n: null, blob: null, note: null },
-    ]],
-    ['arrays as rows (D1 raw())', [[1, new Date(2), 'x'], [2, null, 'y']]],
+    [
+      'objects with Date, BigInt and bytes columns, nulls in between',
+      [
+        { id: 1, at: new Date(1), n: 10n, blob: new Uint8Array([1, 2]), note: 'a' },
+        { id: 2, at: null, n: null, blob: null, note: null },
+      ],
+    ],
+    [
+      'arrays as rows (D1 raw())',
+      [
+        [1, new Date(2), 'x'],
+        [2, null, 'y'],
+      ],
+    ],
     ['a column mixing kinds falls back to tags for that column', [{ v: new Date(3) }, { v: 5n }, { v: 'text' }]],
     ['undefined, invalid dates, -0 and NaN keep their identity', [{ u: undefined, d: new Date(Number.NaN), z: -0, nan: Number.NaN }]],
     ['a $kv key in a plain column is just a key', [{ $kv: 'd', v: 5, at: new Date(4) }]],
@@ -33,7 +47,10 @@ describe('row plans: rows store as plain JSON, only special columns are revived'
   })
 
   it('extension values (Prisma Decimal and the like) go through the plan too', () => {
-    const rows = [{ price: new Money(199), at: new Date(7) }, { price: new Money(5), at: new Date(8) }]
+    const rows = [
+      { price: new Money(199), at: new Date(7) },
+      { price: new Money(5), at: new Date(8) },
+    ]
     const { encoded, decoded } = roundTrip(rows, [money])
     expect({ ...encoded.plan?.c }).toStrictEqual({ price: 't', at: 'd' })
     expect(decoded).toStrictEqual(rows)

@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { isKvCacheError, type CodecExtension } from '../../src'
 import { decodeValue, encodeValue } from '../../src/codec'
 
-const roundTrip = (value: unknown, extensions: CodecExtension[] = []) =>
-  decodeValue(encodeValue(value, extensions), new Map(extensions.map((e) => [e.tag, e])))
+const roundTrip = (value: unknown, extensions: CodecExtension[] = []) => decodeValue(encodeValue(value, extensions), new Map(extensions.map((e) => [e.tag, e])))
 
 describe('codec', () => {
   it('keeps plain JSON untagged so a hit costs one JSON.parse', () => {
@@ -113,7 +112,15 @@ describe('codec', () => {
 describe('Node Buffers (node-postgres bytea, Prisma Bytes)', () => {
   it('round-trip as Buffers, alone, nested and in rows', () => {
     const buffer = Buffer.from([0, 1, 2, 255])
-    for (const value of [buffer, { file: buffer }, [{ id: 1, file: buffer }, { id: 2, file: null }], [[1, buffer]]]) {
+    for (const value of [
+      buffer,
+      { file: buffer },
+      [
+        { id: 1, file: buffer },
+        { id: 2, file: null },
+      ],
+      [[1, buffer]],
+    ]) {
       const decoded = decodeValue(encodeValue(value))
       expect(decoded).toStrictEqual(value)
     }

@@ -35,7 +35,11 @@ describe('judgeEntry: one verdict for every read', () => {
     ['miss corrupt: unknown format', evidence({ raw: stored().replace('"f":2', '"f":99') }), 'corrupt'],
     ['miss corrupt: a recorded stamp is not a stamp', evidence({ raw: stored({ stamps: [s2, 'nope'] }) }), 'corrupt'],
     ['miss invalidated: one scope bumped since', evidence({ current: [s2, s3] }), 'invalidated'],
-    ['miss invalidated: different scopes (same key, other tenant or query)', evidence({ raw: stored({ scopes: [':table:posts'] , stamps: [s2] }) }), 'invalidated'],
+    [
+      'miss invalidated: different scopes (same key, other tenant or query)',
+      evidence({ raw: stored({ scopes: [':table:posts'], stamps: [s2] }) }),
+      'invalidated',
+    ],
     ['miss stamp-unknown: a stamp could not be parsed, even with nothing stored', evidence({ raw: null, current: [UNKNOWN_STAMP, s2] }), 'stamp-unknown'],
     ['miss stamp-unknown: never served against an unknown stamp', evidence({ current: [s2, UNKNOWN_STAMP] }), 'stamp-unknown'],
     ['miss bookmark: read before the client last wrote', evidence({ floor: s3 }), 'bookmark'],

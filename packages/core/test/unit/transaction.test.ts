@@ -57,7 +57,6 @@ describe('transaction buffer', () => {
     expect(published.flat().sort()).toStrictEqual(['a', 'b'])
   })
 
-
   it('a COMMIT that fails is still published (it may have committed); a failed ROLLBACK drops', async () => {
     const { published, buffer } = setup()
     await buffer.run(begin, async () => undefined)

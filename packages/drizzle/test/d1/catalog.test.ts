@@ -12,11 +12,9 @@ import { comments, posts, users } from './schema'
 import { behind, DB, setup } from './setup'
 
 const audit = sqliteTable('audit', { id: integer('id').primaryKey(), what: text('what').notNull() })
-const members = sqliteTable(
-  'members',
-  { orgId: integer('org_id').notNull(), userId: integer('user_id').notNull(), role: text('role').notNull() },
-  (table) => [primaryKey({ columns: [table.orgId, table.userId] })],
-)
+const members = sqliteTable('members', { orgId: integer('org_id').notNull(), userId: integer('user_id').notNull(), role: text('role').notNull() }, (table) => [
+  primaryKey({ columns: [table.orgId, table.userId] }),
+])
 
 const unique = () => `catalog-${crypto.randomUUID()}`
 
@@ -97,13 +95,20 @@ describe('cascade chains and composite keys, learned from the database', () => {
       "INSERT INTO members VALUES (1, 10, 'owner'), (2, 10, 'reader')",
     )
     const role = (on: typeof db, orgId: number, userId: number) =>
-      on.select({ role: members.role }).from(members).where(and(eq(members.orgId, orgId), eq(members.userId, userId)))
+      on
+        .select({ role: members.role })
+        .from(members)
+        .where(and(eq(members.orgId, orgId), eq(members.userId, userId)))
     const other = await role(db, 10, 2)
     await expectFreshAfterWrite({
       read: () => role(db, 10, 1),
       direct: () => role(behindTheCache, 10, 1),
       changeBehind: () => behind("UPDATE members SET role = 'behind'"),
-      write: () => db.update(members).set({ role: 'admin' }).where(and(eq(members.orgId, 10), eq(members.userId, 1))),
+      write: () =>
+        db
+          .update(members)
+          .set({ role: 'admin' })
+          .where(and(eq(members.orgId, 10), eq(members.userId, 1))),
     })
     // Row (10, 2) was not written through the cache: still the cached value.
     expect(await role(db, 10, 2)).toStrictEqual(other)
@@ -123,7 +128,11 @@ describe('when the catalog cannot be read', () => {
     })
     const degraded = events.filter((event): event is Extract<CacheEvent, { type: 'degraded' }> => event.type === 'degraded')
     expect(degraded).toHaveLength(1)
-    expect(degraded[0]).toMatchObject({ source: 'drizzle', detail: expect.stringMatching(/catalog/), error: expect.objectContaining({ message: 'injected catalog failure' }) })
+    expect(degraded[0]).toMatchObject({
+      source: 'drizzle',
+      detail: expect.stringMatching(/catalog/),
+      error: expect.objectContaining({ message: 'injected catalog failure' }),
+    })
   })
 })
 
@@ -131,7 +140,8 @@ describe('when the catalog cannot be read', () => {
 // listens, written to the console once per isolate.
 describe('misconfiguration is loud', () => {
   afterEach(() => vi.restoreAllMocks())
-  const misconfigured = (events: CacheEvent[]) => events.filter((event): event is Extract<CacheEvent, { type: 'misconfigured' }> => event.type === 'misconfigured')
+  const misconfigured = (events: CacheEvent[]) =>
+    events.filter((event): event is Extract<CacheEvent, { type: 'misconfigured' }> => event.type === 'misconfigured')
 
   it('a driver that was not wrapped: one event saying what to change, instead of silently caching nothing', async () => {
     const events: CacheEvent[] = []
@@ -144,7 +154,12 @@ describe('misconfiguration is loud', () => {
     // Nothing was cached: the change is visible, and the reason is reported once.
     expect(await read()).toStrictEqual([{ name: 'Changed' }])
     expect(misconfigured(events)).toStrictEqual([
-      { type: 'misconfigured', source: 'drizzle', problem: expect.stringMatching(/not a wrapped driver/), fix: expect.stringContaining('drizzle(kv.d1(env.DB), { cache: kv })') },
+      {
+        type: 'misconfigured',
+        source: 'drizzle',
+        problem: expect.stringMatching(/not a wrapped driver/),
+        fix: expect.stringContaining('drizzle(kv.d1(env.DB), { cache: kv })'),
+      },
     ])
     expect(events.filter((event) => event.type === 'skip')).toStrictEqual([])
   })
@@ -169,11 +184,16 @@ describe('misconfiguration is loud', () => {
     await db.select().from(users)
     await db.select().from(posts)
     expect(misconfigured(events)).toStrictEqual([
-      { type: 'misconfigured', source: 'drizzle', problem: expect.stringMatching(/Drizzle was not given this cache/), fix: expect.stringContaining('{ cache: kv }') },
+      {
+        type: 'misconfigured',
+        source: 'drizzle',
+        problem: expect.stringMatching(/Drizzle was not given this cache/),
+        fix: expect.stringContaining('{ cache: kv }'),
+      },
     ])
   })
 
-  it("the same, nobody listening: one console warning", async () => {
+  it('the same, nobody listening: one console warning', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined)
     const cache = createCache({ storage: memoryStorage() })
     for (let request = 0; request < 3; request++) {

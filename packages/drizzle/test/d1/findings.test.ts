@@ -13,11 +13,9 @@ import { posts, users } from './schema'
 import { behind, DB, DB2, KV, resetDatabase, setup } from './setup'
 
 const codes = sqliteTable('codes', { code: text('code').primaryKey(), name: text('name').notNull() })
-const members = sqliteTable(
-  'members',
-  { orgId: integer('org_id').notNull(), userId: integer('user_id').notNull(), role: text('role').notNull() },
-  (table) => [primaryKey({ columns: [table.orgId, table.userId] })],
-)
+const members = sqliteTable('members', { orgId: integer('org_id').notNull(), userId: integer('user_id').notNull(), role: text('role').notNull() }, (table) => [
+  primaryKey({ columns: [table.orgId, table.userId] }),
+])
 
 beforeEach(async () => {
   await behind(
@@ -32,7 +30,11 @@ beforeEach(async () => {
 
 type Db = ReturnType<typeof drizzle<typeof schema>>
 
-const errorOf = async (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error)
+const errorOf = async (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  )
 
 describe('finding 1: invalidating a table reaches every read of it, by key too', () => {
   const byKey: Record<string, { table: string; read: (db: Db) => Promise<unknown>; outside: string }> = {
@@ -48,7 +50,11 @@ describe('finding 1: invalidating a table reaches every read of it, by key too',
     },
     'composite key (members)': {
       table: 'members',
-      read: (db: Db) => db.select().from(members).where(and(eq(members.orgId, 10), eq(members.userId, 1))),
+      read: (db: Db) =>
+        db
+          .select()
+          .from(members)
+          .where(and(eq(members.orgId, 10), eq(members.userId, 1))),
       outside: "UPDATE members SET role = 'outside' WHERE org_id = 10 AND user_id = 1",
     },
   }
@@ -113,7 +119,8 @@ describe('finding 4: two D1 databases behind one KV namespace', () => {
     await DB2.prepare("UPDATE users SET name = 'Second ' || name").run()
   })
   const names = (rows: { name: string }[]) => rows.map((row) => row.name)
-  const newCache = (events: CacheEvent[] = []) => createCache({ storage: kvStorage(KV), prefix: `two${crypto.randomUUID().slice(0, 8)}`, onEvent: (event) => events.push(event) })
+  const newCache = (events: CacheEvent[] = []) =>
+    createCache({ storage: kvStorage(KV), prefix: `two${crypto.randomUUID().slice(0, 8)}`, onEvent: (event) => events.push(event) })
 
   it('without a `database` option, one cache fails fast with DATABASE_CONFLICT naming the option', async () => {
     const cache = newCache()
@@ -163,7 +170,11 @@ describe('finding 5: per-call options are checked', () => {
 
   it('$withCache({ config }) with an invalid expiry rejects the read, every time, and stores nothing', async () => {
     const { db, events } = await setup()
-    const read = (config: Record<string, unknown>) => db.select().from(users).$withCache({ config: config as never })
+    const read = (config: Record<string, unknown>) =>
+      db
+        .select()
+        .from(users)
+        .$withCache({ config: config as never })
     await rejects(read({ ex: -5 }), 'INVALID_OPTION', /`config\.ex` must be a finite number of seconds > 0, got -5/)
     await rejects(read({ ex: -5 }), 'INVALID_OPTION', /`config\.ex`/)
     await rejects(read({ ex: 0 }), 'INVALID_OPTION', /`config\.ex`/)
@@ -198,12 +209,19 @@ describe('finding 5: per-call options are checked', () => {
 
   it('an expiry already past is valid but caches nothing, and is reported once', async () => {
     const { db, events } = await setup()
-    const read = () => db.select().from(users).where(eq(users.id, 1)).$withCache({ config: { exat: Math.floor(Date.now() / 1000) - 10 } })
+    const read = () =>
+      db
+        .select()
+        .from(users)
+        .where(eq(users.id, 1))
+        .$withCache({ config: { exat: Math.floor(Date.now() / 1000) - 10 } })
     expect(names(await read())).toStrictEqual(['Ada'])
     await behind("UPDATE users SET name = 'behind' WHERE id = 1")
     expect(names(await read())).toStrictEqual(['behind'])
     const misconfigured = events.filter((event) => event.type === 'misconfigured')
-    expect(misconfigured).toStrictEqual([{ type: 'misconfigured', source: 'drizzle', problem: expect.stringMatching(/already passed/), fix: expect.stringMatching(/future/) }])
+    expect(misconfigured).toStrictEqual([
+      { type: 'misconfigured', source: 'drizzle', problem: expect.stringMatching(/already passed/), fix: expect.stringMatching(/future/) },
+    ])
     expect(events.filter((event) => event.type === 'fill')).toStrictEqual([])
   })
 

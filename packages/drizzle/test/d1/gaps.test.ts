@@ -83,7 +83,12 @@ describe('every relation a read touches is found', () => {
   itInvalidates('a CTE', async () => {
     const { db, behindTheCache } = await setup({ strategy: 'all' })
     const query = (on: typeof db) => {
-      const popular = on.$with('popular').as(on.select().from(posts).where(sql`${posts.views} > 15`))
+      const popular = on.$with('popular').as(
+        on
+          .select()
+          .from(posts)
+          .where(sql`${posts.views} > 15`),
+      )
       return on.with(popular).select({ title: popular.title }).from(popular).orderBy(popular.id)
     }
     await expectFreshAfterWrite({
@@ -129,9 +134,8 @@ describe('every write invalidates', () => {
     await expectFreshAfterWrite({
       read: () => db.select().from(posts).orderBy(posts.id),
       direct: () => behindTheCache.select().from(posts).orderBy(posts.id),
-      changeBehind: () => behind("UPDATE posts SET views = 99 WHERE id = 1"),
-      write: () =>
-        db.batch([db.update(posts).set({ title: 'Batched' }).where(eq(posts.id, 2)), db.insert(comments).values({ id: 9, postId: 2, body: 'x' })]),
+      changeBehind: () => behind('UPDATE posts SET views = 99 WHERE id = 1'),
+      write: () => db.batch([db.update(posts).set({ title: 'Batched' }).where(eq(posts.id, 2)), db.insert(comments).values({ id: 9, postId: 2, body: 'x' })]),
     })
   })
 
@@ -250,7 +254,10 @@ describe('the cache never fails a query', () => {
 describe('values round-trip exactly', () => {
   it('a hit deep-equals a miss: Dates, buffers, raw arrays, nulls', async () => {
     const { db, events } = await setup({ strategy: 'all' })
-    await db.update(posts).set({ cover: Buffer.from([1, 2, 3]) }).where(eq(posts.id, 1))
+    await db
+      .update(posts)
+      .set({ cover: Buffer.from([1, 2, 3]) })
+      .where(eq(posts.id, 1))
     const read = () => db.select().from(posts).orderBy(posts.id)
     const rawRead = () => db.values(sql`select id, title, cover, created_at from posts order by id`)
     const miss = await read()
@@ -274,7 +281,12 @@ describe('lifetimes', () => {
     vi.useFakeTimers({ toFake: ['Date'] })
     try {
       const { db, events } = await setup()
-      const read = () => db.select().from(users).orderBy(users.id).$withCache({ config: { ex: 1 } })
+      const read = () =>
+        db
+          .select()
+          .from(users)
+          .orderBy(users.id)
+          .$withCache({ config: { ex: 1 } })
       expect(await read()).toHaveLength(2)
       await behind("UPDATE users SET name = 'later'")
       // The fill waits for Drizzle's put (the lifetime): let it land before reading again.

@@ -43,12 +43,18 @@ it('the README event log shows a miss, then a hit, and a driver that was not wra
   await resetDatabase()
   const lines: string[] = []
   const cache = createCache({ storage: memoryStorage() })
-  const kv = drizzleCache(withCacheLog(cache, (line) => lines.push(line)), { strategy: 'all', database: 'readme-events' })
+  const kv = drizzleCache(
+    withCacheLog(cache, (line) => lines.push(line)),
+    { strategy: 'all', database: 'readme-events' },
+  )
   const db = drizzle(kv.d1(DB), { cache: kv })
   await db.select().from(posts)
   await db.select().from(posts)
   expect(lines).toStrictEqual([expect.stringMatching(/^miss \S+ \(absent\)$/), expect.stringMatching(/^hit \S+ \(\d+ ms old\)$/)])
   lines.length = 0
-  await drizzle(DB, { cache: drizzleCache(withCacheLog(cache, (line) => lines.push(line))) }).select().from(posts).$withCache()
+  await drizzle(DB, { cache: drizzleCache(withCacheLog(cache, (line) => lines.push(line))) })
+    .select()
+    .from(posts)
+    .$withCache()
   expect(lines).toStrictEqual([expect.stringMatching(/^\[drizzle\] Drizzle was given the cache but not a wrapped driver.* Fix: Wrap the driver/)])
 })

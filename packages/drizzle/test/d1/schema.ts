@@ -45,4 +45,3 @@ export const DDL = [
   'CREATE TABLE comments (id INTEGER PRIMARY KEY, post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE, body TEXT NOT NULL)',
   'CREATE VIEW published_titles AS SELECT p.id, p.title, u.name AS author FROM posts p JOIN users u ON u.id = p.author_id',
 ]
-

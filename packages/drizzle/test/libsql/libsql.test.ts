@@ -184,13 +184,21 @@ describe("core's savepoint histories, through db.transaction on libSQL", () => {
   })
   type Db = LibSQLDatabase<Record<string, never>>
   const read = (on: Db, letter: string) => on.select().from(letters).where(eq(letters.name, letter))
-  const write = (on: Db, letter: string) => on.update(letters).set({ v: sql`${letters.v} + 1` }).where(eq(letters.name, letter))
+  const write = (on: Db, letter: string) =>
+    on
+      .update(letters)
+      .set({ v: sql`${letters.v} + 1` })
+      .where(eq(letters.name, letter))
   // What a by-key read of `letter` depends on, as invalidate events name it.
-  const readScopes = (letter: string) => dependencyScopes([{ kind: 'rows', table: 'letters', rows: [{ values: [letter], types: ['text'] }] }]).map((scope) => qualifyScope(undefined, scope))
+  const readScopes = (letter: string) =>
+    dependencyScopes([{ kind: 'rows', table: 'letters', rows: [{ values: [letter], types: ['text'] }] }]).map((scope) => qualifyScope(undefined, scope))
 
   function setupLetters() {
     const events: CacheEvent[] = []
-    const kv = drizzleCache(createCache({ storage: memoryStorage(), onEvent: (event) => events.push(event) }), { strategy: 'all', database: `libsql-${crypto.randomUUID()}` })
+    const kv = drizzleCache(createCache({ storage: memoryStorage(), onEvent: (event) => events.push(event) }), {
+      strategy: 'all',
+      database: `libsql-${crypto.randomUUID()}`,
+    })
     let seen = 0
     const bumped = () => {
       const scopes = events.slice(seen).flatMap((event) => (event.type === 'invalidate' ? event.scopes : []))
@@ -247,7 +255,11 @@ describe("core's savepoint histories, through db.transaction on libSQL", () => {
       const bumped = t.bumped()
       for (const letter of rolledBack) for (const scope of readScopes(letter)) expect(bumped.has(scope), `${letter}: ${scope}`).toBe(false)
       // The same check sees the committed letters' rows bumped: it names scopes as the events do.
-      for (const letter of history.expected) expect(readScopes(letter).some((scope) => bumped.has(scope)), letter).toBe(true)
+      for (const letter of history.expected)
+        expect(
+          readScopes(letter).some((scope) => bumped.has(scope)),
+          letter,
+        ).toBe(true)
     })
   }
 

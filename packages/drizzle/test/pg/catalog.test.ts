@@ -16,11 +16,9 @@ const users = app.table('users', { id: integer('id').primaryKey(), name: text('n
 const audit = app.table('audit', { id: serial('id').primaryKey(), what: text('what').notNull() })
 const posts = app.table('posts', { id: integer('id').primaryKey(), authorId: integer('author_id').notNull(), title: text('title').notNull() })
 const comments = app.table('comments', { id: integer('id').primaryKey(), postId: integer('post_id'), body: text('body').notNull() })
-const members = app.table(
-  'members',
-  { orgId: integer('org_id').notNull(), userId: integer('user_id').notNull(), role: text('role').notNull() },
-  (table) => [primaryKey({ columns: [table.orgId, table.userId] })],
-)
+const members = app.table('members', { orgId: integer('org_id').notNull(), userId: integer('user_id').notNull(), role: text('role').notNull() }, (table) => [
+  primaryKey({ columns: [table.orgId, table.userId] }),
+])
 
 // Set by the shared globalSetup (test-support/postgres-setup.ts): the caller's, the machine's or an embedded server.
 const databaseUrl = process.env.DATABASE_URL
@@ -97,7 +95,8 @@ describe('PostgreSQL catalog through Drizzle (no schema given)', () => {
 
   itInvalidates('a view is read through the tables it depends on', async () => {
     const { db, behindTheCache } = setup()
-    const query = async (on: typeof db) => (await on.execute<{ author: string }>(sql.raw(`select author from ${s}.bylines order by id`))).rows.map((row) => row.author)
+    const query = async (on: typeof db) =>
+      (await on.execute<{ author: string }>(sql.raw(`select author from ${s}.bylines order by id`))).rows.map((row) => row.author)
     await expectFreshAfterWrite({
       read: () => query(db),
       direct: () => query(behindTheCache),
@@ -119,13 +118,20 @@ describe('PostgreSQL catalog through Drizzle (no schema given)', () => {
   itInvalidates('a composite primary key gives row scopes', async () => {
     const { db, behindTheCache } = setup()
     const role = (on: typeof db, orgId: number, userId: number) =>
-      on.select({ role: members.role }).from(members).where(and(eq(members.orgId, orgId), eq(members.userId, userId)))
+      on
+        .select({ role: members.role })
+        .from(members)
+        .where(and(eq(members.orgId, orgId), eq(members.userId, userId)))
     const other = await role(db, 10, 2)
     await expectFreshAfterWrite({
       read: () => role(db, 10, 1),
       direct: () => role(behindTheCache, 10, 1),
       changeBehind: () => behind("UPDATE @.members SET role = 'behind'"),
-      write: () => db.update(members).set({ role: 'admin' }).where(and(eq(members.orgId, 10), eq(members.userId, 1))),
+      write: () =>
+        db
+          .update(members)
+          .set({ role: 'admin' })
+          .where(and(eq(members.orgId, 10), eq(members.userId, 1))),
     })
     // Row (10, 2) was only changed behind the cache: still the cached value.
     expect(await role(db, 10, 2)).toStrictEqual(other)
@@ -156,14 +162,20 @@ describe('a migration run elsewhere', () => {
       const cache = createCache({ storage: memoryStorage() })
       const kv = drizzleCache(cache, { strategy: 'all', database: `pg-${crypto.randomUUID()}`, ttlSeconds: 3600 })
       const db = drizzle({ client: kv.pg(pool), cache: kv })
-      const promote = (role: string) => db.update(members).set({ role }).where(and(eq(members.orgId, 10), eq(members.userId, 2)))
+      const promote = (role: string) =>
+        db
+          .update(members)
+          .set({ role })
+          .where(and(eq(members.orgId, 10), eq(members.userId, 2)))
       await expectFreshAfterWrite({
         read: () => db.select({ what: notes.what }).from(notes).orderBy(notes.id),
         direct: () => drizzle({ client: pool }).select({ what: notes.what }).from(notes).orderBy(notes.id),
         // The migration, then a write through the app: the catalog this isolate read does not
         // have the trigger yet, so within its age the read is served stale (documented).
         changeBehind: async () => {
-          await pool.query(`CREATE FUNCTION ${s}.note_role_trigger() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO ${s}.notes (what) VALUES ('role changed'); RETURN NEW; END $$`)
+          await pool.query(
+            `CREATE FUNCTION ${s}.note_role_trigger() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO ${s}.notes (what) VALUES ('role changed'); RETURN NEW; END $$`,
+          )
           await pool.query(`CREATE TRIGGER members_note AFTER UPDATE ON ${s}.members FOR EACH ROW EXECUTE FUNCTION ${s}.note_role_trigger()`)
           await promote('editor')
         },

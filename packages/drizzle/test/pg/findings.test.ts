@@ -97,7 +97,11 @@ describe('finding 6: node-postgres returns bytea as a Buffer', () => {
       read: () => db.select().from(files).where(eq(files.id, 1)),
       direct: () => behindTheCache.select().from(files).where(eq(files.id, 1)),
       changeBehind: () => pool.query(`UPDATE ${s}.files SET data = '\\xbeef' WHERE id = 1`),
-      write: () => db.update(files).set({ data: Buffer.from('written') }).where(eq(files.id, 1)),
+      write: () =>
+        db
+          .update(files)
+          .set({ data: Buffer.from('written') })
+          .where(eq(files.id, 1)),
     })
   })
 })

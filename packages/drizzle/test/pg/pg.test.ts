@@ -26,9 +26,7 @@ const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 })
 
 beforeAll(async () => {
   await pool.query(`CREATE SCHEMA ${schemaName}`)
-  await pool.query(
-    `CREATE TABLE ${schemaName}.accounts (id integer PRIMARY KEY, owner text NOT NULL, balance bigint NOT NULL, opened_at timestamptz NOT NULL)`,
-  )
+  await pool.query(`CREATE TABLE ${schemaName}.accounts (id integer PRIMARY KEY, owner text NOT NULL, balance bigint NOT NULL, opened_at timestamptz NOT NULL)`)
 })
 
 afterAll(async () => {
@@ -38,9 +36,7 @@ afterAll(async () => {
 
 beforeEach(async () => {
   await pool.query(`TRUNCATE ${schemaName}.accounts`)
-  await pool.query(
-    `INSERT INTO ${schemaName}.accounts VALUES (1, 'ada', 100, '2026-01-01T00:00:00Z'), (2, 'grace', 9007199254740993, '2026-02-01T00:00:00Z')`,
-  )
+  await pool.query(`INSERT INTO ${schemaName}.accounts VALUES (1, 'ada', 100, '2026-01-01T00:00:00Z'), (2, 'grace', 9007199254740993, '2026-02-01T00:00:00Z')`)
 })
 
 function setup() {

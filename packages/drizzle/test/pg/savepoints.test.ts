@@ -42,7 +42,11 @@ function setup() {
   const db = drizzle({ client: kv.pg(pool), cache: kv })
   const plain = drizzle({ client: pool })
   const read = (on: NodePgDatabase, letter: string) => on.select().from(letters).where(eq(letters.name, letter))
-  const write = (on: NodePgDatabase, letter: string) => on.update(letters).set({ v: sql`${letters.v} + 1` }).where(eq(letters.name, letter))
+  const write = (on: NodePgDatabase, letter: string) =>
+    on
+      .update(letters)
+      .set({ v: sql`${letters.v} + 1` })
+      .where(eq(letters.name, letter))
   const behind = (names: readonly string[]) => pool.query(`UPDATE ${schemaName}.letters SET v = v + 100 WHERE name = ANY($1)`, [names])
   /** Scopes bumped since the last call (from `invalidate` events). */
   let seen = 0
@@ -56,7 +60,9 @@ function setup() {
 
 /** What a by-key read of `letter` depends on, as invalidate events name it: none of it may be bumped when its write rolled back. */
 const readScopes = (letter: string) =>
-  dependencyScopes([{ kind: 'rows', table: `${schemaName}.letters`, rows: [{ values: [letter], types: ['text'] }] }]).map((scope) => qualifyScope(undefined, scope))
+  dependencyScopes([{ kind: 'rows', table: `${schemaName}.letters`, rows: [{ values: [letter], types: ['text'] }] }]).map((scope) =>
+    qualifyScope(undefined, scope),
+  )
 
 async function runHistory(db: NodePgDatabase, history: History, write: (on: NodePgDatabase, letter: string) => Promise<unknown>) {
   const { body, rollback } = transactionBody(history)
@@ -91,7 +97,11 @@ describe("core's savepoint histories, through db.transaction on PostgreSQL", () 
       const bumped = t.bumped()
       for (const letter of rolledBack) for (const scope of readScopes(letter)) expect(bumped.has(scope), `${letter}: ${scope}`).toBe(false)
       // The same check sees the committed letters' rows bumped: it names scopes as the events do.
-      for (const letter of history.expected) expect(readScopes(letter).some((scope) => bumped.has(scope)), letter).toBe(true)
+      for (const letter of history.expected)
+        expect(
+          readScopes(letter).some((scope) => bumped.has(scope)),
+          letter,
+        ).toBe(true)
     }
     if (history.expected.length === 0) {
       it(history.name, async () => {

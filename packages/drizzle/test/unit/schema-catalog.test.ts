@@ -16,11 +16,10 @@ const sqliteSchema = { users, posts, members, usersRelations: relations(users, (
 
 const app = pgSchema('app')
 const accounts = app.table('accounts', { id: pgInteger('id').primaryKey() })
-const grants = pgTable(
-  'grants',
-  { accountId: pgInteger('account_id').notNull(), scope: pgText('scope').notNull() },
-  (table) => [pgPrimaryKey({ columns: [table.accountId, table.scope] }), foreignKey({ columns: [table.accountId], foreignColumns: [accounts.id] }).onDelete('set default')],
-)
+const grants = pgTable('grants', { accountId: pgInteger('account_id').notNull(), scope: pgText('scope').notNull() }, (table) => [
+  pgPrimaryKey({ columns: [table.accountId, table.scope] }),
+  foreignKey({ columns: [table.accountId], foreignColumns: [accounts.id] }).onDelete('set default'),
+])
 
 describe('schemaCatalog', () => {
   it('reads a SQLite schema: keys (composite too), foreign keys with actions, nothing else', () => {

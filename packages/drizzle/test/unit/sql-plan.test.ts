@@ -12,7 +12,7 @@ describe('shapeOf', () => {
     ['with "hot" as (select * from "posts") select * from "hot"', 'read', ['posts'], []],
     ['select * from "app"."accounts"', 'read', ['app.accounts'], []],
     ['select * from "public"."accounts"', 'read', ['accounts'], []],
-    ["select 'from secret' as x from \"t\" -- from hidden", 'read', ['t'], []],
+    ['select \'from secret\' as x from "t" -- from hidden', 'read', ['t'], []],
     ['insert into "posts" ("id") values (?)', 'write', [], ['posts']],
     ['insert or replace into posts (id) select id from drafts', 'write', ['drafts'], ['posts']],
     ['update "posts" set "title" = ? where "posts"."id" = ?', 'write', [], ['posts']],

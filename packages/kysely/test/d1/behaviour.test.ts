@@ -32,9 +32,7 @@ describe('results are the same on a hit as on a miss', () => {
 describe('transactions on D1', () => {
   it('kysely-d1 refuses them, and that error reaches the application unchanged', async () => {
     const { db } = await setup()
-    await expect(db.transaction().execute(async (trx) => trx.selectFrom('users').selectAll().execute())).rejects.toThrow(
-      'Transactions are not supported yet.',
-    )
+    await expect(db.transaction().execute(async (trx) => trx.selectFrom('users').selectAll().execute())).rejects.toThrow('Transactions are not supported yet.')
   })
 })
 
@@ -83,7 +81,11 @@ describe('hostile parameters', () => {
   it('the same SQL with 1 and "1" are different keys', async () => {
     const { db, count } = await setup()
     await db.selectFrom('users').select('name').where('id', '=', 1).execute()
-    await db.selectFrom('users').select('name').where('id', '=', '1' as unknown as number).execute()
+    await db
+      .selectFrom('users')
+      .select('name')
+      .where('id', '=', '1' as unknown as number)
+      .execute()
     expect(count('hit')).toBe(0)
   })
 })
@@ -92,7 +94,13 @@ describe('freshness', () => {
   it('cached({ ttlSeconds }) expires the entry after that many seconds', async () => {
     const clock = manualClock()
     const { db } = await setup({ strategy: 'explicit', cacheOptions: { storage: memoryStorage({ now: clock.now }), now: clock.now } })
-    const read = () => db.selectFrom('users').select('name').where('id', '=', 1).withPlugin(cached({ ttlSeconds: 30 })).execute()
+    const read = () =>
+      db
+        .selectFrom('users')
+        .select('name')
+        .where('id', '=', 1)
+        .withPlugin(cached({ ttlSeconds: 30 }))
+        .execute()
     expect(await read()).toStrictEqual([{ name: 'Ada' }])
     await DB.prepare("update users set name = 'behind' where id = 1").run()
     clock.advanceSeconds(29)

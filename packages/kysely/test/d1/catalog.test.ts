@@ -15,7 +15,8 @@ interface WithAudit extends Database {
 function catalogFailsFault(d1: D1Database): D1Database {
   return new Proxy(d1, {
     get(target, property) {
-      if (property === 'prepare') return (sql: string) => (/sqlite_master/.test(sql) ? target.prepare('select * from no_such_table_kvcache') : target.prepare(sql))
+      if (property === 'prepare')
+        return (sql: string) => (/sqlite_master/.test(sql) ? target.prepare('select * from no_such_table_kvcache') : target.prepare(sql))
       const value = Reflect.get(target, property, target)
       return typeof value === 'function' ? value.bind(target) : value
     },
@@ -96,8 +97,11 @@ describe('what the database catalog adds (learned once, through the wrapped driv
 
   itInvalidates('a catalog that cannot be read degrades to table-level planning with one event, never a failed query', async () => {
     const { cache, events, behind } = await setup({ database: 'failing-catalog' })
-    const db = new Kysely<Database>({ dialect: kyselyCache(new D1Dialect({ database: catalogFailsFault(DB) }), cache, { strategy: 'all', database: 'failing-catalog' }) })
-    const read = (on: Kysely<Database>) => on.selectFrom('posts').innerJoin('users', 'users.id', 'posts.author_id').select(['title', 'name']).orderBy('posts.id').execute()
+    const db = new Kysely<Database>({
+      dialect: kyselyCache(new D1Dialect({ database: catalogFailsFault(DB) }), cache, { strategy: 'all', database: 'failing-catalog' }),
+    })
+    const read = (on: Kysely<Database>) =>
+      on.selectFrom('posts').innerJoin('users', 'users.id', 'posts.author_id').select(['title', 'name']).orderBy('posts.id').execute()
     await expectFreshAfterWrite({
       read: () => read(db),
       direct: () => read(behind),
@@ -123,7 +127,10 @@ describe('what the database catalog adds (learned once, through the wrapped driv
   itInvalidates('a schema change through Kysely reads the catalog again: a view created later is cached and invalidated', async () => {
     const { db, behind } = await setup({ database: 'ddl' })
     await db.selectFrom('users').selectAll().execute()
-    await db.schema.createView('grace_posts').as(db.selectFrom('posts').select('title').where('author_id', '=', 2)).execute()
+    await db.schema
+      .createView('grace_posts')
+      .as(db.selectFrom('posts').select('title').where('author_id', '=', 2))
+      .execute()
     const read = (on: Kysely<Database>) => (on as unknown as Kysely<{ grace_posts: { title: string } }>).selectFrom('grace_posts').select('title').execute()
     await expectFreshAfterWrite({
       read: () => read(db),

@@ -99,7 +99,13 @@ describe('kyselyCacheInvalidate(db, { tables, tags })', () => {
 
   itInvalidates('drops reads by tag', async () => {
     const { db, behind } = await setup({ strategy: 'explicit' })
-    const read = (on: Db) => on.selectFrom('users').select('name').orderBy('id').withPlugin(cached({ tags: ['people'] })).execute()
+    const read = (on: Db) =>
+      on
+        .selectFrom('users')
+        .select('name')
+        .orderBy('id')
+        .withPlugin(cached({ tags: ['people'] }))
+        .execute()
     await expectFreshAfterWrite({
       read: () => read(db),
       direct: () => read(behind),

@@ -24,13 +24,25 @@ describe('options', () => {
   const dialect = new D1Dialect({ database: DB })
 
   it('an unknown option name of kyselyCache fails naming the nearest', () => {
-    expect(failure(() => kyselyCache(dialect, cache, { ttl: 60 } as never))).toMatchObject({ code: 'UNKNOWN_OPTION', message: expect.stringContaining('Did you mean `ttlSeconds`?') })
-    expect(failure(() => kyselyCache(dialect, cache, { schmea: {} } as never))).toMatchObject({ code: 'UNKNOWN_OPTION', message: expect.stringContaining('Did you mean `schema`?') })
-    expect(failure(() => kyselyCache(dialect, cache, { swrSeconds: -1 }))).toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('`swrSeconds`') })
+    expect(failure(() => kyselyCache(dialect, cache, { ttl: 60 } as never))).toMatchObject({
+      code: 'UNKNOWN_OPTION',
+      message: expect.stringContaining('Did you mean `ttlSeconds`?'),
+    })
+    expect(failure(() => kyselyCache(dialect, cache, { schmea: {} } as never))).toMatchObject({
+      code: 'UNKNOWN_OPTION',
+      message: expect.stringContaining('Did you mean `schema`?'),
+    })
+    expect(failure(() => kyselyCache(dialect, cache, { swrSeconds: -1 }))).toMatchObject({
+      code: 'INVALID_OPTION',
+      message: expect.stringContaining('`swrSeconds`'),
+    })
   })
 
   it('an unknown option name of cached() fails naming the nearest', () => {
-    expect(failure(() => cached({ ttl: 60 } as never))).toMatchObject({ code: 'UNKNOWN_OPTION', message: expect.stringContaining('Did you mean `ttlSeconds`?') })
+    expect(failure(() => cached({ ttl: 60 } as never))).toMatchObject({
+      code: 'UNKNOWN_OPTION',
+      message: expect.stringContaining('Did you mean `ttlSeconds`?'),
+    })
     expect(failure(() => cached({ tag: ['a'] } as never))).toMatchObject({ code: 'UNKNOWN_OPTION', message: expect.stringContaining('Did you mean `tags`?') })
   })
 
@@ -42,8 +54,14 @@ describe('options', () => {
   })
 
   it('seconds follow the common rule', () => {
-    expect(failure(() => cached({ ttlSeconds: Number.POSITIVE_INFINITY }))).toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('`cached().ttlSeconds`') })
-    expect(failure(() => cached({ swrSeconds: '5' as never }))).toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('`cached().swrSeconds`') })
+    expect(failure(() => cached({ ttlSeconds: Number.POSITIVE_INFINITY }))).toMatchObject({
+      code: 'INVALID_OPTION',
+      message: expect.stringContaining('`cached().ttlSeconds`'),
+    })
+    expect(failure(() => cached({ swrSeconds: '5' as never }))).toMatchObject({
+      code: 'INVALID_OPTION',
+      message: expect.stringContaining('`cached().swrSeconds`'),
+    })
   })
 })
 
@@ -61,7 +79,14 @@ describe('setup mistakes are reported as misconfigured (and written to the conso
     try {
       const cache = createCache({ storage: memoryStorage() })
       const db = new Kysely<Database>({ dialect: kyselyCache(new D1Dialect({ database: DB }), cache) })
-      const read = () => db.selectFrom('posts').select('title').where('created_at', '<', Date.now()).orderBy((eb) => eb.fn('random', [])).withPlugin(cached()).execute()
+      const read = () =>
+        db
+          .selectFrom('posts')
+          .select('title')
+          .where('created_at', '<', Date.now())
+          .orderBy((eb) => eb.fn('random', []))
+          .withPlugin(cached())
+          .execute()
       await read()
       await read()
       const warnings = warn.mock.calls.map(([message]) => String(message)).filter((message) => message.includes('[kysely]'))

@@ -66,14 +66,20 @@ describe('the README setup on D1', () => {
 describe('the README per-query control', () => {
   itInvalidates('cached({ ttlSeconds, tags }) caches under the explicit strategy, and the tag drops it', async () => {
     const { db, behind, cache } = await setup({ strategy: 'explicit' })
-    expect(await frontPage(asReadme(db))).toStrictEqual([{ id: 2, title: 'World' }, { id: 1, title: 'Hello' }])
+    expect(await frontPage(asReadme(db))).toStrictEqual([
+      { id: 2, title: 'World' },
+      { id: 1, title: 'Hello' },
+    ])
     await expectFreshAfterWrite({
       read: () => frontPage(asReadme(db)),
       direct: () => frontPage(asReadme(behind)),
       changeBehind: () => behindTheCache('update posts set views = 100 where id = 1'),
       write: () => editorsPick(cache),
     })
-    expect(await frontPage(asReadme(db))).toStrictEqual([{ id: 1, title: 'Hello' }, { id: 2, title: 'World' }])
+    expect(await frontPage(asReadme(db))).toStrictEqual([
+      { id: 1, title: 'Hello' },
+      { id: 2, title: 'World' },
+    ])
   })
 
   itInvalidates('after a D1 batch, kyselyCacheInvalidate reaches the by-id reads of the tables named', async () => {
@@ -117,7 +123,12 @@ describe('the README per-query control', () => {
   it('marks leave the SQL and its parameters unchanged (D1 allows 100 bound parameters)', async () => {
     const { db } = await setup()
     const plain = db.selectFrom('users').selectAll().where('id', 'in', [1, 2, 3]).compile()
-    const marked = db.selectFrom('users').selectAll().where('id', 'in', [1, 2, 3]).withPlugin(cached({ ttlSeconds: 5 })).compile()
+    const marked = db
+      .selectFrom('users')
+      .selectAll()
+      .where('id', 'in', [1, 2, 3])
+      .withPlugin(cached({ ttlSeconds: 5 }))
+      .compile()
     expect(marked.sql).toBe(plain.sql)
     expect(marked.parameters).toStrictEqual(plain.parameters)
   })

@@ -20,7 +20,12 @@ function eachTableInvalidates(read: (db: Db) => Promise<unknown>, writes: Record
   for (const [table, write] of Object.entries(writes)) {
     itInvalidates(`a write to ${table}`, async () => {
       const { db, behind } = await setup()
-      await expectFreshAfterWrite({ read: () => read(db), direct: () => read(behind), changeBehind: () => behindTheCache(changeBehind), write: () => write(db) })
+      await expectFreshAfterWrite({
+        read: () => read(db),
+        direct: () => read(behind),
+        changeBehind: () => behindTheCache(changeBehind),
+        write: () => write(db),
+      })
     })
   }
 }
@@ -46,7 +51,8 @@ describe('INNER JOIN', () => {
 })
 
 describe('LEFT JOIN', () => {
-  const read = (db: Db) => db.selectFrom('users').leftJoin('posts', 'posts.author_id', 'users.id').select(['name', 'title']).orderBy('users.id').orderBy('posts.id').execute()
+  const read = (db: Db) =>
+    db.selectFrom('users').leftJoin('posts', 'posts.author_id', 'users.id').select(['name', 'title']).orderBy('users.id').orderBy('posts.id').execute()
   const addUser: Write = (db) => db.insertInto('users').values({ id: 3, name: 'Linus' }).execute()
   eachTableInvalidates(read, { users: addUser, posts: addPost })
 })
@@ -139,6 +145,7 @@ describe('jsonArrayFrom (a raw helper around a builder subquery)', () => {
 })
 
 describe('raw SQL reads (read by the core SQL reader)', () => {
-  const read = async (db: Db) => (await sql<{ title: string; name: string }>`select p.title, u.name from posts p join users u on u.id = p.author_id order by p.id`.execute(db)).rows
+  const read = async (db: Db) =>
+    (await sql<{ title: string; name: string }>`select p.title, u.name from posts p join users u on u.id = p.author_id order by p.id`.execute(db)).rows
   eachTableInvalidates(read, { posts: retitle, users: renameAda })
 })

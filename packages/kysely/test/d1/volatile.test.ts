@@ -43,7 +43,12 @@ describe('a builder read selecting a volatile raw fragment is not cached (D1)', 
 
   it('cached() on such a read is a setup mistake: reported as misconfigured, and still not cached', async () => {
     const { db, events } = await setup({ strategy: 'explicit' })
-    const read = () => db.selectFrom('posts').select(['title', sql`datetime('now')`.as('now')]).withPlugin(cached({ ttlSeconds: 60 })).execute()
+    const read = () =>
+      db
+        .selectFrom('posts')
+        .select(['title', sql`datetime('now')`.as('now')])
+        .withPlugin(cached({ ttlSeconds: 60 }))
+        .execute()
     await read()
     await behindTheCache("update posts set title = 'behind' where id = 1")
     expect((await read())[0]?.title).toBe('behind')

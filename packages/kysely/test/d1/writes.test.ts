@@ -19,14 +19,28 @@ function freshAfter(write: (db: Db) => Promise<unknown>, table: Table = 'posts')
   return async () => {
     const { db, behind } = await setup()
     const read = (on: Db) => on.selectFrom(table).selectAll().orderBy('id').execute()
-    await expectFreshAfterWrite({ read: () => read(db), direct: () => read(behind), changeBehind: () => behindTheCache(CHANGE_BEHIND[table]), write: () => write(db) })
+    await expectFreshAfterWrite({
+      read: () => read(db),
+      direct: () => read(behind),
+      changeBehind: () => behindTheCache(CHANGE_BEHIND[table]),
+      write: () => write(db),
+    })
   }
 }
 
 describe('every kind of write invalidates what it changed', () => {
-  itInvalidates('insert', freshAfter((db) => db.insertInto('posts').values({ id: 3, author_id: 1, title: 'New', created_at: 0, cover: null }).execute()))
-  itInvalidates('update', freshAfter((db) => db.updateTable('posts').set({ title: 'Changed' }).where('id', '=', 1).execute()))
-  itInvalidates('delete', freshAfter((db) => db.deleteFrom('posts').where('id', '=', 1).execute()))
+  itInvalidates(
+    'insert',
+    freshAfter((db) => db.insertInto('posts').values({ id: 3, author_id: 1, title: 'New', created_at: 0, cover: null }).execute()),
+  )
+  itInvalidates(
+    'update',
+    freshAfter((db) => db.updateTable('posts').set({ title: 'Changed' }).where('id', '=', 1).execute()),
+  )
+  itInvalidates(
+    'delete',
+    freshAfter((db) => db.deleteFrom('posts').where('id', '=', 1).execute()),
+  )
   itInvalidates(
     'upsert (on conflict do update)',
     freshAfter((db) =>
@@ -37,7 +51,10 @@ describe('every kind of write invalidates what it changed', () => {
         .execute(),
     ),
   )
-  itInvalidates('replace into', freshAfter((db) => db.replaceInto('users').values({ id: 1, name: 'Replaced' }).execute(), 'users'))
+  itInvalidates(
+    'replace into',
+    freshAfter((db) => db.replaceInto('users').values({ id: 1, name: 'Replaced' }).execute(), 'users'),
+  )
   itInvalidates(
     'insert ... select',
     freshAfter(
@@ -52,7 +69,14 @@ describe('every kind of write invalidates what it changed', () => {
   )
   itInvalidates(
     'update ... from',
-    freshAfter((db) => db.updateTable('posts').from('users').set((eb) => ({ title: eb.ref('users.name') })).whereRef('users.id', '=', 'posts.author_id').execute()),
+    freshAfter((db) =>
+      db
+        .updateTable('posts')
+        .from('users')
+        .set((eb) => ({ title: eb.ref('users.name') }))
+        .whereRef('users.id', '=', 'posts.author_id')
+        .execute(),
+    ),
   )
   // Names a user's row by key, but updates every post: the rows pinned belong to another table.
   itInvalidates(
@@ -61,7 +85,12 @@ describe('every kind of write invalidates what it changed', () => {
   )
   itInvalidates(
     'delete with a subquery',
-    freshAfter((db) => db.deleteFrom('posts').where('author_id', 'in', (eb) => eb.selectFrom('users').select('id').where('name', '=', 'Ada')).execute()),
+    freshAfter((db) =>
+      db
+        .deleteFrom('posts')
+        .where('author_id', 'in', (eb) => eb.selectFrom('users').select('id').where('name', '=', 'Ada'))
+        .execute(),
+    ),
   )
   itInvalidates(
     'with ... insert',
@@ -76,9 +105,18 @@ describe('every kind of write invalidates what it changed', () => {
       'comments',
     ),
   )
-  itInvalidates('raw SQL through sql``', freshAfter((db) => sql`update posts set title = ${'raw'} where id = ${1}`.execute(db)))
-  itInvalidates('raw SQL through CompiledQuery.raw', freshAfter((db) => db.executeQuery(CompiledQuery.raw('delete from comments where id = ?', [1])), 'comments'))
-  itInvalidates('ON DELETE CASCADE (learned from the catalog)', freshAfter((db) => db.deleteFrom('users').where('id', '=', 1).execute(), 'comments'))
+  itInvalidates(
+    'raw SQL through sql``',
+    freshAfter((db) => sql`update posts set title = ${'raw'} where id = ${1}`.execute(db)),
+  )
+  itInvalidates(
+    'raw SQL through CompiledQuery.raw',
+    freshAfter((db) => db.executeQuery(CompiledQuery.raw('delete from comments where id = ?', [1])), 'comments'),
+  )
+  itInvalidates(
+    'ON DELETE CASCADE (learned from the catalog)',
+    freshAfter((db) => db.deleteFrom('users').where('id', '=', 1).execute(), 'comments'),
+  )
   itInvalidates(
     'schema changes invalidate everything',
     freshAfter(async (db) => {

@@ -41,7 +41,12 @@ describe('results are the same on a hit as on a miss', () => {
       read: () => photo(db),
       direct: () => photo(behind),
       changeBehind: () => pool.query("update accounts set photo = '\\x01' where id = 1"),
-      write: () => db.updateTable('accounts').set({ photo: Buffer.from([2, 3]) }).where('id', '=', 1).execute(),
+      write: () =>
+        db
+          .updateTable('accounts')
+          .set({ photo: Buffer.from([2, 3]) })
+          .where('id', '=', 1)
+          .execute(),
     })
   })
 

@@ -16,7 +16,9 @@ beforeAll(async () => {
   const url = new URL(connectionString())
   url.pathname = `/${secondName}`
   second = new pg.Pool({ connectionString: url.toString(), max: 2 })
-  await second.query('CREATE TABLE accounts (id integer PRIMARY KEY, owner text NOT NULL, balance bigint NOT NULL, opened_at timestamptz NOT NULL, photo bytea)')
+  await second.query(
+    'CREATE TABLE accounts (id integer PRIMARY KEY, owner text NOT NULL, balance bigint NOT NULL, opened_at timestamptz NOT NULL, photo bytea)',
+  )
   await second.query(`INSERT INTO accounts VALUES (1, 'second database', 1, '2026-01-01T00:00:00Z', NULL)`)
 })
 afterAll(async () => {

@@ -44,7 +44,11 @@ interface Runner {
   readonly run: (db: History, steps: readonly Step[]) => Promise<void>
 }
 
-const write = (db: History, letter: Letter) => db.updateTable(`h_${letter}`).set({ v: sql`v + 1` }).execute()
+const write = (db: History, letter: Letter) =>
+  db
+    .updateTable(`h_${letter}`)
+    .set({ v: sql`v + 1` })
+    .execute()
 const arg = (step: string) => step.slice(step.indexOf(' ') + 1)
 const inner = (steps: readonly Step[]) => steps.slice(1, -1)
 const ends = (steps: readonly Step[]) => steps.at(-1) as 'commit' | 'rollback'
@@ -73,7 +77,8 @@ const RUNNERS: Runner[] = [
     name: 'raw BEGIN, savepoints and COMMIT on db.connection()',
     async run(db, steps) {
       await db.connection().execute(async (conn) => {
-        for (const step of steps) await (step === 'begin' || step === 'commit' || step === 'rollback' ? sql`${sql.raw(step)}`.execute(conn) : rawStep(conn, step))
+        for (const step of steps)
+          await (step === 'begin' || step === 'commit' || step === 'rollback' ? sql`${sql.raw(step)}`.execute(conn) : rawStep(conn, step))
       })
     },
   },

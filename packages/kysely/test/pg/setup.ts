@@ -26,8 +26,12 @@ export function usePostgres() {
   const pool = createPool()
   beforeAll(async () => {
     await pool.query(`CREATE SCHEMA ${schemaName}`)
-    await pool.query(`CREATE TABLE accounts (id integer PRIMARY KEY, owner text NOT NULL, balance bigint NOT NULL, opened_at timestamptz NOT NULL, photo bytea)`)
-    await pool.query(`CREATE TABLE transfers (id serial PRIMARY KEY, account_id integer NOT NULL REFERENCES accounts(id) ON DELETE CASCADE, amount numeric NOT NULL)`)
+    await pool.query(
+      `CREATE TABLE accounts (id integer PRIMARY KEY, owner text NOT NULL, balance bigint NOT NULL, opened_at timestamptz NOT NULL, photo bytea)`,
+    )
+    await pool.query(
+      `CREATE TABLE transfers (id serial PRIMARY KEY, account_id integer NOT NULL REFERENCES accounts(id) ON DELETE CASCADE, amount numeric NOT NULL)`,
+    )
     await pool.query(`CREATE TABLE staging (id integer PRIMARY KEY, owner text NOT NULL)`)
   })
   afterAll(async () => {

@@ -39,7 +39,10 @@ describe('LATERAL join', () => {
       .select(['owner', 'top.amount'])
       .orderBy('owner')
       .execute()
-  eachTableInvalidates(read, { accounts: renameAda, transfers: (db) => db.updateTable('transfers').set({ amount: '99' }).where('account_id', '=', 2).execute() })
+  eachTableInvalidates(read, {
+    accounts: renameAda,
+    transfers: (db) => db.updateTable('transfers').set({ amount: '99' }).where('account_id', '=', 2).execute(),
+  })
 })
 
 describe('a CTE named like the table it reads (PostgreSQL reads the real table)', () => {
@@ -56,7 +59,10 @@ describe('jsonArrayFrom (PostgreSQL helper)', () => {
   const read = (db: Db) =>
     db
       .selectFrom('accounts')
-      .select((eb) => ['owner', jsonArrayFrom(eb.selectFrom('transfers').select('amount').whereRef('transfers.account_id', '=', 'accounts.id').orderBy('id')).as('transfers')])
+      .select((eb) => [
+        'owner',
+        jsonArrayFrom(eb.selectFrom('transfers').select('amount').whereRef('transfers.account_id', '=', 'accounts.id').orderBy('id')).as('transfers'),
+      ])
       .orderBy('id')
       .execute()
   eachTableInvalidates(read, { accounts: renameAda, transfers: addTransfer })
@@ -79,15 +85,14 @@ describe('writes PostgreSQL can express', () => {
         .selectAll()
         .execute(),
     'accounts (UPDATE ... FROM)': (db) =>
-      db.updateTable('accounts').from('staging').set((eb) => ({ owner: sql`upper(${eb.ref('staging.owner')})` })).whereRef('staging.id', '=', 'accounts.id').execute(),
-    'accounts (DELETE ... USING)': (db) => db.deleteFrom('accounts').using('staging').whereRef('staging.id', '=', 'accounts.id').execute(),
-    'accounts (MERGE)': (db) =>
       db
-        .mergeInto('accounts as a')
-        .using('staging as s', 's.id', 'a.id')
-        .whenMatched()
-        .thenUpdateSet({ owner: 'merged' })
+        .updateTable('accounts')
+        .from('staging')
+        .set((eb) => ({ owner: sql`upper(${eb.ref('staging.owner')})` }))
+        .whereRef('staging.id', '=', 'accounts.id')
         .execute(),
+    'accounts (DELETE ... USING)': (db) => db.deleteFrom('accounts').using('staging').whereRef('staging.id', '=', 'accounts.id').execute(),
+    'accounts (MERGE)': (db) => db.mergeInto('accounts as a').using('staging as s', 's.id', 'a.id').whenMatched().thenUpdateSet({ owner: 'merged' }).execute(),
   })
   const transfers = (db: Db) => db.selectFrom('transfers').select('amount').orderBy('id').execute()
   eachTableInvalidates(

@@ -72,7 +72,10 @@ describe('db.transaction().execute()', () => {
     const failed = db.transaction().execute(async (trx) => {
       await trx.updateTable('accounts').set({ owner: 'never' }).where('id', '=', 1).execute()
       // The unique constraint is checked at COMMIT, which fails.
-      await (trx as unknown as typeof loose).insertInto('deferred').values([{ id: 1 }, { id: 1 }]).execute()
+      await (trx as unknown as typeof loose)
+        .insertInto('deferred')
+        .values([{ id: 1 }, { id: 1 }])
+        .execute()
     })
     await expect(failed).rejects.toThrow('deferred_unique')
     expect(invalidations(events)).toHaveLength(1)

@@ -17,9 +17,13 @@ expectTypeOf(kyselyCache(postgres, cache)).toEqualTypeOf<PostgresDialect>()
 expectTypeOf(kyselyCacheSqlite(sqlite, cache, { strategy: 'all', ttlSeconds: 60 })).toEqualTypeOf<SqliteDialect>()
 const db = new Kysely<Database>({ dialect: kyselyCache(postgres, cache) })
 // Per-query control is a plugin: the builder's result type is unchanged.
-expectTypeOf(db.selectFrom('posts').selectAll().withPlugin(cached({ ttlSeconds: 30, tags: ['posts'] })).execute()).toEqualTypeOf<
-  Promise<{ id: number; title: string }[]>
->()
+expectTypeOf(
+  db
+    .selectFrom('posts')
+    .selectAll()
+    .withPlugin(cached({ ttlSeconds: 30, tags: ['posts'] }))
+    .execute(),
+).toEqualTypeOf<Promise<{ id: number; title: string }[]>>()
 db.selectFrom('posts').selectAll().withPlugin(uncached())
 expectTypeOf<CachedOptions['ttlSeconds']>().toEqualTypeOf<number | undefined>()
 // @ts-expect-error ttl is spelled ttlSeconds

@@ -47,11 +47,22 @@ describe.each(KYSELY_VERSIONS)('describing a compiled query for the core planner
   it('a where that does not name the rows of one table read directly plans the table', () => {
     // A CTE or a derived table may rename columns; a subquery reading the same table reads other rows.
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const cte = db.with('p', (qb: any) => qb.selectFrom('posts').select('author_id as id')).selectFrom('p').selectAll().where('id', '=', 1)
+    const cte = db
+      .with('p', (qb: any) => qb.selectFrom('posts').select('author_id as id'))
+      .selectFrom('p')
+      .selectAll()
+      .where('id', '=', 1)
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const derived = db.selectFrom((eb: any) => eb.selectFrom('posts').select('author_id as id').as('p')).selectAll().where('id', '=', 1)
+    const derived = db
+      .selectFrom((eb: any) => eb.selectFrom('posts').select('author_id as id').as('p'))
+      .selectAll()
+      .where('id', '=', 1)
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const sameTable = db.selectFrom('posts').selectAll().where('id', '=', 1).where('author_id', 'in', (eb: any) => eb.selectFrom('posts').select('author_id').where('id', '=', 2))
+    const sameTable = db
+      .selectFrom('posts')
+      .selectAll()
+      .where('id', '=', 1)
+      .where('author_id', 'in', (eb: any) => eb.selectFrom('posts').select('author_id').where('id', '=', 2))
     for (const query of [cte, derived, sameTable]) expect(plan(query)).toStrictEqual(reads(table('posts')))
   })
 
@@ -68,7 +79,9 @@ describe.each(KYSELY_VERSIONS)('describing a compiled query for the core planner
 
   it('names are canonical and default schemas dropped; other schemas also bump the bare name', () => {
     expect(plan(db.selectFrom('main.Posts').selectAll(), undefined)).toStrictEqual(reads(table('posts')))
-    expect(sorted(plan(db.withSchema('tenant').updateTable('posts').set({ title: 'x' }), undefined))).toEqual(expect.arrayContaining(changeScopes([table('tenant.posts')])))
+    expect(sorted(plan(db.withSchema('tenant').updateTable('posts').set({ title: 'x' }), undefined))).toEqual(
+      expect.arrayContaining(changeScopes([table('tenant.posts')])),
+    )
   })
 
   it('reads that must come from the database bypass the cache', () => {
@@ -88,17 +101,33 @@ describe.each(KYSELY_VERSIONS)('describing a compiled query for the core planner
   })
 
   it('raw fragments that name tables add them to the read; builder subqueries inside them come from the tree', () => {
-    const hidden = db.selectFrom('posts').selectAll().where(sql<boolean>`exists (select 1 from comments)`)
+    const hidden = db
+      .selectFrom('posts')
+      .selectAll()
+      .where(sql<boolean>`exists (select 1 from comments)`)
     expect(plan(hidden)).toStrictEqual(reads(table('posts'), table('comments')))
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const helper = db.selectFrom('users').select((eb: any) => sql`(select json_group_array(x.id) from ${eb.selectFrom('posts').select('id').as('x')})`.as('ids'))
+    const helper = db
+      .selectFrom('users')
+      .select((eb: any) => sql`(select json_group_array(x.id) from ${eb.selectFrom('posts').select('id').as('x')})`.as('ids'))
     expect(plan(helper)).toStrictEqual(reads(table('users'), table('posts')))
     // A by-key read with a fragment naming another table depends on that table too.
-    expect(plan(db.selectFrom('posts').selectAll().where('id', '=', 1).where(sql<boolean>`exists (select 1 from comments)`))).toStrictEqual(reads(table('posts'), table('comments')))
+    expect(
+      plan(
+        db
+          .selectFrom('posts')
+          .selectAll()
+          .where('id', '=', 1)
+          .where(sql<boolean>`exists (select 1 from comments)`),
+      ),
+    ).toStrictEqual(reads(table('posts'), table('comments')))
   })
 
   it('a raw fragment that writes makes the whole statement text the planner input: a write of what it writes', () => {
-    const sneaky = db.selectFrom('posts').selectAll().where(sql<boolean>`(delete from users) is null`)
+    const sneaky = db
+      .selectFrom('posts')
+      .selectAll()
+      .where(sql<boolean>`(delete from users) is null`)
     expect(describeQuery(sneaky.compile(), 'sqlite')).toMatchObject({ input: { sql: sneaky.compile().sql } })
     expect(plan(sneaky)).toMatchObject({ type: 'write', scopes: expect.arrayContaining(changeScopes([table('users')])) })
   })
@@ -107,13 +136,24 @@ describe.each(KYSELY_VERSIONS)('describing a compiled query for the core planner
     expect(plan(CompiledQuery.raw('begin'))).toStrictEqual({ type: 'transaction', control: 'begin' })
     expect(plan(CompiledQuery.raw('end work'))).toStrictEqual({ type: 'transaction', control: 'commit' })
     expect(plan(CompiledQuery.raw('SAVEPOINT "sp 1"'))).toStrictEqual({ type: 'transaction', control: 'savepoint', savepoint: { action: 'set', name: 'sp 1' } })
-    expect(plan(CompiledQuery.raw('rollback to savepoint SP1'))).toStrictEqual({ type: 'transaction', control: 'savepoint', savepoint: { action: 'rollback-to', name: 'sp1' } })
-    expect(plan(CompiledQuery.raw('release savepoint sp1'))).toStrictEqual({ type: 'transaction', control: 'savepoint', savepoint: { action: 'release', name: 'sp1' } })
+    expect(plan(CompiledQuery.raw('rollback to savepoint SP1'))).toStrictEqual({
+      type: 'transaction',
+      control: 'savepoint',
+      savepoint: { action: 'rollback-to', name: 'sp1' },
+    })
+    expect(plan(CompiledQuery.raw('release savepoint sp1'))).toStrictEqual({
+      type: 'transaction',
+      control: 'savepoint',
+      savepoint: { action: 'release', name: 'sp1' },
+    })
     // Two-phase commit: the prepared transaction commits later, from anywhere: take the safe side now.
     expect(plan(CompiledQuery.raw("commit prepared 'tx'"))).toMatchObject({ type: 'write', scopes: changeScopes([{ kind: 'database' }]) })
     expect(plan(CompiledQuery.raw('set statement_timeout = 1000'))).toMatchObject({ type: 'bypass' })
     expect(plan(CompiledQuery.raw('select * from posts where id = ?', [3]))).toStrictEqual(reads(rows('posts', [3])))
-    expect(plan(CompiledQuery.raw("update posts set title = 'from' where id = ?", [3]))).toMatchObject({ type: 'write', scopes: changeScopes([rows('posts', [3])]) })
+    expect(plan(CompiledQuery.raw("update posts set title = 'from' where id = ?", [3]))).toMatchObject({
+      type: 'write',
+      scopes: changeScopes([rows('posts', [3])]),
+    })
     expect(plan(CompiledQuery.raw('select nextval(?)', ['s']))).toMatchObject({ type: 'bypass' })
   })
 
@@ -124,8 +164,14 @@ describe.each(KYSELY_VERSIONS)('describing a compiled query for the core planner
   it('a tree with a node kind this binding has never seen is planned from its SQL text, and says so', () => {
     const read = db.selectFrom('posts').selectAll().compile()
     const strange = { ...read, query: { ...read.query, where: { kind: 'WhereNode', where: { kind: 'QuantumNode' } } } }
-    expect(describeQuery(strange, 'sqlite')).toStrictEqual({ input: { sql: read.sql, params: read.parameters, dialect: 'sqlite' }, unknownKinds: ['QuantumNode'] })
+    expect(describeQuery(strange, 'sqlite')).toStrictEqual({
+      input: { sql: read.sql, params: read.parameters, dialect: 'sqlite' },
+      unknownKinds: ['QuantumNode'],
+    })
     const write = db.deleteFrom('comments').compile()
-    expect(plan({ ...write, query: { ...write.query, where: { kind: 'QuantumNode' } } })).toMatchObject({ type: 'write', scopes: changeScopes([table('comments')]) })
+    expect(plan({ ...write, query: { ...write.query, where: { kind: 'QuantumNode' } } })).toMatchObject({
+      type: 'write',
+      scopes: changeScopes([table('comments')]),
+    })
   })
 })

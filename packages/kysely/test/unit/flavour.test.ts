@@ -19,7 +19,14 @@ describe.each(KYSELY_VERSIONS)('the SQL flavour of a dialect (Kysely $version)',
   })
 
   it('a compiler that throws is "other"', () => {
-    const broken = { ...dialect(k.SqliteQueryCompiler), createQueryCompiler: () => ({ compileQuery: () => { throw new Error('no') } }) }
+    const broken = {
+      ...dialect(k.SqliteQueryCompiler),
+      createQueryCompiler: () => ({
+        compileQuery: () => {
+          throw new Error('no')
+        },
+      }),
+    }
     expect(flavourOf(broken as never)).toBe('other')
   })
 })

@@ -13,7 +13,10 @@ describe.each(KYSELY_VERSIONS)('key filters from the tree (Kysely $version)', ({
     expect(keysOf(db.selectFrom('posts').selectAll().where('id', '=', 7))).toStrictEqual([{ id: 7 }])
     expect(keysOf(db.selectFrom('posts as p').selectAll().where('p.id', '=', 7).where('title', '=', 'x'))).toStrictEqual([{ id: 7, title: 'x' }])
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const grouped = db.selectFrom('posts').selectAll().where((eb: any) => eb.and([eb('ID', '=', 1), eb('views', '>', 3)]))
+    const grouped = db
+      .selectFrom('posts')
+      .selectAll()
+      .where((eb: any) => eb.and([eb('ID', '=', 1), eb('views', '>', 3)]))
     expect(keysOf(grouped)).toStrictEqual([{ ID: 1 }])
   })
 
@@ -28,7 +31,14 @@ describe.each(KYSELY_VERSIONS)('key filters from the tree (Kysely $version)', ({
 
   it('no key: or, ranges, an empty in list, no where, too many combinations', () => {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    expect(keysOf(db.selectFrom('posts').selectAll().where((eb: any) => eb.or([eb('id', '=', 1), eb('id', '=', 2)])))).toBeUndefined()
+    expect(
+      keysOf(
+        db
+          .selectFrom('posts')
+          .selectAll()
+          .where((eb: any) => eb.or([eb('id', '=', 1), eb('id', '=', 2)])),
+      ),
+    ).toBeUndefined()
     expect(keysOf(db.selectFrom('posts').selectAll().where('id', '>', 1))).toBeUndefined()
     expect(keysOf(db.selectFrom('posts').selectAll())).toBeUndefined()
     const many = Array.from({ length: 11 }, (_, index) => index)
@@ -45,9 +55,24 @@ describe.each(KYSELY_VERSIONS)('key filters from the tree (Kysely $version)', ({
     expect(oneTable(db.deleteFrom('posts').where('id', '=', 1))).toBe(true)
     // A CTE may rename columns (`author_id as id`), a derived table too; a join or FROM brings other columns.
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    expect(oneTable(db.with('p', (qb: any) => qb.selectFrom('posts').select('author_id as id')).selectFrom('p').selectAll().where('id', '=', 1))).toBe(false)
+    expect(
+      oneTable(
+        db
+          .with('p', (qb: any) => qb.selectFrom('posts').select('author_id as id'))
+          .selectFrom('p')
+          .selectAll()
+          .where('id', '=', 1),
+      ),
+    ).toBe(false)
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    expect(oneTable(db.selectFrom((eb: any) => eb.selectFrom('posts').select('author_id as id').as('p')).selectAll().where('id', '=', 1))).toBe(false)
+    expect(
+      oneTable(
+        db
+          .selectFrom((eb: any) => eb.selectFrom('posts').select('author_id as id').as('p'))
+          .selectAll()
+          .where('id', '=', 1),
+      ),
+    ).toBe(false)
     expect(oneTable(db.selectFrom('posts').innerJoin('users', 'users.id', 'posts.author_id').selectAll().where('users.id', '=', 1))).toBe(false)
     expect(oneTable(db.updateTable('posts').from('users').set({ title: 'x' }).where('users.id', '=', 1))).toBe(false)
     expect(oneTable(db.deleteFrom('posts').using('users').where('users.id', '=', 1))).toBe(false)

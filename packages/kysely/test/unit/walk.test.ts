@@ -15,11 +15,7 @@ describe.each(KYSELY_VERSIONS)('the operation-node tree (Kysely $version)', ({ k
   }
 
   it('FROM with an alias, and JOINs of every kind', () => {
-    const query = db
-      .selectFrom('person as p')
-      .innerJoin('pet', 'pet.owner_id', 'p.id')
-      .leftJoin('toy as t', 't.pet_id', 'pet.id')
-      .select(['p.id', 't.name'])
+    const query = db.selectFrom('person as p').innerJoin('pet', 'pet.owner_id', 'p.id').leftJoin('toy as t', 't.pet_id', 'pet.id').select(['p.id', 't.name'])
     expect(facts(query)).toMatchObject({ reads: ['person', 'pet', 'toy'], writes: [], verbs: [] })
   })
 
@@ -27,7 +23,10 @@ describe.each(KYSELY_VERSIONS)('the operation-node tree (Kysely $version)', ({ k
     const query = db
       .selectFrom(['person', 'company'])
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      .innerJoinLateral((eb: any) => eb.selectFrom('pet').select('name').whereRef('pet.owner_id', '=', 'person.id').as('pp'), (join: any) => join.onTrue())
+      .innerJoinLateral(
+        (eb: any) => eb.selectFrom('pet').select('name').whereRef('pet.owner_id', '=', 'person.id').as('pp'),
+        (join: any) => join.onTrue(),
+      )
       .selectAll()
     expect(facts(query).reads).toStrictEqual(['company', 'person', 'pet'])
   })
@@ -93,7 +92,10 @@ describe.each(KYSELY_VERSIONS)('the operation-node tree (Kysely $version)', ({ k
 
   it('INSERT ... SELECT, UPDATE ... FROM, DELETE ... USING', () => {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const insert = db.insertInto('archive').columns(['id']).expression((eb: any) => eb.selectFrom('person').select('id'))
+    const insert = db
+      .insertInto('archive')
+      .columns(['id'])
+      .expression((eb: any) => eb.selectFrom('person').select('id'))
     expect(facts(insert)).toMatchObject({ reads: ['person'], writes: ['archive'], verbs: ['insert'] })
     const update = db.updateTable('person as p').from('pet').set({ name: 'x' }).whereRef('pet.owner_id', '=', 'p.id')
     expect(facts(update)).toMatchObject({ reads: ['pet'], writes: ['person'], verbs: ['update'] })
@@ -157,7 +159,16 @@ describe.each(KYSELY_VERSIONS)('the operation-node tree (Kysely $version)', ({ k
 
   it('a node kind it has never seen is reported, never skipped silently', () => {
     const compiled = db.selectFrom('person').selectAll().compile()
-    const future = { ...compiled.query, where: { kind: 'WhereNode', where: { kind: 'QuantumNode', inner: { kind: 'TableNode', table: { kind: 'SchemableIdentifierNode', identifier: { kind: 'IdentifierNode', name: 'pet' } } } } } }
+    const future = {
+      ...compiled.query,
+      where: {
+        kind: 'WhereNode',
+        where: {
+          kind: 'QuantumNode',
+          inner: { kind: 'TableNode', table: { kind: 'SchemableIdentifierNode', identifier: { kind: 'IdentifierNode', name: 'pet' } } },
+        },
+      },
+    }
     const tree = readTree(future)
     expect(tree.unknownKinds).toStrictEqual(['QuantumNode'])
     expect(names(tree.reads)).toStrictEqual(['person', 'pet'])

@@ -14,7 +14,8 @@ export const { DB, DB2, KV } = env as unknown as { DB: D1Database; DB2: D1Databa
 export async function resetDatabase(db: D1Database = DB): Promise<void> {
   // Children first: D1 enforces foreign keys, also while dropping.
   await db.prepare('DROP VIEW IF EXISTS "post_titles"').run()
-  for (const table of ['Item', 'Membership', '_PostToTag', 'Tag', 'Comment', 'Post', 'Profile', 'users']) await db.prepare(`DROP TABLE IF EXISTS "${table}"`).run()
+  for (const table of ['Item', 'Membership', '_PostToTag', 'Tag', 'Comment', 'Post', 'Profile', 'users'])
+    await db.prepare(`DROP TABLE IF EXISTS "${table}"`).run()
   for (const statement of ddl('d1')) await db.prepare(statement).run()
 }
 

@@ -18,8 +18,14 @@ async function twoDatabases() {
   await DB2.prepare(`INSERT INTO "users" ("email") VALUES ('two@example.com')`).run()
   const events: CacheEvent[] = []
   // One cache, one KV namespace, for both databases.
-  const cache = createCache({ storage: kvStorage(KV), prefix: `p${crypto.randomUUID().slice(0, 8)}`, onEvent: (event) => events.push(event), codecExtensions: prismaCodecs(Prisma) })
-  const client = (db: D1Database, database?: string) => new PrismaClient({ adapter: new PrismaD1(db) }).$extends(withKvCache(cache, { models, ...(database ? { database } : {}) }))
+  const cache = createCache({
+    storage: kvStorage(KV),
+    prefix: `p${crypto.randomUUID().slice(0, 8)}`,
+    onEvent: (event) => events.push(event),
+    codecExtensions: prismaCodecs(Prisma),
+  })
+  const client = (db: D1Database, database?: string) =>
+    new PrismaClient({ adapter: new PrismaD1(db) }).$extends(withKvCache(cache, { models, ...(database ? { database } : {}) }))
   return { cache, events, client }
 }
 

@@ -14,7 +14,12 @@ it('the README shows exactly the examples this test runs, and a wrangler.jsonc w
   expect(readme).toContain(querySource.trim())
   expect(readme).toContain(wranglerSource.trim())
   const wrangler = JSON.parse(wranglerSource)
-  expect(wrangler).toMatchObject({ name: expect.any(String), main: expect.any(String), compatibility_date: expect.any(String), compatibility_flags: ['nodejs_compat'] })
+  expect(wrangler).toMatchObject({
+    name: expect.any(String),
+    main: expect.any(String),
+    compatibility_date: expect.any(String),
+    compatibility_flags: ['nodejs_compat'],
+  })
   expect([wrangler.d1_databases[0].binding, wrangler.kv_namespaces[0].binding]).toEqual(['DB', 'CACHE_KV'])
 })
 

@@ -46,7 +46,10 @@ describe('interactive transactions (PostgreSQL)', () => {
   itInvalidates('raw writes inside a transaction are published on commit', async () => {
     const h = await pgHarness()
     const { ada } = await seed(h)
-    await expectFresh(h, users, { behind: behind.user(h, ada.id), write: () => h.prisma.$transaction(async (tx: any) => tx.$executeRawUnsafe(`UPDATE "users" SET "name" = 'tx raw'`)) })
+    await expectFresh(h, users, {
+      behind: behind.user(h, ada.id),
+      write: () => h.prisma.$transaction(async (tx: any) => tx.$executeRawUnsafe(`UPDATE "users" SET "name" = 'tx raw'`)),
+    })
   })
 })
 

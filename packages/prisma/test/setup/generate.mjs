@@ -124,7 +124,8 @@ export async function generate(flavor) {
   const engine = join(out, 'no-schema-engine')
   writeFileSync(engine, '')
   // The oldest supported Prisma (6.16) is installed as `prisma-6`, the newest as `prisma`.
-  const cli = flavor === 'pg6' ? join(packageDir, 'node_modules', 'prisma-6', 'build', 'index.js') : join(packageDir, 'node_modules', 'prisma', 'build', 'index.js')
+  const cli =
+    flavor === 'pg6' ? join(packageDir, 'node_modules', 'prisma-6', 'build', 'index.js') : join(packageDir, 'node_modules', 'prisma', 'build', 'index.js')
   execFileSync(process.execPath, [cli, 'generate', '--schema', join(out, 'schema.prisma')], {
     cwd: packageDir,
     env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: engine, PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1' },

@@ -78,7 +78,12 @@ export function prismaBehaviour(make: MakeHarness): void {
     it('args are not mutated (frozen args work, and read back unchanged)', async () => {
       const h = await make()
       const { ada } = await seed(h)
-      const args = deepFreeze({ where: { authorId: ada.id }, orderBy: { id: 'asc' as const }, include: { comments: true }, cacheStrategy: { ttl: 60, tags: ['posts'] } })
+      const args = deepFreeze({
+        where: { authorId: ada.id },
+        orderBy: { id: 'asc' as const },
+        include: { comments: true },
+        cacheStrategy: { ttl: 60, tags: ['posts'] },
+      })
       const copy = structuredClone(args)
       await h.prisma.post.findMany(args)
       await h.prisma.post.findMany(args)
@@ -125,7 +130,10 @@ export function prismaBehaviour(make: MakeHarness): void {
       await expectFresh(h, read, {
         behind: behind.post(h, hello.id),
         write: () =>
-          h.prisma.$transaction([h.prisma.post.findUnique({ where: { id: hello.id }, ...cached }), h.prisma.post.update({ where: { id: hello.id }, data: { views: 7 } })]),
+          h.prisma.$transaction([
+            h.prisma.post.findUnique({ where: { id: hello.id }, ...cached }),
+            h.prisma.post.update({ where: { id: hello.id }, data: { views: 7 } }),
+          ]),
       })
     })
 
@@ -225,7 +233,8 @@ export function prismaBehaviour(make: MakeHarness): void {
     it('a cacheStrategy that caches nothing by mistake is reported once (misconfigured); an explicit { ttl: 0 } is not', async () => {
       const h = await make()
       await seed(h)
-      const misconfigured = () => h.events.filter((event) => event.type === 'misconfigured' && event.source === 'prisma' && event.problem.includes('caches nothing'))
+      const misconfigured = () =>
+        h.events.filter((event) => event.type === 'misconfigured' && event.source === 'prisma' && event.problem.includes('caches nothing'))
       await h.prisma.user.findMany({ cacheStrategy: { ttl: 0 } })
       await h.prisma.user.findMany({ cacheStrategy: { ttl: 0, swr: 0, tags: ['a'] } })
       expect(misconfigured()).toHaveLength(0)

@@ -15,8 +15,18 @@ export async function seed(h: Harness) {
   })
   const notes = await db.post.create({ data: { title: 'Notes', authorId: ada.id } })
   const world = await db.post.create({ data: { title: 'World', authorId: grace.id } })
-  await db.membership.createMany({ data: [{ orgId: 1, userId: ada.id, role: 'owner' }, { orgId: 1, userId: grace.id, role: 'member' }] })
-  await db.item.createMany({ data: [{ code: '123', label: 'numeric-looking' }, { code: 'abc', label: 'text' }] })
+  await db.membership.createMany({
+    data: [
+      { orgId: 1, userId: ada.id, role: 'owner' },
+      { orgId: 1, userId: grace.id, role: 'member' },
+    ],
+  })
+  await db.item.createMany({
+    data: [
+      { code: '123', label: 'numeric-looking' },
+      { code: 'abc', label: 'text' },
+    ],
+  })
   return { ada, grace, hello, notes, world }
 }
 

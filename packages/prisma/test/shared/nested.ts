@@ -20,7 +20,10 @@ export function nestedWrites(make: MakeHarness): void {
     itInvalidates('create', async () => {
       const h = await make()
       const { ada } = await seed(h)
-      await expectFresh(h, posts, { behind: behind.posts(h), write: () => h.prisma.user.update({ where: { id: ada.id }, data: { posts: { create: { title: 'Nested' } } } }) })
+      await expectFresh(h, posts, {
+        behind: behind.posts(h),
+        write: () => h.prisma.user.update({ where: { id: ada.id }, data: { posts: { create: { title: 'Nested' } } } }),
+      })
     })
     itInvalidates('create two levels deep', async () => {
       const h = await make()
@@ -50,14 +53,18 @@ export function nestedWrites(make: MakeHarness): void {
     itInvalidates('connect (this side holds the key)', async () => {
       const h = await make()
       const { world, ada } = await seed(h)
-      await expectFresh(h, authorOf(world.id), { behind: behind.post(h, world.id), write: () => h.prisma.post.update({ where: { id: world.id }, data: { author: { connect: { id: ada.id } } } }) })
+      await expectFresh(h, authorOf(world.id), {
+        behind: behind.post(h, world.id),
+        write: () => h.prisma.post.update({ where: { id: world.id }, data: { author: { connect: { id: ada.id } } } }),
+      })
     })
     itInvalidates('connectOrCreate', async () => {
       const h = await make()
       const { world } = await seed(h)
       await expectFresh(h, tagsOf(world.id), {
         behind: behind.post(h, world.id),
-        write: () => h.prisma.post.update({ where: { id: world.id }, data: { tags: { connectOrCreate: { where: { name: 'new' }, create: { name: 'new' } } } } }),
+        write: () =>
+          h.prisma.post.update({ where: { id: world.id }, data: { tags: { connectOrCreate: { where: { name: 'new' }, create: { name: 'new' } } } } }),
       })
     })
     itInvalidates('update', async () => {
@@ -71,7 +78,10 @@ export function nestedWrites(make: MakeHarness): void {
     itInvalidates('update of a to-one relation', async () => {
       const h = await make()
       const { world } = await seed(h)
-      await expectFresh(h, authorOf(world.id), { behind: behind.post(h, world.id), write: () => h.prisma.post.update({ where: { id: world.id }, data: { author: { update: { name: 'Grace H.' } } } }) })
+      await expectFresh(h, authorOf(world.id), {
+        behind: behind.post(h, world.id),
+        write: () => h.prisma.post.update({ where: { id: world.id }, data: { author: { update: { name: 'Grace H.' } } } }),
+      })
     })
     itInvalidates('upsert', async () => {
       const h = await make()
@@ -85,17 +95,26 @@ export function nestedWrites(make: MakeHarness): void {
       const h = await make()
       const { hello } = await seed(h)
       const first = (await h.behind.comment.findFirst({ where: { postId: hello.id } })).id
-      await expectFresh(h, comments, { behind: behind.comments(h), write: () => h.prisma.post.update({ where: { id: hello.id }, data: { comments: { delete: { id: first } } } }) })
+      await expectFresh(h, comments, {
+        behind: behind.comments(h),
+        write: () => h.prisma.post.update({ where: { id: hello.id }, data: { comments: { delete: { id: first } } } }),
+      })
     })
     itInvalidates('disconnect', async () => {
       const h = await make()
       const { notes } = await seed(h)
-      await expectFresh(h, authorOf(notes.id), { behind: behind.post(h, notes.id), write: () => h.prisma.post.update({ where: { id: notes.id }, data: { author: { disconnect: true } } }) })
+      await expectFresh(h, authorOf(notes.id), {
+        behind: behind.post(h, notes.id),
+        write: () => h.prisma.post.update({ where: { id: notes.id }, data: { author: { disconnect: true } } }),
+      })
     })
     itInvalidates('set on an implicit many-to-many relation', async () => {
       const h = await make()
       const { hello } = await seed(h)
-      await expectFresh(h, tagsOf(hello.id), { behind: behind.post(h, hello.id), write: () => h.prisma.post.update({ where: { id: hello.id }, data: { tags: { set: [{ name: 'cache' }] } } }) })
+      await expectFresh(h, tagsOf(hello.id), {
+        behind: behind.post(h, hello.id),
+        write: () => h.prisma.post.update({ where: { id: hello.id }, data: { tags: { set: [{ name: 'cache' }] } } }),
+      })
     })
     itInvalidates('connect on an implicit many-to-many relation, read from the other side', async () => {
       const h = await make()
@@ -112,7 +131,10 @@ export function nestedWrites(make: MakeHarness): void {
       const h = await make()
       const { hello, world } = await seed(h)
       const moved = (await h.behind.comment.findFirst({ where: { postId: hello.id } })).id
-      const both = async (client: any, strategy: object) => [await postWithComments(hello.id)(client, strategy), await postWithComments(world.id)(client, strategy)]
+      const both = async (client: any, strategy: object) => [
+        await postWithComments(hello.id)(client, strategy),
+        await postWithComments(world.id)(client, strategy),
+      ]
       await expectFresh(h, both, { behind: behind.comments(h), write: () => h.prisma.comment.update({ where: { id: moved }, data: { postId: world.id } }) })
     })
     itInvalidates('onDelete: Cascade (profile) and SetNull (posts) when a user is deleted', async () => {
@@ -130,7 +152,10 @@ export function nestedWrites(make: MakeHarness): void {
       const { grace } = await seed(h)
       await h.behind.post.deleteMany({ where: { authorId: grace.id } })
       const members = (client: any, strategy: object) => client.membership.findMany({ orderBy: { userId: 'asc' }, ...strategy })
-      await expectFresh(h, members, { behind: () => h.behind.membership.updateMany({ data: { orgId: 2 } }), write: () => h.prisma.user.delete({ where: { id: grace.id } }) })
+      await expectFresh(h, members, {
+        behind: () => h.behind.membership.updateMany({ data: { orgId: 2 } }),
+        write: () => h.prisma.user.delete({ where: { id: grace.id } }),
+      })
     })
     itInvalidates('deleting a post deletes its comments and its tag links', async () => {
       const h = await make()

@@ -55,7 +55,10 @@ export function accelerateSurface(make: MakeHarness): void {
       const h = await make()
       const { ada } = await seed(h)
       const tagged = (client: any, strategy: object) =>
-        client.user.findUnique({ where: { id: ada.id }, ...(Object.keys(strategy).length ? { cacheStrategy: { ttl: 60, tags: ['users'], autoInvalidate: false } } : {}) })
+        client.user.findUnique({
+          where: { id: ada.id },
+          ...(Object.keys(strategy).length ? { cacheStrategy: { ttl: 60, tags: ['users'], autoInvalidate: false } } : {}),
+        })
       await expectFresh(h, tagged, {
         behind: behind.user(h, ada.id),
         write: async () => {
@@ -70,13 +73,19 @@ export function accelerateSurface(make: MakeHarness): void {
       await seed(h)
       const ttlOnly = (client: any, strategy: object) =>
         client.user.findMany({ orderBy: { id: 'asc' }, ...(Object.keys(strategy).length ? { cacheStrategy: { ttl: 60, autoInvalidate: false } } : {}) })
-      await expectFresh(h, ttlOnly, { behind: () => h.behind.user.create({ data: { email: 'behind@example.com' } }), write: () => h.prisma.$accelerate.invalidateAll() })
+      await expectFresh(h, ttlOnly, {
+        behind: () => h.behind.user.create({ data: { email: 'behind@example.com' } }),
+        write: () => h.prisma.$accelerate.invalidateAll(),
+      })
     })
 
     itInvalidates('$cache.invalidate({ models }) refreshes reads of those models, by key too', async () => {
       const h = await make()
       const { ada } = await seed(h)
-      const both = async (client: any, strategy: object) => [await users(client, strategy), await client.user.findUnique({ where: { email: 'ada@example.com' }, ...strategy })]
+      const both = async (client: any, strategy: object) => [
+        await users(client, strategy),
+        await client.user.findUnique({ where: { email: 'ada@example.com' }, ...strategy }),
+      ]
       await expectFresh(h, both, { behind: behind.user(h, ada.id), write: () => h.prisma.$cache.invalidate({ models: ['User'] }) })
     })
 
@@ -84,7 +93,10 @@ export function accelerateSurface(make: MakeHarness): void {
       const h = await make()
       await seed(h)
       const profiles = (client: any, strategy: object) => client.profile.findMany({ ...strategy })
-      await expectFresh(h, profiles, { behind: () => h.behind.profile.updateMany({ data: { bio: 'changed behind' } }), write: () => h.prisma.$cache.invalidate({ models: ['User'] }) })
+      await expectFresh(h, profiles, {
+        behind: () => h.behind.profile.updateMany({ data: { bio: 'changed behind' } }),
+        write: () => h.prisma.$cache.invalidate({ models: ['User'] }),
+      })
     })
 
     it('$cache.invalidate and $accelerate.invalidate: an unknown model fails with UNKNOWN_TABLE naming the nearest; bad tags fail', async () => {
@@ -104,21 +116,34 @@ export function accelerateSurface(make: MakeHarness): void {
       const { ada } = await seed(h)
       const ttlOnly = (client: any, strategy: object) =>
         client.user.findMany({ orderBy: { id: 'asc' }, ...(Object.keys(strategy).length ? { cacheStrategy: { ttl: 60, autoInvalidate: false } } : {}) })
-      await expectStillCached(h, ttlOnly, async () => undefined, () => h.prisma.user.update({ where: { id: ada.id }, data: { name: 'changed' } }))
+      await expectStillCached(
+        h,
+        ttlOnly,
+        async () => undefined,
+        () => h.prisma.user.update({ where: { id: ada.id }, data: { name: 'changed' } }),
+      )
     })
 
     it('ignoreFields: a write touching only those fields invalidates nothing', async () => {
       const h = await make({ binding: { ignoreFields: { Post: ['views'] } } })
       const { hello } = await seed(h)
       const post = (client: any, strategy: object) => client.post.findUnique({ where: { id: hello.id }, ...strategy })
-      await expectStillCached(h, post, async () => undefined, () => h.prisma.post.update({ where: { id: hello.id }, data: { views: { increment: 1 } } }))
+      await expectStillCached(
+        h,
+        post,
+        async () => undefined,
+        () => h.prisma.post.update({ where: { id: hello.id }, data: { views: { increment: 1 } } }),
+      )
     })
 
     itInvalidates('ignoreFields: a write touching other fields too invalidates', async () => {
       const h = await make({ binding: { ignoreFields: { Post: ['views'] } } })
       const { hello } = await seed(h)
       const post = (client: any, strategy: object) => client.post.findUnique({ where: { id: hello.id }, ...strategy })
-      await expectFresh(h, post, { behind: behind.post(h, hello.id), write: () => h.prisma.post.update({ where: { id: hello.id }, data: { views: 0, title: 'Retitled' } }) })
+      await expectFresh(h, post, {
+        behind: behind.post(h, hello.id),
+        write: () => h.prisma.post.update({ where: { id: hello.id }, data: { views: 0, title: 'Retitled' } }),
+      })
     })
 
     it('a storage outage never fails a query or a write', async () => {
@@ -135,19 +160,28 @@ export function accelerateSurface(make: MakeHarness): void {
     itInvalidates('$executeRaw invalidates what the SQL planner reads off the statement', async () => {
       const h = await make()
       await seed(h)
-      await expectFresh(h, users, { behind: () => h.behind.user.create({ data: { email: 'behind@example.com' } }), write: () => h.prisma.$executeRawUnsafe(`UPDATE "users" SET "name" = 'raw'`) })
+      await expectFresh(h, users, {
+        behind: () => h.behind.user.create({ data: { email: 'behind@example.com' } }),
+        write: () => h.prisma.$executeRawUnsafe(`UPDATE "users" SET "name" = 'raw'`),
+      })
     })
     itInvalidates('a raw write by id refreshes lookups by a unique key of that table (SQL cannot name them)', async () => {
       const h = await make()
       const { ada } = await seed(h)
       const byEmail = (client: any, strategy: object) => client.user.findUnique({ where: { email: 'ada@example.com' }, ...strategy })
-      await expectFresh(h, byEmail, { behind: behind.user(h, ada.id), write: () => h.prisma.$executeRaw(h.Prisma.sql`UPDATE "users" SET "name" = ${'raw'} WHERE "id" = ${ada.id}`) })
+      await expectFresh(h, byEmail, {
+        behind: behind.user(h, ada.id),
+        write: () => h.prisma.$executeRaw(h.Prisma.sql`UPDATE "users" SET "name" = ${'raw'} WHERE "id" = ${ada.id}`),
+      })
     })
     itInvalidates('a raw write by id refreshes that row, and keeps reads of other tables cached', async () => {
       const h = await make()
       const { hello } = await seed(h)
       const post = (client: any, strategy: object) => client.post.findUnique({ where: { id: hello.id }, ...strategy })
-      await expectFresh(h, post, { behind: behind.post(h, hello.id), write: () => h.prisma.$executeRaw(h.Prisma.sql`UPDATE "Post" SET "title" = ${'raw title'} WHERE "id" = ${hello.id}`) })
+      await expectFresh(h, post, {
+        behind: behind.post(h, hello.id),
+        write: () => h.prisma.$executeRaw(h.Prisma.sql`UPDATE "Post" SET "title" = ${'raw title'} WHERE "id" = ${hello.id}`),
+      })
       const rawUpdate = () => h.prisma.$executeRaw(h.Prisma.sql`UPDATE "Post" SET "title" = ${'again'} WHERE "id" = ${hello.id}`)
       // The PostgreSQL tests run in a schema of their own, on a search path that starts with it: the
       // planner resolves `"Post"` through the catalog's search path, so this is as precise as on D1.
@@ -159,7 +193,10 @@ export function accelerateSurface(make: MakeHarness): void {
       const titles = (client: any, strategy: object) => client.postTitle.findMany({ orderBy: { id: 'asc' }, ...strategy })
       const one = (client: any, strategy: object) => client.postTitle.findUnique({ where: { id: hello.id }, ...strategy })
       await one(h.prisma, cached)
-      await expectFresh(h, titles, { behind: behind.post(h, world.id), write: () => h.prisma.post.update({ where: { id: hello.id }, data: { title: 'Seen through the view' } }) })
+      await expectFresh(h, titles, {
+        behind: behind.post(h, world.id),
+        write: () => h.prisma.post.update({ where: { id: hello.id }, data: { title: 'Seen through the view' } }),
+      })
       expect(await one(h.prisma, cached)).toEqual(await one(h.behind, {}))
     })
 
@@ -167,14 +204,18 @@ export function accelerateSurface(make: MakeHarness): void {
       const h = await make()
       const { hello } = await seed(h)
       if (h.flavor === 'd1') {
-        await h.prisma.$executeRawUnsafe('CREATE TRIGGER "count_comments" AFTER INSERT ON "Comment" BEGIN UPDATE "Post" SET "views" = "views" + 1 WHERE "id" = NEW."postId"; END')
+        await h.prisma.$executeRawUnsafe(
+          'CREATE TRIGGER "count_comments" AFTER INSERT ON "Comment" BEGIN UPDATE "Post" SET "views" = "views" + 1 WHERE "id" = NEW."postId"; END',
+        )
       } else {
         const [{ schema }] = await h.behind.$queryRawUnsafe('SELECT current_schema()::text AS schema')
         await h.prisma.$executeRawUnsafe(
           `CREATE FUNCTION "${schema}".count_comments() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN UPDATE "${schema}"."Post" SET views = views + 1 WHERE id = NEW."postId"; RETURN NEW; END $$`,
         )
         // Schema changes through the cached client refresh its catalog (after a migration elsewhere: `$cache.refreshCatalog()`).
-        await h.prisma.$executeRawUnsafe(`CREATE TRIGGER count_comments AFTER INSERT ON "${schema}"."Comment" FOR EACH ROW EXECUTE FUNCTION "${schema}".count_comments()`)
+        await h.prisma.$executeRawUnsafe(
+          `CREATE TRIGGER count_comments AFTER INSERT ON "${schema}"."Comment" FOR EACH ROW EXECUTE FUNCTION "${schema}".count_comments()`,
+        )
       }
       const post = (client: any, strategy: object) => client.post.findUnique({ where: { id: hello.id }, select: { views: true }, ...strategy })
       await expectFresh(h, post, {
@@ -185,19 +226,30 @@ export function accelerateSurface(make: MakeHarness): void {
     it('a read-only $queryRaw invalidates nothing', async () => {
       const h = await make()
       await seed(h)
-      await expectStillCached(h, users, () => h.behind.user.updateMany({ data: { name: 'behind' } }), () => h.prisma.$queryRawUnsafe('SELECT count(*) AS n FROM "users"'))
+      await expectStillCached(
+        h,
+        users,
+        () => h.behind.user.updateMany({ data: { name: 'behind' } }),
+        () => h.prisma.$queryRawUnsafe('SELECT count(*) AS n FROM "users"'),
+      )
     })
     itInvalidates('a $queryRaw that writes invalidates', async () => {
       const h = await make()
       await seed(h)
-      await expectFresh(h, users, { behind: () => h.behind.user.create({ data: { email: 'behind@example.com' } }), write: () => h.prisma.$queryRawUnsafe(`UPDATE "users" SET "name" = 'returned' RETURNING "id"`) })
+      await expectFresh(h, users, {
+        behind: () => h.behind.user.create({ data: { email: 'behind@example.com' } }),
+        write: () => h.prisma.$queryRawUnsafe(`UPDATE "users" SET "name" = 'returned' RETURNING "id"`),
+      })
     })
     itInvalidates('$cache.queryRaw caches a raw read, which depends on the tables its SQL reads', async () => {
       const h = await make()
       const { ada } = await seed(h)
       const raw = (client: any, strategy: object) =>
         Object.keys(strategy).length
-          ? client.$cache.queryRaw(h.Prisma.sql`SELECT "u"."name", "p"."title" FROM "users" "u" JOIN "Post" "p" ON "p"."authorId" = "u"."id" ORDER BY "p"."id"`, { ttl: 60 })
+          ? client.$cache.queryRaw(
+              h.Prisma.sql`SELECT "u"."name", "p"."title" FROM "users" "u" JOIN "Post" "p" ON "p"."authorId" = "u"."id" ORDER BY "p"."id"`,
+              { ttl: 60 },
+            )
           : client.$queryRaw(h.Prisma.sql`SELECT "u"."name", "p"."title" FROM "users" "u" JOIN "Post" "p" ON "p"."authorId" = "u"."id" ORDER BY "p"."id"`)
       await expectFresh(h, raw, { behind: behind.user(h, ada.id), write: () => h.prisma.post.updateMany({ data: { title: 'Retitled' } }) })
     })

@@ -33,17 +33,26 @@ export function writeOperations(make: MakeHarness): void {
     itInvalidates('updateMany', async () => {
       const h = await make()
       await seed(h)
-      await expectFresh(h, posts, { behind: behind.posts(h), write: () => h.prisma.post.updateMany({ where: { title: { startsWith: 'H' } }, data: { title: 'H!' } }) })
+      await expectFresh(h, posts, {
+        behind: behind.posts(h),
+        write: () => h.prisma.post.updateMany({ where: { title: { startsWith: 'H' } }, data: { title: 'H!' } }),
+      })
     })
     itInvalidates('updateManyAndReturn', async () => {
       const h = await make()
       await seed(h)
-      await expectFresh(h, posts, { behind: behind.posts(h), write: () => h.prisma.post.updateManyAndReturn({ where: { title: 'World' }, data: { title: 'Earth' } }) })
+      await expectFresh(h, posts, {
+        behind: behind.posts(h),
+        write: () => h.prisma.post.updateManyAndReturn({ where: { title: 'World' }, data: { title: 'Earth' } }),
+      })
     })
     itInvalidates('upsert that creates', async () => {
       const h = await make()
       await seed(h)
-      await expectFresh(h, posts, { behind: behind.posts(h), write: () => h.prisma.post.upsert({ where: { id: 999 }, create: { title: 'Upserted' }, update: { title: 'never' } }) })
+      await expectFresh(h, posts, {
+        behind: behind.posts(h),
+        write: () => h.prisma.post.upsert({ where: { id: 999 }, create: { title: 'Upserted' }, update: { title: 'never' } }),
+      })
     })
     itInvalidates('upsert that updates', async () => {
       const h = await make()
@@ -66,7 +75,10 @@ export function writeOperations(make: MakeHarness): void {
     itInvalidates('a write through a relation refreshes reads that include it', async () => {
       const h = await make()
       const { world } = await seed(h)
-      await expectFresh(h, usersWithPosts, { behind: behind.posts(h), write: () => h.prisma.post.update({ where: { id: world.id }, data: { title: 'World 2' } }) })
+      await expectFresh(h, usersWithPosts, {
+        behind: behind.posts(h),
+        write: () => h.prisma.post.update({ where: { id: world.id }, data: { title: 'World 2' } }),
+      })
     })
   })
 
@@ -76,7 +88,10 @@ export function writeOperations(make: MakeHarness): void {
     itInvalidates('a write by id refreshes that row', async () => {
       const h = await make()
       const { ada } = await seed(h)
-      await expectFresh(h, user(ada.id), { behind: behind.user(h, ada.id), write: () => h.prisma.user.update({ where: { id: ada.id }, data: { name: 'Ada L.' } }) })
+      await expectFresh(h, user(ada.id), {
+        behind: behind.user(h, ada.id),
+        write: () => h.prisma.user.update({ where: { id: ada.id }, data: { name: 'Ada L.' } }),
+      })
     })
     it('a write by id keeps other rows cached', async () => {
       const h = await make()
@@ -86,7 +101,10 @@ export function writeOperations(make: MakeHarness): void {
     itInvalidates('a lookup by a unique field is refreshed by a write by id', async () => {
       const h = await make()
       const { ada } = await seed(h)
-      await expectFresh(h, byEmail('ada@example.com'), { behind: behind.user(h, ada.id), write: () => h.prisma.user.update({ where: { id: ada.id }, data: { name: 'Countess' } }) })
+      await expectFresh(h, byEmail('ada@example.com'), {
+        behind: behind.user(h, ada.id),
+        write: () => h.prisma.user.update({ where: { id: ada.id }, data: { name: 'Countess' } }),
+      })
     })
     itInvalidates('a lookup by a unique field that finds nothing is refreshed by the create', async () => {
       const h = await make()
@@ -129,7 +147,10 @@ export function writeOperations(make: MakeHarness): void {
     const raw: [string, (h: Awaited<ReturnType<MakeHarness>>) => Promise<unknown>][] = [
       ['$executeRaw with the key as a parameter', (h) => h.prisma.$executeRaw(h.Prisma.sql`UPDATE "Item" SET "label" = ${'raw'} WHERE "code" = ${'123'}`)],
       ['$executeRawUnsafe with the key as a literal', (h) => h.prisma.$executeRawUnsafe(`UPDATE "Item" SET "label" = 'raw' WHERE "code" = '123'`)],
-      ['$executeRawUnsafe with the key as a parameter', (h) => h.prisma.$executeRawUnsafe(`UPDATE "Item" SET "label" = 'raw' WHERE "code" = ${h.flavor === 'pg' ? '$1' : '?'}`, '123')],
+      [
+        '$executeRawUnsafe with the key as a parameter',
+        (h) => h.prisma.$executeRawUnsafe(`UPDATE "Item" SET "label" = 'raw' WHERE "code" = ${h.flavor === 'pg' ? '$1' : '?'}`, '123'),
+      ],
     ]
     for (const [name, write] of raw) {
       itInvalidates(`${name} refreshes findUnique by that key`, async () => {

@@ -8,9 +8,15 @@ import { cachesNothingByMistake, resolveStrategy } from '../../src/strategy'
 describe('cacheStrategy', () => {
   it.each([
     [{ ttl: 60 }, { read: { ttlSeconds: 60, swrSeconds: 0, tags: [] }, autoInvalidate: true }],
-    [{ ttl: 60, swr: 30, tags: ['b', 'a', 'b'] }, { read: { ttlSeconds: 60, swrSeconds: 30, tags: ['a', 'b'] }, autoInvalidate: true }],
+    [
+      { ttl: 60, swr: 30, tags: ['b', 'a', 'b'] },
+      { read: { ttlSeconds: 60, swrSeconds: 30, tags: ['a', 'b'] }, autoInvalidate: true },
+    ],
     [{ swr: 30 }, { read: { ttlSeconds: 0.001, swrSeconds: 30, tags: [] }, autoInvalidate: true }],
-    [{ ttl: 1.5, autoInvalidate: false }, { read: { ttlSeconds: 1.5, swrSeconds: 0, tags: [] }, autoInvalidate: false }],
+    [
+      { ttl: 1.5, autoInvalidate: false },
+      { read: { ttlSeconds: 1.5, swrSeconds: 0, tags: [] }, autoInvalidate: false },
+    ],
   ])('resolves %j', (input, expected) => {
     expect(resolveStrategy(input)).toEqual(expected)
   })
@@ -61,7 +67,11 @@ describe('hostile args', () => {
 
 describe('raw SQL', () => {
   it("reads the text and values of template, Sql and unsafe args with the dialect's placeholders", () => {
-    expect(rawStatement({ strings: ['SELECT ', ' FROM t WHERE a = ', ''], values: [1, 2] }, 'postgres')).toEqual({ sql: 'SELECT $1 FROM t WHERE a = $2', params: [1, 2], dialect: 'postgres' })
+    expect(rawStatement({ strings: ['SELECT ', ' FROM t WHERE a = ', ''], values: [1, 2] }, 'postgres')).toEqual({
+      sql: 'SELECT $1 FROM t WHERE a = $2',
+      params: [1, 2],
+      dialect: 'postgres',
+    })
     expect(rawStatement({ strings: ['SELECT ', ' FROM t'], values: [1] }, 'sqlite')).toEqual({ sql: 'SELECT ? FROM t', params: [1], dialect: 'sqlite' })
     expect(rawStatement(['DELETE FROM t WHERE id = $1', 1], 'postgres')).toEqual({ sql: 'DELETE FROM t WHERE id = $1', params: [1], dialect: 'postgres' })
     expect(rawStatement({ sql: 'SELECT 1', values: [] }, undefined)).toEqual({ sql: 'SELECT 1', params: [] })

@@ -14,7 +14,8 @@ import { PrismaClient } from '../.generated/pg/client/client.ts'
 import { models } from '../.generated/pg/kvcache/models.js'
 
 // The client's runtime data model gives field types (constructing a client does not connect).
-const runtime = (new PrismaClient({ adapter: new PrismaPg(new pg.Pool()) }) as unknown as { _runtimeDataModel: NonNullable<Parameters<typeof createGraph>[1]> })._runtimeDataModel
+const runtime = (new PrismaClient({ adapter: new PrismaPg(new pg.Pool()) }) as unknown as { _runtimeDataModel: NonNullable<Parameters<typeof createGraph>[1]> })
+  ._runtimeDataModel
 const graph = createGraph(models, runtime, undefined)
 const catalog = modelCatalog(graph)
 
@@ -39,7 +40,14 @@ describe('the generated model graph', () => {
       primaryKey: { name: 'orgId_userId', fields: ['orgId', 'userId'] },
       uniques: [{ name: 'byRole', fields: ['userId', 'role'] }],
     })
-    expect(model('Post').relations.author).toMatchObject({ model: 'User', inverse: 'posts', fields: ['authorId'], references: ['id'], onDelete: 'SetNull', onUpdate: 'Cascade' })
+    expect(model('Post').relations.author).toMatchObject({
+      model: 'User',
+      inverse: 'posts',
+      fields: ['authorId'],
+      references: ['id'],
+      onDelete: 'SetNull',
+      onUpdate: 'Cascade',
+    })
     expect(model('User').relations.posts).toMatchObject({ model: 'Post', list: true, inverse: 'author', fields: [], onDelete: null })
     expect(model('Profile').relations.user?.onDelete).toBe('Cascade')
     expect(model('Post').relations.tags?.joinTable).toBe('_PostToTag')
@@ -61,7 +69,13 @@ describe('the generated model graph', () => {
 
 describe('reads', () => {
   it('a lookup by id depends on its row (typed by Prisma) and bulk changes, relations on their tables', () => {
-    const deps = readDependencies(graph, 'User', 'findUnique', { where: { id: 7 }, include: { posts: { where: { tags: { some: { name: 'x' } } } } } }, undefined)
+    const deps = readDependencies(
+      graph,
+      'User',
+      'findUnique',
+      { where: { id: 7 }, include: { posts: { where: { tags: { some: { name: 'x' } } } } } },
+      undefined,
+    )
     expect(deps).toEqual([
       { kind: 'rows', table: 'users', rows: [{ values: [7], types: ['integer'] }] },
       { kind: 'table', table: 'post' },
@@ -77,13 +91,23 @@ describe('reads', () => {
   })
   it('unique keys name their key; `{ equals }` is a lookup, other filters are not', () => {
     expect(whereRow(graph, 'User', { email: 'a@x' })).toEqual({ values: ['a@x'], types: ['unknown'], key: 'email' })
-    expect(whereRow(graph, 'Membership', { byRole: { userId: 1, role: 'owner' } })).toEqual({ values: [1, 'owner'], types: ['integer', 'unknown'], key: 'byRole' })
+    expect(whereRow(graph, 'Membership', { byRole: { userId: 1, role: 'owner' } })).toEqual({
+      values: [1, 'owner'],
+      types: ['integer', 'unknown'],
+      key: 'byRole',
+    })
     expect(whereRow(graph, 'User', { id: { equals: 3 } })).toEqual({ values: [3], types: ['integer'] })
     expect(whereRow(graph, 'User', { id: { in: [3] } })).toBeUndefined()
     expect(whereRow(graph, 'User', { email: null })).toBeUndefined()
   })
   it('a list depends on its table, relation filters and counts on theirs', () => {
-    const deps = readDependencies(graph, 'User', 'findMany', { where: { profile: { is: { bio: 'x' } } }, select: { _count: { select: { memberships: true } } } }, undefined)
+    const deps = readDependencies(
+      graph,
+      'User',
+      'findMany',
+      { where: { profile: { is: { bio: 'x' } } }, select: { _count: { select: { memberships: true } } } },
+      undefined,
+    )
     expect(deps?.map((dep) => dep.kind === 'table' && dep.table).sort()).toEqual(['membership', 'profile', 'users'])
   })
   it('hostile nesting is not read: the read runs uncached instead of throwing', () => {
@@ -96,7 +120,9 @@ describe('reads', () => {
 describe('writes (described by Prisma, planned by the core)', () => {
   it('an update by id that keeps keys bumps that row (not the table in bulk), and its unique keys', () => {
     // The core follows ON UPDATE CASCADE (Prisma's default) for any update: comments and tag links are bumped too.
-    expect(bumps('Post', 'update', { where: { id: 3 }, data: { title: 'x' } }, { id: 3, title: 'x' })).toEqual(expect.arrayContaining(['row:post:n3', 'table:post']))
+    expect(bumps('Post', 'update', { where: { id: 3 }, data: { title: 'x' } }, { id: 3, title: 'x' })).toEqual(
+      expect.arrayContaining(['row:post:n3', 'table:post']),
+    )
     expect(bumps('Post', 'update', { where: { id: 3 }, data: { title: 'x' } }, { id: 3, title: 'x' })).not.toContain('bulk:post')
     expect(bumps('User', 'update', { where: { id: 1 }, data: { name: 'x' } }, { id: 1, email: 'a@x', name: 'x' })).toEqual(
       expect.arrayContaining(['row:users:n1', 'row:users:@email,sa%40x', 'table:users']),

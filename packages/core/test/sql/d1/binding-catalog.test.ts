@@ -62,7 +62,12 @@ describe('createBindingCatalog', () => {
     expect(await catalog.current({ wait: true })).toBe(declared)
     expect(await catalog.current({ wait: true })).toBe(declared)
     expect(events).toStrictEqual([
-      { type: 'degraded', source: 'test', detail: expect.stringMatching(/catalog/), error: expect.objectContaining({ message: 'not authorized: sqlite_master' }) },
+      {
+        type: 'degraded',
+        source: 'test',
+        detail: expect.stringMatching(/catalog/),
+        error: expect.objectContaining({ message: 'not authorized: sqlite_master' }),
+      },
     ])
   })
 })

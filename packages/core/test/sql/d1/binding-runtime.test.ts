@@ -66,7 +66,9 @@ describe('database identity', () => {
     expect(claimDatabase(cache, { binding: 'kysely', handle: { options: { connectionString: 'postgres://a@h:5432/one' } } })).toBe('postgres://a@h:5432/one')
     expect(claimDatabase(cache, { binding: 'kysely', handle: { options: { connectionString: 'postgres://a@h:5432/two' } } })).toBe('postgres://a@h:5432/two')
     expect(() => claimDatabase(cache, { binding: 'kysely', name: 'main', handle: { options: { connectionString: 'postgres://a@h:5432/one' } } })).not.toThrow()
-    expect(() => claimDatabase(cache, { binding: 'kysely', name: 'main', handle: { options: { connectionString: 'postgres://a@h:5432/two' } } })).toThrow(/main/)
+    expect(() => claimDatabase(cache, { binding: 'kysely', name: 'main', handle: { options: { connectionString: 'postgres://a@h:5432/two' } } })).toThrow(
+      /main/,
+    )
   })
 
   it('keys reads by database: two D1 databases named apart never answer for each other', async () => {
@@ -77,7 +79,10 @@ describe('database identity', () => {
       const runtime = createBindingRuntime({ cache, binding: 'test', options: { database: name } })
       runtime.attach({ handle: database, dialect: 'sqlite', run: runOn(database), introspect: introspectSqlite })
       const sql = 'select label from codes where code = ?'
-      return runtime.read({ material: { sql, params: ['a'] }, scopes: [] }, async () => (await database.prepare(sql).bind('a').first<{ label: string }>())?.label)
+      return runtime.read(
+        { material: { sql, params: ['a'] }, scopes: [] },
+        async () => (await database.prepare(sql).bind('a').first<{ label: string }>())?.label,
+      )
     }
     expect(await read(DB, 'one')).toBe('from DB')
     expect(await read(DB2, 'two')).toBe('from DB2')
@@ -98,7 +103,10 @@ describe('key types from the catalog', () => {
     for (const write of ["update codes set label = 'x' where code = '123'", 'update codes set label = ? where code = ?']) {
       const plan = planStatement({ sql: write, params: ['x', '123'], dialect: 'sqlite' }, { catalog })
       if (read.type !== 'read' || plan.type !== 'write') throw new Error('unexpected plans')
-      expect(read.scopes.some((scope) => plan.scopes.includes(scope)), write).toBe(true)
+      expect(
+        read.scopes.some((scope) => plan.scopes.includes(scope)),
+        write,
+      ).toBe(true)
     }
   })
 })
@@ -158,7 +166,9 @@ describe('one binding, one database', () => {
     expect(() => runtime.attach({ handle: DB2, dialect: 'sqlite', run: runOn(DB2), introspect: introspectSqlite })).toThrow(/already serves/)
     const pg = createBindingRuntime({ cache: setup().cache, binding: 'test', options: {} })
     pg.attach({ handle: { options: { connectionString: 'postgres://a@h:5432/one' } }, dialect: 'postgres', run: runOn(DB), introspect: introspectSqlite })
-    expect(() => pg.attach({ handle: { options: { connectionString: 'postgres://a@h:5432/two' } }, dialect: 'postgres', run: runOn(DB), introspect: introspectSqlite })).toThrow(/DATABASE_CONFLICT|already serves/)
+    expect(() =>
+      pg.attach({ handle: { options: { connectionString: 'postgres://a@h:5432/two' } }, dialect: 'postgres', run: runOn(DB), introspect: introspectSqlite }),
+    ).toThrow(/DATABASE_CONFLICT|already serves/)
   })
 
   it('two caches on one D1 database share its catalog; two D1 databases never do', async () => {

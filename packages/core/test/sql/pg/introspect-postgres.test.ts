@@ -62,7 +62,9 @@ describe('introspectPostgres', () => {
   })
 
   it('reads foreign keys with their actions, and partitions', () => {
-    const keys = catalog.foreignKeys.filter((key) => own(key.table)).map((key) => `${short(key.table)}->${short(key.references)} ${key.onDelete}/${key.onUpdate}`)
+    const keys = catalog.foreignKeys
+      .filter((key) => own(key.table))
+      .map((key) => `${short(key.table)}->${short(key.references)} ${key.onDelete}/${key.onUpdate}`)
     expect(keys.sort()).toStrictEqual(['comments->posts set null/cascade', 'posts->users cascade/no action'])
     expect(catalog.inherits.filter((link) => own(link.child))).toStrictEqual([{ child: `${s}.events_2026`, parent: `${s}.events` }])
   })
@@ -104,7 +106,7 @@ describe('introspectPostgres', () => {
     expect(scopes(`insert into ${s}.members values (1, 2)`)).toContain(databaseScope())
   })
 
-  it('reads the connection\'s search path, and plans unqualified names the way PostgreSQL resolves them', async () => {
+  it("reads the connection's search path, and plans unqualified names the way PostgreSQL resolves them", async () => {
     // Without `SET search_path`, unqualified names resolve in `public` (the default path, existing schemas only).
     expect(catalog.searchPath).toContain('public')
     expect(resolveRelation(catalog, 'users')).toBe('users')
@@ -118,7 +120,20 @@ describe('introspectPostgres', () => {
       // `users` is this schema's table: its key, its trigger and both spellings.
       const plan = planStatement({ sql: 'update users set name = $1 where id = $2', params: ['Ada', 1], dialect: 'postgres' }, { catalog: onPath })
       expect(plan.type === 'write' && [...plan.scopes].sort()).toStrictEqual(
-        [tableScope(`${s}.users`), rowScope(`${s}.users`, 1), tableScope('users'), rowScope('users', 1), tableScope(`${s}.audit`), bulkScope(`${s}.audit`), tableScope('audit'), bulkScope('audit'), tableScope(`${s}.audit_archive`), bulkScope(`${s}.audit_archive`), tableScope('audit_archive'), bulkScope('audit_archive')].sort(),
+        [
+          tableScope(`${s}.users`),
+          rowScope(`${s}.users`, 1),
+          tableScope('users'),
+          rowScope('users', 1),
+          tableScope(`${s}.audit`),
+          bulkScope(`${s}.audit`),
+          tableScope('audit'),
+          bulkScope('audit'),
+          tableScope(`${s}.audit_archive`),
+          bulkScope(`${s}.audit_archive`),
+          tableScope('audit_archive'),
+          bulkScope('audit_archive'),
+        ].sort(),
       )
       expect(planStatement({ sql: 'select * from published', dialect: 'postgres' }, { catalog: onPath })).toMatchObject({ type: 'read' })
     } finally {

@@ -65,13 +65,17 @@ describe('@kvcache/core/sql bundles', () => {
   })
 
   it('the binding catalog with SQLite introspection carries no PostgreSQL introspection', async () => {
-    const modules = await modulesFor("import { createBindingCatalog, introspectSqlite } from 'sql'\nexport const parts = [createBindingCatalog, introspectSqlite]")
+    const modules = await modulesFor(
+      "import { createBindingCatalog, introspectSqlite } from 'sql'\nexport const parts = [createBindingCatalog, introspectSqlite]",
+    )
     expect(modules).toEqual(expect.arrayContaining(['sql/binding-catalog.ts', 'sql/introspect-sqlite.ts']))
     expect(modules.filter((path) => POSTGRES.includes(path))).toStrictEqual([])
   })
 
   it('from one concatenated file too: the SQLite catalog carries no PostgreSQL queries, planOperation no SQL reader', async () => {
-    const sqliteCatalog = await concatenatedBundle("import { createBindingCatalog, introspectSqlite } from 'sql'\nexport const parts = [createBindingCatalog, introspectSqlite]")
+    const sqliteCatalog = await concatenatedBundle(
+      "import { createBindingCatalog, introspectSqlite } from 'sql'\nexport const parts = [createBindingCatalog, introspectSqlite]",
+    )
     expect(sqliteCatalog).toContain('sqlite_master')
     expect(sqliteCatalog).not.toContain('pg_catalog')
     const operations = await concatenatedBundle("import { planOperation } from 'sql'\nexport const plan = planOperation")
@@ -81,4 +85,3 @@ describe('@kvcache/core/sql bundles', () => {
     expect(await concatenatedBundle("import { planStatement } from 'sql'\nexport const plan = planStatement")).toContain('straight_join')
   })
 })
-

@@ -22,7 +22,10 @@ describe('createCatalog', () => {
     const found = createCatalog({
       complete: true,
       searchPath: ['app', 'public'],
-      tables: [{ name: 'users', primaryKey: ['uuid'] }, { name: 'posts', primaryKey: ['id'] }],
+      tables: [
+        { name: 'users', primaryKey: ['uuid'] },
+        { name: 'posts', primaryKey: ['id'] },
+      ],
       views: [{ name: 'v', reads: ['posts'] }],
       triggers: [{ name: 't', table: 'users', events: ['delete'], writes: [{ table: 'posts', event: 'delete' }] }],
     })
@@ -164,7 +167,10 @@ describe('catalog cache: lazy, one introspection at a time, refresh, failure', (
     const clock = manualClock(1_000)
     const cache = createCatalogCache({ maxAgeMs: 60_000, retryAfterMs: 10_000, now: clock.now })
     const before = createCatalog({ tables: [{ name: 'users', primaryKey: ['id'] }] })
-    const after = createCatalog({ tables: [{ name: 'users', primaryKey: ['id'] }], triggers: [{ name: 't', table: 'users', events: ['update'], writes: [{ table: 'audit', event: 'insert' }] }] })
+    const after = createCatalog({
+      tables: [{ name: 'users', primaryKey: ['id'] }],
+      triggers: [{ name: 't', table: 'users', events: ['update'], writes: [{ table: 'audit', event: 'insert' }] }],
+    })
     let loads = 0
     const loadOf = (catalog: Catalog) => async () => {
       loads++

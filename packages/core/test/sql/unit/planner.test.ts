@@ -92,7 +92,16 @@ describe('writes', () => {
     [
       'delete from users where id = ?',
       [1],
-      [tableScope('users'), rowScope('users', 1), tableScope('posts'), bulkScope('posts'), tableScope('comments'), bulkScope('comments'), tableScope('tags'), bulkScope('tags')],
+      [
+        tableScope('users'),
+        rowScope('users', 1),
+        tableScope('posts'),
+        bulkScope('posts'),
+        tableScope('comments'),
+        bulkScope('comments'),
+        tableScope('tags'),
+        bulkScope('tags'),
+      ],
     ],
     // A cascade that comes back to the table (self-reference) makes the write bulk.
     ['delete from employees where id = ?', [1], [tableScope('employees'), bulkScope('employees')]],
@@ -101,7 +110,24 @@ describe('writes', () => {
     ['update posts set views = views + 1', [], [tableScope('posts'), bulkScope('posts'), tableScope('tags'), bulkScope('tags')]],
     ['truncate posts', [], [tableScope('posts'), bulkScope('posts'), tableScope('comments'), bulkScope('comments'), tableScope('tags'), bulkScope('tags')]],
     // A write to a view writes the tables under it.
-    ['update published_posts set title = ? where id = ?', ['x', 1], [tableScope('published_posts'), bulkScope('published_posts'), tableScope('posts'), bulkScope('posts'), tableScope('users'), bulkScope('users'), tableScope('audit'), bulkScope('audit'), tableScope('audit_archive'), bulkScope('audit_archive'), tableScope('tags'), bulkScope('tags')]],
+    [
+      'update published_posts set title = ? where id = ?',
+      ['x', 1],
+      [
+        tableScope('published_posts'),
+        bulkScope('published_posts'),
+        tableScope('posts'),
+        bulkScope('posts'),
+        tableScope('users'),
+        bulkScope('users'),
+        tableScope('audit'),
+        bulkScope('audit'),
+        tableScope('audit_archive'),
+        bulkScope('audit_archive'),
+        tableScope('tags'),
+        bulkScope('tags'),
+      ],
+    ],
     // A trigger whose writes cannot be read, a table the catalog does not know, a statement we cannot read: everything.
     ['insert into logs (id) values (?)', [1], [tableScope('logs'), bulkScope('logs'), databaseScope()]],
     ['insert into brand_new (id) values (?)', [1], [tableScope('brand_new'), bulkScope('brand_new'), databaseScope()]],
@@ -151,7 +177,16 @@ describe('a table outside the default schema, named with or without its schema',
       scopes(rowScope('app.accounts', 7), bulkScope('app.accounts'), rowScope('accounts', 7), bulkScope('accounts'), databaseScope()),
     )
     expect(sorted(planned('update app.accounts set owner = $1 where id = $2', ['x', 7]))).toStrictEqual(
-      scopes(tableScope('app.accounts'), rowScope('app.accounts', 7), tableScope('accounts'), rowScope('accounts', 7), tableScope('app.audit'), bulkScope('app.audit'), tableScope('audit'), bulkScope('audit')),
+      scopes(
+        tableScope('app.accounts'),
+        rowScope('app.accounts', 7),
+        tableScope('accounts'),
+        rowScope('accounts', 7),
+        tableScope('app.audit'),
+        bulkScope('app.audit'),
+        tableScope('audit'),
+        bulkScope('audit'),
+      ),
     )
   })
 
@@ -172,15 +207,25 @@ describe('a table outside the default schema, named with or without its schema',
     }
   }
 
-  it('an unqualified name resolves through the catalog\'s search path, like PostgreSQL', () => {
-    const onPath = createCatalog({ complete: true, searchPath: ['App', 'public'], tables: [{ name: 'app.accounts', primaryKey: ['uuid'] }, { name: 'accounts', primaryKey: ['id'] }, { name: 'logs', primaryKey: ['id'] }] })
+  it("an unqualified name resolves through the catalog's search path, like PostgreSQL", () => {
+    const onPath = createCatalog({
+      complete: true,
+      searchPath: ['App', 'public'],
+      tables: [
+        { name: 'app.accounts', primaryKey: ['uuid'] },
+        { name: 'accounts', primaryKey: ['id'] },
+        { name: 'logs', primaryKey: ['id'] },
+      ],
+    })
     expect(resolveRelation(onPath, 'accounts')).toBe('app.accounts')
     expect(resolveRelation(onPath, 'logs')).toBe('logs')
     expect(resolveRelation(onPath, 'other.accounts')).toBe('other.accounts')
     expect(resolveRelation(appCatalog, 'accounts')).toBe('accounts')
     // The key is app.accounts' (uuid), not public.accounts' (id).
     const read = planStatement({ sql: 'select * from accounts where uuid = $1', params: ['u1'], dialect: 'postgres' }, { catalog: onPath })
-    expect(sorted(read)).toStrictEqual(scopes(rowScope('app.accounts', 'u1'), bulkScope('app.accounts'), rowScope('accounts', 'u1'), bulkScope('accounts'), databaseScope()))
+    expect(sorted(read)).toStrictEqual(
+      scopes(rowScope('app.accounts', 'u1'), bulkScope('app.accounts'), rowScope('accounts', 'u1'), bulkScope('accounts'), databaseScope()),
+    )
     const write = planOperation({ kind: 'write', writes: [{ table: 'accounts', event: 'delete', keys: [{ uuid: 'u1' }] }] }, { catalog: onPath })
     expect(sorted(write)).toStrictEqual(scopes(tableScope('app.accounts'), rowScope('app.accounts', 'u1'), tableScope('accounts'), rowScope('accounts', 'u1')))
     // A catalog without a search path (SQLite, declared facts) plans names as written.
@@ -198,7 +243,11 @@ describe('a table outside the default schema, named with or without its schema',
 describe('transaction control and harmless statements', () => {
   it('plans them without scopes', () => {
     expect(plan({ sql: 'begin' })).toStrictEqual({ type: 'transaction', control: 'begin' })
-    expect(plan({ sql: 'rollback to savepoint a' })).toStrictEqual({ type: 'transaction', control: 'savepoint', savepoint: { action: 'rollback-to', name: 'a' } })
+    expect(plan({ sql: 'rollback to savepoint a' })).toStrictEqual({
+      type: 'transaction',
+      control: 'savepoint',
+      savepoint: { action: 'rollback-to', name: 'a' },
+    })
     expect(plan({ sql: 'set search_path to app', dialect: 'postgres' }).type).toBe('bypass')
   })
 })
@@ -220,7 +269,16 @@ describe('structured descriptions plan like SQL', () => {
       },
     })
     expect(sorted(structured)).toStrictEqual(
-      scopes(tableScope('users'), rowScope('users', 1), tableScope('audit'), bulkScope('audit'), tableScope('audit_archive'), bulkScope('audit_archive'), tableScope('posts'), bulkScope('posts')),
+      scopes(
+        tableScope('users'),
+        rowScope('users', 1),
+        tableScope('audit'),
+        bulkScope('audit'),
+        tableScope('audit_archive'),
+        bulkScope('audit_archive'),
+        tableScope('posts'),
+        bulkScope('posts'),
+      ),
     )
   })
 
@@ -251,7 +309,10 @@ describe('writes described with their rows', () => {
   it('bulk when any write to the table has no keys, moves a key, or truncates', () => {
     for (const writes of [
       [{ table: 'comments', event: 'insert' as const }],
-      [{ table: 'comments', event: 'insert' as const, keys: [{ id: 5 }] }, { table: 'comments', event: 'update' as const }],
+      [
+        { table: 'comments', event: 'insert' as const, keys: [{ id: 5 }] },
+        { table: 'comments', event: 'update' as const },
+      ],
       [{ table: 'comments', event: 'update' as const, keys: [{ id: 5 }], keyChanged: true }],
       [{ table: 'comments', event: 'truncate' as const, keys: [{ id: 5 }] }],
     ]) {
@@ -306,7 +367,7 @@ describe('hostile input: planning never throws', () => {
 describe('statements that change no data, and reads whose result changes without a write', () => {
   it.each([
     ['select *, random() from posts', 'sqlite'],
-    ['select * from posts where created_at > now() - interval \'1 day\'', 'postgres'],
+    ["select * from posts where created_at > now() - interval '1 day'", 'postgres'],
     ['select * from posts where created_at > current_timestamp', 'postgres'],
     ["select * from posts where published_at < datetime('now')", 'sqlite'],
     ["select * from posts where day = date('NOW')", 'sqlite'],
@@ -315,13 +376,15 @@ describe('statements that change no data, and reads whose result changes without
     expect(plan({ sql, dialect })).toMatchObject({ type: 'bypass', reason: expect.stringMatching(/changes without a write/) })
   })
 
-  it.each(['select * from posts where id = 1 for update', 'select * from posts for no key update skip locked', 'select * from posts for share', 'select * from posts for key share'])(
-    '%s (a locking read) is not cached',
-    (sql) => {
-      expect(plan({ sql, dialect: 'postgres' })).toMatchObject({ type: 'bypass', reason: expect.stringMatching(/locks the rows/) })
-      expect(planOperation({ kind: 'read', reads: ['posts'], locking: true }, { catalog })).toMatchObject({ type: 'bypass' })
-    },
-  )
+  it.each([
+    'select * from posts where id = 1 for update',
+    'select * from posts for no key update skip locked',
+    'select * from posts for share',
+    'select * from posts for key share',
+  ])('%s (a locking read) is not cached', (sql) => {
+    expect(plan({ sql, dialect: 'postgres' })).toMatchObject({ type: 'bypass', reason: expect.stringMatching(/locks the rows/) })
+    expect(planOperation({ kind: 'read', reads: ['posts'], locking: true }, { catalog })).toMatchObject({ type: 'bypass' })
+  })
 
   it('an ordinary read mentioning "update" or "share" in names or strings is still cached', () => {
     expect(plan({ sql: "select * from posts where title = 'for update' and share = 1", dialect: 'postgres' }).type).toBe('read')

@@ -31,8 +31,8 @@ const cases: Case[] = [
   ['select * from `Weird Name` join [Other] on 1', 'read', ['weird name', 'other'], [], 'sqlite'],
   ['select * from "a""b"', 'read', ['a"b'], []],
   // Literals and comments hide keywords.
-  ["select 'from secret' as x from \"t\" -- from hidden", 'read', ['t'], []],
-  ['select 1 from t /* from x */ where a = \'it\'\'s from y\'', 'read', ['t'], []],
+  ['select \'from secret\' as x from "t" -- from hidden', 'read', ['t'], []],
+  ["select 1 from t /* from x */ where a = 'it''s from y'", 'read', ['t'], []],
   ['select $$ from x $$, $tag$ from y $tag$ from t', 'read', ['t'], [], 'postgres'],
   ["select E'\\' from x' from t", 'read', ['t'], [], 'postgres'],
   ['select 1 from t /* outer /* nested */ from hidden */', 'read', ['t'], [], 'postgres'],
