@@ -26,7 +26,7 @@ function fragmentReads(tree: TreeFacts, shapes: readonly FragmentShape[]): strin
 function describeRead(tree: TreeFacts, root: OperationNodeLike, shapes: readonly FragmentShape[]): OperationDescription {
   // EXPLAIN reads no rows to cache; a locking read (`for update`) must take its locks: the core decides.
   if (tree.uncacheable.includes(EXPLAIN)) return { kind: 'harmless' }
-  const locking = tree.uncacheable.includes(LOCKING_READ)
+  const locking = tree.uncacheable.includes(LOCKING_READ) || shapes.some((shape) => shape.locking)
   const hidden = fragmentReads(tree, shapes)
   const reads = [...new Set([...tree.reads.map(nameOf), ...hidden])]
   const volatile = tree.volatile || shapes.some((shape) => shape.volatile)

@@ -235,6 +235,8 @@ export interface FragmentShape {
   readonly writes: boolean
   /** True when it calls a function whose result changes without a write (`random()`, `datetime('now')`). */
   readonly volatile: boolean
+  /** True when it locks rows (`for update`): a read holding it is never cached. */
+  readonly locking: boolean
 }
 
 /** Words that start something other than a query when they appear in a fragment. */
@@ -245,7 +247,7 @@ const ACTS = new Set(['call', 'copy', 'vacuum', 'reindex', 'grant', 'revoke', 'a
  * statements, for builders that let raw SQL into a structured query (Kysely's `sql` tag). Never throws.
  *
  * @example
- * readFragment("datetime('now')", 'sqlite') // { reads: [], writes: false, volatile: true }
+ * readFragment("datetime('now')", 'sqlite') // { reads: [], writes: false, volatile: true, locking: false }
  */
 export function readFragment(text: string, dialect?: Dialect): FragmentShape {
   const tokens = tokenize(text, dialect)
@@ -258,5 +260,6 @@ export function readFragment(text: string, dialect?: Dialect): FragmentShape {
     reads: [...new Set(relationsRead(tokens, parens, 0, tokens.length).map((use) => use.name))],
     writes: found.effects.length > 0 || found.ddlTargets.length > 0 || acts || tokens.some((token) => isWord(token, 'create', 'drop', 'alter', 'truncate')),
     volatile: callsVolatile(tokens, 0, tokens.length),
+    locking: locksRows(tokens),
   }
 }

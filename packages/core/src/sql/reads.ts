@@ -185,6 +185,9 @@ function fromList(tokens: readonly Token[], parens: Int32Array, index: number, u
     let found: ReturnType<typeof nameAt>
     if (isPunct(token, '(')) {
       i = (parens[i] as number) + 1
+    } else if (token?.type === 'param') {
+      // A placeholder in a FROM list (a builder's subquery interpolated into a raw fragment, `from ?, comments`): opaque, like a subquery.
+      i++
     } else {
       if (!token || (token.type === 'word' && CLAUSE_WORDS.has(token.text))) return
       found = nameAt(tokens, i)

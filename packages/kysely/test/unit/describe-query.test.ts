@@ -84,6 +84,20 @@ describe.each(KYSELY_VERSIONS)('describing a compiled query for the core planner
     )
   })
 
+  it('raw fragments are read by the core reader: a locking clause, and relations after an interpolated subquery', () => {
+    expect(
+      plan(
+        db
+          .selectFrom('posts')
+          .selectAll()
+          .modifyEnd(sql`for update`),
+      ),
+    ).toMatchObject({ type: 'bypass', reason: expect.stringMatching(/locks the rows/) })
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const hidden = db.selectFrom('users').select(sql`(select count(*) from ${db.selectFrom('posts').select('id')} as p, comments)`.as('n') as any)
+    expect(plan(hidden)).toStrictEqual(reads(table('users'), table('posts'), table('comments')))
+  })
+
   it('reads that must come from the database bypass the cache', () => {
     expect(plan(db.selectFrom('posts').selectAll().forUpdate())).toMatchObject({ type: 'bypass', reason: expect.stringMatching(/locks the rows/) })
     // eslint-disable-next-line @typescript-eslint/no-explicit-any

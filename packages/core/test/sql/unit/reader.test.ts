@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { canonicalTable, readStatement, type Dialect, type SavepointStatement, type StatementKind } from '../../../src/sql'
+import { canonicalTable, readFragment, readStatement, type Dialect, type SavepointStatement, type StatementKind } from '../../../src/sql'
 
 type Case = readonly [sql: string, kind: StatementKind, reads: string[], writes: string[], dialect?: Dialect]
 
@@ -216,4 +216,21 @@ describe('hostile input never throws', () => {
       }
     })
   }
+})
+
+describe('readFragment (raw SQL inside a builder tree)', () => {
+  it.each([
+    ["datetime('now')", { reads: [], writes: false, volatile: true, locking: false }],
+    ['random() * 2', { reads: [], writes: false, volatile: true, locking: false }],
+    ['exists (select 1 from comments where comments.post_id = posts.id)', { reads: ['comments'], writes: false, volatile: false, locking: false }],
+    // A placeholder in a FROM list stands for an interpolated subquery: the relations after it still count.
+    ['select * from ?, comments', { reads: ['comments'], writes: false, volatile: false, locking: false }],
+    ['from ? as p join users on users.id = p.author_id', { reads: ['users'], writes: false, volatile: false, locking: false }],
+    ['for update', { reads: [], writes: false, volatile: false, locking: true }],
+    ['with gone as (delete from posts returning id) select ?', { reads: ['posts'], writes: true, volatile: false, locking: false }],
+    ['coalesce(title, ?)', { reads: [], writes: false, volatile: false, locking: false }],
+    ["'from posts' || ?", { reads: [], writes: false, volatile: false, locking: false }],
+  ] as const)('%s', (text, shape) => {
+    expect(readFragment(text, 'sqlite')).toStrictEqual(shape)
+  })
 })
