@@ -74,25 +74,28 @@ function partsOf(target: ScopeTarget): { tables: readonly string[]; tags: readon
 
 const valuesOf = (pk: PrimaryKey): readonly unknown[] => (Array.isArray(pk) ? pk : [pk])
 
+/** A target in the change vocabulary (its tables, tags and rows mean the same whether changed or depended on). */
+function said(target: ScopeTarget): { readonly said: (Change & Dependency)[]; readonly scopes: readonly string[] } {
+  const { tables, tags, rows, scopes } = partsOf(target)
+  return {
+    said: [
+      ...tables.map((table): Change & Dependency => ({ kind: 'table', table })),
+      ...tags.map((tag): Change & Dependency => ({ kind: 'tag', tag })),
+      ...rows.map((row): Change & Dependency => ({ kind: 'rows', table: row.table, rows: [{ values: valuesOf(row.pk) }] })),
+    ],
+    scopes,
+  }
+}
+
 /** The scopes `invalidate(target)` bumps. */
 export function changedScopesOf(target: ScopeTarget): string[] {
-  const { tables, tags, rows, scopes } = partsOf(target)
-  const changes: Change[] = [
-    ...tables.map((table): Change => ({ kind: 'table', table })),
-    ...tags.map((tag): Change => ({ kind: 'tag', tag })),
-    ...rows.map((row): Change => ({ kind: 'rows', table: row.table, rows: [{ values: valuesOf(row.pk) }] })),
-  ]
+  const { said: changes, scopes } = said(target)
   return [...new Set([...changeScopes(changes), ...scopes])].sort()
 }
 
 /** The scopes an entry stored with `target` depends on. */
 export function dependedScopesOf(target: ScopeTarget): string[] {
-  const { tables, tags, rows, scopes } = partsOf(target)
-  const dependencies: Dependency[] = [
-    ...tables.map((table): Dependency => ({ kind: 'table', table })),
-    ...tags.map((tag): Dependency => ({ kind: 'tag', tag })),
-    ...rows.map((row): Dependency => ({ kind: 'rows', table: row.table, rows: [{ values: valuesOf(row.pk) }] })),
-  ]
+  const { said: dependencies, scopes } = said(target)
   return [...new Set([...dependencyScopes(dependencies), ...scopes])].sort()
 }
 
