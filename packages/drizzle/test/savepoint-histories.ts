@@ -6,6 +6,7 @@
 // rolled-back letter depends on was bumped.
 import type { TransactionStep } from '@kvcache/core/binding'
 import { SAVEPOINT_HISTORIES, type SavepointHistory } from '@kvcache/core/testing'
+import { expect } from 'vitest'
 
 /** Core's table (the transaction buffer's contract), with the databases that refuse a history. */
 export const HISTORIES: readonly History[] = SAVEPOINT_HISTORIES
@@ -54,4 +55,25 @@ export function transactionBody(history: History): {
     }
   })
   return { body, rollback: last.kind === 'rollback' }
+}
+
+/** How one database's Drizzle runs a history's body inside `db.transaction` (a write of a letter; a savepoint statement). */
+export interface HistoryDriver<Tx> {
+  transaction(body: (tx: Tx & { rollback(): never }) => Promise<void>): Promise<unknown>
+  write(tx: Tx, letter: string): Promise<unknown>
+  sql(tx: Tx, text: string): Promise<unknown>
+}
+
+/** Runs a history through `db.transaction`: its body step by step, then COMMIT, or ROLLBACK by `tx.rollback()` (which rejects). */
+export async function runHistory<Tx>(driver: HistoryDriver<Tx>, history: History): Promise<void> {
+  const { body, rollback } = transactionBody(history)
+  const run = driver.transaction(async (tx) => {
+    for (const step of body) {
+      if ('write' in step) await driver.write(tx, step.write)
+      else await driver.sql(tx, step.sql)
+    }
+    if (rollback) tx.rollback()
+  })
+  if (rollback) await expect(run).rejects.toThrow()
+  else await run
 }

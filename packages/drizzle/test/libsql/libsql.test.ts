@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { drizzleCache } from '../../src'
 import { drizzleCache as libsqlOnlyCache } from '../../src/libsql'
-import { HISTORIES, lettersOf, startsWithBegin, transactionBody, type History } from '../savepoint-histories'
+import { HISTORIES, lettersOf, runHistory as runHistoryWith, startsWithBegin, type History } from '../savepoint-histories'
 
 const items = sqliteTable('items', {
   id: integer('id').primaryKey(),
@@ -208,18 +208,15 @@ describe("core's savepoint histories, through db.transaction on libSQL", () => {
     return { db: drizzle(kv.libsql(client), { cache: kv }) as Db, plain: drizzle(client) as Db, bumped }
   }
 
-  async function runHistory(db: Db, history: History) {
-    const { body, rollback } = transactionBody(history)
-    const run = db.transaction(async (tx) => {
-      for (const step of body) {
-        if ('write' in step) await write(tx as unknown as Db, step.write)
-        else await tx.run(sql.raw(step.sql))
-      }
-      if (rollback) tx.rollback()
-    })
-    if (rollback) await expect(run).rejects.toThrow()
-    else await run
-  }
+  const runHistory = (db: Db, history: History) =>
+    runHistoryWith(
+      {
+        transaction: (body) => db.transaction((tx) => body(tx as unknown as Db & { rollback(): never })),
+        write: (tx: Db, letter) => write(tx, letter),
+        sql: (tx: Db, text) => tx.run(sql.raw(text)),
+      },
+      history,
+    )
 
   for (const history of HISTORIES) {
     const refused = history.refusedBy?.sqlite

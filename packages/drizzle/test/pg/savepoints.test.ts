@@ -12,7 +12,7 @@ import { integer, pgSchema, text } from 'drizzle-orm/pg-core'
 import pg from 'pg'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { drizzleCache } from '../../src'
-import { HISTORIES, lettersOf, startsWithBegin, transactionBody, type History } from '../savepoint-histories'
+import { HISTORIES, lettersOf, runHistory as runHistoryWith, startsWithBegin, type History } from '../savepoint-histories'
 
 const schemaName = `kvc_sp_${Math.random().toString(36).slice(2, 10)}`
 const letters = pgSchema(schemaName).table('letters', { name: text('name').primaryKey(), v: integer('v').notNull() })
@@ -64,18 +64,16 @@ const readScopes = (letter: string) =>
     qualifyScope(undefined, scope),
   )
 
-async function runHistory(db: NodePgDatabase, history: History, write: (on: NodePgDatabase, letter: string) => Promise<unknown>) {
-  const { body, rollback } = transactionBody(history)
-  const run = db.transaction(async (tx) => {
-    for (const step of body) {
-      if ('write' in step) await write(tx as unknown as NodePgDatabase, step.write)
-      else await tx.execute(sql.raw(step.sql))
-    }
-    if (rollback) tx.rollback()
-  })
-  if (rollback) await expect(run).rejects.toThrow()
-  else await run
-}
+/** Runs a history through `db.transaction` on PostgreSQL, writing with `write`. */
+const runHistory = (db: NodePgDatabase, history: History, write: (on: NodePgDatabase, letter: string) => Promise<unknown>) =>
+  runHistoryWith(
+    {
+      transaction: (body) => db.transaction((tx) => body(tx as unknown as NodePgDatabase & { rollback(): never })),
+      write: (tx: NodePgDatabase, letter) => write(tx, letter),
+      sql: (tx: NodePgDatabase, text) => tx.execute(sql.raw(text)),
+    },
+    history,
+  )
 
 describe("core's savepoint histories, through db.transaction on PostgreSQL", () => {
   for (const history of HISTORIES) {
