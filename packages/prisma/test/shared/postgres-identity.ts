@@ -19,6 +19,11 @@ export function postgresIdentity(kit: PgClientKit): void {
     const clients: { $disconnect(): Promise<void> }[] = []
     const poolOf = (database: string) => {
       const pool = new pg.Pool({ connectionString: Object.assign(new URL(url.href), { pathname: `/${database}` }).href, max: 2 })
+      // pg's `pool.end()` resolves before its sockets have closed, so `DROP DATABASE ... WITH (FORCE)`
+      // below can still terminate one: expected at teardown, so neither the pool nor a connection may throw it.
+      const ignore = () => {}
+      pool.on('error', ignore)
+      pool.on('connect', (connection) => connection.on('error', ignore))
       pools.push(pool)
       return pool
     }
