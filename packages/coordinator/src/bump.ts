@@ -32,9 +32,10 @@ export async function bumpScopes(client: ClientState, scopes: readonly string[],
     const stamp = landed[i] ?? proposal
     for (const scope of call.scopes) {
       const key = keyOf(call, scope)
-      // Until the retry lands, this isolate reads its own write from here.
+      // Until the retry lands, this isolate reads its own write from the pending record. Never
+      // learned as held: the object does not hold it, and the next answer would drop the record.
       if (landed[i] === undefined) local.pendingBump(key, proposal)
-      local.learn(key, stamp, context?.memo)
+      else local.learn(key, stamp, context?.memo)
     }
     clock.observe(stamp)
     if (i === 0 || stamp < lowest) lowest = stamp

@@ -6,6 +6,12 @@ interface Remembered {
   readonly atMs: number
 }
 
+/** A scope's stamp to read by (raised to a pending bump of this isolate) and what its object holds. */
+export interface Known {
+  readonly stamp: Stamp
+  readonly held: Stamp
+}
+
 /** A request memo entry is keyed so other stores sharing the memo cannot collide with it. */
 const MEMO_PREFIX = 'kvcache/coordinator:'
 const LIMIT = 10_000
@@ -46,31 +52,35 @@ export function createLocalStamps(settings: { readonly memoMs: number; readonly 
     }
     return mine.stamp
   }
+  const reading = (key: string, held: Stamp): Known => ({ stamp: withPending(key, held), held })
 
   return {
     /** A stamp known without a call, or undefined. */
-    known(key: string, memo: Map<string, unknown> | undefined): Stamp | undefined {
+    known(key: string, memo: Map<string, unknown> | undefined): Known | undefined {
       const remembered = fresh(memo?.get(MEMO_PREFIX + key) as Remembered | undefined, memoMs) ?? fresh(trusted.get(key), trustMs)
-      return remembered === undefined ? undefined : withPending(key, remembered)
+      return remembered === undefined ? undefined : reading(key, remembered)
     },
 
-    /** Records a stamp fetched from (or bumped at) an object; returns it raised to pending bumps. */
-    learn(key: string, stamp: Stamp, memo: Map<string, unknown> | undefined): Stamp {
-      const current = withPending(key, stamp)
+    /**
+     * Records a stamp an object answered with (to a read or a bump): what it holds. Returns it, and
+     * the stamp to read by, raised to this isolate's pending bumps. Only stamps an object answered
+     * with are remembered: a proposal that never reached one must not outlive its pending record.
+     */
+    learn(key: string, held: Stamp, memo: Map<string, unknown> | undefined): Known {
       // A damaged stamp is asked for again until a bump repairs it, never remembered.
-      if (current === UNKNOWN_STAMP) return current
-      const at = { stamp: current, atMs: now() }
+      if (held === UNKNOWN_STAMP) return { stamp: held, held }
+      const at = { stamp: held, atMs: now() }
       if (memo && memoMs > 0) {
         const before = memo.get(MEMO_PREFIX + key) as Remembered | undefined
         // A slower read that started before a bump of this request must not lower what the memo holds.
-        memo.set(MEMO_PREFIX + key, before && before.stamp > current ? { stamp: before.stamp, atMs: at.atMs } : at)
+        memo.set(MEMO_PREFIX + key, before && before.stamp > held ? { stamp: before.stamp, atMs: at.atMs } : at)
       }
       if (trustMs > 0) {
         bounded(trusted, trustMs)
         const before = trusted.get(key)
-        trusted.set(key, before && before.stamp > current ? { stamp: before.stamp, atMs: at.atMs } : at)
+        trusted.set(key, before && before.stamp > held ? { stamp: before.stamp, atMs: at.atMs } : at)
       }
-      return current
+      return reading(key, held)
     },
 
     /** A bump of this isolate that did not reach its object yet (being retried in the background). */

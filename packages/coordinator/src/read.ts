@@ -1,5 +1,6 @@
-import type { ReadContext, Stamp } from '@kvcache/core'
+import type { ReadContext, Stamp, StampReading } from '@kvcache/core'
 import { assertAllScopes, chunked, keyOf, type ClientState } from './client-state'
+import type { Known } from './local-stamps'
 import { planCalls, type ShardCall } from './shards'
 
 /**
@@ -7,11 +8,11 @@ import { planCalls, type ShardCall } from './shards'
  * already knows, and one call per object for the rest, in parallel. Throws when a call fails or
  * exceeds its budget: the core then answers from the database.
  */
-export async function readStamps(client: ClientState, scopes: readonly string[], context: ReadContext | undefined): Promise<Stamp[]> {
+export async function readStamps(client: ClientState, scopes: readonly string[], context: ReadContext | undefined): Promise<StampReading> {
   assertAllScopes(scopes)
   const { local, caller, clock, settings } = client
   const memo = context?.memo
-  const answer = new Map<string, Stamp>()
+  const answer = new Map<string, Known>()
   const asks: ShardCall[] = []
   for (const call of planCalls(settings.layout, scopes, 'read')) {
     const missing: string[] = []
@@ -26,10 +27,14 @@ export async function readStamps(client: ClientState, scopes: readonly string[],
   const fetched = await Promise.all(calls.map((call) => caller.read(call)))
   calls.forEach((call, i) => {
     call.scopes.forEach((scope, j) => {
-      const stamp = local.learn(keyOf(call, scope), fetched[i]?.[j] as Stamp, memo)
-      clock.observe(stamp)
-      answer.set(scope, stamp)
+      const known = local.learn(keyOf(call, scope), fetched[i]?.[j] as Stamp, memo)
+      clock.observe(known.stamp)
+      answer.set(scope, known)
     })
   })
-  return scopes.map((scope) => answer.get(scope) as Stamp)
+  const known = scopes.map((scope) => answer.get(scope) as Known)
+  return Object.assign(
+    known.map((each) => each.stamp),
+    { held: known.map((each) => each.held) },
+  )
 }

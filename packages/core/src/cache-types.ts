@@ -41,6 +41,13 @@ export interface CacheOptions {
    */
   readonly stampTrustSeconds?: number
   /**
+   * How far behind the writes the database may answer reads, in seconds: Hyperdrive's query cache
+   * (60 s + 15 s stale by default), a read replica. A read whose scopes were bumped within this
+   * many seconds before its query started is served but not stored (a `skip` event, reason
+   * `source-lag`): the source may have answered from before the write. @default 0
+   */
+  readonly sourceLagSeconds?: number
+  /**
    * Signs `bookmark()` output (HMAC-SHA-256) so clients cannot forge or edit bookmarks; unsigned or
    * tampered ones are ignored and reported. At least 16 bytes. @default unsigned bookmarks
    */
@@ -65,12 +72,16 @@ export interface QueryRequest {
    * back to `ttlSeconds` / the default.
    */
   readonly lateOptions?: Promise<{ readonly ttlSeconds?: number | undefined; readonly swrSeconds?: number | undefined } | undefined>
+  /** How far behind its writes the loader's source may answer, in seconds (see `CacheOptions.sourceLagSeconds`). @default the cache's */
+  readonly sourceLagSeconds?: number
 }
 
 /** Options for one cache-aside entry: its lifetime and what invalidates it. */
 export interface EntryOptions extends ScopeTarget {
   readonly ttlSeconds?: number
   readonly swrSeconds?: number
+  /** How far behind its writes the loader's source may answer, in seconds (see `CacheOptions.sourceLagSeconds`). @default the cache's */
+  readonly sourceLagSeconds?: number
 }
 
 /** Per-request context: a tenant, the request's `waitUntil`, and the client's session bookmark. */

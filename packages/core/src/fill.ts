@@ -1,4 +1,4 @@
-import { UNKNOWN_STAMP } from './clock'
+import { stampMs, UNKNOWN_STAMP, ZERO_STAMP } from './clock'
 import { encodeValue, type EncodedValue } from './codec'
 import { serializeEntry } from './entry'
 import { isKvCacheError } from './errors'
@@ -14,6 +14,12 @@ export interface FillRequest {
   readonly key: string
   readonly scopes: readonly string[]
   readonly stamps: readonly Stamp[]
+  /** What the version store held for each scope when `stamps` were read (see `StampReading`). */
+  readonly held: readonly Stamp[]
+  /** How far behind its writes the source may have answered, in milliseconds (`sourceLagSeconds`). */
+  readonly lagMs: number
+  /** When the loader started: a scope bumped within `lagMs` before it may not be visible to the source yet. */
+  readonly loadStartedMs: number
   readonly readStamp: Stamp
   readonly plan: TtlPlan
   readonly value: unknown
@@ -74,6 +80,13 @@ function prepareFill(view: ViewState, request: FillRequest): Prepared {
 function reasonNotToStore(view: ViewState, request: FillRequest) {
   // Storing against a stamp we could not read would record a version nothing can invalidate.
   if (request.stamps.includes(UNKNOWN_STAMP)) return 'stamp-unknown' as const
+  // A stamp raised to our own bump before it landed: if an older write of it landed after a newer
+  // bump made elsewhere, the entry would be valid again while the database moved on.
+  if (request.stamps.some((stamp, i) => stamp !== request.held[i])) return 'own-bump-pending' as const
+  // Stamps are times: a bump this recent may not have reached a lagging source (Hyperdrive's cache, a replica).
+  if (request.lagMs > 0 && request.stamps.some((stamp) => stamp !== ZERO_STAMP && stampMs(stamp) > request.loadStartedMs - request.lagMs)) {
+    return 'source-lag' as const
+  }
   // A write in this isolate landed while the loader ran: the entry would be dead on arrival.
   const { recentBumps } = view.isolate
   if (request.scopes.some((scope, i) => (recentBumps.get(scope) ?? '') > (request.stamps[i] ?? ''))) return 'invalidated-during-load' as const

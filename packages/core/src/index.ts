@@ -29,6 +29,7 @@ export type {
   ReadContext,
   SkipReason,
   Stamp,
+  StampReading,
   Storage,
   StorageCapabilities,
   StorageContext,

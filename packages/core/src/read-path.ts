@@ -4,7 +4,7 @@ import { fill, fillInBackground } from './fill'
 import { repairUnknownStamps } from './invalidate'
 import type { Isolate, Outcome } from './isolate'
 import { judgeEntry, type Verdict } from './judge'
-import { readEntry, type Found } from './storage-read'
+import { heldOf, readEntry, type Found } from './storage-read'
 import { withTimeout } from './timeout'
 import { planTtl, type TtlPlan } from './ttl'
 import type { Stamp } from './types'
@@ -20,6 +20,8 @@ export interface Read<T> {
   readonly plan: TtlPlan
   readonly loader: () => T | Promise<T>
   readonly lateOptions?: QueryRequest['lateOptions']
+  /** `sourceLagSeconds` in milliseconds: results loaded this soon after a bump of their scopes are not stored. */
+  readonly lagMs: number
 }
 
 /**
@@ -39,7 +41,7 @@ export async function lookup<T>(view: ViewState, read: Read<T>): Promise<Outcome
   const served = verdict.kind === 'miss' ? undefined : serve(view, read, verdict, found.current)
   if (served) return served
   emit(view, { type: 'miss', key: read.key, reason: verdict.kind === 'miss' ? verdict.reason : 'corrupt' })
-  return loadAndFill(view, read, found.current, readStamp)
+  return loadAndFill(view, read, found, readStamp)
 }
 
 async function readFromStorage(view: ViewState, key: string, scopes: readonly string[]): Promise<Found | undefined> {
@@ -74,10 +76,12 @@ function serve<T>(view: ViewState, read: Read<T>, verdict: Exclude<Verdict, { ki
   return { value: decoded.value as T, encoded: verdict.entry.value, stamps }
 }
 
-async function loadAndFill<T>(view: ViewState, read: Read<T>, stamps: readonly Stamp[], readStamp: Stamp): Promise<Outcome<T>> {
+async function loadAndFill<T>(view: ViewState, read: Read<T>, found: Found, readStamp: Stamp): Promise<Outcome<T>> {
+  const loadStartedMs = view.isolate.settings.now()
   const value = await read.loader()
   see(view, readStamp)
-  const request = { key: read.key, scopes: read.scopes, stamps, readStamp, plan: read.plan, value }
+  const stamps = found.current
+  const request = { key: read.key, scopes: read.scopes, stamps, held: found.held, lagMs: read.lagMs, loadStartedMs, readStamp, plan: read.plan, value }
   if (read.lateOptions) {
     // Never awaited: the caller must get its rows before it can tell us their lifetime.
     runDetached(view, fillWithLateOptions(view, request, read.lateOptions))
@@ -112,8 +116,10 @@ function revalidate<T>(view: ViewState, read: Read<T>): void {
     try {
       const stamps = await withTimeout(versions.read(read.scopes, view.readContext), settings.timeoutMs, `${versions.name}.read`)
       const readStamp = readStampAfter(view.isolate, stamps)
+      const loadStartedMs = settings.now()
       const value = await read.loader()
-      await fill(view, { key: read.key, scopes: read.scopes, stamps, readStamp, plan: read.plan, value })
+      const lag = { lagMs: read.lagMs, loadStartedMs }
+      await fill(view, { key: read.key, scopes: read.scopes, stamps, held: heldOf(stamps), ...lag, readStamp, plan: read.plan, value })
     } finally {
       revalidating.delete(read.key)
     }

@@ -19,6 +19,7 @@ export interface Settings {
   readonly breaker: BreakerOptions | false
   readonly bookmarkSecret: Uint8Array | undefined
   readonly stampTrustSeconds: number
+  readonly sourceLagSeconds: number
   readonly tenant: string | undefined
   readonly waitUntil: ((promise: Promise<unknown>) => void) | undefined
   readonly onEvent: ((event: CacheEvent) => void) | undefined
@@ -41,6 +42,7 @@ const KNOWN_OPTIONS = [
   'maxValueBytes',
   'codecExtensions',
   'stampTrustSeconds',
+  'sourceLagSeconds',
   'bookmarkSecret',
   'now',
 ] as const satisfies readonly (keyof CacheOptions)[]
@@ -57,6 +59,7 @@ function assertNumbers(options: CacheOptions): void {
   assertPositive(WHERE, 'timeoutMs', options.timeoutMs)
   assertPositive(WHERE, 'maxValueBytes', options.maxValueBytes)
   assertPositive(WHERE, 'stampTrustSeconds', options.stampTrustSeconds, { allowZero: true })
+  assertPositive(WHERE, 'sourceLagSeconds', options.sourceLagSeconds, { allowZero: true })
   if (options.breaker !== undefined && options.breaker !== false) {
     if (typeof options.breaker !== 'object' || options.breaker === null) {
       throw kvCacheError('INVALID_OPTION', WHERE, 'Option `breaker` must be an object or `false`.')
@@ -96,6 +99,7 @@ export function resolveSettings(options: CacheOptions): Settings {
     breaker: options.breaker ?? {},
     bookmarkSecret: secretBytes(WHERE, options.bookmarkSecret),
     stampTrustSeconds: options.stampTrustSeconds ?? 0,
+    sourceLagSeconds: options.sourceLagSeconds ?? 0,
     tenant: options.tenant,
     waitUntil: options.waitUntil,
     onEvent: options.onEvent,

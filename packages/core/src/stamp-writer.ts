@@ -27,6 +27,8 @@ export interface StampWriter {
   /** The drain in progress, if any. */
   readonly running: Promise<void> | undefined
   readonly lastAttemptMs: number
+  /** Newest stamp known to be in storage (written by this writer, or found there by its check). */
+  readonly landed: Stamp | undefined
 }
 
 /** One key's writer state. */
@@ -72,6 +74,9 @@ export function createStampWriter(key: string, settings: StampWriterSettings): S
     },
     get lastAttemptMs() {
       return state.lastAttemptMs
+    },
+    get landed() {
+      return state.landed
     },
   }
 }

@@ -4,14 +4,20 @@ import type { Isolate } from './isolate'
 import { isOwnScope } from './layout'
 import { bulkGet } from './bulk-get'
 import { withTimeout } from './timeout'
-import type { ReadContext, Stamp, Storage, StorageContext } from './types'
+import type { ReadContext, Stamp, StampReading, Storage, StorageContext } from './types'
 import type { ViewState } from './view-state'
 
 /** A stored entry (null when absent) and the current stamps of the scopes it was looked up with. */
 export interface Found {
   readonly raw: string | null
+  /** The stamps to judge the entry by: this isolate's own pending bumps included. */
   readonly current: readonly Stamp[]
+  /** What the version store holds for each scope (see `StampReading`); equal to `current` unless a bump of this isolate is pending. */
+  readonly held: readonly Stamp[]
 }
+
+/** What the store holds, from a reading that may have been raised to this isolate's pending bumps. */
+export const heldOf = (reading: StampReading): readonly Stamp[] => reading.held ?? reading
 
 /** Values at least this large may legitimately take longer than `timeoutMs` to read. */
 export const LARGE_VALUE_BYTES = 1024 * 1024
@@ -36,16 +42,19 @@ async function fetchEntry(isolate: Isolate, key: string, scopes: readonly string
   const { storage, colocated, versions } = isolate
   if (!colocated) {
     const [raw, current] = await Promise.all([storage.get(key, context), versions.read(scopes, readContext)])
-    return { raw, current }
+    return { raw, current, held: heldOf(current) }
   }
   const stampKeys = scopes.map(colocated.keyOf)
-  const decode = (found: ReadonlyMap<string, string | null>) => scopes.map((scope, i) => colocated.decode(scope, found.get(stampKeys[i] as string) ?? null))
+  const decode = (found: ReadonlyMap<string, string | null>) => {
+    const rawOf = (i: number) => found.get(stampKeys[i] as string) ?? null
+    return { current: scopes.map((scope, i) => colocated.decode(scope, rawOf(i))), held: scopes.map((scope, i) => colocated.held(scope, rawOf(i))) }
+  }
   if (colocated.storage === storage) {
     const found = await bulkGet(storage, [key, ...stampKeys], context)
-    return { raw: found.get(key) ?? null, current: decode(found) }
+    return { raw: found.get(key) ?? null, ...decode(found) }
   }
   const read = await (storage.readWithDurable as NonNullable<Storage['readWithDurable']>)(key, stampKeys, context)
-  return { raw: read.value, current: decode(read.durable) }
+  return { raw: read.value, ...decode(read.durable) }
 }
 
 /**
@@ -90,7 +99,7 @@ export async function readUntargeted(view: ViewState, key: string): Promise<Foun
     const scopes = listed.every((scope) => isOwnScope(view.tenant, scope)) ? listed : []
     const current = await withTimeout(versions.read(scopes, view.readContext), settings.timeoutMs, `${versions.name}.read`)
     isolate.breaker.success()
-    return { raw: scopes === listed ? raw : null, current, scopes }
+    return { raw: scopes === listed ? raw : null, current, held: heldOf(current), scopes }
   } catch (error) {
     isolate.breaker.failure()
     throw error

@@ -1,11 +1,11 @@
 import { bulkGet } from './bulk-get'
-import { createStampClock, maxStamp, parseStoredStamp, ZERO_STAMP } from './clock'
+import { createStampClock, maxStamp, parseStoredStamp, UNKNOWN_STAMP, ZERO_STAMP } from './clock'
 import { kvCacheError } from './errors'
 import { assertKeyBudget, stampKey } from './layout'
 import { assertKnownOptions, assertPositive } from './options'
 import { createStampWriter, type StampWriter } from './stamp-writer'
 import { withTimeout } from './timeout'
-import type { Stamp, Storage, VersionStore } from './types'
+import type { Stamp, StampReading, Storage, VersionStore } from './types'
 
 /** Options for `storageVersions`. */
 export interface StorageVersionsOptions {
@@ -51,12 +51,23 @@ export function storageVersions(options: StorageVersionsOptions): VersionStore {
     clock.observe(stored)
     return maxStamp(stored, local.get(scope)?.stamp ?? ZERO_STAMP)
   }
+  // What storage holds: read there, or written there by this isolate's writer (a read served
+  // from KV's edge cache may still show the older value of a stamp that has landed).
+  const held = (scope: string, raw: string | null): Stamp => {
+    const stored = parseStoredStamp(raw, now())
+    const landed = writers.get(keyOf(scope))?.landed
+    return stored === UNKNOWN_STAMP || landed === undefined ? stored : maxStamp(stored, landed)
+  }
 
-  const read = async (scopes: readonly string[]): Promise<Stamp[]> => {
+  const read = async (scopes: readonly string[]): Promise<StampReading> => {
     if (scopes.length === 0) return []
     const keys = scopes.map(keyOf)
     const raws = await withTimeout(bulkGet(storage, keys), settings.timeoutMs, `${storage.name}.get`)
-    return scopes.map((scope, i) => decode(scope, raws.get(keys[i] as string) ?? null))
+    const rawOf = (i: number) => raws.get(keys[i] as string) ?? null
+    return Object.assign(
+      scopes.map((scope, i) => decode(scope, rawOf(i))),
+      { held: scopes.map((scope, i) => held(scope, rawOf(i))) },
+    )
   }
 
   const writerOf = (key: string) => {
@@ -87,7 +98,7 @@ export function storageVersions(options: StorageVersionsOptions): VersionStore {
         await Promise.all([...writers.values()].map((writer) => writer.running))
       }
     },
-    colocated: { storage, keyOf, decode },
+    colocated: { storage, keyOf, decode, held },
   }
 }
 

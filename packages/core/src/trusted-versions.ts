@@ -1,4 +1,5 @@
 import { BoundedMap } from './bounded-map'
+import { ZERO_STAMP } from './clock'
 import type { Stamp, VersionStore } from './types'
 
 const TRUST_LIMIT = 10_000
@@ -10,8 +11,8 @@ const TRUST_LIMIT = 10_000
  */
 export function trustedVersions(inner: VersionStore, trustSeconds: number, now: () => number = Date.now): VersionStore {
   const trustMs = trustSeconds * 1000
-  const known = new BoundedMap<string, { stamp: Stamp; atMs: number }>(TRUST_LIMIT)
-  const remember = (scope: string, stamp: Stamp) => known.set(scope, { stamp, atMs: now() })
+  // `held` is what the inner store holds; a bump made here is known before it is held there.
+  const known = new BoundedMap<string, { stamp: Stamp; held: Stamp | undefined; atMs: number }>(TRUST_LIMIT)
   const store: VersionStore = {
     name: `${inner.name}+trust`,
     // Stamps reused for up to `trustSeconds` are as fresh as an eventually consistent store's.
@@ -21,13 +22,16 @@ export function trustedVersions(inner: VersionStore, trustSeconds: number, now: 
       const stale = scopes.filter((scope) => (known.get(scope)?.atMs ?? Number.NEGATIVE_INFINITY) < cutoff)
       if (stale.length > 0) {
         const fetched = await inner.read(stale, context)
-        stale.forEach((scope, i) => remember(scope, fetched[i] ?? ''))
+        const held = fetched.held ?? fetched
+        stale.forEach((scope, i) => known.set(scope, { stamp: fetched[i] ?? '', held: held[i] ?? '', atMs: now() }))
       }
-      return scopes.map((scope) => known.get(scope)?.stamp ?? '')
+      const stamps = scopes.map((scope) => known.get(scope)?.stamp ?? '')
+      return Object.assign(stamps, { held: scopes.map((scope) => known.get(scope)?.held ?? ZERO_STAMP) })
     },
     async bump(scopes, context) {
       const stamp = await inner.bump(scopes, context)
-      for (const scope of scopes) remember(scope, stamp)
+      // Seen here at once; whether the inner store holds it yet, only its next read can tell.
+      for (const scope of scopes) known.set(scope, { stamp, held: undefined, atMs: now() })
       return stamp
     },
   }

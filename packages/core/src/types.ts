@@ -96,7 +96,7 @@ export interface VersionStore {
    * @default 'eventual'
    */
   readonly consistency?: 'strong' | 'local' | 'eventual'
-  read(scopes: readonly string[], context?: ReadContext): Promise<readonly Stamp[]>
+  read(scopes: readonly string[], context?: ReadContext): Promise<StampReading>
   bump(scopes: readonly string[], context?: BumpContext): Promise<Stamp>
   /** Resolves when every write this store started has settled (tests, graceful shutdown). */
   settle?(): Promise<void>
@@ -106,6 +106,15 @@ export interface VersionStore {
    */
   readonly colocated?: ColocatedStamps
 }
+
+/**
+ * The current stamp of each scope, in order, as `read` found them. A store that raises a stamp to
+ * a bump of this isolate that storage does not hold yet (coalesced, in flight or being retried),
+ * so this isolate sees its own write, says so in `held`: what storage holds for each scope. The
+ * core stores nothing read under a raised stamp: an entry recording a stamp before it has landed
+ * would be valid again if an older write of that stamp landed after a newer one elsewhere.
+ */
+export type StampReading = readonly Stamp[] & { readonly held?: readonly Stamp[] }
 
 /** Per-call context of a read: which request it belongs to. */
 export interface ReadContext {
@@ -132,6 +141,8 @@ export interface ColocatedStamps {
   keyOf(scope: string): string
   /** Decodes a raw stored stamp (null = never bumped) and merges it with isolate-local knowledge. */
   decode(scope: string, raw: string | null): Stamp
+  /** The stamp storage holds for a scope, given its raw stored value: `decode` without this isolate's pending bumps. */
+  held(scope: string, raw: string | null): Stamp
 }
 
 /** Everything the cache reports. Handlers must be cheap; errors thrown by them are swallowed. */
@@ -221,6 +232,10 @@ export type SkipReason =
   | 'rate-limited'
   /** A stamp read before the load could not be parsed: storing would record a stamp nothing can invalidate. */
   | 'stamp-unknown'
+  /** This isolate bumped a scope the read depends on and the bump has not landed in the version store yet. */
+  | 'own-bump-pending'
+  /** A scope the read depends on was bumped within `sourceLagSeconds` before its query: the source may not show that write yet. */
+  | 'source-lag'
   /** A binding chose not to cache a read (dependencies unknown, inside a transaction, opted out). */
   | 'bypass'
 

@@ -9,9 +9,10 @@ import { deliver, type Isolate } from './isolate'
 import { judgeEntry } from './judge'
 import { entryKey, qualifyScopes } from './layout'
 import { assertKnownOptions, assertTenant } from './options'
+import { assertSeconds } from './read-options'
 import { decodeFor, lookup, readStampAfter } from './read-path'
 import { assertTargetOptions, changedScopesOf, dependedScopesOf, type ScopeTarget } from './scopes'
-import { readEntry, readUntargeted } from './storage-read'
+import { heldOf, readEntry, readUntargeted } from './storage-read'
 import { withTimeout } from './timeout'
 import { planTtl } from './ttl'
 import type { Stamp } from './types'
@@ -61,7 +62,7 @@ export function createView(isolate: Isolate, init: ViewInit): Cache {
   return cache
 }
 
-const QUERY_REQUEST = ['material', 'scopes', 'ttlSeconds', 'swrSeconds', 'lateOptions']
+const QUERY_REQUEST = ['material', 'scopes', 'ttlSeconds', 'swrSeconds', 'lateOptions', 'sourceLagSeconds']
 
 /** The lifetime of one read. Throws on invalid options: a programming error, reported at the call. */
 function lifetime(view: ViewState, request: Pick<QueryRequest, 'ttlSeconds' | 'swrSeconds'>) {
@@ -79,6 +80,7 @@ async function query<T>(view: ViewState, request: QueryRequest, loader: () => T 
   assertKnownOptions('core', request, QUERY_REQUEST)
   if (!Array.isArray(request.scopes)) throw kvCacheError('INVALID_OPTION', 'core', '`query` needs `scopes`: an array of scope strings.')
   const plan = lifetime(view, request)
+  const lagSeconds = assertSeconds('core', 'sourceLagSeconds', request.sourceLagSeconds, true) ?? view.isolate.settings.sourceLagSeconds
   let located: Awaited<ReturnType<typeof locate>>
   try {
     located = await locate(view, request.material, request.scopes)
@@ -88,7 +90,7 @@ async function query<T>(view: ViewState, request: QueryRequest, loader: () => T 
     return loader()
   }
   const { key, scopes } = located
-  const read = { key, scopes, plan, loader, ...(request.lateOptions && { lateOptions: request.lateOptions }) }
+  const read = { key, scopes, plan, loader, lagMs: lagSeconds * 1000, ...(request.lateOptions && { lateOptions: request.lateOptions }) }
   return dedupe(view, key, scopes, () => lookup(view, read))
 }
 
@@ -130,12 +132,13 @@ async function set(view: ViewState, key: string, value: unknown, options: EntryO
   assertTargetOptions(options, LIFETIME)
   const plan = lifetime(view, lifetimeOf(options))
   const depended = dependedScopesOf(options)
+  const lagSeconds = assertSeconds('core', 'sourceLagSeconds', options.sourceLagSeconds, true) ?? settings.sourceLagSeconds
   try {
     const located = await locate(view, ['key', key], depended)
     const stamps = await withTimeout(versions.read(located.scopes, view.readContext), settings.timeoutMs, `${versions.name}.read`)
     const readStamp = readStampAfter(view.isolate, stamps)
     see(view, readStamp)
-    await fill(view, { ...located, plan, stamps, readStamp, value })
+    await fill(view, { ...located, plan, stamps, held: heldOf(stamps), readStamp, value, lagMs: lagSeconds * 1000, loadStartedMs: settings.now() })
   } catch (error) {
     reportError(view, 'set', error)
   }
@@ -168,12 +171,13 @@ function withContext(view: ViewState, context: CacheContext): Cache {
   })
 }
 
-const LIFETIME = ['ttlSeconds', 'swrSeconds']
+const LIFETIME = ['ttlSeconds', 'swrSeconds', 'sourceLagSeconds']
 
-function lifetimeOf(options: EntryOptions): { ttlSeconds?: number; swrSeconds?: number } {
+function lifetimeOf(options: EntryOptions): { ttlSeconds?: number; swrSeconds?: number; sourceLagSeconds?: number } {
   return {
     ...(options.ttlSeconds !== undefined && { ttlSeconds: options.ttlSeconds }),
     ...(options.swrSeconds !== undefined && { swrSeconds: options.swrSeconds }),
+    ...(options.sourceLagSeconds !== undefined && { sourceLagSeconds: options.sourceLagSeconds }),
   }
 }
 
