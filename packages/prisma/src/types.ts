@@ -14,6 +14,13 @@ export interface WithKvCacheOptions {
    * @default derived, else 'default'
    */
   readonly database?: string
+  /**
+   * How far behind its writes the database may answer, in seconds: reads within it of a write to
+   * their tables are served but not cached. Through Hyperdrive (a `*.hyperdrive.local` host) it is
+   * 75 (Hyperdrive's default cache lag) unless given: pass 0 when that configuration has caching
+   * disabled. @default the cache's `sourceLagSeconds`, or 75 through Hyperdrive
+   */
+  readonly sourceLagSeconds?: number
   /** Per model, fields whose writes invalidate nothing (view counters...): `{ Post: ['views'] }`. */
   readonly ignoreFields?: Readonly<Record<string, readonly string[]>>
   /** Per model, `false` makes its cached reads expire by TTL and tags only. @default true for every model */

@@ -17,6 +17,12 @@ export interface BindingOptions {
   readonly ttlSeconds?: number
   /** Stale-while-revalidate window of cached reads that set none, in seconds. @default the cache's `defaultSwrSeconds` */
   readonly swrSeconds?: number
+  /**
+   * How far behind its writes the database may answer, in seconds (see `sourceLagSeconds` on
+   * `createCache`). Through Hyperdrive (a `*.hyperdrive.local` host) it is 75 unless given here:
+   * pass 0 when that Hyperdrive configuration has caching disabled. @default the cache's, or 75 through Hyperdrive
+   */
+  readonly sourceLagSeconds?: number
 }
 
 /** The shared binding options after validation. */
@@ -25,10 +31,11 @@ export interface ResolvedBindingOptions {
   readonly database: string | undefined
   readonly ttlSeconds: number | undefined
   readonly swrSeconds: number | undefined
+  readonly sourceLagSeconds: number | undefined
 }
 
 /** The names of the shared options, for bindings listing their own. */
-export const BINDING_OPTIONS = ['strategy', 'database', 'ttlSeconds', 'swrSeconds'] as const satisfies readonly (keyof BindingOptions)[]
+export const BINDING_OPTIONS = ['strategy', 'database', 'ttlSeconds', 'swrSeconds', 'sourceLagSeconds'] as const satisfies readonly (keyof BindingOptions)[]
 
 /**
  * Validates a binding's options once, at construction: the shared ones here, unknown names
@@ -39,7 +46,7 @@ export function resolveBindingOptions(binding: string, options: unknown, known: 
     throw kvCacheError('INVALID_OPTION', binding, `Options must be an object, got ${options === null ? 'null' : typeof options}.`)
   }
   assertKnownOptions(binding, options, [...BINDING_OPTIONS, ...known])
-  const { strategy, database, ttlSeconds, swrSeconds } = options as BindingOptions
+  const { strategy, database, ttlSeconds, swrSeconds, sourceLagSeconds } = options as BindingOptions
   if (strategy !== undefined && strategy !== 'explicit' && strategy !== 'all') {
     throw kvCacheError('INVALID_OPTION', binding, `Option \`strategy\` must be 'explicit' or 'all', got ${String(strategy)}.`)
   }
@@ -51,5 +58,6 @@ export function resolveBindingOptions(binding: string, options: unknown, known: 
     database,
     ttlSeconds: assertSeconds(binding, 'ttlSeconds', ttlSeconds, false),
     swrSeconds: assertSeconds(binding, 'swrSeconds', swrSeconds, true),
+    sourceLagSeconds: assertSeconds(binding, 'sourceLagSeconds', sourceLagSeconds, true),
   }
 }

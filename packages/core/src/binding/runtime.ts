@@ -1,6 +1,7 @@
 import type { Cache } from '../cache-types'
 import { changeScopes, type Change } from '../changes'
 import { claimDatabase, identityOf } from '../database-identity'
+import { assumedLagSeconds } from './source-lag'
 import { kvCacheError } from '../errors'
 import { assertKnownOptions, nearestOption } from '../options'
 import { assertTags, type ResolvedReadOptions } from '../read-options'
@@ -119,6 +120,7 @@ export function createBindingRuntime(init: BindingRuntimeOptions): BindingRuntim
   const options = resolveBindingOptions(binding, init.options, init.known ?? [])
   const catalog = createBindingCatalog({ cache, source: binding, declared: init.declared })
   let database = options.database ?? 'default'
+  let lagSeconds = options.sourceLagSeconds
   let attached: { readonly database: string; readonly identity: ReturnType<typeof identityOf> } | undefined
 
   const runtime: BindingRuntime = {
@@ -142,6 +144,7 @@ export function createBindingRuntime(init: BindingRuntimeOptions): BindingRuntim
       }
       attached = { database: name, identity }
       database = name
+      lagSeconds = options.sourceLagSeconds ?? assumedLagSeconds(binding, identity)
       // Two databases never share a catalog, even under one name in two caches (a D1 binding is
       // its own identity); one database under two names keeps two (a name is the user's word).
       const catalogIdentity = identity && 'object' in identity ? catalogKey(identity.object, `${binding}:${name}`) : `${binding}:${name}`
@@ -167,6 +170,7 @@ export function createBindingRuntime(init: BindingRuntimeOptions): BindingRuntim
           scopes,
           ...(ttlSeconds === undefined ? {} : { ttlSeconds }),
           ...(swrSeconds === undefined ? {} : { swrSeconds }),
+          ...(lagSeconds === undefined ? {} : { sourceLagSeconds: lagSeconds }),
           ...(read.lateOptions ? { lateOptions: read.lateOptions } : {}),
         },
         loader,
