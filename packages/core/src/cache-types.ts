@@ -1,3 +1,4 @@
+import type { LoadContext } from './source-position'
 import type { BreakerOptions } from './breaker'
 import type { CodecExtension } from './codec'
 import type { ScopeTarget } from './scopes'
@@ -76,6 +77,16 @@ export interface QueryRequest {
   readonly sourceLagSeconds?: number
 }
 
+/** How a write's invalidation is recorded. */
+export interface InvalidateOptions {
+  /**
+   * Where the database stood right after the write (a D1 session's `getBookmark()`): recorded with
+   * the stamps, so a reader that misses reads a replica at least this recent. Without it, readers
+   * on a D1 session read the primary until the scope's next bump that has one.
+   */
+  readonly sourcePosition?: string
+}
+
 /** Options for one cache-aside entry: its lifetime and what invalidates it. */
 export interface EntryOptions extends ScopeTarget {
   readonly ttlSeconds?: number
@@ -102,9 +113,14 @@ export interface CacheContext {
 export interface Cache {
   readonly tenant: string | undefined
   /** Serves a read from cache or runs `loader` (the database) and stores its result. Never fails because of the cache. */
-  query<T>(request: QueryRequest, loader: () => T | Promise<T>): Promise<T>
+  /**
+   * `loader` is told how recent a copy of the database its answer must come from for the result to
+   * be correct after the writes recorded so far (`freshness`): a binding on a D1 session runs the
+   * query in a session that starts there. A loader reading the primary can ignore it.
+   */
+  query<T>(request: QueryRequest, loader: (context: LoadContext) => T | Promise<T>): Promise<T>
   /** Cache-aside for any data: the value under `key`, or `loader`'s result, stored with `options`. */
-  wrap<T>(key: string, loader: () => T | Promise<T>, options?: EntryOptions): Promise<T>
+  wrap<T>(key: string, loader: (context: LoadContext) => T | Promise<T>, options?: EntryOptions): Promise<T>
   /** The value stored under `key`, or undefined if absent, expired or invalidated. Pass the entry's tags to save a round trip. */
   get<T = unknown>(key: string, options?: ScopeTarget): Promise<T | undefined>
   /** Stores `value` under `key`. Reports failures through events instead of throwing. */
@@ -112,7 +128,7 @@ export interface Cache {
   /** Removes `key` from storage (where the storage can; prefer `invalidate` for global effect). */
   delete(key: string): Promise<void>
   /** Bumps the version stamps of every scope in `target`: all entries depending on them become misses. */
-  invalidate(target: ScopeTarget): Promise<void>
+  invalidate(target: ScopeTarget, options?: InvalidateOptions): Promise<void>
   /** A view of this cache for one request or tenant; shares storage, breaker and de-duplication. */
   withContext(context: CacheContext): Cache
   /** Resolves when background work started by this cache (fills, stamp writes) has settled. */

@@ -16,6 +16,8 @@ export interface FillRequest {
   readonly stamps: readonly Stamp[]
   /** What the version store held for each scope when `stamps` were read (see `StampReading`). */
   readonly held: readonly Stamp[]
+  /** False when the loader could not read a copy of the database as recent as the recorded writes asked. */
+  readonly met: boolean
   /** How far behind its writes the source may have answered, in milliseconds (`sourceLagSeconds`). */
   readonly lagMs: number
   /** When the loader started: a scope bumped within `lagMs` before it may not be visible to the source yet. */
@@ -83,6 +85,7 @@ function reasonNotToStore(view: ViewState, request: FillRequest) {
   // A stamp raised to our own bump before it landed: if an older write of it landed after a newer
   // bump made elsewhere, the entry would be valid again while the database moved on.
   if (request.stamps.some((stamp, i) => stamp !== request.held[i])) return 'own-bump-pending' as const
+  if (!request.met) return 'freshness-unmet' as const
   // Stamps are times: a bump this recent may not have reached a lagging source (Hyperdrive's cache, a replica).
   if (request.lagMs > 0 && request.stamps.some((stamp) => stamp !== ZERO_STAMP && stampMs(stamp) > request.loadStartedMs - request.lagMs)) {
     return 'source-lag' as const

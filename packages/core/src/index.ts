@@ -4,7 +4,8 @@
  * tests `@kvcache/core/testing`.
  */
 export { createCache } from './create-cache'
-export type { Cache, CacheContext, CacheOptions, EntryOptions, QueryRequest } from './cache-types'
+export type { Cache, CacheContext, CacheOptions, EntryOptions, InvalidateOptions, QueryRequest } from './cache-types'
+export type { Freshness, LoadContext, SourcePosition } from './source-position'
 export type { BreakerOptions } from './breaker'
 export type { CodecExtension } from './codec'
 export { KvCacheError, isKvCacheError } from './errors'

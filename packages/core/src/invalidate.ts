@@ -14,7 +14,7 @@ const REPAIR_INTERVAL_MS = 5_000
  * Bumps tenant-qualified scopes: every entry depending on one of them becomes a miss. Never
  * throws: the user's write already happened, and a late invalidation beats a failed request.
  */
-export async function bump(view: ViewState, scopes: readonly string[]): Promise<void> {
+export async function bump(view: ViewState, scopes: readonly string[], position?: string): Promise<void> {
   const { isolate } = view
   const { inflight, versions, recentBumps, clock, settings } = isolate
   // A lookup already in flight may carry pre-write rows: later readers must not join it.
@@ -27,6 +27,7 @@ export async function bump(view: ViewState, scopes: readonly string[]): Promise<
       ...view.readContext,
       ...(view.waitUntil && { waitUntil: view.waitUntil }),
       onError: (error: unknown) => reportError(view, 'versions.bump', error),
+      ...(position !== undefined && { position }),
     }
     const stamp = await withTimeout(versions.bump(scopes, context), settings.timeoutMs * BUMP_BUDGET_FACTOR, `${versions.name}.bump`)
     for (const scope of scopes) recentBumps.set(scope, stamp)

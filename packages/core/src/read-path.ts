@@ -4,6 +4,7 @@ import { fill, fillInBackground } from './fill'
 import { repairUnknownStamps } from './invalidate'
 import type { Isolate, Outcome } from './isolate'
 import { judgeEntry, type Verdict } from './judge'
+import { ANY_COPY, freshnessOf, loadWith, type LoadContext } from './source-position'
 import { heldOf, readEntry, type Found } from './storage-read'
 import { withTimeout } from './timeout'
 import { planTtl, type TtlPlan } from './ttl'
@@ -18,7 +19,7 @@ export interface Read<T> {
   readonly key: string
   readonly scopes: readonly string[]
   readonly plan: TtlPlan
-  readonly loader: () => T | Promise<T>
+  readonly loader: (context: LoadContext) => T | Promise<T>
   readonly lateOptions?: QueryRequest['lateOptions']
   /** `sourceLagSeconds` in milliseconds: results loaded this soon after a bump of their scopes are not stored. */
   readonly lagMs: number
@@ -33,7 +34,7 @@ export async function lookup<T>(view: ViewState, read: Read<T>): Promise<Outcome
   if (!found) {
     // Storage is unusable right now: answer from the database and store nothing.
     emit(view, { type: 'miss', key: read.key, reason: 'error' })
-    return { value: await read.loader(), encoded: undefined, stamps: undefined }
+    return { value: await read.loader(ANY_COPY), encoded: undefined, stamps: undefined }
   }
   repairUnknownStamps(view, read.scopes, found.current)
   const readStamp = readStampAfter(view.isolate, found.current)
@@ -78,10 +79,10 @@ function serve<T>(view: ViewState, read: Read<T>, verdict: Exclude<Verdict, { ki
 
 async function loadAndFill<T>(view: ViewState, read: Read<T>, found: Found, readStamp: Stamp): Promise<Outcome<T>> {
   const loadStartedMs = view.isolate.settings.now()
-  const value = await read.loader()
+  const { value, met } = await loadWith(read.loader, freshnessOf(found.current, found.positions))
   see(view, readStamp)
   const stamps = found.current
-  const request = { key: read.key, scopes: read.scopes, stamps, held: found.held, lagMs: read.lagMs, loadStartedMs, readStamp, plan: read.plan, value }
+  const request = { key: read.key, scopes: read.scopes, stamps, held: found.held, met, lagMs: read.lagMs, loadStartedMs, readStamp, plan: read.plan, value }
   if (read.lateOptions) {
     // Never awaited: the caller must get its rows before it can tell us their lifetime.
     runDetached(view, fillWithLateOptions(view, request, read.lateOptions))
@@ -117,8 +118,8 @@ function revalidate<T>(view: ViewState, read: Read<T>): void {
       const stamps = await withTimeout(versions.read(read.scopes, view.readContext), settings.timeoutMs, `${versions.name}.read`)
       const readStamp = readStampAfter(view.isolate, stamps)
       const loadStartedMs = settings.now()
-      const value = await read.loader()
-      const lag = { lagMs: read.lagMs, loadStartedMs }
+      const { value, met } = await loadWith(read.loader, freshnessOf(stamps, stamps.positions))
+      const lag = { met, lagMs: read.lagMs, loadStartedMs }
       await fill(view, { key: read.key, scopes: read.scopes, stamps, held: heldOf(stamps), ...lag, readStamp, plan: read.plan, value })
     } finally {
       revalidating.delete(read.key)

@@ -1,7 +1,18 @@
 import { isPlausibleStamp, maxStamp } from './clock'
 import { isKvCacheError, kvCacheError } from './errors'
+import { decodeStampValue, encodeStampValue, mergePositions, type SourcePosition } from './source-position'
 import { withTimeout } from './timeout'
 import type { BumpContext, Stamp, Storage } from './types'
+
+/** What one stamp write carries: the stamp, and where the source stood after the writes it covers. */
+export interface StampMark {
+  readonly stamp: Stamp
+  readonly position: SourcePosition | undefined
+}
+
+/** Two bumps coalesced: the newer stamp, and a position that covers both writes (none if either had none). */
+const merged = (a: StampMark | undefined, b: StampMark): StampMark =>
+  a === undefined ? b : { stamp: maxStamp(a.stamp, b.stamp), position: mergePositions(a.position, b.position) }
 
 /** What every key's writer shares. */
 export interface StampWriterSettings {
@@ -23,7 +34,7 @@ export interface StampWriter {
    * Queues `stamp` (coalesced with anything pending). Resolves once the first attempt settled when
    * it can go out at once, else immediately (a throttled or retried write finishes in the background).
    */
-  offer(stamp: Stamp, context: BumpContext | undefined, options: { readonly storageChecked: boolean }): Promise<void>
+  offer(mark: StampMark, context: BumpContext | undefined, options: { readonly storageChecked: boolean }): Promise<void>
   /** The drain in progress, if any. */
   readonly running: Promise<void> | undefined
   readonly lastAttemptMs: number
@@ -36,11 +47,13 @@ interface KeyState {
   readonly key: string
   readonly settings: StampWriterSettings
   /** Newest stamp waiting to be written. */
-  pending: Stamp | undefined
+  pending: StampMark | undefined
   /** Whether the next write must read storage first (false right after a bump read it). */
   checkFirst: boolean
   /** Newest stamp known to be in storage (written by us, or found there). */
   landed: Stamp | undefined
+  /** The newest stamp this writer wrote, with its position: written again over a late older write. */
+  landedMark: StampMark | undefined
   lastAttemptMs: number
   running: Promise<void> | undefined
   context: BumpContext | undefined
@@ -63,12 +76,13 @@ export function createStampWriter(key: string, settings: StampWriterSettings): S
     pending: undefined,
     checkFirst: true,
     landed: undefined,
+    landedMark: undefined,
     lastAttemptMs: Number.NEGATIVE_INFINITY,
     running: undefined,
     context: undefined,
   }
   return {
-    offer: (stamp, context, options) => offer(state, stamp, context, options.storageChecked),
+    offer: (mark, context, options) => offer(state, mark, context, options.storageChecked),
     get running() {
       return state.running
     },
@@ -81,8 +95,8 @@ export function createStampWriter(key: string, settings: StampWriterSettings): S
   }
 }
 
-function offer(state: KeyState, stamp: Stamp, context: BumpContext | undefined, storageChecked: boolean): Promise<void> {
-  state.pending = maxStamp(state.pending ?? stamp, stamp)
+function offer(state: KeyState, mark: StampMark, context: BumpContext | undefined, storageChecked: boolean): Promise<void> {
+  state.pending = merged(state.pending, mark)
   state.context = context ?? state.context
   if (state.running) {
     // Coalesced into the drain already under way for this key.
@@ -109,16 +123,16 @@ async function drain(state: KeyState, firstAttempted: () => void): Promise<void>
     const delay = failures === 0 ? settings.intervalMs : settings.retryBaseMs * 2 ** (failures - 1)
     const wait = state.lastAttemptMs + delay - settings.now()
     if (wait > 0) await sleep(wait)
-    const stamp = state.pending
+    const mark = state.pending
     state.pending = undefined
     const check = state.checkFirst || wait > 0 || failures > 0
     state.checkFirst = true
     try {
-      await attempt(state, stamp, check)
+      await attempt(state, mark, check)
       failures = 0
     } catch (error) {
       state.lastAttemptMs = settings.now()
-      state.pending = maxStamp(state.pending ?? stamp, stamp)
+      state.pending = merged(state.pending, mark)
       failures++
       if (failures > settings.maxRetries) giveUp(state, error)
     } finally {
@@ -133,36 +147,46 @@ function giveUp(state: KeyState, error: unknown): void {
   state.context?.onError?.(kvCacheError('STORAGE_FAILED', 'storage-versions', message, error))
 }
 
-async function attempt(state: KeyState, stamp: Stamp, check: boolean): Promise<void> {
+async function attempt(state: KeyState, planned: StampMark, check: boolean): Promise<void> {
   const { storage, timeoutMs, now } = state.settings
-  if (check && (await coveredInStorage(state, stamp))) return
+  const mark = check ? await markAfterCheck(state, planned) : planned
+  if (mark === undefined) return
   state.lastAttemptMs = now()
-  const write = Promise.resolve(storage.set(state.key, stamp))
+  const write = Promise.resolve(storage.set(state.key, encodeStampValue(mark.stamp, mark.position)))
   try {
     await withTimeout(write, timeoutMs, `${storage.name}.set`)
   } catch (error) {
-    if (isKvCacheError(error, 'TIMEOUT')) watchLateWrite(state, write, stamp)
+    if (isKvCacheError(error, 'TIMEOUT')) watchLateWrite(state, write, mark)
     throw error
   }
-  state.landed = maxStamp(state.landed ?? stamp, stamp)
+  state.landed = maxStamp(state.landed ?? mark.stamp, mark.stamp)
+  state.landedMark = mark
 }
 
-/** True when storage already holds this stamp or a newer one (which covers this bump). */
-async function coveredInStorage(state: KeyState, stamp: Stamp): Promise<boolean> {
+/**
+ * What to write after reading what storage holds: nothing when a stamp there already covers this
+ * bump (as new, with a position at least as recent); the newer stamp with both positions merged
+ * when one there is newer but its position misses this write; else this bump as planned.
+ */
+async function markAfterCheck(state: KeyState, planned: StampMark): Promise<StampMark | undefined> {
   const { storage, timeoutMs, now, observe } = state.settings
-  const found = await withTimeout(storage.get(state.key), timeoutMs, `${storage.name}.get`)
-  if (!isPlausibleStamp(found, now())) return false
-  observe(found)
-  if (found < stamp) return false
-  state.landed = maxStamp(state.landed ?? found, found)
-  return true
+  const raw = await withTimeout(storage.get(state.key), timeoutMs, `${storage.name}.get`)
+  const found = decodeStampValue(raw, now())
+  if (raw === null || !isPlausibleStamp(found.stamp, now())) return planned
+  observe(found.stamp)
+  if (found.stamp < planned.stamp) return planned
+  state.landed = maxStamp(state.landed ?? found.stamp, found.stamp)
+  const position = mergePositions(found.position, planned.position)
+  state.landedMark = { stamp: found.stamp, position }
+  return position === found.position ? undefined : state.landedMark
 }
 
 /** A write we stopped waiting for may still land, older than what followed it: write the newest again. */
-function watchLateWrite(state: KeyState, write: Promise<unknown>, stamp: Stamp): void {
+function watchLateWrite(state: KeyState, write: Promise<unknown>, mark: StampMark): void {
   void write.then(
     () => {
-      if (state.landed !== undefined && state.landed > stamp) void offer(state, state.landed, state.context, false)
+      const newest = state.landedMark
+      if (newest !== undefined && newest.stamp > mark.stamp) void offer(state, newest, state.context, false)
     },
     () => undefined,
   )

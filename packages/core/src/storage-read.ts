@@ -14,6 +14,8 @@ export interface Found {
   readonly current: readonly Stamp[]
   /** What the version store holds for each scope (see `StampReading`); equal to `current` unless a bump of this isolate is pending. */
   readonly held: readonly Stamp[]
+  /** The source position recorded with each stamp, when the store keeps them (see `StampReading.positions`). */
+  readonly positions: readonly (string | undefined)[] | undefined
 }
 
 /** What the store holds, from a reading that may have been raised to this isolate's pending bumps. */
@@ -42,12 +44,16 @@ async function fetchEntry(isolate: Isolate, key: string, scopes: readonly string
   const { storage, colocated, versions } = isolate
   if (!colocated) {
     const [raw, current] = await Promise.all([storage.get(key, context), versions.read(scopes, readContext)])
-    return { raw, current, held: heldOf(current) }
+    return { raw, current, held: heldOf(current), positions: current.positions }
   }
   const stampKeys = scopes.map(colocated.keyOf)
   const decode = (found: ReadonlyMap<string, string | null>) => {
     const rawOf = (i: number) => found.get(stampKeys[i] as string) ?? null
-    return { current: scopes.map((scope, i) => colocated.decode(scope, rawOf(i))), held: scopes.map((scope, i) => colocated.held(scope, rawOf(i))) }
+    return {
+      current: scopes.map((scope, i) => colocated.decode(scope, rawOf(i))),
+      held: scopes.map((scope, i) => colocated.held(scope, rawOf(i))),
+      positions: colocated.position ? scopes.map((_, i) => colocated.position?.(rawOf(i))) : undefined,
+    }
   }
   if (colocated.storage === storage) {
     const found = await bulkGet(storage, [key, ...stampKeys], context)
@@ -99,7 +105,7 @@ export async function readUntargeted(view: ViewState, key: string): Promise<Foun
     const scopes = listed.every((scope) => isOwnScope(view.tenant, scope)) ? listed : []
     const current = await withTimeout(versions.read(scopes, view.readContext), settings.timeoutMs, `${versions.name}.read`)
     isolate.breaker.success()
-    return { raw: scopes === listed ? raw : null, current, held: heldOf(current), scopes }
+    return { raw: scopes === listed ? raw : null, current, held: heldOf(current), positions: current.positions, scopes }
   } catch (error) {
     isolate.breaker.failure()
     throw error

@@ -1,5 +1,6 @@
 import { bulkGet } from './bulk-get'
-import { createStampClock, maxStamp, parseStoredStamp, UNKNOWN_STAMP, ZERO_STAMP } from './clock'
+import { createStampClock, maxStamp, UNKNOWN_STAMP, ZERO_STAMP } from './clock'
+import { decodeStampValue } from './source-position'
 import { kvCacheError } from './errors'
 import { assertKeyBudget, stampKey } from './layout'
 import { assertKnownOptions, assertPositive } from './options'
@@ -47,14 +48,15 @@ export function storageVersions(options: StorageVersionsOptions): VersionStore {
   const keyOf = (scope: string) => stampKey(prefix, scope)
 
   const decode = (scope: string, raw: string | null): Stamp => {
-    const stored = parseStoredStamp(raw, now())
+    const stored = decodeStampValue(raw, now()).stamp
     clock.observe(stored)
     return maxStamp(stored, local.get(scope)?.stamp ?? ZERO_STAMP)
   }
+  const position = (raw: string | null) => decodeStampValue(raw, now()).position
   // What storage holds: read there, or written there by this isolate's writer (a read served
   // from KV's edge cache may still show the older value of a stamp that has landed).
   const held = (scope: string, raw: string | null): Stamp => {
-    const stored = parseStoredStamp(raw, now())
+    const stored = decodeStampValue(raw, now()).stamp
     const landed = writers.get(keyOf(scope))?.landed
     return stored === UNKNOWN_STAMP || landed === undefined ? stored : maxStamp(stored, landed)
   }
@@ -66,7 +68,7 @@ export function storageVersions(options: StorageVersionsOptions): VersionStore {
     const rawOf = (i: number) => raws.get(keys[i] as string) ?? null
     return Object.assign(
       scopes.map((scope, i) => decode(scope, rawOf(i))),
-      { held: scopes.map((scope, i) => held(scope, rawOf(i))) },
+      { held: scopes.map((scope, i) => held(scope, rawOf(i))), positions: scopes.map((_, i) => position(rawOf(i))) },
     )
   }
 
@@ -81,6 +83,7 @@ export function storageVersions(options: StorageVersionsOptions): VersionStore {
     consistency: 'eventual',
     read,
     async bump(scopes, context) {
+      const mark = (stamp: Stamp) => ({ stamp, position: context?.position })
       // Reading first moves the clock past stamps minted elsewhere, so this bump outranks them,
       // and lets the first write skip its own check. A failed read only costs that shortcut.
       const storageChecked = await read(scopes).then(
@@ -90,7 +93,7 @@ export function storageVersions(options: StorageVersionsOptions): VersionStore {
       const stamp = clock.next()
       prune(local, writers, now())
       for (const scope of scopes) local.set(scope, { stamp, atMs: now() })
-      await Promise.all(scopes.map((scope) => writerOf(keyOf(scope)).offer(stamp, context, { storageChecked })))
+      await Promise.all(scopes.map((scope) => writerOf(keyOf(scope)).offer(mark(stamp), context, { storageChecked })))
       return stamp
     },
     async settle() {
@@ -98,7 +101,7 @@ export function storageVersions(options: StorageVersionsOptions): VersionStore {
         await Promise.all([...writers.values()].map((writer) => writer.running))
       }
     },
-    colocated: { storage, keyOf, decode, held },
+    colocated: { storage, keyOf, decode, held, position },
   }
 }
 

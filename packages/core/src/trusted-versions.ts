@@ -12,7 +12,7 @@ const TRUST_LIMIT = 10_000
 export function trustedVersions(inner: VersionStore, trustSeconds: number, now: () => number = Date.now): VersionStore {
   const trustMs = trustSeconds * 1000
   // `held` is what the inner store holds; a bump made here is known before it is held there.
-  const known = new BoundedMap<string, { stamp: Stamp; held: Stamp | undefined; atMs: number }>(TRUST_LIMIT)
+  const known = new BoundedMap<string, { stamp: Stamp; held: Stamp | undefined; position: string | undefined; atMs: number }>(TRUST_LIMIT)
   const store: VersionStore = {
     name: `${inner.name}+trust`,
     // Stamps reused for up to `trustSeconds` are as fresh as an eventually consistent store's.
@@ -23,15 +23,18 @@ export function trustedVersions(inner: VersionStore, trustSeconds: number, now: 
       if (stale.length > 0) {
         const fetched = await inner.read(stale, context)
         const held = fetched.held ?? fetched
-        stale.forEach((scope, i) => known.set(scope, { stamp: fetched[i] ?? '', held: held[i] ?? '', atMs: now() }))
+        stale.forEach((scope, i) => known.set(scope, { stamp: fetched[i] ?? '', held: held[i] ?? '', position: fetched.positions?.[i], atMs: now() }))
       }
       const stamps = scopes.map((scope) => known.get(scope)?.stamp ?? '')
-      return Object.assign(stamps, { held: scopes.map((scope) => known.get(scope)?.held ?? ZERO_STAMP) })
+      return Object.assign(stamps, {
+        held: scopes.map((scope) => known.get(scope)?.held ?? ZERO_STAMP),
+        positions: scopes.map((scope) => known.get(scope)?.position),
+      })
     },
     async bump(scopes, context) {
       const stamp = await inner.bump(scopes, context)
       // Seen here at once; whether the inner store holds it yet, only its next read can tell.
-      for (const scope of scopes) known.set(scope, { stamp, held: undefined, atMs: now() })
+      for (const scope of scopes) known.set(scope, { stamp, held: undefined, position: context?.position, atMs: now() })
       return stamp
     },
   }

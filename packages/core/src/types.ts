@@ -114,7 +114,11 @@ export interface VersionStore {
  * core stores nothing read under a raised stamp: an entry recording a stamp before it has landed
  * would be valid again if an older write of that stamp landed after a newer one elsewhere.
  */
-export type StampReading = readonly Stamp[] & { readonly held?: readonly Stamp[] }
+export type StampReading = readonly Stamp[] & {
+  readonly held?: readonly Stamp[]
+  /** Where the source stood after the write each stamp records (a D1 bookmark), when its bump said; absent when the store keeps none. */
+  readonly positions?: readonly (string | undefined)[]
+}
 
 /** Per-call context of a read: which request it belongs to. */
 export interface ReadContext {
@@ -129,6 +133,11 @@ export interface ReadContext {
 
 /** Per-call hooks for background work a bump may leave behind (coalesced or retried writes). */
 export interface BumpContext extends ReadContext {
+  /**
+   * Where the source stood after the write (a D1 session bookmark), for stores that record it
+   * beside the stamps: a reader that misses then reads a copy at least this recent.
+   */
+  readonly position?: string
   /** Keeps the request alive until background writes settle (`ctx.waitUntil` in Workers). */
   readonly waitUntil?: (promise: Promise<unknown>) => void
   /** Called when a stamp write is finally given up on, so it is never dropped silently. */
@@ -143,6 +152,8 @@ export interface ColocatedStamps {
   decode(scope: string, raw: string | null): Stamp
   /** The stamp storage holds for a scope, given its raw stored value: `decode` without this isolate's pending bumps. */
   held(scope: string, raw: string | null): Stamp
+  /** The source position stored with a stamp (see `StampReading.positions`), if any. */
+  position?(raw: string | null): string | undefined
 }
 
 /** Everything the cache reports. Handlers must be cheap; errors thrown by them are swallowed. */
@@ -236,6 +247,8 @@ export type SkipReason =
   | 'own-bump-pending'
   /** A scope the read depends on was bumped within `sourceLagSeconds` before its query: the source may not show that write yet. */
   | 'source-lag'
+  /** The loader could not read a copy of the database as recent as the writes recorded with the stamps (a D1 session given without its database). */
+  | 'freshness-unmet'
   /** A binding chose not to cache a read (dependencies unknown, inside a transaction, opted out). */
   | 'bypass'
 

@@ -10,6 +10,7 @@ import { judgeEntry } from './judge'
 import { entryKey, qualifyScopes } from './layout'
 import { assertKnownOptions, assertTenant } from './options'
 import { assertSeconds } from './read-options'
+import { ANY_COPY, assertSourcePosition, type LoadContext } from './source-position'
 import { decodeFor, lookup, readStampAfter } from './read-path'
 import { assertTargetOptions, changedScopesOf, dependedScopesOf, type ScopeTarget } from './scopes'
 import { heldOf, readEntry, readUntargeted } from './storage-read'
@@ -46,9 +47,11 @@ export function createView(isolate: Isolate, init: ViewInit): Cache {
     get: (key, target) => get(view, key, target),
     set: (key, value, options = {}) => set(view, key, value, options),
     delete: (key) => remove(view, key),
-    async invalidate(target) {
+    async invalidate(target, options = {}) {
+      assertKnownOptions('core', options, ['sourcePosition'])
+      const position = assertSourcePosition('core', options.sourcePosition)
       const scopes = qualifyScopes(view.tenant, changedScopesOf(target))
-      if (scopes.length > 0) await bump(view, scopes)
+      if (scopes.length > 0) await bump(view, scopes, position)
     },
     withContext: (context) => withContext(view, context),
     bookmark: () => isolate.bookmarks.format(view.seen),
@@ -76,7 +79,7 @@ async function locate(view: ViewState, material: unknown, scopes: readonly strin
   return { scopes: qualifyScopes(view.tenant, scopes), key: entryKey(settings.prefix, view.tenant, await hashMaterial(material)) }
 }
 
-async function query<T>(view: ViewState, request: QueryRequest, loader: () => T | Promise<T>): Promise<T> {
+async function query<T>(view: ViewState, request: QueryRequest, loader: (context: LoadContext) => T | Promise<T>): Promise<T> {
   assertKnownOptions('core', request, QUERY_REQUEST)
   if (!Array.isArray(request.scopes)) throw kvCacheError('INVALID_OPTION', 'core', '`query` needs `scopes`: an array of scope strings.')
   const plan = lifetime(view, request)
@@ -87,14 +90,14 @@ async function query<T>(view: ViewState, request: QueryRequest, loader: () => T 
   } catch (error) {
     // Material we cannot hash (a class instance among the parameters): the database answers.
     reportError(view, 'encode', error)
-    return loader()
+    return loader(ANY_COPY)
   }
   const { key, scopes } = located
   const read = { key, scopes, plan, loader, lagMs: lagSeconds * 1000, ...(request.lateOptions && { lateOptions: request.lateOptions }) }
   return dedupe(view, key, scopes, () => lookup(view, read))
 }
 
-async function wrap<T>(cache: Cache, key: string, loader: () => T | Promise<T>, options: EntryOptions): Promise<T> {
+async function wrap<T>(cache: Cache, key: string, loader: (context: LoadContext) => T | Promise<T>, options: EntryOptions): Promise<T> {
   // Invalid options throw here, before the loader: `{ table: [...] }` must not cache an entry nothing invalidates.
   assertTargetOptions(options, LIFETIME)
   const scopes = dependedScopesOf(options)
@@ -138,7 +141,7 @@ async function set(view: ViewState, key: string, value: unknown, options: EntryO
     const stamps = await withTimeout(versions.read(located.scopes, view.readContext), settings.timeoutMs, `${versions.name}.read`)
     const readStamp = readStampAfter(view.isolate, stamps)
     see(view, readStamp)
-    await fill(view, { ...located, plan, stamps, held: heldOf(stamps), readStamp, value, lagMs: lagSeconds * 1000, loadStartedMs: settings.now() })
+    await fill(view, { ...located, plan, stamps, held: heldOf(stamps), met: true, readStamp, value, lagMs: lagSeconds * 1000, loadStartedMs: settings.now() })
   } catch (error) {
     reportError(view, 'set', error)
   }

@@ -14,6 +14,7 @@ import type { RunQuery } from '../sql/introspect-sqlite'
 import { planSafely } from './plan-safely'
 import { resolveBindingOptions, type BindingOptions, type ResolvedBindingOptions } from './binding-options'
 import type { Plan, PlanInput } from '../sql/planner'
+import type { LoadContext } from '../source-position'
 import type { Dialect } from '../sql/tokens'
 
 /** How a binding reaches its database: to name it (identity) and to read its catalog. */
@@ -74,17 +75,20 @@ export interface BindingRuntime {
   /** What a statement means for the cache. Never throws (see `planSafely`). `wait: false` inside a transaction. */
   plan(input: PlanInput, context: { readonly wait: boolean; readonly run?: RunQuery | undefined }): Promise<Plan>
   /** Serves a read through the cache: keyed by binding, database and material; tags and lifetimes applied. */
-  read<T>(read: BindingRead, loader: () => Promise<T>): Promise<T>
+  read<T>(read: BindingRead, loader: (context: LoadContext) => Promise<T>): Promise<T>
   /** Reports a read that runs uncached, and why (a `skip` event with reason `bypass`). */
   bypass(reason: string, statement?: string): void
   /** Reports a setup mistake (a `misconfigured` event; a console warning once when nobody listens). */
   misconfigured(problem: string, fix: string): void
   /** A transaction buffer for one connection or interactive transaction. */
   transaction(): TransactionBuffer
-  /** Publishes a write's scopes: into `transaction` when one is open, else at once. Never throws. */
-  publish(scopes: readonly string[], transaction?: TransactionBuffer): Promise<void>
+  /**
+   * Publishes a write's scopes: into `transaction` when one is open, else at once, with where the
+   * database stood after it (`sourcePosition`: a D1 session's bookmark) when the driver can say. Never throws.
+   */
+  publish(scopes: readonly string[], transaction?: TransactionBuffer, sourcePosition?: string): Promise<void>
   /** After a planned write ran (or failed: it may have committed): publishes its scopes, and reads the catalog again after DDL. */
-  afterWrite(plan: WritePlan, transaction?: TransactionBuffer): Promise<void>
+  afterWrite(plan: WritePlan, transaction?: TransactionBuffer, sourcePosition?: string): Promise<void>
   /**
    * Manual invalidation through the binding (`db.$cache.invalidate`): tables reach every read of
    * them and what their foreign keys and triggers change. A table the database does not have
@@ -183,17 +187,17 @@ export function createBindingRuntime(init: BindingRuntimeOptions): BindingRuntim
       cache.report({ type: 'misconfigured', source: binding, problem, fix })
     },
     transaction: () => transactionBuffer(cache),
-    async publish(scopes, transaction) {
+    async publish(scopes, transaction, sourcePosition) {
       try {
         if (transaction) await transaction.publish(scopes)
-        else if (scopes.length > 0) await cache.invalidate({ scopes })
+        else if (scopes.length > 0) await cache.invalidate({ scopes }, sourcePosition === undefined ? {} : { sourcePosition })
       } catch (error) {
         cache.report({ type: 'degraded', source: binding, detail: 'publishing an invalidation failed', error })
       }
     },
-    async afterWrite(plan, transaction) {
+    async afterWrite(plan, transaction, sourcePosition) {
       if (plan.schemaChanged) catalog.refresh()
-      await runtime.publish(plan.scopes, transaction)
+      await runtime.publish(plan.scopes, transaction, sourcePosition)
     },
     async invalidate(target, context = {}) {
       const tables = tablesOf(binding, target)

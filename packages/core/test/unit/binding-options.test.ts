@@ -76,13 +76,16 @@ describe('read options (one rule for every binding)', () => {
 
 describe('binding options', () => {
   it('resolves the shared options with defaults', () => {
-    expect(resolveBindingOptions('drizzle', {}, [])).toStrictEqual({ strategy: 'explicit', database: undefined, ttlSeconds: undefined, swrSeconds: undefined })
-    expect(resolveBindingOptions('drizzle', { strategy: 'all', database: 'main', ttlSeconds: 30, swrSeconds: 5, schema: {} }, ['schema'])).toStrictEqual({
-      strategy: 'all',
-      database: 'main',
-      ttlSeconds: 30,
-      swrSeconds: 5,
+    expect(resolveBindingOptions('drizzle', {}, [])).toStrictEqual({
+      strategy: 'explicit',
+      database: undefined,
+      ttlSeconds: undefined,
+      swrSeconds: undefined,
+      sourceLagSeconds: undefined,
     })
+    expect(
+      resolveBindingOptions('drizzle', { strategy: 'all', database: 'main', ttlSeconds: 30, swrSeconds: 5, sourceLagSeconds: 0, schema: {} }, ['schema']),
+    ).toStrictEqual({ strategy: 'all', database: 'main', ttlSeconds: 30, swrSeconds: 5, sourceLagSeconds: 0 })
   })
 
   it('rejects what every binding rejects, naming the option and the binding', () => {
@@ -92,6 +95,8 @@ describe('binding options', () => {
       [{ database: 5 }, 'database'],
       [{ ttlSeconds: 0 }, 'ttlSeconds'],
       [{ swr: 5 }, 'swrSeconds'],
+      [{ sourceLagSeconds: -1 }, 'sourceLagSeconds'],
+      [{ sourceLag: 60 }, 'sourceLagSeconds'],
       [{ databse: 'x' }, 'database'],
     ] as const) {
       const error = thrown(() => resolveBindingOptions('kysely', options, []))
