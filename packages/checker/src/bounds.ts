@@ -1,0 +1,23 @@
+import type { WorldSettings } from './world'
+
+/** KV accepts one write per second per key. https://developers.cloudflare.com/kv/platform/limits/ */
+export const KV_WRITE_INTERVAL_MS = 1000
+
+/**
+ * How late a stamp may land after `invalidate` returned: a bump coalesced behind the isolate's
+ * previous write of the key waits out KV's per-key interval once, a write rejected with a 429
+ * (another isolate wrote the key within the second) is retried once after the interval, and each
+ * of the check read, the write and the retry takes up to the largest KV latency.
+ */
+export function stampWriteAllowanceMs(settings: WorldSettings): number {
+  return 2 * KV_WRITE_INTERVAL_MS + 4 * settings.kvLatencyMs[1]
+}
+
+/**
+ * The freshness promise of stamps in KV (ARCHITECTURE.md section 3): after `await write` returns,
+ * other requests see fresh data once the stamp has landed (`stampWriteAllowanceMs`), propagated to
+ * their location (the largest propagation delay) and left their location's edge cache (`cacheTtl`).
+ */
+export function kvBoundMs(settings: WorldSettings): number {
+  return stampWriteAllowanceMs(settings) + settings.propagation.maxMs + settings.cacheTtlSeconds * 1000
+}

@@ -1,0 +1,30 @@
+/**
+ * @kvcache/checker: a deterministic, seeded consistency checker. Concurrent clients read and write
+ * through a cache design on simulated time over a simulated multi-location KV; `checkHistory`
+ * verifies every read against the design's declared staleness bound.
+ */
+export { BASELINES, invalidateFirst, sharedIndex, skewedTimestamps } from './baselines'
+export { KV_WRITE_INTERVAL_MS, kvBoundMs, stampWriteAllowanceMs } from './bounds'
+export { checkHistory, percentile } from './check'
+export type { Bound, CheckReport, Violation, ViolationKind } from './check'
+export { createRecorder } from './history'
+export type { History, Operation, Recorder } from './history'
+export { kvBookmark, kvStamps, laggingSource, laggingSourceDeclared, memoryProcess, OUR_MODES, twoTierTrust } from './modes'
+export { seededRandom } from './random'
+export type { Random } from './random'
+export { describeViolation, formatMs, formatOperation, formatTable, rowOf, runRow } from './report'
+export type { Row } from './report'
+export { runScenario, runWorld, START_MS } from './run'
+export type { Driver, RunResult } from './run'
+export { runScript } from './script'
+export type { ScriptActions, Where } from './script'
+export { simulatedKv } from './simulated-kv'
+export type { SimulatedKv, SimulatedKvOptions, SimulatedKvStats } from './simulated-kv'
+export { simulatedSource } from './source'
+export type { Source, SourceOptions } from './source'
+export { createVirtualTime, settle, withSimulatedGlobals } from './virtual-time'
+export { keyNames, runClients } from './workload'
+export type { WorkloadOutcome } from './workload'
+export type { VirtualTime } from './virtual-time'
+export { DEFAULT_SETTINGS } from './world'
+export type { Client, WorkerRequest, Scenario, System, World, WorldSettings } from './world'
