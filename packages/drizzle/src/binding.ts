@@ -11,6 +11,7 @@ import {
 import { canonicalTable, declaredViews, mergeCatalogsOnce, type RunQuery } from '@kvcache/core/sql'
 import { Cache as DrizzleCache, type MutationOption } from 'drizzle-orm/cache/core'
 import type { CacheConfig } from 'drizzle-orm/cache/core/types'
+import { npmVersion } from 'drizzle-orm/version'
 import { ttlSecondsOf } from './cache-config'
 import { createRunner, type Runner, type Session, type Statement } from './runner'
 import { nameOfTable, schemaCatalog } from './schema-catalog'
@@ -83,7 +84,8 @@ export class KvDrizzleCacheBase extends DrizzleCache {
    * the read's options; the driver wrapper then serves it through the core, which reads version
    * stamps before the query runs (Drizzle's get-then-put cannot order that safely).
    */
-  override async get(key: string, tables: string[], isTag: boolean, isAutoInvalidate?: boolean): Promise<undefined> {
+  override async get(drizzleKey: string, tables: string[], isTag: boolean, isAutoInvalidate?: boolean): Promise<undefined> {
+    const key = keyOf(drizzleKey, this.#runtime.catalog.dialect)
     // A bad tag fails the read before it runs, like any invalid per-call option.
     if (isTag) assertTags('drizzle', 'tag', [key], 1)
     if (this.#checks.consulted()) this.#signals.expect(key, tables, isTag, isAutoInvalidate ?? true)
@@ -95,7 +97,8 @@ export class KvDrizzleCacheBase extends DrizzleCache {
    * to fill the entry. An invalid config rejects the read here (the earliest place Drizzle shows
    * it), and the entry is not stored.
    */
-  override async put(key: string, _response: unknown, _tables: string[], isTag: boolean, config?: CacheConfig): Promise<void> {
+  override async put(drizzleKey: string, _response: unknown, _tables: string[], isTag: boolean, config?: CacheConfig): Promise<void> {
+    const key = keyOf(drizzleKey, this.#runtime.catalog.dialect)
     let ttlSeconds: number | undefined
     try {
       ttlSeconds = ttlSecondsOf(config, Date.now())
@@ -108,10 +111,10 @@ export class KvDrizzleCacheBase extends DrizzleCache {
   }
 
   /**
-   * Drizzle's own write notification, sent alongside each builder write as it starts. Our driver
-   * wrapper already registered that write (synchronously) and bumps precisely once it has
-   * settled; otherwise (a driver that is not wrapped) the tables are invalidated here. Never
-   * throws: it runs beside the write, and must not fail it.
+   * Drizzle's own write notification, sent alongside each builder write as it starts (0.x) or once
+   * it resolved (1.0). Our driver wrapper already registered that write (synchronously) and bumps
+   * precisely once it has settled; otherwise (a driver that is not wrapped) the tables are
+   * invalidated here. Never throws: it runs beside the write, and must not fail it.
    */
   override async onMutate(params: MutationOption): Promise<void> {
     const { tables, tags } = targetOf(params)
@@ -181,6 +184,18 @@ export class KvDrizzleCacheBase extends DrizzleCache {
   newSession(run?: RunQuery): Session {
     return { transaction: this.#runtime.transaction(), ...(run ? { run } : {}) }
   }
+}
+
+// drizzle-orm 1.0's SQLite sessions key a read by its prepared query's method too (`all_<hash>`,
+// `get_<tag>`: sqlite-core's `queryWithCache`), so that `.all()` and `.get()` are two entries; 0.x,
+// and PostgreSQL on 1.0, hand over the hash or tag alone. Our entries are keyed by statement and
+// driver method already, and a tag must be the one `$withCache({ tag })` and `invalidate({ tags })` name.
+const SQLITE_KEYS_HAVE_METHOD = Number.parseInt(npmVersion, 10) >= 1
+const METHOD_PREFIX = /^(?:run|all|get|values)_/
+
+/** The query hash or tag a key Drizzle hands `get` / `put` stands for. */
+function keyOf(drizzleKey: string, dialect: string | undefined): string {
+  return SQLITE_KEYS_HAVE_METHOD && dialect === 'sqlite' ? drizzleKey.replace(METHOD_PREFIX, '') : drizzleKey
 }
 
 /** Drizzle's `{ tables, tags }` (each one value or a list; tables as objects or names) as canonical names. */

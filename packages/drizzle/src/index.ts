@@ -33,7 +33,7 @@ export class KvDrizzleCache extends KvDrizzleCacheBase {
     return attachPg(this, client)
   }
 
-  /** Wraps a libSQL / Turso client: `drizzle(kv.libsql(client), { cache: kv })`. */
+  /** Wraps a libSQL / Turso client: `drizzle({ client: kv.libsql(client), cache: kv })`. */
   libsql<T extends LibsqlClientLike>(client: T): T {
     return attachLibsql(this, client)
   }

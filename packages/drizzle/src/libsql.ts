@@ -15,7 +15,7 @@ export { ttlSecondsOf } from './cache-config'
 
 /** The Drizzle binding with the libSQL / Turso wrapper only. */
 export class KvDrizzleLibsqlCache extends KvDrizzleCacheBase {
-  /** Wraps a libSQL / Turso client: `drizzle(kv.libsql(client), { schema, cache: kv })`. */
+  /** Wraps a libSQL / Turso client: `drizzle({ client: kv.libsql(client), schema, cache: kv })`. */
   libsql<T extends LibsqlClientLike>(client: T): T {
     return attachLibsql(this, client)
   }
@@ -26,7 +26,7 @@ export class KvDrizzleLibsqlCache extends KvDrizzleCacheBase {
  *
  * @example
  * const kv = drizzleCache(cache, { schema })
- * const db = drizzle(kv.libsql(client), { schema, cache: kv })
+ * const db = drizzle({ client: kv.libsql(client), schema, cache: kv })
  */
 export function drizzleCache(cache: Cache, options: DrizzleCacheOptions = {}): KvDrizzleLibsqlCache {
   return new KvDrizzleLibsqlCache(cache, options)

@@ -21,7 +21,7 @@ export interface Session {
 export interface RunnerContext {
   readonly runtime: BindingRuntime
   readonly signals: Signals
-  /** Tables with a write in flight through a driver wrapper (counted), so Drizzle's own `onMutate` can skip them. */
+  /** Tables with a write in flight through a driver wrapper (counted, until the task after it settled), so Drizzle's own `onMutate` can skip them. */
   readonly writing: Map<string, number>
   readonly reportBypass: (sql: string, reason: string) => void
   /** Told about every read a wrapper runs outside a transaction, before it is served (setup checks). */
@@ -103,7 +103,9 @@ export function createRunner(context: RunnerContext): Runner {
         // SET, SHOW, PRAGMA reads...: nothing to cache, nothing to invalidate.
         return await exec()
       } finally {
-        countWrites(context.writing, shape.writes, -1)
+        // Drizzle 0.x sends `onMutate` alongside the write, 1.0 once it resolved: a few microtasks
+        // later, before any I/O. Either way it has arrived by the next task.
+        setTimeout(() => countWrites(context.writing, shape.writes, -1), 0)
       }
     },
     async afterBatch(statements, session) {

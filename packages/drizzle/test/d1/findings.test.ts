@@ -28,7 +28,7 @@ beforeEach(async () => {
   )
 })
 
-type Db = ReturnType<typeof drizzle<typeof schema>>
+type Db = Awaited<ReturnType<typeof setup>>['db']
 
 const errorOf = async (promise: Promise<unknown>) =>
   promise.then(

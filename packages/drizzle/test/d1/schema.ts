@@ -1,4 +1,3 @@
-import { relations } from 'drizzle-orm'
 import { blob, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 
 export const users = sqliteTable('users', {
@@ -24,15 +23,6 @@ export const comments = sqliteTable('comments', {
     .references(() => posts.id, { onDelete: 'cascade' }),
   body: text('body').notNull(),
 })
-
-export const usersRelations = relations(users, ({ many }) => ({ posts: many(posts) }))
-export const postsRelations = relations(posts, ({ one, many }) => ({
-  author: one(users, { fields: [posts.authorId], references: [users.id] }),
-  comments: many(comments),
-}))
-export const commentsRelations = relations(comments, ({ one }) => ({
-  post: one(posts, { fields: [comments.postId], references: [posts.id] }),
-}))
 
 export const DDL = [
   'PRAGMA foreign_keys = ON',

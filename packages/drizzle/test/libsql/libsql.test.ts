@@ -18,7 +18,7 @@ const items = sqliteTable('items', {
   id: integer('id').primaryKey(),
   name: text('name').notNull(),
   big: integer('big').notNull(),
-  data: blob('data'),
+  data: blob('data', { mode: 'buffer' }),
 })
 
 const dir = mkdtempSync(join(tmpdir(), 'kvcache-libsql-'))
@@ -40,8 +40,8 @@ function setup() {
   const events: CacheEvent[] = []
   const cache = createCache({ storage: memoryStorage(), onEvent: (event) => events.push(event) })
   const kv = drizzleCache(cache, { schema: { items }, strategy: 'all', database: `libsql-${crypto.randomUUID()}` })
-  const db = drizzle(kv.libsql(client), { cache: kv })
-  const behindTheCache = drizzle(client)
+  const db = drizzle({ client: kv.libsql(client), cache: kv })
+  const behindTheCache = drizzle({ client })
   return { db, behindTheCache, events, kv }
 }
 
@@ -159,8 +159,8 @@ describe('libSQL / Turso (@libsql/client, local file database)', () => {
 
   itInvalidates('@kvcache/drizzle/libsql: the same wrapper, with the catalog read from the database (row-precise invalidation)', async () => {
     const kv = libsqlOnlyCache(createCache({ storage: memoryStorage() }), { strategy: 'all', database: `libsql-only-${crypto.randomUUID()}` })
-    const db = drizzle(kv.libsql(client), { cache: kv })
-    const plain = drizzle(client)
+    const db = drizzle({ client: kv.libsql(client), cache: kv })
+    const plain = drizzle({ client })
     const readName = (on: typeof plain, id: number) => on.select({ name: items.name }).from(items).where(eq(items.id, id))
     const row1 = await readName(db, 1)
     await expectFreshAfterWrite({
@@ -205,7 +205,7 @@ describe("core's savepoint histories, through db.transaction on libSQL", () => {
       seen = events.length
       return new Set(scopes)
     }
-    return { db: drizzle(kv.libsql(client), { cache: kv }) as Db, plain: drizzle(client) as Db, bumped }
+    return { db: drizzle({ client: kv.libsql(client), cache: kv }) as Db, plain: drizzle({ client }) as Db, bumped }
   }
 
   const runHistory = (db: Db, history: History) =>

@@ -1,8 +1,8 @@
-import { relations } from 'drizzle-orm'
 import { foreignKey, integer as pgInteger, pgSchema, pgTable, primaryKey as pgPrimaryKey, text as pgText } from 'drizzle-orm/pg-core'
 import { integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 import { describe, expect, it } from 'vitest'
 import { schemaCatalog } from '../../src'
+import { drizzleMajor } from '../drizzle-version'
 
 const users = sqliteTable('users', { id: integer('id').primaryKey(), name: text('name') })
 const posts = sqliteTable('Posts', {
@@ -12,7 +12,12 @@ const posts = sqliteTable('Posts', {
 const members = sqliteTable('members', { orgId: integer('org_id'), userId: integer('user_id') }, (table) => [
   primaryKey({ columns: [table.orgId, table.userId] }),
 ])
-const sqliteSchema = { users, posts, members, usersRelations: relations(users, ({ many }) => ({ posts: many(posts) })) }
+// A schema module exports its relations too: relations() on 0.x (RQB v1), defineRelations() on 1.0 (RQB v2; relations() left the main entry).
+const relationsExport =
+  drizzleMajor() < 1
+    ? { usersRelations: (await import('drizzle-orm')).relations(users, ({ many }) => ({ posts: many(posts) })) }
+    : { relations: (await import('drizzle-orm-1')).defineRelations({ users, posts }) }
+const sqliteSchema = { users, posts, members, ...relationsExport }
 
 const app = pgSchema('app')
 const accounts = app.table('accounts', { id: pgInteger('id').primaryKey() })
