@@ -1,7 +1,7 @@
 import { ZERO_STAMP } from './clock'
 import type { Flight, Outcome } from './isolate'
 import { decodeFor } from './read-path'
-import { emit, type ViewState } from './view-state'
+import { emit, see, type ViewState } from './view-state'
 
 /** How long a caller waits for an identical lookup already in flight before going alone. */
 const LEADER_WAIT_MS = 30_000
@@ -37,6 +37,8 @@ async function follow<T>(view: ViewState, key: string, scopes: readonly string[]
   // The leader is slow, or older than a write this request must see: look up on our own.
   if (!joined || !(await currentFor(view, scopes, joined))) return (await lookup()).value
   emit(view, { type: 'joined', key })
+  // The leader's result is now this caller's too: its bookmark moves past it.
+  see(view, joined.readStamp)
   if (joined.encoded) {
     const copy = decodeFor(view, key, joined.encoded)
     if (copy.ok) return copy.value as T

@@ -13,6 +13,8 @@ export interface Outcome<T> {
   readonly encoded: { readonly json: string; readonly tagged: boolean } | undefined
   /** The stamps the result is current as of (read before the loader ran); undefined when storage failed. */
   readonly stamps: readonly Stamp[] | undefined
+  /** Where the result sits among bookmarks: a caller that gets it has seen the database as of this stamp. */
+  readonly readStamp: Stamp
 }
 
 /** A lookup in flight, which identical lookups of this isolate join. */

@@ -32,9 +32,12 @@ export interface Read<T> {
 export async function lookup<T>(view: ViewState, read: Read<T>): Promise<Outcome<T>> {
   const found = await readFromStorage(view, read.key, read.scopes)
   if (!found) {
-    // Storage is unusable right now: answer from the database and store nothing.
+    // Storage is unusable right now: answer from the database and store nothing. The caller still
+    // sees the database as of now: its bookmark moves on, or its next request could go back in time.
     emit(view, { type: 'miss', key: read.key, reason: 'error' })
-    return { value: await read.loader(ANY_COPY), encoded: undefined, stamps: undefined }
+    const readStamp = readStampAfter(view.isolate, [])
+    see(view, readStamp)
+    return { value: await read.loader(ANY_COPY), encoded: undefined, stamps: undefined, readStamp }
   }
   repairUnknownStamps(view, read.scopes, found.current)
   const readStamp = readStampAfter(view.isolate, found.current)
@@ -74,7 +77,7 @@ function serve<T>(view: ViewState, read: Read<T>, verdict: Exclude<Verdict, { ki
     emit(view, { type: 'stale', key: read.key, ageMs: verdict.ageMs, createdAtMs: verdict.entry.createdAtMs })
     revalidate(view, read)
   }
-  return { value: decoded.value as T, encoded: verdict.entry.value, stamps }
+  return { value: decoded.value as T, encoded: verdict.entry.value, stamps, readStamp: verdict.entry.readStamp }
 }
 
 async function loadAndFill<T>(view: ViewState, read: Read<T>, found: Found, readStamp: Stamp): Promise<Outcome<T>> {
@@ -86,9 +89,9 @@ async function loadAndFill<T>(view: ViewState, read: Read<T>, found: Found, read
   if (read.lateOptions) {
     // Never awaited: the caller must get its rows before it can tell us their lifetime.
     runDetached(view, fillWithLateOptions(view, request, read.lateOptions))
-    return { value, encoded: undefined, stamps }
+    return { value, encoded: undefined, stamps, readStamp }
   }
-  return { value, encoded: await fillInBackground(view, request), stamps }
+  return { value, encoded: await fillInBackground(view, request), stamps, readStamp }
 }
 
 async function fillWithLateOptions(view: ViewState, request: Parameters<typeof fill>[1], lateOptions: NonNullable<QueryRequest['lateOptions']>) {

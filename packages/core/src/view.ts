@@ -88,8 +88,10 @@ async function query<T>(view: ViewState, request: QueryRequest, loader: (context
   try {
     located = await locate(view, request.material, request.scopes)
   } catch (error) {
-    // Material we cannot hash (a class instance among the parameters): the database answers.
+    // Material we cannot hash (a class instance among the parameters): the database answers, and
+    // the caller's bookmark moves on as for any read it saw.
     reportError(view, 'encode', error)
+    see(view, readStampAfter(view.isolate, []))
     return loader(ANY_COPY)
   }
   const { key, scopes } = located
@@ -123,7 +125,9 @@ async function get<T>(view: ViewState, key: string, target: ScopeTarget | undefi
     const verdict = judgeEntry({ raw: found.raw, scopes: found.scopes, current: found.current, floor: view.floor, nowMs: isolate.settings.now() })
     if (verdict.kind === 'miss') return undefined
     const decoded = decodeFor(view, storageKey, verdict.entry.value)
-    return decoded.ok ? (decoded.value as T) : undefined
+    if (!decoded.ok) return undefined
+    see(view, verdict.entry.readStamp)
+    return decoded.value as T
   } catch (error) {
     reportError(view, 'get', error)
     return undefined

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { createCache, memoryStorage } from '../src'
 import { tableScope } from '../src/layout'
 import { latestStampAt } from '../src/clock'
-import { eventLog, fakeTable, laggingStampsFault, manualClock } from './helpers'
+import { eventLog, failingStorageFault, fakeTable, laggingStampsFault, manualClock } from './helpers'
 
 const postsQuery = { material: ['posts'], scopes: [tableScope('posts')] }
 
@@ -136,5 +136,22 @@ describe('signed bookmarks', () => {
 
   it('a secret shorter than 16 bytes fails at construction, naming the option', () => {
     expect(() => createCache({ storage: memoryStorage(), bookmarkSecret: 'short' })).toThrow(/`bookmarkSecret`/)
+  })
+
+  it('move on when the database answers because storage failed: the next request never goes back to an older entry (found by the checker)', async () => {
+    const shared = memoryStorage()
+    const mode = { failing: false }
+    const flaky = createCache({ storage: failingStorageFault(shared, mode), breaker: false })
+    const healthy = createCache({ storage: shared })
+    const db = fakeTable({ n: 1 })
+    // An entry of n = 1 is stored; then n = 2 is written by a request the cache does not see invalidated yet (lagging stamps).
+    expect(await healthy.query(postsQuery, db.load)).toStrictEqual({ n: 1 })
+    db.write({ n: 2 })
+    mode.failing = true
+    const request = flaky.withContext({})
+    expect(await request.query(postsQuery, db.load)).toStrictEqual({ n: 2 })
+    mode.failing = false
+    // The client carries its bookmark: the older entry is bypassed, it does not see n = 1 again.
+    expect(await flaky.withContext({ bookmark: request.bookmark() }).query(postsQuery, db.load)).toStrictEqual({ n: 2 })
   })
 })
