@@ -13,7 +13,7 @@ import { Cache as DrizzleCache, type MutationOption } from 'drizzle-orm/cache/co
 import type { CacheConfig } from 'drizzle-orm/cache/core/types'
 import { npmVersion } from 'drizzle-orm/version'
 import { ttlSecondsOf } from './cache-config'
-import { createRunner, type Runner, type Session, type Statement } from './runner'
+import { createRunner, type Exec, type PositionOf, type Runner, type Session, type Statement } from './runner'
 import { nameOfTable, schemaCatalog } from './schema-catalog'
 import { createSetupChecks, type SetupChecks } from './setup-checks'
 import { createSignals, type Signals } from './signals'
@@ -155,6 +155,11 @@ export class KvDrizzleCacheBase extends DrizzleCache {
     this.#checks.wrapped()
   }
 
+  /** `kv.d1()` got a D1 session rather than the database: reported once (see `SetupChecks`). */
+  noteSessionWithoutDatabase(): void {
+    this.#checks.sessionWithoutDatabase()
+  }
+
   /** Forgets this database's catalog in this isolate (after a migration run elsewhere); the next statement reads it again. */
   refreshCatalog(): void {
     this.#runtime.catalog.refresh()
@@ -166,13 +171,13 @@ export class KvDrizzleCacheBase extends DrizzleCache {
   }
 
   /** Runs one statement through the cache policy. Never fails because of the cache. */
-  run<T>(statement: Statement, session: Session | undefined, exec: () => Promise<T>): Promise<T> {
-    return this.#runner.run(statement, session, exec)
+  run<T>(statement: Statement, session: Session | undefined, exec: Exec<T>, position?: PositionOf): Promise<T> {
+    return this.#runner.run(statement, session, exec, position)
   }
 
   /** Invalidation for a batch of statements that ran (held until commit inside a transaction). */
-  afterBatch(statements: readonly Statement[], session?: Session): Promise<void> {
-    return this.#runner.afterBatch(statements, session)
+  afterBatch(statements: readonly Statement[], session?: Session, position?: PositionOf): Promise<void> {
+    return this.#runner.afterBatch(statements, session, position)
   }
 
   /** A script of unknown statements (`D1Database.exec`, `executeMultiple`, migrations): bump everything. */

@@ -1,3 +1,4 @@
+import type { LoadContext } from '@kvcache/core'
 import { introspectSqlite, type RunQuery } from '@kvcache/core/sql'
 import { requireDriver, type KvDrizzleCacheBase } from './binding'
 import type { Statement } from './runner'
@@ -17,27 +18,60 @@ export interface D1DatabaseLike {
   batch(statements: D1StatementLike[]): Promise<unknown[]>
   exec?(sql: string): Promise<unknown>
   withSession?(constraint?: string): D1DatabaseLike
+  /** Present on a session: the newest bookmark its queries saw. */
+  getBookmark?(): string | null
 }
 
 const REAL = Symbol('kvcache.d1.real')
 const STATEMENT = Symbol('kvcache.d1.statement')
 
+type Method = 'all' | 'raw' | 'first' | 'run'
+
 /**
- * Wraps a D1 binding so every statement passes the cache: reads are served from it (per the
- * binding's strategy), writes, batches and raw scripts invalidate what they touched after they
- * complete. D1 has no interactive transactions; `db.batch()` is atomic and invalidates once.
+ * Where a read runs so that its answer includes every write the cache recorded for its tables: a
+ * database (not a session) reads the primary; a session whose bookmark is recent enough, itself;
+ * else a new session from the same database, anchored at the writes' bookmark (or the primary).
+ * Undefined when the session came without its database, so it cannot be re-anchored.
  */
-function wrapD1<T extends D1DatabaseLike>(d1: T, binding: KvDrizzleCacheBase): T {
+function handleFor(d1: D1DatabaseLike, root: D1DatabaseLike | undefined, context: LoadContext | undefined): D1DatabaseLike | undefined {
+  const freshness = context?.freshness ?? { kind: 'any' }
+  if (typeof d1.getBookmark !== 'function' || freshness.kind === 'any') return d1
+  const mine = d1.getBookmark()
+  if (freshness.kind === 'since' && mine !== null && mine >= freshness.position) return d1
+  return root?.withSession?.(freshness.kind === 'since' ? freshness.position : 'first-primary')
+}
+
+/**
+ * Wraps a D1 binding (or a session of it) so every statement passes the cache: reads are served
+ * from it (per the binding's strategy), writes, batches and raw scripts invalidate what they
+ * touched after they complete, with the session's bookmark when there is one. D1 has no
+ * interactive transactions; `db.batch()` is atomic and invalidates once. `root` is the database
+ * a session was opened from (through this wrapper's `withSession`).
+ */
+function wrapD1<T extends D1DatabaseLike>(d1: T, binding: KvDrizzleCacheBase, root?: D1DatabaseLike): T {
+  const position = typeof d1.getBookmark === 'function' ? () => d1.getBookmark?.() ?? undefined : undefined
   const wrapStatement = (real: D1StatementLike, sql: string, params: readonly unknown[]): D1StatementLike => {
-    const through = (method: string, exec: () => Promise<unknown>) => binding.run({ sql, params, method } satisfies Statement, undefined, exec)
+    const through = (key: string, method: Method, argument?: unknown) =>
+      binding.run(
+        { sql, params, method: key } satisfies Statement,
+        undefined,
+        (context?: LoadContext) => {
+          const handle = handleFor(d1, root, context)
+          // A session without its database cannot read recently enough: served, never stored.
+          if (handle === undefined) context?.cannotMeet()
+          const statement = handle === undefined || handle === d1 ? real : handle.prepare(sql).bind(...params)
+          return (statement[method] as (argument?: unknown) => Promise<unknown>)(argument)
+        },
+        position,
+      )
     return {
       [REAL]: real,
       [STATEMENT]: { sql, params, method: 'batch' } satisfies Statement,
       bind: (...values: unknown[]) => wrapStatement(real.bind(...values), sql, values),
-      all: () => through('all', () => real.all()),
-      raw: (options?: unknown) => through(options === undefined ? 'raw' : `raw:${JSON.stringify(options)}`, () => real.raw(options)),
-      first: (column?: string) => through(column === undefined ? 'first' : `first:${column}`, () => real.first(column)),
-      run: () => through('run', () => real.run()),
+      all: () => through('all', 'all'),
+      raw: (options?: unknown) => through(options === undefined ? 'raw' : `raw:${JSON.stringify(options)}`, 'raw', options),
+      first: (column?: string) => through(column === undefined ? 'first' : `first:${column}`, 'first', column),
+      run: () => through('run', 'run'),
     } as D1StatementLike
   }
   const unwrap = (statement: D1StatementLike) => (statement as unknown as Record<symbol, D1StatementLike>)[REAL] ?? statement
@@ -51,7 +85,8 @@ function wrapD1<T extends D1DatabaseLike>(d1: T, binding: KvDrizzleCacheBase): T
       try {
         return await d1.batch(statements.map(unwrap))
       } finally {
-        await binding.afterBatch(statements.map(describe).filter((statement): statement is Statement => statement !== undefined))
+        const described = statements.map(describe).filter((statement): statement is Statement => statement !== undefined)
+        await binding.afterBatch(described, undefined, position)
       }
     },
     async exec(sql: string) {
@@ -61,9 +96,9 @@ function wrapD1<T extends D1DatabaseLike>(d1: T, binding: KvDrizzleCacheBase): T
         await binding.afterScript()
       }
     },
-    ...(d1.withSession ? { withSession: (constraint?: string) => wrapD1(d1.withSession!(constraint), binding) } : {}),
+    ...(d1.withSession ? { withSession: (constraint?: string) => wrapD1(d1.withSession!(constraint), binding, d1) } : {}),
   }
-  // Anything else (dump, future methods) passes through untouched.
+  // Anything else (getBookmark, dump, future methods) passes through untouched.
   return new Proxy(d1, {
     get(target, property, receiver) {
       if (property in wrapped) return (wrapped as unknown as Record<PropertyKey, unknown>)[property]
@@ -81,5 +116,6 @@ export function attachD1<T extends D1DatabaseLike>(binding: KvDrizzleCacheBase, 
   requireDriver(database, 'prepare', 'kv.d1(database)', 'a D1 binding such as `env.DB` (check d1_databases in wrangler.jsonc)')
   const run: RunQuery = async (sql) => ((await database.prepare(sql).all()) as { results: Record<string, unknown>[] }).results
   binding.attachDriver({ handle: database, dialect: 'sqlite', run, introspect: introspectSqlite })
+  if (typeof database.getBookmark === 'function') binding.noteSessionWithoutDatabase()
   return wrapD1(database, binding)
 }

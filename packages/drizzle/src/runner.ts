@@ -1,4 +1,5 @@
 import { changeScopes, transactionStepOf, type BindingRuntime, type TransactionBuffer, type WritePlan } from '@kvcache/core/binding'
+import type { LoadContext } from '@kvcache/core'
 import { readStatement, type Plan, type RunQuery } from '@kvcache/core/sql'
 import type { Signals } from './signals'
 
@@ -28,11 +29,20 @@ export interface RunnerContext {
   readonly onRead: () => void
 }
 
+/**
+ * Runs one statement on the database. For a read the cache may serve, it is told how recent a copy
+ * of the database its answer must come from (a D1 session wrapper routes it); others ignore it.
+ */
+export type Exec<T> = (context?: LoadContext) => Promise<T>
+
+/** Where the database stands after this handle's last write (a D1 session's bookmark), when the driver can say. */
+export type PositionOf = () => string | undefined
+
 /** Runs statements through the cache policy: reads served from the cache, writes invalidating after they settle. */
 export interface Runner {
-  run<T>(statement: Statement, session: Session | undefined, exec: () => Promise<T>): Promise<T>
+  run<T>(statement: Statement, session: Session | undefined, exec: Exec<T>, position?: PositionOf): Promise<T>
   /** Invalidation for a batch that ran (held until commit inside a transaction). */
-  afterBatch(statements: readonly Statement[], session?: Session): Promise<void>
+  afterBatch(statements: readonly Statement[], session?: Session, position?: PositionOf): Promise<void>
   /** A script of unknown statements (`D1Database.exec`, `executeMultiple`, migrations): bump everything. */
   afterScript(session?: Session): Promise<void>
 }
@@ -46,7 +56,7 @@ function planOf(context: RunnerContext, statement: Statement, session: Session |
   )
 }
 
-async function read<T>(context: RunnerContext, statement: Statement, session: Session | undefined, exec: () => Promise<T>): Promise<T> {
+async function read<T>(context: RunnerContext, statement: Statement, session: Session | undefined, exec: Exec<T>): Promise<T> {
   const signal = await context.signals.take(statement)
   if (session?.transaction.inTransaction) return exec()
   context.onRead()
@@ -68,14 +78,14 @@ async function read<T>(context: RunnerContext, statement: Statement, session: Se
   )
 }
 
-async function write<T>(context: RunnerContext, plan: WritePlan, session: Session | undefined, exec: () => Promise<T>): Promise<T> {
+async function write<T>(context: RunnerContext, plan: WritePlan, session: Session | undefined, exec: Exec<T>, position?: PositionOf): Promise<T> {
   try {
     return await exec()
   } finally {
     // After the write settled (a read that raced it read older stamps: its fill is dead on
     // arrival), and even when it failed: a driver error does not prove nothing changed (the
     // response may be lost after the commit, and `D1Database.exec` may stop half way).
-    await context.runtime.afterWrite(plan, session?.transaction)
+    await context.runtime.afterWrite(plan, session?.transaction, position?.())
   }
 }
 
@@ -90,7 +100,7 @@ function countWrites(writing: Map<string, number>, tables: readonly string[], de
 export function createRunner(context: RunnerContext): Runner {
   const { runtime } = context
   return {
-    async run(statement, session, exec) {
+    async run(statement, session, exec, position) {
       const shape = readStatement(statement.sql, runtime.catalog.dialect)
       if (shape.kind === 'read') return read(context, statement, session, exec)
       // Registered before the first await: Drizzle calls `onMutate` right after starting the query.
@@ -99,7 +109,7 @@ export function createRunner(context: RunnerContext): Runner {
         const plan = await planOf(context, statement, session)
         // A connection-less driver (D1, a pool) has no transaction to follow: the statement just runs.
         if (plan.type === 'transaction') return await (session ? session.transaction.run(transactionStepOf(plan), exec) : exec())
-        if (plan.type === 'write') return await write(context, plan, session, exec)
+        if (plan.type === 'write') return await write(context, plan, session, exec, position)
         // SET, SHOW, PRAGMA reads...: nothing to cache, nothing to invalidate.
         return await exec()
       } finally {
@@ -108,7 +118,7 @@ export function createRunner(context: RunnerContext): Runner {
         setTimeout(() => countWrites(context.writing, shape.writes, -1), 0)
       }
     },
-    async afterBatch(statements, session) {
+    async afterBatch(statements, session, position) {
       const scopes = new Set<string>()
       let schemaChanged = false
       for (const statement of statements) {
@@ -117,7 +127,7 @@ export function createRunner(context: RunnerContext): Runner {
         for (const scope of plan.scopes) scopes.add(scope)
         schemaChanged ||= plan.schemaChanged
       }
-      await runtime.publish([...scopes], session?.transaction)
+      await runtime.publish([...scopes], session?.transaction, position?.())
       if (schemaChanged) runtime.catalog.refresh()
     },
     async afterScript(session) {

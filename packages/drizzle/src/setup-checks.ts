@@ -1,7 +1,7 @@
 import type { BindingRuntime } from '@kvcache/core/binding'
 
 const WRAP_FIX =
-  'Wrap the driver you pass to drizzle(): drizzle(kv.d1(env.DB), { cache: kv }), drizzle({ client: kv.pg(pool), cache: kv }) or drizzle(kv.libsql(client), { cache: kv }).'
+  'Wrap the driver you pass to drizzle(): drizzle(kv.d1(env.DB), { cache: kv }), drizzle({ client: kv.pg(pool), cache: kv }) or drizzle({ client: kv.libsql(client), cache: kv }).'
 
 /**
  * Setups that make this binding cache nothing, noticed from the calls it gets and reported once
@@ -10,7 +10,8 @@ const WRAP_FIX =
  * - Drizzle was given `cache: kv` but not a wrapped driver: Drizzle consults the cache, no wrapper ever runs a statement;
  * - a wrapped driver runs reads with `strategy: 'explicit'`, but Drizzle never consulted this cache
  *   (`cache: kv` missing from `drizzle()`): no `$withCache()` can reach us;
- * - `$withCache({ config })` with a moment (`exat`, `pxat`) already past: that read is never stored.
+ * - `$withCache({ config })` with a moment (`exat`, `pxat`) already past: that read is never stored;
+ * - a D1 session wrapped without its database: reads after writes cannot be re-anchored, so are not stored.
  */
 export interface SetupChecks {
   /** A driver wrapper was handed out. */
@@ -21,6 +22,8 @@ export interface SetupChecks {
   readThroughWrapper(): void
   /** A `$withCache` expiry that has already passed. */
   momentPassed(): void
+  /** `kv.d1()` was given a D1 session, not the database: misses after a write cannot be re-anchored. */
+  sessionWithoutDatabase(): void
 }
 
 export function createSetupChecks(runtime: BindingRuntime): SetupChecks {
@@ -46,6 +49,12 @@ export function createSetupChecks(runtime: BindingRuntime): SetupChecks {
       once(
         "A wrapped driver runs reads, but Drizzle was not given this cache, so with strategy 'explicit' no read is cached ($withCache() cannot reach it).",
         "Pass the binding to drizzle() as its cache: drizzle(kv.d1(env.DB), { cache: kv }) (or use strategy: 'all').",
+      )
+    },
+    sessionWithoutDatabase() {
+      once(
+        'kv.d1() was given a D1 session rather than the database, so a read right after a write cannot be sent to a replica that has the write: such reads are served, not cached.',
+        "Wrap the database and open the session on what kv.d1() returns: kv.d1(env.DB).withSession(bookmark ?? 'first-unconstrained').",
       )
     },
     momentPassed() {

@@ -1,0 +1,85 @@
+// A FAKE of D1 read replication, which miniflare does not have: two real D1 databases, one the
+// primary and one a replica that applies the primary's writes only when the test calls `catchUp()`.
+// Sessions follow D1's rules: a session reads any copy at least as recent as its bookmark (here: the
+// replica when it is, else the primary); `first-primary` starts at the primary; a write goes to the
+// primary and moves the session's bookmark past it. Bookmarks are fixed-width, ordered strings.
+
+type Bound = { readonly sql: string; readonly params: readonly unknown[] }
+
+const bookmarkOf = (version: number) => `00000000-${version.toString(16).padStart(8, '0')}-00000000-fake`
+const versionOf = (bookmark: string) => Number.parseInt(bookmark.slice(9, 17), 16)
+const isWrite = (sql: string) => !/^\s*(select|with|pragma)\b/i.test(sql)
+
+export function laggingReplicaD1Fake(primary: D1Database, replica: D1Database) {
+  let version = 0
+  let replicaVersion = 0
+  const unreplicated: Bound[] = []
+  const stats = { sessions: 0, primaryReads: 0, replicaReads: 0 }
+
+  const run = async (database: D1Database, bound: Bound, method: string, argument?: unknown) => {
+    const statement = database.prepare(bound.sql).bind(...bound.params) as unknown as Record<string, (argument?: unknown) => Promise<unknown>>
+    return (statement[method] as (argument?: unknown) => Promise<unknown>).call(statement, argument)
+  }
+
+  /** One session (or the database itself, `session` undefined: D1 without sessions reads the primary). */
+  const handle = (session: { floor: number; primaryFirst: boolean } | undefined) => {
+    const execute = async (bound: Bound, method: string, argument?: unknown) => {
+      if (isWrite(bound.sql)) {
+        const result = await run(primary, bound, method, argument)
+        version++
+        unreplicated.push(bound)
+        if (session) session.floor = version
+        return result
+      }
+      const fromPrimary = !session || session.primaryFirst || session.floor > replicaVersion
+      if (session) session.primaryFirst = false
+      fromPrimary ? stats.primaryReads++ : stats.replicaReads++
+      if (session) session.floor = Math.max(session.floor, fromPrimary ? version : replicaVersion)
+      return run(fromPrimary ? primary : replica, bound, method, argument)
+    }
+    const statement = (bound: Bound): unknown => ({
+      bind: (...params: unknown[]) => statement({ sql: bound.sql, params }),
+      all: () => execute(bound, 'all'),
+      raw: (options?: unknown) => execute(bound, 'raw', options),
+      first: (column?: string) => execute(bound, 'first', column),
+      run: () => execute(bound, 'run'),
+      [BOUND]: bound,
+    })
+    return {
+      prepare: (sql: string) => statement({ sql, params: [] }),
+      async batch(statements: unknown[]) {
+        const results = []
+        for (const each of statements) results.push(await execute((each as Record<symbol, Bound>)[BOUND] as Bound, 'all'))
+        return results
+      },
+      ...(session ? { getBookmark: () => (session.floor === 0 && session.primaryFirst ? null : bookmarkOf(session.floor)) } : {}),
+    }
+  }
+
+  // Like a real D1 binding, the database and its sessions share one `fetcher`: how the cache tells them apart from other databases.
+  const fetcher = {}
+  const database = {
+    ...handle(undefined),
+    fetcher,
+    exec: (sql: string) => primary.exec(sql),
+    withSession(constraint = 'first-unconstrained') {
+      stats.sessions++
+      const anchored = constraint !== 'first-unconstrained' && constraint !== 'first-primary'
+      return { ...handle({ floor: anchored ? versionOf(constraint) : 0, primaryFirst: constraint === 'first-primary' }), fetcher }
+    },
+  }
+
+  return {
+    database: database as unknown as D1Database,
+    stats,
+    /** The replica applies every write the primary has taken so far. */
+    async catchUp() {
+      for (const bound of unreplicated.splice(0)) await run(replica, bound, 'run')
+      replicaVersion = version
+    },
+    /** The newest write's bookmark, as the primary would give it. */
+    latest: () => bookmarkOf(version),
+  }
+}
+
+const BOUND = Symbol('bound statement')
