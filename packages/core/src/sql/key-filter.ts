@@ -76,8 +76,17 @@ function targetOf(statement: Statement, table: string): { verb: string; qualifie
   return { verb, qualifiers }
 }
 
-/** Splits `[from, to)` at depth-0 `and` (not the one of `between x and y`). */
+/**
+ * Splits `[from, to)` at depth-0 `and` (not the one of `between x and y`), and each part again once
+ * its own outer parentheses are stripped: `((a = ?) and (b = ?))` (Drizzle 1.0's `and()`) is `a = ?`, `b = ?`.
+ */
 function conjuncts(statement: Statement, from: number, to: number): [number, number][] {
+  const parts = splitAnd(statement, from, to)
+  if (parts.length === 1 && parts[0]?.[0] === from && parts[0][1] === to) return parts
+  return parts.flatMap(([start, end]) => conjuncts(statement, start, end))
+}
+
+function splitAnd(statement: Statement, from: number, to: number): [number, number][] {
   const { tokens, parens } = statement
   let start = from
   let end = to

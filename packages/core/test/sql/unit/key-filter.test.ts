@@ -25,6 +25,11 @@ const cases: Case[] = [
   ['select * from "members" where ("members"."org_id" = ? and "members"."user_id" = ?)', 'members', ['org_id', 'user_id'], [[0, 1]]],
   ['select * from members where user_id = ? and org_id = ?', 'members', ['org_id', 'user_id'], [[1, 0]]],
   ['delete from members where org_id = $2 and user_id = $1', 'members', ['org_id', 'user_id'], [[1, 0]], 'postgres'],
+  // Drizzle 1.0's `and()`: each condition in its own parentheses.
+  ['select * from "members" where (("members"."org_id" = ?) and ("members"."user_id" = ?))', 'members', ['org_id', 'user_id'], [[0, 1]]],
+  ['delete from members where ((org_id = ?) and ((user_id = ?)))', 'members', ['org_id', 'user_id'], [[0, 1]]],
+  ['select * from members where ((org_id = ?) and (user_id = ? or user_id = ?))', 'members', ['org_id', 'user_id'], undefined],
+  ['select * from members where ((org_id = ?) and not (user_id = ?))', 'members', ['org_id', 'user_id'], undefined],
   ['select * from members where org_id = ?', 'members', ['org_id', 'user_id'], undefined],
   ['select * from members where org_id in (?, ?) and user_id = ?', 'members', ['org_id', 'user_id'], undefined],
   // Not limited to rows by key.
