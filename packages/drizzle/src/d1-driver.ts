@@ -1,4 +1,5 @@
 import type { LoadContext } from '@kvcache/core'
+import { sessionFor } from '@kvcache/core/binding'
 import { introspectSqlite, type RunQuery } from '@kvcache/core/sql'
 import { requireDriver, type KvDrizzleCacheBase } from './binding'
 import type { Statement } from './runner'
@@ -34,11 +35,10 @@ type Method = 'all' | 'raw' | 'first' | 'run'
  * Undefined when the session came without its database, so it cannot be re-anchored.
  */
 function handleFor(d1: D1DatabaseLike, root: D1DatabaseLike | undefined, context: LoadContext | undefined): D1DatabaseLike | undefined {
-  const freshness = context?.freshness ?? { kind: 'any' }
-  if (typeof d1.getBookmark !== 'function' || freshness.kind === 'any') return d1
-  const mine = d1.getBookmark()
-  if (freshness.kind === 'since' && mine !== null && mine >= freshness.position) return d1
-  return root?.withSession?.(freshness.kind === 'since' ? freshness.position : 'first-primary')
+  if (typeof d1.getBookmark !== 'function' || context === undefined) return d1
+  const choice = sessionFor(context.freshness, d1.getBookmark())
+  if (choice.kind === 'own') return d1
+  return root?.withSession?.(choice.kind === 'open' ? choice.at : 'first-primary')
 }
 
 /**

@@ -10,6 +10,8 @@ import type { DialectLike } from './kysely-types'
 
 export type { KyselyCacheOptions } from './binding'
 export { cached, uncached } from './control'
+export { d1Sessions } from './d1-sessions'
+export type { D1SessionsLike } from './d1-sessions'
 export type { CachedOptions } from './control'
 export { kyselyCacheInvalidate } from './invalidate'
 export type { KyselyInvalidation, KyselyLike } from './invalidate'

@@ -2,6 +2,7 @@ import { transactionStepOf } from '@kvcache/core/binding'
 import type { Plan } from '@kvcache/core/sql'
 import type { CachedConnection } from './connection'
 import { controlOf, type QueryControl } from './control'
+import { trackD1 } from './d1-sessions'
 import { describeQuery } from './describe-query'
 import type { CompiledQueryLike, QueryResultLike } from './kysely-types'
 
@@ -33,13 +34,16 @@ export async function runStatement(connection: CachedConnection, compiled: Compi
     case 'transaction':
       // The result passes through untouched: Kysely reads COMMIT's ROLLBACK tag to raise AbortedTransactionError.
       return transaction.run(transactionStepOf(plan), exec)
-    case 'write':
+    case 'write': {
+      // A write through a `d1Sessions` session: its bookmark afterwards goes with the stamps it bumps.
+      const { result, call } = trackD1(undefined, exec)
       try {
-        return await exec()
+        return await result
       } finally {
         // Also after a failed write: a statement that timed out may still have committed.
-        await runtime.afterWrite(plan, transaction)
+        await runtime.afterWrite(plan, transaction, call.session?.getBookmark?.() ?? undefined)
       }
+    }
     case 'bypass':
       // Asked for by name and refused: a setup mistake, not a runtime miss.
       if (control?.mode === 'cache') runtime.misconfigured(CACHED_BUT_NOT_CACHEABLE, CACHED_FIX)
@@ -59,7 +63,12 @@ async function read(connection: CachedConnection, compiled: CompiledQueryLike, s
   }
   if (control === undefined && runtime.options.strategy === 'explicit') return exec()
   const options = control?.mode === 'cache' ? control.options : undefined
-  return runtime.read({ material: { sql: compiled.sql, parameters: compiled.parameters }, scopes, options }, exec)
+  return runtime.read({ material: { sql: compiled.sql, parameters: compiled.parameters }, scopes, options }, (context) => {
+    // A `d1Sessions` session sends the read to a copy as recent as the recorded writes ask.
+    const { result, call } = trackD1(context.freshness, exec)
+    if (call.unmet) context.cannotMeet()
+    return result
+  })
 }
 
 /** A stream reads straight from the database; a streamed write publishes once the stream ends. */

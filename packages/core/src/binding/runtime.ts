@@ -189,7 +189,7 @@ export function createBindingRuntime(init: BindingRuntimeOptions): BindingRuntim
     transaction: () => transactionBuffer(cache),
     async publish(scopes, transaction, sourcePosition) {
       try {
-        if (transaction) await transaction.publish(scopes)
+        if (transaction?.inTransaction) await transaction.publish(scopes)
         else if (scopes.length > 0) await cache.invalidate({ scopes }, sourcePosition === undefined ? {} : { sourcePosition })
       } catch (error) {
         cache.report({ type: 'degraded', source: binding, detail: 'publishing an invalidation failed', error })

@@ -10,7 +10,7 @@ import { drizzle } from 'drizzle-orm/d1'
 import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 import { beforeEach, expect, it } from 'vitest'
 import { drizzleCache } from '../../src'
-import { laggingReplicaD1Fake } from './lagging-replica-fake'
+import { laggingReplicaD1Fake } from '@kvcache/test-support/lagging-replica-fake'
 import { DB, DB2, KV } from './setup'
 
 const notes = sqliteTable('replica_notes', { id: integer('id').primaryKey(), body: text('body').notNull() })

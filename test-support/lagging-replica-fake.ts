@@ -6,17 +6,23 @@
 
 type Bound = { readonly sql: string; readonly params: readonly unknown[] }
 
+/** The parts of a real D1 binding the fake runs statements on (typed here: this package has no Workers types). */
+interface D1Like {
+  prepare(sql: string): { bind(...params: unknown[]): unknown }
+  exec(sql: string): Promise<unknown>
+}
+
 const bookmarkOf = (version: number) => `00000000-${version.toString(16).padStart(8, '0')}-00000000-fake`
 const versionOf = (bookmark: string) => Number.parseInt(bookmark.slice(9, 17), 16)
 const isWrite = (sql: string) => !/^\s*(select|with|pragma)\b/i.test(sql)
 
-export function laggingReplicaD1Fake(primary: D1Database, replica: D1Database) {
+export function laggingReplicaD1Fake<D extends D1Like>(primary: D, replica: D) {
   let version = 0
   let replicaVersion = 0
   const unreplicated: Bound[] = []
   const stats = { sessions: 0, primaryReads: 0, replicaReads: 0 }
 
-  const run = async (database: D1Database, bound: Bound, method: string, argument?: unknown) => {
+  const run = async (database: D1Like, bound: Bound, method: string, argument?: unknown) => {
     const statement = database.prepare(bound.sql).bind(...bound.params) as unknown as Record<string, (argument?: unknown) => Promise<unknown>>
     return (statement[method] as (argument?: unknown) => Promise<unknown>).call(statement, argument)
   }
@@ -70,7 +76,8 @@ export function laggingReplicaD1Fake(primary: D1Database, replica: D1Database) {
   }
 
   return {
-    database: database as unknown as D1Database,
+    /** Use where the real binding would go: the same shape, with sessions that follow the fake's replica. */
+    database: database as unknown as D,
     stats,
     /** The replica applies every write the primary has taken so far. */
     async catchUp() {

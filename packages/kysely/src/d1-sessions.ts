@@ -1,0 +1,81 @@
+import type { Freshness } from '@kvcache/core'
+import { sessionFor } from '@kvcache/core/binding'
+
+/** The parts of a `D1Database` or D1 session kysely-d1 and this wrapper touch, typed structurally. */
+export interface D1SessionsLike {
+  prepare(sql: string): unknown
+  batch(statements: unknown[]): Promise<unknown[]>
+  withSession?(constraint?: string): D1SessionsLike
+  getBookmark?(): string | null
+}
+
+/**
+ * What the statement running right now asks of the D1 wrapper, and what the wrapper saw. Set and
+ * read synchronously around the driver call (kysely-d1 prepares before its first `await`), so
+ * requests interleaving at `await`s never see each other's.
+ */
+interface Call {
+  readonly freshness: Freshness | undefined
+  /** The session the statement was prepared on, for its bookmark after a write. */
+  session: D1SessionsLike | undefined
+  /** The read could not be sent to a copy as recent as asked. */
+  unmet: boolean
+}
+
+let running: Call | undefined
+
+/**
+ * Runs a driver call with `freshness` visible to `d1Sessions` wrappers it prepares statements on.
+ * Returns the call's promise, the session it used (if a wrapped one), and whether it met `freshness`.
+ */
+export function trackD1<T>(freshness: Freshness | undefined, exec: () => Promise<T>): { result: Promise<T>; call: Call } {
+  const call: Call = { freshness, session: undefined, unmet: false }
+  const outer = running
+  running = call
+  try {
+    return { result: exec(), call }
+  } finally {
+    running = outer
+  }
+}
+
+function session(own: D1SessionsLike, root: D1SessionsLike): D1SessionsLike {
+  return new Proxy(own, {
+    get(target, property) {
+      if (property === 'prepare') {
+        return (sql: string) => {
+          const call = running
+          if (call) call.session = target
+          const choice = call?.freshness ? sessionFor(call.freshness, target.getBookmark?.()) : { kind: 'own' as const }
+          if (choice.kind === 'own') return target.prepare(sql)
+          const anchored = root.withSession?.(choice.kind === 'open' ? choice.at : 'first-primary')
+          if (!anchored && call) call.unmet = true
+          return (anchored ?? target).prepare(sql)
+        }
+      }
+      const value = Reflect.get(target, property, target)
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
+}
+
+/**
+ * Wraps a D1 binding for `kyselyCache` with D1 read replicas: open each request's session on what it
+ * returns (`d1Sessions(env.DB).withSession(bookmark ?? 'first-unconstrained')`) and pass that to
+ * `D1Dialect`. A write then records the session's bookmark with its stamps, and a read that misses
+ * after a write runs in a session anchored there (its own when already that recent), so a lagging
+ * replica cannot answer it from before the write.
+ *
+ * @example
+ * const database = d1Sessions(env.DB).withSession(request.headers.get('x-d1-bookmark') ?? 'first-unconstrained')
+ * const db = new Kysely<Database>({ dialect: kyselyCache(new D1Dialect({ database: database as D1Database }), cache) })
+ */
+export function d1Sessions<T extends D1SessionsLike>(database: T): T {
+  return new Proxy(database, {
+    get(target, property) {
+      if (property === 'withSession') return (constraint?: string) => session(target.withSession?.(constraint) ?? target, target)
+      const value = Reflect.get(target, property, target)
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
+}
