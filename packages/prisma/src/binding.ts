@@ -1,5 +1,5 @@
-import type { Cache } from '@kvcache/core'
-import { createBindingRuntime, type BindingRuntime, type DatabaseSource } from '@kvcache/core/binding'
+import type { Cache, LoadContext } from '@kvcache/core'
+import { createBindingRuntime, sessionFor, type BindingRuntime, type DatabaseSource } from '@kvcache/core/binding'
 import { introspectPostgres, introspectSqlite, type Dialect } from '@kvcache/core/sql'
 import { adapterSchema, databaseHandle, type EngineConfigOwner } from './database'
 import { createGraph, type Graph } from './graph'
@@ -36,7 +36,23 @@ export interface PrismaBinding {
   viewRuntime(view: Cache): Promise<BindingRuntime>
   /** Reports a `cacheStrategy` that caches nothing by mistake, once. */
   cachesNothing(): void
+  /**
+   * A read's loader on this client's database: on a D1 session (read replication) that has not
+   * seen the writes the read must include, its answer is served but not stored (Prisma's reads
+   * cannot be sent to another session). A database that is not a session reads the primary.
+   */
+  loader<T>(run: () => Promise<T>): (context: LoadContext) => Promise<T>
+  /** Where the database stands after a write: a D1 session's bookmark, recorded with the stamps it bumps. */
+  position(): string | undefined
 }
+
+/** The part of a D1 session (`env.DB.withSession()`) the binding reads. */
+interface SessionLike {
+  getBookmark(): string | null
+}
+
+const sessionOf = (handle: unknown): SessionLike | undefined =>
+  typeof (handle as Partial<SessionLike> | null)?.getBookmark === 'function' ? (handle as SessionLike) : undefined
 
 /** Sets up the binding for one client: options, model graph, database identity, catalog, transactions. */
 export function createPrismaBinding(cache: Cache, options: WithKvCacheOptions, client: PrismaClientLike): PrismaBinding {
@@ -54,9 +70,17 @@ export function createPrismaBinding(cache: Cache, options: WithKvCacheOptions, c
       introspect: dialect === 'postgres' ? introspectPostgres : introspectSqlite,
     }
   let attached: DatabaseSource | undefined
+  let session: SessionLike | undefined
   const attach = (handle: unknown) => {
     attached = source(handle)
+    session = sessionOf(handle)
     if (attached) runtime.attach(attached)
+    if (session) {
+      runtime.misconfigured(
+        'The D1 database is a session (read replication): Prisma cannot send a read to a replica that has the latest write, so reads after a write are served but not cached until the session has seen that write.',
+        'Cache through the primary (pass env.DB, not a session, to PrismaD1), or accept it; Drizzle and Kysely route such reads (see the root README, "D1 read replicas").',
+      )
+    }
   }
   const handle = databaseHandle(client)
   // A PostgreSQL client is named at once (a conflict fails `$extends`); a D1 binding is found through the adapter first.
@@ -97,6 +121,11 @@ export function createPrismaBinding(cache: Cache, options: WithKvCacheOptions, c
       if (attached) viewed.attach(attached)
       return viewed
     },
+    loader: (run) => async (context) => {
+      if (session && sessionFor(context.freshness, session.getBookmark()).kind !== 'own') context.cannotMeet()
+      return run()
+    },
+    position: () => session?.getBookmark() ?? undefined,
     cachesNothing() {
       if (reported) return
       reported = true

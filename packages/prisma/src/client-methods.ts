@@ -53,15 +53,16 @@ export function clientMethods(binding: PrismaBinding, queryRaw: (sql: SqlLike) =
           // Not a read the SQL reader can follow: it runs uncached, and a write is published like any raw write.
           if (plan?.type === 'bypass') runtime.bypass(plan.reason, statement?.sql)
           const result = await run()
-          if (plan?.type === 'write') await runtime.publish([...plan.scopes, ...changeScopes(uniqueKeyTables(graph, plan.tables))])
-          else if (plan?.type !== 'bypass') await runtime.publish(changeScopes([{ kind: 'database' }]))
+          const position = binding.position()
+          if (plan?.type === 'write') await runtime.publish([...plan.scopes, ...changeScopes(uniqueKeyTables(graph, plan.tables))], undefined, position)
+          else if (plan?.type !== 'bypass') await runtime.publish(changeScopes([{ kind: 'database' }]), undefined, position)
           return result
         }
         // The statement's own tables, and any the call declares (a function that reads a table...).
         const dependencies: Dependency[] = strategy.autoInvalidate ? tables.map((table): Dependency => ({ kind: 'table', table })) : [{ kind: 'everything' }]
         const scopes = strategy.autoInvalidate ? [...plan.scopes, ...dependencyScopes(dependencies)] : dependencyScopes(dependencies)
         const material = { raw: [...sql.strings], values: normalizeArgs([...sql.values]), tags: strategy.read.tags, autoInvalidate: strategy.autoInvalidate }
-        return runtime.read({ material, scopes, options: strategy.read }, run)
+        return runtime.read({ material, scopes, options: strategy.read }, binding.loader(run))
       },
     },
   }

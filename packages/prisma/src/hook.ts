@@ -85,7 +85,10 @@ async function modelRead(
     autoInvalidate,
   }
   const reader = sink ? await binding.viewRuntime(runtime.cache.withContext({ onEvent: (event) => sink.observe(event) })) : runtime
-  const value = await reader.read({ material, scopes: dependencyScopes(dependencies), options: strategy.read }, async () => params.query(args))
+  const value = await reader.read(
+    { material, scopes: dependencyScopes(dependencies), options: strategy.read },
+    binding.loader(async () => params.query(args)),
+  )
   sink?.settle()
   return value
 }
@@ -140,7 +143,8 @@ async function settle(
       runtime.cache.report({ type: 'degraded', source: 'prisma', detail: 'Could not describe a write; invalidating every cached read.', error })
       bumped = WHOLE_DATABASE
     }
-    await runtime.publish(bumped, interactive === undefined ? undefined : binding.transactions.buffer(interactive, runtime))
+    const buffer = interactive === undefined ? undefined : binding.transactions.buffer(interactive, runtime)
+    await runtime.publish(bumped, buffer, binding.position())
   }
 }
 
