@@ -64,8 +64,9 @@ function prepareFill(view: ViewState, request: FillRequest): Prepared {
     return { encoded, write: undefined }
   }
   const { plan } = request
-  const { now, maxValueBytes } = view.isolate.settings
-  const raw = serializeEntry({ ...request, createdAtMs: now(), ttlSeconds: plan.ttlSeconds, swrSeconds: plan.swrSeconds, value: encoded })
+  const { maxValueBytes } = view.isolate.settings
+  // An entry's age counts from when its database read started: the time a miss reports for it too.
+  const raw = serializeEntry({ ...request, createdAtMs: request.loadStartedMs, ttlSeconds: plan.ttlSeconds, swrSeconds: plan.swrSeconds, value: encoded })
   const bytes = byteLength(raw)
   if (bytes > maxValueBytes) {
     emit(view, { type: 'skip', key, reason: 'oversized' })

@@ -34,7 +34,7 @@ export async function lookup<T>(view: ViewState, read: Read<T>): Promise<Outcome
   if (!found) {
     // Storage is unusable right now: answer from the database and store nothing. The caller still
     // sees the database as of now: its bookmark moves on, or its next request could go back in time.
-    emit(view, { type: 'miss', key: read.key, reason: 'error' })
+    emit(view, { type: 'miss', key: read.key, reason: 'error', atMs: view.isolate.settings.now() })
     const readStamp = readStampAfter(view.isolate, [])
     see(view, readStamp)
     return { value: await read.loader(ANY_COPY), encoded: undefined, stamps: undefined, readStamp }
@@ -44,8 +44,9 @@ export async function lookup<T>(view: ViewState, read: Read<T>): Promise<Outcome
   const verdict = judgeEntry({ raw: found.raw, scopes: read.scopes, current: found.current, floor: view.floor, nowMs: view.isolate.settings.now() })
   const served = verdict.kind === 'miss' ? undefined : serve(view, read, verdict, found.current)
   if (served) return served
-  emit(view, { type: 'miss', key: read.key, reason: verdict.kind === 'miss' ? verdict.reason : 'corrupt' })
-  return loadAndFill(view, read, found, readStamp)
+  const loadStartedMs = view.isolate.settings.now()
+  emit(view, { type: 'miss', key: read.key, reason: verdict.kind === 'miss' ? verdict.reason : 'corrupt', atMs: loadStartedMs })
+  return loadAndFill(view, read, found, readStamp, loadStartedMs)
 }
 
 async function readFromStorage(view: ViewState, key: string, scopes: readonly string[]): Promise<Found | undefined> {
@@ -80,8 +81,7 @@ function serve<T>(view: ViewState, read: Read<T>, verdict: Exclude<Verdict, { ki
   return { value: decoded.value as T, encoded: verdict.entry.value, stamps, readStamp: verdict.entry.readStamp }
 }
 
-async function loadAndFill<T>(view: ViewState, read: Read<T>, found: Found, readStamp: Stamp): Promise<Outcome<T>> {
-  const loadStartedMs = view.isolate.settings.now()
+async function loadAndFill<T>(view: ViewState, read: Read<T>, found: Found, readStamp: Stamp, loadStartedMs: number): Promise<Outcome<T>> {
   const { value, met } = await loadWith(read.loader, freshnessOf(found.current, found.positions))
   see(view, readStamp)
   const stamps = found.current

@@ -159,7 +159,13 @@ export interface ColocatedStamps {
 /** Everything the cache reports. Handlers must be cheap; errors thrown by them are swallowed. */
 export type CacheEvent =
   | { readonly type: 'hit'; readonly key: string; readonly ageMs: number; readonly createdAtMs: number }
-  | { readonly type: 'miss'; readonly key: string; readonly reason: MissReason }
+  | {
+      readonly type: 'miss'
+      readonly key: string
+      readonly reason: MissReason
+      /** When the database read started: the `createdAtMs` an entry filled from it carries. */
+      readonly atMs?: number
+    }
   | { readonly type: 'stale'; readonly key: string; readonly ageMs: number; readonly createdAtMs: number }
   /** This call joined an identical lookup already in flight and got its result (de-duplication). */
   | { readonly type: 'joined'; readonly key: string }

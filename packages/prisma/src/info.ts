@@ -32,8 +32,9 @@ export class InfoSink {
   observe(event: CacheEvent): void {
     if (event.type !== 'hit' && event.type !== 'stale' && event.type !== 'miss') return
     const signature = event.key.slice(event.key.lastIndexOf(':') + 1)
-    if (event.type === 'miss') this.#info = this.#make('miss', this.now(), signature)
-    else this.#info = this.#make(event.type === 'hit' ? 'ttl' : 'swr', this.now() - event.ageMs, signature)
+    // One database read, one time: a miss reports when its read started, and hits of the entry it filled carry the same.
+    if (event.type === 'miss') this.#info = this.#make('miss', event.atMs ?? this.now(), signature)
+    else this.#info = this.#make(event.type === 'hit' ? 'ttl' : 'swr', event.createdAtMs, signature)
   }
 
   /** A call that joined an identical in-flight call saw no event of its own: its data was just loaded. */
