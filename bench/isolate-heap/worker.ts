@@ -55,7 +55,9 @@ const drizzleDb = ({ view, pool }: Context) => {
 }
 
 const kyselyDb = ({ view, pool, env }: Context) =>
-  new Kysely<Database>({ dialect: kyselyCache(new PostgresDialect({ pool }), view, { strategy: 'all', database: 'main', sourceLagSeconds: 0 }) }).withSchema(env.PG_SCHEMA)
+  new Kysely<Database>({ dialect: kyselyCache(new PostgresDialect({ pool }), view, { strategy: 'all', database: 'main', sourceLagSeconds: 0 }) }).withSchema(
+    env.PG_SCHEMA,
+  )
 
 const series: Record<string, { read: Op; write: Op }> = {
   // The core alone: distinct material, a table and a row scope, a loader returning a Date.
