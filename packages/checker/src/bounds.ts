@@ -1,3 +1,4 @@
+import { settingsOf } from '../../coordinator/src/options'
 import type { WorldSettings } from './world'
 
 /** KV accepts one write per second per key. https://developers.cloudflare.com/kv/platform/limits/ */
@@ -20,4 +21,15 @@ export function stampWriteAllowanceMs(settings: WorldSettings): number {
  */
 export function kvBoundMs(settings: WorldSettings): number {
   return stampWriteAllowanceMs(settings) + settings.propagation.maxMs + settings.cacheTtlSeconds * 1000
+}
+
+/**
+ * How late a coordinator bump that failed may land after `invalidate` returned: the client's
+ * background retries (`durableObjectVersions` defaults: `maxRetries` retries after doubling delays
+ * from `retryBaseMs`), each failed attempt taking up to `timeoutMs`. Until it lands, only the
+ * writer's isolate sees the write (packages/coordinator/README.md, "When the coordinator is slow").
+ */
+export function coordinatorRetryWindowMs(): number {
+  const { maxRetries, retryBaseMs, timeoutMs } = settingsOf('checker', {})
+  return retryBaseMs * (2 ** maxRetries - 1) + maxRetries * timeoutMs
 }

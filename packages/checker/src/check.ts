@@ -10,6 +10,12 @@ export interface Bound {
    * millisecond the client's earlier operation returned). Absent = not promised, not checked.
    */
   readonly sessionStaleMs?: number
+  /**
+   * The same, counting only writes made earlier in the isolate the read runs in (`Operation.where`):
+   * read-your-writes per isolate, whichever client asks. Only reads that start strictly after such
+   * a write returned are held to it. Absent = not promised, not checked.
+   */
+  readonly isolateStaleMs?: number
 }
 
 export type ViolationKind =
@@ -17,6 +23,8 @@ export type ViolationKind =
   | 'stale'
   /** Older than something this client wrote or read before, by more than `sessionStaleMs`. */
   | 'session'
+  /** Older than a write made earlier in the same isolate, by more than `isolateStaleMs`. */
+  | 'own-isolate'
   /** A value no write wrote. */
   | 'unknown-value'
   /** A value whose write started after the read returned. */
@@ -63,7 +71,8 @@ const SLICE_WRITES = 8
  */
 export function checkHistory(history: History, bound: Bound): CheckReport {
   const keys = indexWrites(history)
-  const sessions = bySession(history)
+  const sessions = grouped(history, sessionOf)
+  const isolates = grouped(history, isolateOf, (op) => op.kind === 'write')
   const violations: Violation[] = []
   const staleness: number[] = []
   const reads = history.operations.filter((op) => op.kind === 'read')
@@ -82,6 +91,13 @@ export function checkHistory(history: History, bound: Bound): CheckReport {
     const stalenessMs = Math.max(0, read.invokedMs - superseded.atMs)
     staleness.push(stalenessMs)
     if (stalenessMs > bound.staleMs) violations.push({ kind: 'stale', read, write, stalenessMs, slice: sliceOf(writes, write, read, superseded.by) })
+    if (bound.isolateStaleMs !== undefined && read.where !== undefined && stalenessMs <= bound.staleMs) {
+      // Only this isolate's writes: the same search as a session's, over writes alone.
+      const own = sessionSupersededAt(isolates.get(isolateOf(read)) ?? [], keys, read, write)
+      const lateness = read.invokedMs - own.atMs
+      if (lateness > bound.isolateStaleMs)
+        violations.push({ kind: 'own-isolate', read, write, stalenessMs: lateness, slice: sliceOf(writes, write, read, own.by) })
+    }
     if (bound.sessionStaleMs === undefined) continue
     // A client's earlier operation happened before its next one, even within the same millisecond:
     // at bound 0, a read started the moment the client learned of a newer value is already too old.
@@ -163,18 +179,20 @@ function sessionSupersededAt(sessionOps: readonly Operation[], keys: Map<string,
   return found
 }
 
-/** Each client's operations per key: what a session check looks through. */
-function bySession(history: History): Map<string, Operation[]> {
-  const sessions = new Map<string, Operation[]>()
+/** Operations grouped per client and key (what a session check looks through), or per isolate and key. */
+function grouped(history: History, groupOf: (op: Operation) => string, keep: (op: Operation) => boolean = () => true): Map<string, Operation[]> {
+  const groups = new Map<string, Operation[]>()
   for (const op of history.operations) {
-    const list = sessions.get(sessionOf(op)) ?? []
+    if (!keep(op)) continue
+    const list = groups.get(groupOf(op)) ?? []
     list.push(op)
-    sessions.set(sessionOf(op), list)
+    groups.set(groupOf(op), list)
   }
-  return sessions
+  return groups
 }
 
 const sessionOf = (op: Operation) => `${op.client}\u0000${op.key}`
+const isolateOf = (op: Operation) => `${op.where ?? ''}\u0000${op.key}`
 
 function sliceOf(writes: KeyWrites, write: Operation, read: Operation, cause: Operation | undefined): Operation[] {
   const between = writes.byInvocation.filter((op) => op !== write && op.invokedMs >= write.invokedMs && op.invokedMs <= read.completedMs)

@@ -4,12 +4,22 @@
  * verifies every read against the design's declared staleness bound.
  */
 export { BASELINES, invalidateFirst, sharedIndex, skewedTimestamps } from './baselines'
-export { KV_WRITE_INTERVAL_MS, kvBoundMs, stampWriteAllowanceMs } from './bounds'
+export { coordinatorRetryWindowMs, KV_WRITE_INTERVAL_MS, kvBoundMs, stampWriteAllowanceMs } from './bounds'
 export { checkHistory, percentile } from './check'
 export type { Bound, CheckReport, Violation, ViolationKind } from './check'
 export { createRecorder } from './history'
 export type { History, Operation, Recorder } from './history'
-export { kvBookmark, kvStamps, laggingSource, laggingSourceDeclared, memoryProcess, OUR_MODES, twoTierTrust } from './modes'
+export {
+  durableObject,
+  durableObjectFailingBumps,
+  kvBookmark,
+  kvStamps,
+  laggingSource,
+  laggingSourceDeclared,
+  memoryProcess,
+  OUR_MODES,
+  twoTierTrust,
+} from './modes'
 export { seededRandom } from './random'
 export type { Random } from './random'
 export { describeViolation, formatMs, formatOperation, formatTable, rowOf, runRow } from './report'
@@ -18,8 +28,12 @@ export { runScenario, runWorld, START_MS } from './run'
 export type { Driver, RunResult } from './run'
 export { runScript } from './script'
 export type { ScriptActions, Where } from './script'
+export { simulatedCoordinator } from './simulated-coordinator'
+export type { CoordinatorOutages, SimulatedCoordinator, SimulatedCoordinatorOptions, SimulatedCoordinatorStats } from './simulated-coordinator'
 export { simulatedKv } from './simulated-kv'
 export type { SimulatedKv, SimulatedKvOptions, SimulatedKvStats } from './simulated-kv'
+export { simulatedStampSql } from './simulated-sql'
+export type { SimulatedStampSql } from './simulated-sql'
 export { simulatedSource } from './source'
 export type { Source, SourceOptions } from './source'
 export { createVirtualTime, settle, withSimulatedGlobals } from './virtual-time'

@@ -1,5 +1,7 @@
 import { createCache, memoryStorage, memoryVersions, storageVersions, twoTierStorage, type Cache, type CacheOptions } from '@kvcache/core'
-import { kvBoundMs } from './bounds'
+import { durableObjectVersions } from '../../coordinator/src/client'
+import { coordinatorRetryWindowMs, kvBoundMs } from './bounds'
+import { simulatedCoordinator, type CoordinatorOutages } from './simulated-coordinator'
 import { at, perIsolate, type Scenario, type System, type World, type WorkerRequest, type WorldSettings } from './world'
 
 /*
@@ -121,5 +123,56 @@ export const memoryProcess: Scenario = {
   },
 }
 
-/** Our modes, in table order. The Durable Object coordinator needs workerd and is not simulated here. */
-export const OUR_MODES: readonly Scenario[] = [memoryProcess, kvStamps, kvBookmark, twoTierTrust, laggingSource, laggingSourceDeclared]
+/**
+ * One cache per isolate: entries in the location's simulated KV, stamps in simulated coordinator
+ * objects read and bumped by the real `durableObjectVersions` client (its defaults: one object,
+ * no trust window, so `consistency: 'strong'`).
+ */
+function coordinatorSystem(world: World, faults: { readonly outages?: CoordinatorOutages } = {}): System {
+  const { settings, kv, time } = world
+  const coordinator = simulatedCoordinator({
+    time,
+    random: world.random.fork('coordinator'),
+    latencyMs: settings.coordinatorLatencyMs,
+    ...faults,
+  })
+  const caches = perIsolate(settings, (location) =>
+    createCache({
+      storage: kv.storageAt(location, { cacheTtlSeconds: settings.cacheTtlSeconds }),
+      versions: durableObjectVersions(coordinator.namespace, { now: time.now }),
+      now: time.now,
+      defaultTtlSeconds: settings.entryTtlSeconds,
+    }),
+  )
+  return { ...cacheSystem(world, caches, false), counters: coordinator.stats }
+}
+
+export const durableObject: Scenario = {
+  name: 'Durable Object coordinator (simulated object)',
+  summary:
+    'durableObjectVersions over simulated objects (real stamp table, atomic calls); bound: 0, a read that starts after a write returned sees it (strong)',
+  expect: 'within-bound',
+  bound: () => ({ staleMs: 0 }),
+  build: (world) => coordinatorSystem(world),
+}
+
+export const durableObjectFailingBumps: Scenario = {
+  name: 'Durable Object coordinator, failing bumps',
+  summary:
+    'the same, each object refusing or losing the answer of every bump during outages shorter than the retry delays; bound: the client retry window, 0 in the writer isolate',
+  expect: 'within-bound',
+  bound: () => ({ staleMs: coordinatorRetryWindowMs(), isolateStaleMs: 0 }),
+  build: (world) => coordinatorSystem(world, { outages: world.settings.coordinatorOutages }),
+}
+
+/** Our modes, in table order. */
+export const OUR_MODES: readonly Scenario[] = [
+  memoryProcess,
+  kvStamps,
+  kvBookmark,
+  twoTierTrust,
+  laggingSource,
+  laggingSourceDeclared,
+  durableObject,
+  durableObjectFailingBumps,
+]

@@ -38,6 +38,7 @@ export interface Row {
   readonly p99StalenessMs: number
   readonly boundMs: number
   readonly sessionBoundMs: number | undefined
+  readonly isolateBoundMs: number | undefined
   readonly withinBound: boolean
   /** Seeds with at least one violation or failed call. */
   readonly failingSeeds: readonly number[]
@@ -67,6 +68,7 @@ export function rowOf(scenario: Scenario, runs: readonly RunResult[]): Row {
     p99StalenessMs: max((run) => run.report.p99StalenessMs),
     boundMs: bound.staleMs,
     sessionBoundMs: bound.sessionStaleMs,
+    isolateBoundMs: bound.isolateStaleMs,
     withinBound: runs.every((run) => run.withinBound),
     failingSeeds: runs.filter((run) => !run.withinBound).map((run) => run.seed),
   }
@@ -84,7 +86,9 @@ export function formatTable(rows: readonly Row[]): string {
     String(row.failedCalls),
     formatMs(row.worstStalenessMs),
     formatMs(row.p99StalenessMs),
-    formatMs(row.boundMs) + (row.sessionBoundMs === undefined ? '' : ` (own session: ${formatMs(row.sessionBoundMs)})`),
+    formatMs(row.boundMs) +
+      (row.sessionBoundMs === undefined ? '' : ` (own session: ${formatMs(row.sessionBoundMs)})`) +
+      (row.isolateBoundMs === undefined ? '' : ` (writer's isolate: ${formatMs(row.isolateBoundMs)})`),
     row.withinBound ? 'yes' : `no (seeds ${row.failingSeeds.join(', ')})`,
   ])
   return [header, header.map(() => '---'), ...lines].map((cells) => `| ${cells.join(' | ')} |`).join('\n')

@@ -23,6 +23,8 @@ export interface RunResult {
   readonly outcome: WorkloadOutcome
   readonly kv: SimulatedKvStats
   readonly sourceCalls: { readonly reads: number; readonly writes: number }
+  /** The system's own counters (`System.counters`), at the end of the run; empty when it has none. */
+  readonly counters: Readonly<Record<string, number>>
   /** No violation and no failed call. */
   readonly withinBound: boolean
 }
@@ -79,6 +81,18 @@ export async function runWorld(scenario: Scenario, seed: number, overrides: Part
     const bound = scenario.bound(settings)
     const report = checkHistory(history, bound)
     const withinBound = report.violations.length === 0 && outcome.errors.length === 0
-    return { scenario, seed, settings, bound, history, report, outcome, kv: kv.stats, sourceCalls: { ...source.calls }, withinBound }
+    return {
+      scenario,
+      seed,
+      settings,
+      bound,
+      history,
+      report,
+      outcome,
+      kv: kv.stats,
+      sourceCalls: { ...source.calls },
+      counters: { ...system.counters },
+      withinBound,
+    }
   })
 }

@@ -1,5 +1,6 @@
 import type { Bound } from './check'
 import type { Random } from './random'
+import type { CoordinatorOutages } from './simulated-coordinator'
 import type { SimulatedKv } from './simulated-kv'
 import type { Source } from './source'
 import type { VirtualTime } from './virtual-time'
@@ -51,6 +52,13 @@ export interface WorldSettings {
   readonly trustSeconds: number
   /** Largest clock skew of an isolate, either way, in milliseconds (the timestamp-tags baseline). */
   readonly clockSkewMs: number
+  /** One-way network delay between an isolate and a coordinator object, in milliseconds (Durable Object rows). */
+  readonly coordinatorLatencyMs: readonly [number, number]
+  /**
+   * Outages of the coordinator row with failing bumps. Each is shorter than the client's retry
+   * delays (200 + 400 + 800 + 1600 ms) and the next starts well after, so a retry always lands.
+   */
+  readonly coordinatorOutages: CoordinatorOutages
 }
 
 /**
@@ -79,6 +87,8 @@ export const DEFAULT_SETTINGS: WorldSettings = {
   sourceLagMs: 5000,
   trustSeconds: 5,
   clockSkewMs: 3000,
+  coordinatorLatencyMs: [1, 25],
+  coordinatorOutages: { durationMs: [200, 2500], minGapMs: 5000, meanGapMs: 10_000 },
 }
 
 /** What a system under test is built from. */
@@ -111,6 +121,8 @@ export interface System {
   read(request: WorkerRequest, key: string, query: number): Promise<string>
   /** Writes `value` to the source, then invalidates (or whatever the design does around a write). */
   write(request: WorkerRequest, key: string, value: string): Promise<void>
+  /** Counters of simulated parts the design brings (a coordinator's calls and injected faults), live. */
+  readonly counters?: Readonly<Record<string, number>>
 }
 
 /** One row of the table: a design, the bound it declares, and whether it is expected to keep it. */

@@ -71,6 +71,21 @@ describe('checkHistory', () => {
     expect(checkHistory(sameMillisecond, { staleMs: 60_000, sessionStaleMs: 0 }).violations).toMatchObject([{ kind: 'session', stalenessMs: 0 }])
   })
 
+  it('with an isolate bound, every read in the isolate that wrote must see the write, whichever client asks', () => {
+    const at = (where: string, op: Omit<Operation, 'id' | 'key'>) => ({ ...op, where })
+    const isolateHistory = history(
+      at('l0/i0', write(0, 'x1', 0, 10)),
+      at('l0/i1', read(1, 'x0', 20, 30)), // another isolate: held only to staleMs
+      at('l0/i0', read(2, 'x0', 40, 50)), // the writer's isolate, another client: too old
+      at('l0/i0', read(3, 'x0', 10, 15)), // started the millisecond the write returned: not held to it
+    )
+    expect(checkHistory(isolateHistory, { staleMs: 60_000 }).violations).toStrictEqual([])
+    const report = checkHistory(isolateHistory, { staleMs: 60_000, isolateStaleMs: 0 })
+    expect(report.violations).toMatchObject([{ kind: 'own-isolate', read: { client: 2 }, stalenessMs: 30 }])
+    // A read staler than staleMs is reported once, as stale.
+    expect(checkHistory(isolateHistory, { staleMs: 0, isolateStaleMs: 0 }).violations.map((violation) => violation.kind)).toStrictEqual(['stale', 'stale'])
+  })
+
   it('percentile is the nearest rank', () => {
     const values = Array.from({ length: 200 }, (_, i) => i + 1)
     expect(percentile(values, 0.99)).toBe(198)
