@@ -68,14 +68,21 @@ function session(own: D1SessionsLike, root: D1SessionsLike): D1SessionsLike {
  *
  * @example
  * const database = d1Sessions(env.DB).withSession(request.headers.get('x-d1-bookmark') ?? 'first-unconstrained')
- * const db = new Kysely<Database>({ dialect: kyselyCache(new D1Dialect({ database: database as D1Database }), cache) })
+ * const db = new Kysely<Database>({ dialect: kyselyCache(new D1Dialect({ database }), cache) })
  */
-export function d1Sessions<T extends D1SessionsLike>(database: T): T {
-  return new Proxy(database, {
-    get(target, property) {
-      if (property === 'withSession') return (constraint?: string) => session(target.withSession?.(constraint) ?? target, target)
-      const value = Reflect.get(target, property, target)
-      return typeof value === 'function' ? value.bind(target) : value
-    },
-  })
+export function d1Sessions<T extends D1SessionsLike>(database: T): D1Sessions<T> {
+  return {
+    // Typed as the database (what `D1Dialect` asks for): kysely-d1 only prepares and batches on it.
+    withSession: (constraint) => session(database.withSession?.(constraint) ?? database, database) as T & SessionBookmark,
+  }
+}
+
+/** A session's bookmark: hand it to the client for its next request (`withSession(bookmark)`). */
+export interface SessionBookmark {
+  getBookmark(): string | null
+}
+
+/** What `d1Sessions` returns: opens a request's session, routed by the cache. */
+export interface D1Sessions<T> {
+  withSession(constraintOrBookmark?: string): T & SessionBookmark
 }

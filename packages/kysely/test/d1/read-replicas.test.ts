@@ -34,7 +34,7 @@ function world() {
     const request = (constraint = 'first-unconstrained') => {
       const database = sessions.withSession(constraint)
       const db = new Kysely<Notes>({
-        dialect: kyselyCache(new D1Dialect({ database: database as D1Database }), cache, { strategy: 'all', database: 'replicated' }),
+        dialect: kyselyCache(new D1Dialect({ database }), cache, { strategy: 'all', database: 'replicated' }),
       })
       const read = async () => (await db.selectFrom('replica_notes').select('body').where('id', '=', 1).executeTakeFirst())?.body
       return { database, db, read }
@@ -67,7 +67,7 @@ it("the write's bookmark travels with its stamp; a client carrying it reads in i
   await reader.request().read()
   const writing = writer.request()
   await writing.db.updateTable('replica_notes').set({ body: 'v1' }).where('id', '=', 1).execute()
-  const bookmark = writing.database.getBookmark?.() ?? undefined
+  const bookmark = writing.database.getBookmark() ?? undefined
   expect(bookmark).toBe(fake.latest())
   const values = await Promise.all((await KV.list({ prefix })).keys.map((key) => KV.get(key.name)))
   expect(values.some((value) => value?.endsWith(` ${bookmark}`))).toBe(true)

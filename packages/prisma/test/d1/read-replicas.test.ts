@@ -23,7 +23,10 @@ it("a read on a session that has not seen another request's write is served, nev
   const cache = createCache({ storage: kvStorage(KV), prefix, onEvent: (event) => events.push(event), codecExtensions: prismaCodecs(Prisma) })
   const client = (constraint = 'first-unconstrained') => {
     const session = fake.database.withSession(constraint)
-    return { session, prisma: new PrismaClient({ adapter: new PrismaD1(session) }).$extends(withKvCache(cache, { models, database: 'replicated' })) }
+    return {
+      session,
+      prisma: new PrismaClient({ adapter: new PrismaD1(session as unknown as D1Database) }).$extends(withKvCache(cache, { models, database: 'replicated' })),
+    }
   }
   const name = async (prisma: ReturnType<typeof client>['prisma']) => (await prisma.user.findUnique({ where: { id: 1 }, cacheStrategy: { ttl: 60 } }))?.name
 
@@ -46,7 +49,7 @@ it("a read on a session that has not seen another request's write is served, nev
   expect(bookmark).toBe(fake.latest())
   const other: CacheEvent[] = []
   const otherCache = createCache({ storage: kvStorage(KV), prefix, onEvent: (event) => other.push(event), codecExtensions: prismaCodecs(Prisma) })
-  const carried = new PrismaClient({ adapter: new PrismaD1(fake.database.withSession(bookmark)) }).$extends(
+  const carried = new PrismaClient({ adapter: new PrismaD1(fake.database.withSession(bookmark) as unknown as D1Database) }).$extends(
     withKvCache(otherCache, { models, database: 'replicated' }),
   )
   expect(await name(carried)).toBe('v1')
