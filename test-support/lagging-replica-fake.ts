@@ -90,3 +90,15 @@ export function laggingReplicaD1Fake<D extends D1Like>(primary: D, replica: D) {
 }
 
 const BOUND = Symbol('bound statement')
+
+/**
+ * The table the replica tests read: `replica_notes (id, body)` with row 1 = 'v0', made afresh on the
+ * primary and the replica alike (a replica starts as a copy).
+ */
+export async function resetReplicaNotes(...databases: { prepare(sql: string): { run(): Promise<unknown> } }[]): Promise<void> {
+  for (const database of databases) {
+    await database.prepare('DROP TABLE IF EXISTS replica_notes').run()
+    await database.prepare('CREATE TABLE replica_notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL)').run()
+    await database.prepare("INSERT INTO replica_notes (id, body) VALUES (1, 'v0')").run()
+  }
+}

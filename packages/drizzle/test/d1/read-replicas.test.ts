@@ -10,18 +10,12 @@ import { drizzle } from 'drizzle-orm/d1'
 import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 import { beforeEach, expect, it } from 'vitest'
 import { drizzleCache } from '../../src'
-import { laggingReplicaD1Fake } from '@kvcache/test-support/lagging-replica-fake'
+import { laggingReplicaD1Fake, resetReplicaNotes } from '@kvcache/test-support/lagging-replica-fake'
 import { DB, DB2, KV } from './setup'
 
 const notes = sqliteTable('replica_notes', { id: integer('id').primaryKey(), body: text('body').notNull() })
 
-beforeEach(async () => {
-  for (const database of [DB, DB2]) {
-    await database.prepare('DROP TABLE IF EXISTS replica_notes').run()
-    await database.prepare('CREATE TABLE replica_notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL)').run()
-    await database.prepare("INSERT INTO replica_notes (id, body) VALUES (1, 'v0')").run()
-  }
-})
+beforeEach(() => resetReplicaNotes(DB, DB2))
 
 /** Two isolates (two caches over one KV namespace), each with its Drizzle binding on the replicated database. */
 function world() {

@@ -5,7 +5,7 @@
 import { createCache } from '@kvcache/core'
 import { kvStorage } from '@kvcache/storage-kv'
 import { itInvalidates } from '@kvcache/test-support/invalidation'
-import { laggingReplicaD1Fake } from '@kvcache/test-support/lagging-replica-fake'
+import { laggingReplicaD1Fake, resetReplicaNotes } from '@kvcache/test-support/lagging-replica-fake'
 import { Kysely } from 'kysely'
 import { D1Dialect } from 'kysely-d1'
 import { beforeEach, expect, it } from 'vitest'
@@ -16,13 +16,7 @@ interface Notes {
   replica_notes: { id: number; body: string }
 }
 
-beforeEach(async () => {
-  for (const database of [DB, DB2]) {
-    await database.prepare('DROP TABLE IF EXISTS replica_notes').run()
-    await database.prepare('CREATE TABLE replica_notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL)').run()
-    await database.prepare("INSERT INTO replica_notes (id, body) VALUES (1, 'v0')").run()
-  }
-})
+beforeEach(() => resetReplicaNotes(DB, DB2))
 
 function world() {
   const fake = laggingReplicaD1Fake(DB, DB2)
