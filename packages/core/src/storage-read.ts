@@ -48,12 +48,8 @@ async function fetchEntry(isolate: Isolate, key: string, scopes: readonly string
   }
   const stampKeys = scopes.map(colocated.keyOf)
   const decode = (found: ReadonlyMap<string, string | null>) => {
-    const rawOf = (i: number) => found.get(stampKeys[i] as string) ?? null
-    return {
-      current: scopes.map((scope, i) => colocated.decode(scope, rawOf(i))),
-      held: scopes.map((scope, i) => colocated.held(scope, rawOf(i))),
-      positions: colocated.position ? scopes.map((_, i) => colocated.position?.(rawOf(i))) : undefined,
-    }
+    const decoded = scopes.map((scope, i) => colocated.decode(scope, found.get(stampKeys[i] as string) ?? null))
+    return { current: decoded.map((each) => each.current), held: decoded.map((each) => each.held), positions: decoded.map((each) => each.position) }
   }
   if (colocated.storage === storage) {
     const found = await bulkGet(storage, [key, ...stampKeys], context)

@@ -6,7 +6,7 @@ import { assertKeyBudget, stampKey } from './layout'
 import { assertKnownOptions, assertPositive } from './options'
 import { createStampWriter, type StampWriter } from './stamp-writer'
 import { withTimeout } from './timeout'
-import type { Stamp, StampReading, Storage, VersionStore } from './types'
+import type { ColocatedStamp, Stamp, StampReading, Storage, VersionStore } from './types'
 
 /** Options for `storageVersions`. */
 export interface StorageVersionsOptions {
@@ -47,28 +47,28 @@ export function storageVersions(options: StorageVersionsOptions): VersionStore {
   const writerSettings = { ...settings, observe: (stamp: Stamp) => clock.observe(stamp) }
   const keyOf = (scope: string) => stampKey(prefix, scope)
 
-  const decode = (scope: string, raw: string | null): Stamp => {
-    const stored = decodeStampValue(raw, now()).stamp
-    clock.observe(stored)
-    return maxStamp(stored, local.get(scope)?.stamp ?? ZERO_STAMP)
-  }
-  const position = (raw: string | null) => decodeStampValue(raw, now()).position
-  // What storage holds: read there, or written there by this isolate's writer (a read served
-  // from KV's edge cache may still show the older value of a stamp that has landed).
-  const held = (scope: string, raw: string | null): Stamp => {
-    const stored = decodeStampValue(raw, now()).stamp
+  // One parse per stored stamp (a hit reads one per scope): the stamp to read by (raised to this
+  // isolate's own bumps), what storage holds (read there, or landed by this isolate's writer: a
+  // read served from KV's edge cache may still show the older value), and its source position.
+  const decode = (scope: string, raw: string | null): ColocatedStamp => {
+    const stored = decodeStampValue(raw, now())
+    clock.observe(stored.stamp)
     const landed = writers.get(keyOf(scope))?.landed
-    return stored === UNKNOWN_STAMP || landed === undefined ? stored : maxStamp(stored, landed)
+    return {
+      current: maxStamp(stored.stamp, local.get(scope)?.stamp ?? ZERO_STAMP),
+      held: stored.stamp === UNKNOWN_STAMP || landed === undefined ? stored.stamp : maxStamp(stored.stamp, landed),
+      position: stored.position,
+    }
   }
 
   const read = async (scopes: readonly string[]): Promise<StampReading> => {
     if (scopes.length === 0) return []
     const keys = scopes.map(keyOf)
     const raws = await withTimeout(bulkGet(storage, keys), settings.timeoutMs, `${storage.name}.get`)
-    const rawOf = (i: number) => raws.get(keys[i] as string) ?? null
+    const decoded = scopes.map((scope, i) => decode(scope, raws.get(keys[i] as string) ?? null))
     return Object.assign(
-      scopes.map((scope, i) => decode(scope, rawOf(i))),
-      { held: scopes.map((scope, i) => held(scope, rawOf(i))), positions: scopes.map((_, i) => position(rawOf(i))) },
+      decoded.map((each) => each.current),
+      { held: decoded.map((each) => each.held), positions: decoded.map((each) => each.position) },
     )
   }
 
@@ -101,7 +101,7 @@ export function storageVersions(options: StorageVersionsOptions): VersionStore {
         await Promise.all([...writers.values()].map((writer) => writer.running))
       }
     },
-    colocated: { storage, keyOf, decode, held, position },
+    colocated: { storage, keyOf, decode },
   }
 }
 

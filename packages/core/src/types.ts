@@ -148,12 +148,18 @@ export interface BumpContext extends ReadContext {
 export interface ColocatedStamps {
   readonly storage: Storage
   keyOf(scope: string): string
-  /** Decodes a raw stored stamp (null = never bumped) and merges it with isolate-local knowledge. */
-  decode(scope: string, raw: string | null): Stamp
-  /** The stamp storage holds for a scope, given its raw stored value: `decode` without this isolate's pending bumps. */
-  held(scope: string, raw: string | null): Stamp
-  /** The source position stored with a stamp (see `StampReading.positions`), if any. */
-  position?(raw: string | null): string | undefined
+  /** Decodes a raw stored stamp (null = never bumped), once, into what a `StampReading` says of it. */
+  decode(scope: string, raw: string | null): ColocatedStamp
+}
+
+/** One scope's stamp as a colocated store decodes it (see `StampReading`). */
+export interface ColocatedStamp {
+  /** The stamp to read by: merged with isolate-local knowledge (this isolate's own bumps). */
+  readonly current: Stamp
+  /** What storage holds. */
+  readonly held: Stamp
+  /** The source position stored with it, if any. */
+  readonly position: string | undefined
 }
 
 /** Everything the cache reports. Handlers must be cheap; errors thrown by them are swallowed. */
