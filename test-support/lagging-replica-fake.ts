@@ -17,6 +17,9 @@ const versionOf = (bookmark: string) => Number.parseInt(bookmark.slice(9, 17), 1
 const isWrite = (sql: string) => !/^\s*(select|with|pragma)\b/i.test(sql)
 
 export function laggingReplicaD1Fake<D extends D1Like>(primary: D, replica: D) {
+  // Fault injection: sessions opened at a bookmark or at the primary fail every query (production D1
+  // refuses a bookmark it does not know; the primary can be out of reach). Off until `refuseAnchored`.
+  let refusing = false
   let version = 0
   let replicaVersion = 0
   const unreplicated: Bound[] = []
@@ -62,6 +65,12 @@ export function laggingReplicaD1Fake<D extends D1Like>(primary: D, replica: D) {
     }
   }
 
+  const refused = () => {
+    const fail = () => Promise.reject(new Error('D1_ERROR: invalid bookmark (injected)'))
+    const statement = { bind: () => statement, all: fail, raw: fail, first: fail, run: fail }
+    return { prepare: () => statement, batch: fail, getBookmark: () => null }
+  }
+
   // Like a real D1 binding, the database and its sessions share one `fetcher`: how the cache tells them apart from other databases.
   const fetcher = {}
   const database = {
@@ -71,6 +80,7 @@ export function laggingReplicaD1Fake<D extends D1Like>(primary: D, replica: D) {
     withSession(constraint = 'first-unconstrained') {
       stats.sessions++
       const anchored = constraint !== 'first-unconstrained' && constraint !== 'first-primary'
+      if (refusing && constraint !== 'first-unconstrained') return { ...refused(), fetcher }
       return { ...handle({ floor: anchored ? versionOf(constraint) : 0, primaryFirst: constraint === 'first-primary' }), fetcher }
     },
   }
@@ -83,6 +93,10 @@ export function laggingReplicaD1Fake<D extends D1Like>(primary: D, replica: D) {
     async catchUp() {
       for (const bound of unreplicated.splice(0)) await run(replica, bound, 'run')
       replicaVersion = version
+    },
+    /** From now on, sessions opened at a bookmark or at the primary fail every query. */
+    refuseAnchored() {
+      refusing = true
     },
     /** The newest write's bookmark, as the primary would give it. */
     latest: () => bookmarkOf(version),

@@ -55,12 +55,26 @@ function wrapD1<T extends D1DatabaseLike>(d1: T, binding: KvDrizzleCacheBase, ro
       binding.run(
         { sql, params, method: key } satisfies Statement,
         undefined,
-        (context?: LoadContext) => {
-          const handle = handleFor(d1, root, context)
-          // A session without its database cannot read recently enough: served, never stored.
-          if (handle === undefined) context?.cannotMeet()
-          const statement = handle === undefined || handle === d1 ? real : handle.prepare(sql).bind(...params)
-          return (statement[method] as (argument?: unknown) => Promise<unknown>)(argument)
+        async (context?: LoadContext) => {
+          const call = (statement: D1StatementLike) => (statement[method] as (argument?: unknown) => Promise<unknown>)(argument)
+          let handle: D1DatabaseLike | undefined
+          try {
+            handle = handleFor(d1, root, context)
+          } catch {
+            handle = undefined
+          }
+          if (handle === d1) return call(real)
+          if (handle !== undefined) {
+            try {
+              return await call(handle.prepare(sql).bind(...params))
+            } catch {
+              // The anchored session was refused (a bookmark from storage D1 does not take, a
+              // primary out of reach): the caller's own session answers, as below.
+            }
+          }
+          // Cannot read recently enough (a session without its database, or refused): served, never stored.
+          context?.cannotMeet()
+          return call(real)
         },
         position,
       )

@@ -48,15 +48,52 @@ function session(own: D1SessionsLike, root: D1SessionsLike): D1SessionsLike {
           if (call) call.session = target
           const choice = call?.freshness ? sessionFor(call.freshness, target.getBookmark?.()) : { kind: 'own' as const }
           if (choice.kind === 'own') return target.prepare(sql)
-          const anchored = root.withSession?.(choice.kind === 'open' ? choice.at : 'first-primary')
-          if (!anchored && call) call.unmet = true
-          return (anchored ?? target).prepare(sql)
+          let anchored: D1SessionsLike | undefined
+          try {
+            anchored = root.withSession?.(choice.kind === 'open' ? choice.at : 'first-primary')
+          } catch {
+            anchored = undefined
+          }
+          if (!anchored) {
+            if (call) call.unmet = true
+            return target.prepare(sql)
+          }
+          return fallingBack(anchored.prepare(sql), () => target.prepare(sql), call)
         }
       }
       const value = Reflect.get(target, property, target)
       return typeof value === 'function' ? value.bind(target) : value
     },
   })
+}
+
+type StatementLike = Record<string, (...args: unknown[]) => unknown>
+
+/**
+ * A statement on an anchored session that, if that session refuses it (a bookmark from storage D1
+ * does not take, a primary out of reach), runs on the caller's own session instead and marks the
+ * call unmet: the read is answered, never failed, and not stored.
+ */
+function fallingBack(anchored: unknown, own: () => unknown, call: Call | undefined, bound: unknown[] = []): unknown {
+  const statement = anchored as StatementLike
+  const execute =
+    (method: string) =>
+    async (...args: unknown[]) => {
+      try {
+        return await statement[method]?.(...args)
+      } catch {
+        if (call) call.unmet = true
+        const mine = (own() as StatementLike).bind?.(...bound) as StatementLike
+        return mine[method]?.(...args)
+      }
+    }
+  return {
+    bind: (...params: unknown[]) => fallingBack(statement.bind?.(...params), own, call, params),
+    all: execute('all'),
+    raw: execute('raw'),
+    first: execute('first'),
+    run: execute('run'),
+  }
 }
 
 /**

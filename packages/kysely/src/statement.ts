@@ -66,8 +66,11 @@ async function read(connection: CachedConnection, compiled: CompiledQueryLike, s
   return runtime.read({ material: { sql: compiled.sql, parameters: compiled.parameters }, scopes, options }, (context) => {
     // A `d1Sessions` session sends the read to a copy as recent as the recorded writes ask.
     const { result, call } = trackD1(context.freshness, exec)
-    if (call.unmet) context.cannotMeet()
-    return result
+    // Set while preparing, or when the anchored session refused the statement and the own one answered.
+    return result.then((value) => {
+      if (call.unmet) context.cannotMeet()
+      return value
+    })
   })
 }
 

@@ -117,3 +117,15 @@ it('a session wrapped without its database cannot be re-anchored: said once, and
   await fake.catchUp()
   expect(await read()).toBe('v1')
 })
+
+it('a session at the bookmark that D1 refuses never fails the query: the own session answers, unstored', async () => {
+  const { fake, isolate } = world()
+  const [writer, reader] = [isolate(), isolate()]
+  expect(await reader.request().read()).toBe('v0')
+  await writer.request().db.update(notes).set({ body: 'v1' }).where(eq(notes.id, 1))
+  fake.refuseAnchored()
+  expect(await reader.request().read()).toBe('v0')
+  expect(reader.events.some((event) => event.type === 'skip' && event.reason === 'freshness-unmet')).toBe(true)
+  await fake.catchUp()
+  expect(await reader.request().read()).toBe('v1')
+})

@@ -78,3 +78,14 @@ it('concurrent requests in one isolate each route their own read (the routing is
   const reads = await Promise.all([reader.request().read(), reader.request().read(), reader.request().read()])
   expect(reads).toStrictEqual(['v1', 'v1', 'v1'])
 })
+
+it('a session at the bookmark that D1 refuses never fails the query: the own session answers, unstored', async () => {
+  const { fake, isolate } = world()
+  const [writer, reader] = [isolate(), isolate()]
+  expect(await reader.request().read()).toBe('v0')
+  await writer.request().db.updateTable('replica_notes').set({ body: 'v1' }).where('id', '=', 1).execute()
+  fake.refuseAnchored()
+  expect(await reader.request().read()).toBe('v0')
+  await fake.catchUp()
+  expect(await reader.request().read()).toBe('v1')
+})
