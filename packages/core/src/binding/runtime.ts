@@ -14,7 +14,7 @@ import type { RunQuery } from '../sql/introspect-sqlite'
 import { planSafely } from './plan-safely'
 import { resolveBindingOptions, type BindingOptions, type ResolvedBindingOptions } from './binding-options'
 import type { Plan, PlanInput } from '../sql/planner'
-import type { LoadContext } from '../source-position'
+import { isSourcePosition, type LoadContext } from '../source-position'
 import type { Dialect } from '../sql/tokens'
 
 /** How a binding reaches its database: to name it (identity) and to read its catalog. */
@@ -190,7 +190,9 @@ export function createBindingRuntime(init: BindingRuntimeOptions): BindingRuntim
     async publish(scopes, transaction, sourcePosition) {
       try {
         if (transaction?.inTransaction) await transaction.publish(scopes)
-        else if (scopes.length > 0) await cache.invalidate({ scopes }, sourcePosition === undefined ? {} : { sourcePosition })
+        // A bookmark we cannot store (a format D1 may adopt later) must not cost the invalidation:
+        // bump without it, and readers of these scopes go to the primary.
+        else if (scopes.length > 0) await cache.invalidate({ scopes }, isSourcePosition(sourcePosition) ? { sourcePosition } : {})
       } catch (error) {
         cache.report({ type: 'degraded', source: binding, detail: 'publishing an invalidation failed', error })
       }

@@ -2,7 +2,7 @@
 import { env } from 'cloudflare:workers'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createCache, isKvCacheError, memoryStorage, type CacheEvent } from '../../../src'
-import { claimDatabase, createBindingRuntime, identityOf } from '../../../src/binding'
+import { changeScopes, claimDatabase, createBindingRuntime, identityOf } from '../../../src/binding'
 import { introspectSqlite, planStatement, type RunQuery } from '../../../src/sql'
 
 const { DB, DB2 } = env as unknown as { DB: D1Database; DB2: D1Database }
@@ -180,5 +180,21 @@ describe('one binding, one database', () => {
     expect((await first.catalog.current({ wait: true }))?.tables.has('only_in_two')).toBe(false)
     expect((await second.catalog.current({ wait: true }))?.tables.has('only_in_two')).toBe(true)
     await DB2.prepare('DROP TABLE only_in_two').run()
+  })
+})
+
+describe('publishing a write with a bookmark', () => {
+  it('a bookmark that cannot be stored (any shape a driver might hand over) still invalidates: the read after it is fresh', async () => {
+    for (const bookmark of ['x'.repeat(300), 'a b', '\ud800', '', 'bookmark\n']) {
+      const { runtime } = setup()
+      let row = 'v0'
+      const read = () => runtime.read({ material: ['codes', 1], scopes: changeScopes([{ kind: 'table', table: 'codes' }]) }, async () => row)
+      expect(await read()).toBe('v0')
+      row = 'v0 behind the cache'
+      expect(await read()).toBe('v0')
+      row = 'v1'
+      await runtime.publish(changeScopes([{ kind: 'table', table: 'codes' }]), undefined, bookmark)
+      expect(await read(), JSON.stringify(bookmark)).toBe('v1')
+    }
   })
 })
