@@ -1,5 +1,5 @@
 import type { LoadContext } from '@kvcache/core'
-import { sessionFor } from '@kvcache/core/binding'
+import { bookmarkOf, sessionFor } from '@kvcache/core/binding'
 import { introspectSqlite, type RunQuery } from '@kvcache/core/sql'
 import { requireDriver, type KvDrizzleCacheBase } from './binding'
 import type { Statement } from './runner'
@@ -36,7 +36,7 @@ type Method = 'all' | 'raw' | 'first' | 'run'
  */
 function handleFor(d1: D1DatabaseLike, root: D1DatabaseLike | undefined, context: LoadContext | undefined): D1DatabaseLike | undefined {
   if (typeof d1.getBookmark !== 'function' || context === undefined) return d1
-  const choice = sessionFor(context.freshness, d1.getBookmark())
+  const choice = sessionFor(context.freshness, bookmarkOf(d1))
   if (choice.kind === 'own') return d1
   return root?.withSession?.(choice.kind === 'open' ? choice.at : 'first-primary')
 }
@@ -49,7 +49,7 @@ function handleFor(d1: D1DatabaseLike, root: D1DatabaseLike | undefined, context
  * a session was opened from (through this wrapper's `withSession`).
  */
 function wrapD1<T extends D1DatabaseLike>(d1: T, binding: KvDrizzleCacheBase, root?: D1DatabaseLike): T {
-  const position = typeof d1.getBookmark === 'function' ? () => d1.getBookmark?.() ?? undefined : undefined
+  const position = typeof d1.getBookmark === 'function' ? () => bookmarkOf(d1) : undefined
   const wrapStatement = (real: D1StatementLike, sql: string, params: readonly unknown[]): D1StatementLike => {
     const through = (key: string, method: Method, argument?: unknown) =>
       binding.run(

@@ -1,5 +1,5 @@
 import type { Freshness } from '@kvcache/core'
-import { sessionFor } from '@kvcache/core/binding'
+import { bookmarkOf, sessionFor } from '@kvcache/core/binding'
 
 /** The parts of a `D1Database` or D1 session kysely-d1 and this wrapper touch, typed structurally. */
 export interface D1SessionsLike {
@@ -46,7 +46,7 @@ function session(own: D1SessionsLike, root: D1SessionsLike): D1SessionsLike {
         return (sql: string) => {
           const call = running
           if (call) call.session = target
-          const choice = call?.freshness ? sessionFor(call.freshness, target.getBookmark?.()) : { kind: 'own' as const }
+          const choice = call?.freshness ? sessionFor(call.freshness, bookmarkOf(target)) : { kind: 'own' as const }
           if (choice.kind === 'own') return target.prepare(sql)
           let anchored: D1SessionsLike | undefined
           try {

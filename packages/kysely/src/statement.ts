@@ -1,4 +1,4 @@
-import { transactionStepOf } from '@kvcache/core/binding'
+import { bookmarkOf, transactionStepOf } from '@kvcache/core/binding'
 import type { Plan } from '@kvcache/core/sql'
 import type { CachedConnection } from './connection'
 import { controlOf, type QueryControl } from './control'
@@ -41,7 +41,7 @@ export async function runStatement(connection: CachedConnection, compiled: Compi
         return await result
       } finally {
         // Also after a failed write: a statement that timed out may still have committed.
-        await runtime.afterWrite(plan, transaction, call.session?.getBookmark?.() ?? undefined)
+        await runtime.afterWrite(plan, transaction, bookmarkOf(call.session))
       }
     }
     case 'bypass':

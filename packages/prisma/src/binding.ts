@@ -1,5 +1,5 @@
 import type { Cache, LoadContext } from '@kvcache/core'
-import { createBindingRuntime, sessionFor, type BindingRuntime, type DatabaseSource } from '@kvcache/core/binding'
+import { bookmarkOf, createBindingRuntime, sessionFor, type BindingRuntime, type DatabaseSource } from '@kvcache/core/binding'
 import { introspectPostgres, introspectSqlite, type Dialect } from '@kvcache/core/sql'
 import { adapterSchema, databaseHandle, type EngineConfigOwner } from './database'
 import { createGraph, type Graph } from './graph'
@@ -122,10 +122,10 @@ export function createPrismaBinding(cache: Cache, options: WithKvCacheOptions, c
       return viewed
     },
     loader: (run) => async (context) => {
-      if (session && sessionFor(context.freshness, session.getBookmark()).kind !== 'own') context.cannotMeet()
+      if (session && sessionFor(context.freshness, bookmarkOf(session)).kind !== 'own') context.cannotMeet()
       return run()
     },
-    position: () => session?.getBookmark() ?? undefined,
+    position: () => bookmarkOf(session),
     cachesNothing() {
       if (reported) return
       reported = true

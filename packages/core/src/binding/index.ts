@@ -9,7 +9,7 @@ export type { BindingRead, BindingRuntime, BindingRuntimeOptions, DatabaseSource
 export { transactionStepOf } from './transaction-step'
 export { BINDING_OPTIONS, resolveBindingOptions } from './binding-options'
 export { HYPERDRIVE_LAG_SECONDS } from './source-lag'
-export { sessionFor } from './session-routing'
+export { bookmarkOf, sessionFor } from './session-routing'
 export type { SessionChoice } from './session-routing'
 export type { BindingOptions, ResolvedBindingOptions } from './binding-options'
 export { planSafely } from './plan-safely'

@@ -13,3 +13,16 @@ export function sessionFor(freshness: Freshness, seen: string | null | undefined
   if (freshness.kind === 'since') return typeof seen === 'string' && seen >= freshness.position ? { kind: 'own' } : { kind: 'open', at: freshness.position }
   return { kind: 'primary' }
 }
+
+/**
+ * A D1 session's bookmark (`getBookmark()`), or undefined when the handle is not a session, has no
+ * bookmark yet, or the call fails: it is read after a write has run, and must never fail it.
+ */
+export function bookmarkOf(handle: unknown): string | undefined {
+  try {
+    const bookmark = (handle as { getBookmark?: () => unknown } | null | undefined)?.getBookmark?.()
+    return typeof bookmark === 'string' ? bookmark : undefined
+  } catch {
+    return undefined
+  }
+}

@@ -80,3 +80,21 @@ describe('storage versions record the position of each bump', () => {
     expect(await storage.get(key)).toBe(`${newer} ${p2}`)
   })
 })
+
+describe('bookmarkOf: a session bookmark read after a write never fails it', () => {
+  it('a string when the session has one; undefined for a database, no bookmark yet, a throwing or odd getter', async () => {
+    const { bookmarkOf } = await import('../../src/binding/session-routing')
+    expect(bookmarkOf({ getBookmark: () => p1 })).toBe(p1)
+    expect(bookmarkOf({ prepare() {} })).toBeUndefined()
+    expect(bookmarkOf({ getBookmark: () => null })).toBeUndefined()
+    expect(bookmarkOf({ getBookmark: () => 42 })).toBeUndefined()
+    expect(
+      bookmarkOf({
+        getBookmark: () => {
+          throw new Error('session closed')
+        },
+      }),
+    ).toBeUndefined()
+    expect(bookmarkOf(undefined)).toBeUndefined()
+  })
+})
