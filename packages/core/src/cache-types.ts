@@ -22,6 +22,12 @@ export interface CacheOptions {
   readonly defaultTtlSeconds?: number
   /** Stale-while-revalidate window after freshness, in seconds. @default 0 */
   readonly defaultSwrSeconds?: number
+  /**
+   * Stale-if-error window after freshness and swr, in seconds: when the database fails, an entry
+   * that only aged out (never one a write invalidated) within it answers instead (a
+   * `stale-if-error` event). Keeps entries' bytes that much longer. @default 0
+   */
+  readonly defaultStaleIfErrorSeconds?: number
   /** Keeps background work (fills, revalidation, stamp retries) alive: `ctx.waitUntil` in Workers. Without it, fills are awaited. */
   readonly waitUntil?: (promise: Promise<unknown>) => void
   /** Namespaces keys and scopes; 1-128 bytes, no `:`, `/`, whitespace. @default none */
@@ -67,6 +73,8 @@ export interface QueryRequest {
   readonly ttlSeconds?: number
   /** Stale-while-revalidate window in seconds. @default the cache's `defaultSwrSeconds` */
   readonly swrSeconds?: number
+  /** Stale-if-error window in seconds (see `CacheOptions.defaultStaleIfErrorSeconds`). @default the cache's */
+  readonly staleIfErrorSeconds?: number
   /**
    * Lifetime known only after the loader returns (Drizzle hands `$withCache({ config })` over
    * after the read). The fill then waits for it in the background, up to `timeoutMs`, and falls
@@ -91,6 +99,8 @@ export interface InvalidateOptions {
 export interface EntryOptions extends ScopeTarget {
   readonly ttlSeconds?: number
   readonly swrSeconds?: number
+  /** Stale-if-error window in seconds (see `CacheOptions.defaultStaleIfErrorSeconds`). @default the cache's */
+  readonly staleIfErrorSeconds?: number
   /** How far behind its writes the loader's source may answer, in seconds (see `CacheOptions.sourceLagSeconds`). @default the cache's */
   readonly sourceLagSeconds?: number
 }

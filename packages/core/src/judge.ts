@@ -6,7 +6,12 @@ import type { MissReason, Stamp } from './types'
 export type Verdict =
   | { readonly kind: 'fresh'; readonly entry: Entry; readonly ageMs: number }
   | { readonly kind: 'stale'; readonly entry: Entry; readonly ageMs: number }
-  | { readonly kind: 'miss'; readonly reason: MissReason }
+  | {
+      readonly kind: 'miss'
+      readonly reason: MissReason
+      /** An entry that only aged out (no write invalidated it): what stale-if-error may still serve. */
+      readonly aged?: { readonly entry: Entry; readonly ageMs: number }
+    }
 
 /** Everything a verdict depends on, read in one round trip (entry and current stamps). */
 export interface Evidence {
@@ -38,7 +43,7 @@ export function judgeEntry(evidence: Evidence): Verdict {
   const ageMs = nowMs - entry.createdAtMs
   if (ageMs <= entry.ttlSeconds * 1000) return { kind: 'fresh', entry, ageMs }
   if (ageMs <= (entry.ttlSeconds + entry.swrSeconds) * 1000) return { kind: 'stale', entry, ageMs }
-  return { kind: 'miss', reason: 'expired' }
+  return { kind: 'miss', reason: 'expired', aged: { entry, ageMs } }
 }
 
 /** An entry is valid only if every stamp it recorded is at least the scope's current stamp. */

@@ -11,6 +11,8 @@ export interface ReadOptions {
   readonly ttlSeconds?: number | undefined
   /** Stale-while-revalidate window after freshness, in seconds: a finite number >= 0. */
   readonly swrSeconds?: number | undefined
+  /** When the database fails, how long after freshness and swr an entry that aged out may still answer, in seconds (>= 0). */
+  readonly staleIfErrorSeconds?: number | undefined
   /** Names to invalidate the read by hand (`invalidate({ tags })`): see `TAG_RULE`. */
   readonly tags?: readonly string[] | undefined
 }
@@ -19,6 +21,7 @@ export interface ReadOptions {
 export interface ResolvedReadOptions {
   readonly ttlSeconds: number | undefined
   readonly swrSeconds: number | undefined
+  readonly staleIfErrorSeconds?: number | undefined
   readonly tags: readonly string[]
 }
 
@@ -67,7 +70,7 @@ export function assertSeconds(where: string, field: string, value: unknown, allo
   return value
 }
 
-const READ_OPTION_NAMES = ['ttlSeconds', 'swrSeconds', 'tags'] as const
+const READ_OPTION_NAMES = ['ttlSeconds', 'swrSeconds', 'staleIfErrorSeconds', 'tags'] as const
 
 /**
  * Validates one read's options and resolves them: unknown names fail naming the nearest valid one
@@ -86,6 +89,7 @@ export function resolveReadOptions(where: string, options: unknown, { field = ''
   return {
     ttlSeconds: assertSeconds(where, named('ttlSeconds'), given.ttlSeconds, false),
     swrSeconds: assertSeconds(where, named('swrSeconds'), given.swrSeconds, true),
+    staleIfErrorSeconds: assertSeconds(where, named('staleIfErrorSeconds'), given.staleIfErrorSeconds, true),
     tags: [...new Set(tags)].sort(),
   }
 }

@@ -4,6 +4,7 @@ import { fill, fillInBackground } from './fill'
 import { repairUnknownStamps } from './invalidate'
 import type { Isolate, Outcome } from './isolate'
 import { judgeEntry, type Verdict } from './judge'
+import { fallbackOf, type Fallback } from './stale-if-error'
 import { ANY_COPY, freshnessOf, loadWith, type LoadContext } from './source-position'
 import { heldOf, readEntry, type Found } from './storage-read'
 import { withTimeout } from './timeout'
@@ -46,7 +47,8 @@ export async function lookup<T>(view: ViewState, read: Read<T>): Promise<Outcome
   if (served) return served
   const loadStartedMs = view.isolate.settings.now()
   emit(view, { type: 'miss', key: read.key, reason: verdict.kind === 'miss' ? verdict.reason : 'corrupt', atMs: loadStartedMs })
-  return loadAndFill(view, read, found, readStamp, loadStartedMs)
+  const fallback = verdict.kind === 'miss' ? fallbackOf(read.plan, verdict) : undefined
+  return loadAndFill(view, read, found, readStamp, loadStartedMs, fallback)
 }
 
 async function readFromStorage(view: ViewState, key: string, scopes: readonly string[]): Promise<Found | undefined> {
@@ -81,8 +83,23 @@ function serve<T>(view: ViewState, read: Read<T>, verdict: Exclude<Verdict, { ki
   return { value: decoded.value as T, encoded: verdict.entry.value, stamps, readStamp: verdict.entry.readStamp }
 }
 
-async function loadAndFill<T>(view: ViewState, read: Read<T>, found: Found, readStamp: Stamp, loadStartedMs: number): Promise<Outcome<T>> {
-  const { value, met } = await loadWith(read.loader, freshnessOf(found.current, found.positions))
+async function loadAndFill<T>(
+  view: ViewState,
+  read: Read<T>,
+  found: Found,
+  readStamp: Stamp,
+  loadStartedMs: number,
+  fallback: Fallback | undefined,
+): Promise<Outcome<T>> {
+  let loaded: Awaited<ReturnType<typeof loadWith<T>>>
+  try {
+    loaded = await loadWith(read.loader, freshnessOf(found.current, found.positions))
+  } catch (error) {
+    const served = fallback && serveAfterError<T>(view, read.key, fallback, found.current, error)
+    if (served) return served
+    throw error
+  }
+  const { value, met } = loaded
   see(view, readStamp)
   const stamps = found.current
   const request = { key: read.key, scopes: read.scopes, stamps, held: found.held, met, lagMs: read.lagMs, loadStartedMs, readStamp, plan: read.plan, value }
@@ -101,13 +118,27 @@ async function fillWithLateOptions(view: ViewState, request: Parameters<typeof f
   if (late?.ttlSeconds === 0) return
   let plan = request.plan
   try {
-    const wanted = { ttlSeconds: late?.ttlSeconds ?? plan.ttlSeconds, swrSeconds: late?.swrSeconds ?? plan.swrSeconds }
+    const wanted = {
+      ttlSeconds: late?.ttlSeconds ?? plan.ttlSeconds,
+      swrSeconds: late?.swrSeconds ?? plan.swrSeconds,
+      staleIfErrorSeconds: plan.staleIfErrorSeconds,
+    }
     plan = planTtl(wanted, settings.defaults, storage.capabilities.minTtlSeconds)
   } catch (error) {
     reportError(view, 'encode', error, request.key)
     return
   }
   await fill(view, { ...request, plan })
+}
+
+/** Serves an aged-out entry after the database failed, reporting the error with it; undefined if it cannot be decoded. */
+function serveAfterError<T>(view: ViewState, key: string, fallback: Fallback, stamps: readonly Stamp[], error: unknown): Outcome<T> | undefined {
+  const { entry, ageMs } = fallback
+  const decoded = decodeFor(view, key, entry.value)
+  if (!decoded.ok) return undefined
+  see(view, entry.readStamp)
+  emit(view, { type: 'stale-if-error', key, ageMs, createdAtMs: entry.createdAtMs, error })
+  return { value: decoded.value as T, encoded: entry.value, stamps, readStamp: entry.readStamp }
 }
 
 /** Stale-while-revalidate: one background reload per key, filled with stamps read before it. */

@@ -11,7 +11,7 @@ import type { CacheEvent, Storage } from './types'
 export interface Settings {
   readonly storage: Storage
   readonly prefix: string
-  readonly defaults: { readonly ttlSeconds: number; readonly swrSeconds: number }
+  readonly defaults: { readonly ttlSeconds: number; readonly swrSeconds: number; readonly staleIfErrorSeconds: number }
   readonly timeoutMs: number
   readonly maxValueBytes: number
   readonly extensions: readonly CodecExtension[]
@@ -28,12 +28,14 @@ export interface Settings {
 
 const WHERE = 'core'
 
-const KNOWN_OPTIONS = [
+/** Every `createCache` option name (helpers that take one options object split it by these). */
+export const CACHE_OPTIONS = [
   'storage',
   'versions',
   'prefix',
   'defaultTtlSeconds',
   'defaultSwrSeconds',
+  'defaultStaleIfErrorSeconds',
   'waitUntil',
   'tenant',
   'onEvent',
@@ -56,6 +58,7 @@ function assertFunction(name: string, value: unknown, hint: string): void {
 function assertNumbers(options: CacheOptions): void {
   assertPositive(WHERE, 'defaultTtlSeconds', options.defaultTtlSeconds)
   assertPositive(WHERE, 'defaultSwrSeconds', options.defaultSwrSeconds, { allowZero: true })
+  assertPositive(WHERE, 'defaultStaleIfErrorSeconds', options.defaultStaleIfErrorSeconds, { allowZero: true })
   assertPositive(WHERE, 'timeoutMs', options.timeoutMs)
   assertPositive(WHERE, 'maxValueBytes', options.maxValueBytes)
   assertPositive(WHERE, 'stampTrustSeconds', options.stampTrustSeconds, { allowZero: true })
@@ -75,7 +78,7 @@ export function resolveSettings(options: CacheOptions): Settings {
   if (typeof options !== 'object' || options === null) {
     throw kvCacheError('INVALID_OPTION', WHERE, 'createCache expects an options object.')
   }
-  assertKnownOptions(WHERE, options, KNOWN_OPTIONS)
+  assertKnownOptions(WHERE, options, CACHE_OPTIONS)
   const { storage } = options
   if (!storage || typeof storage.get !== 'function' || typeof storage.set !== 'function') {
     throw kvCacheError('MISSING_BINDING', WHERE, 'Missing required option `storage` (e.g. `kvStorage(env.KV)`).')
@@ -91,7 +94,11 @@ export function resolveSettings(options: CacheOptions): Settings {
   return {
     storage,
     prefix,
-    defaults: { ttlSeconds: options.defaultTtlSeconds ?? 60, swrSeconds: options.defaultSwrSeconds ?? 0 },
+    defaults: {
+      ttlSeconds: options.defaultTtlSeconds ?? 60,
+      swrSeconds: options.defaultSwrSeconds ?? 0,
+      staleIfErrorSeconds: options.defaultStaleIfErrorSeconds ?? 0,
+    },
     timeoutMs: options.timeoutMs ?? 1000,
     maxValueBytes: Math.min(options.maxValueBytes ?? Number.POSITIVE_INFINITY, storage.capabilities.maxValueBytes),
     extensions,

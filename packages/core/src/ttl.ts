@@ -4,6 +4,8 @@ import { kvCacheError } from './errors'
 export interface TtlPlan {
   readonly ttlSeconds: number
   readonly swrSeconds: number
+  /** After ttl + swr, how long the entry may still answer when the database fails (`staleIfErrorSeconds`). */
+  readonly staleIfErrorSeconds: number
   /** Physical expiration handed to storage, at least the backend's minimum. */
   readonly physicalSeconds: number
   /** True when the backend's minimum raised the physical TTL above ttl + swr. */
@@ -20,19 +22,24 @@ const isNonNegativeSeconds = (value: unknown): value is number => isFinite(value
  * fresh for one second, and its bytes linger 60 s unused.
  */
 export function planTtl(
-  requested: { readonly ttlSeconds?: number | undefined; readonly swrSeconds?: number | undefined },
-  defaults: { readonly ttlSeconds: number; readonly swrSeconds: number },
+  requested: { readonly ttlSeconds?: number | undefined; readonly swrSeconds?: number | undefined; readonly staleIfErrorSeconds?: number | undefined },
+  defaults: { readonly ttlSeconds: number; readonly swrSeconds: number; readonly staleIfErrorSeconds: number },
   minTtlSeconds: number,
 ): TtlPlan {
   const ttlSeconds = requested.ttlSeconds ?? defaults.ttlSeconds
   const swrSeconds = requested.swrSeconds ?? defaults.swrSeconds
+  const staleIfErrorSeconds = requested.staleIfErrorSeconds ?? defaults.staleIfErrorSeconds
   if (!isPositiveSeconds(ttlSeconds)) {
     throw kvCacheError('INVALID_OPTION', 'core', `\`ttlSeconds\` must be a finite number > 0, got ${String(ttlSeconds)}.`)
   }
   if (!isNonNegativeSeconds(swrSeconds)) {
     throw kvCacheError('INVALID_OPTION', 'core', `\`swrSeconds\` must be a finite number >= 0, got ${String(swrSeconds)}.`)
   }
-  const wanted = Math.ceil(ttlSeconds + swrSeconds)
+  if (!isNonNegativeSeconds(staleIfErrorSeconds)) {
+    throw kvCacheError('INVALID_OPTION', 'core', `\`staleIfErrorSeconds\` must be a finite number >= 0, got ${String(staleIfErrorSeconds)}.`)
+  }
+  // The bytes must outlive the stale-if-error window, or there would be nothing to fall back on.
+  const wanted = Math.ceil(ttlSeconds + swrSeconds + staleIfErrorSeconds)
   const physicalSeconds = Math.max(wanted, minTtlSeconds)
-  return { ttlSeconds, swrSeconds, physicalSeconds, clamped: physicalSeconds > wanted }
+  return { ttlSeconds, swrSeconds, staleIfErrorSeconds, physicalSeconds, clamped: physicalSeconds > wanted }
 }

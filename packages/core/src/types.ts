@@ -173,6 +173,12 @@ export type CacheEvent =
       readonly atMs?: number
     }
   | { readonly type: 'stale'; readonly key: string; readonly ageMs: number; readonly createdAtMs: number }
+  /**
+   * The database failed (`error`, still thrown when no entry can answer) and an entry past its
+   * freshness, within `staleIfErrorSeconds`, answered instead. Only entries that aged out: never
+   * one a write invalidated.
+   */
+  | { readonly type: 'stale-if-error'; readonly key: string; readonly ageMs: number; readonly createdAtMs: number; readonly error: unknown }
   /** This call joined an identical lookup already in flight and got its result (de-duplication). */
   | { readonly type: 'joined'; readonly key: string }
   | {
@@ -213,9 +219,19 @@ export type CacheEvent =
       readonly fix: string
     }
   | {
+      /** Scopes bumped (by a write, or `invalidate`). */
       readonly type: 'invalidate'
       readonly scopes: readonly string[]
       readonly stamp: Stamp
+      readonly quiet?: undefined
+    }
+  | {
+      /** A write that bumped nothing: it assigned only columns the binding's `fieldTracking` declares quiet. */
+      readonly type: 'invalidate'
+      readonly scopes: readonly []
+      readonly stamp?: undefined
+      /** The table (canonical) and the columns the write assigned. */
+      readonly quiet: { readonly table: string; readonly columns: readonly string[] }
     }
   | {
       readonly type: 'error'

@@ -65,10 +65,10 @@ export function createView(isolate: Isolate, init: ViewInit): Cache {
   return cache
 }
 
-const QUERY_REQUEST = ['material', 'scopes', 'ttlSeconds', 'swrSeconds', 'lateOptions', 'sourceLagSeconds']
+const QUERY_REQUEST = ['material', 'scopes', 'ttlSeconds', 'swrSeconds', 'staleIfErrorSeconds', 'lateOptions', 'sourceLagSeconds']
 
 /** The lifetime of one read. Throws on invalid options: a programming error, reported at the call. */
-function lifetime(view: ViewState, request: Pick<QueryRequest, 'ttlSeconds' | 'swrSeconds'>) {
+function lifetime(view: ViewState, request: Pick<QueryRequest, 'ttlSeconds' | 'swrSeconds' | 'staleIfErrorSeconds'>) {
   const { settings, storage } = view.isolate
   return planTtl(request, settings.defaults, storage.capabilities.minTtlSeconds)
 }
@@ -178,12 +178,13 @@ function withContext(view: ViewState, context: CacheContext): Cache {
   })
 }
 
-const LIFETIME = ['ttlSeconds', 'swrSeconds', 'sourceLagSeconds']
+const LIFETIME = ['ttlSeconds', 'swrSeconds', 'staleIfErrorSeconds', 'sourceLagSeconds']
 
-function lifetimeOf(options: EntryOptions): { ttlSeconds?: number; swrSeconds?: number; sourceLagSeconds?: number } {
+function lifetimeOf(options: EntryOptions): Pick<EntryOptions, 'ttlSeconds' | 'swrSeconds' | 'staleIfErrorSeconds' | 'sourceLagSeconds'> {
   return {
     ...(options.ttlSeconds !== undefined && { ttlSeconds: options.ttlSeconds }),
     ...(options.swrSeconds !== undefined && { swrSeconds: options.swrSeconds }),
+    ...(options.staleIfErrorSeconds !== undefined && { staleIfErrorSeconds: options.staleIfErrorSeconds }),
     ...(options.sourceLagSeconds !== undefined && { sourceLagSeconds: options.sourceLagSeconds }),
   }
 }

@@ -1,7 +1,7 @@
 import { resolveReadOptions, type ReadOptions, type ResolvedReadOptions } from '@kvcache/core/binding'
 import type { KyselyPluginLike, OperationNodeLike } from './kysely-types'
 
-/** Per-query options of `cached()`: the core's read options (`ttlSeconds`, `swrSeconds`, `tags`), with its rules. */
+/** Per-query options of `cached()`: the core's read options (`ttlSeconds`, `swrSeconds`, `staleIfErrorSeconds`, `tags`), with its rules. */
 export type CachedOptions = ReadOptions
 
 /** What a query asked for, carried on its root operation node. */

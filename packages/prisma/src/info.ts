@@ -2,7 +2,10 @@ import type { CacheEvent } from '@kvcache/core'
 
 /** What `.withAccelerateInfo()` reports, with the fields Accelerate's typings declare. */
 export interface AccelerateInfo {
-  /** `ttl`: fresh hit; `swr`: stale hit, refreshed in the background; `miss`: read from the database; `none`: not cached. */
+  /**
+   * `ttl`: fresh hit; `swr`: stale hit, refreshed in the background, or (with `staleIfError`) an
+   * aged-out entry served because the database failed; `miss`: read from the database; `none`: not cached.
+   */
   readonly cacheStatus: 'ttl' | 'swr' | 'miss' | 'none'
   /** When the returned data was read from the database. */
   readonly lastModified: Date
@@ -30,7 +33,7 @@ export class InfoSink {
   }
 
   observe(event: CacheEvent): void {
-    if (event.type !== 'hit' && event.type !== 'stale' && event.type !== 'miss') return
+    if (event.type !== 'hit' && event.type !== 'stale' && event.type !== 'stale-if-error' && event.type !== 'miss') return
     const signature = event.key.slice(event.key.lastIndexOf(':') + 1)
     // One database read, one time: a miss reports when its read started, and hits of the entry it filled carry the same.
     if (event.type === 'miss') this.#info = this.#make('miss', event.atMs ?? this.now(), signature)

@@ -1,11 +1,16 @@
 import { assertKnownOptions, assertSeconds, assertTags, kvCacheError, type ResolvedReadOptions } from '@kvcache/core/binding'
 
-/** Accelerate's `cacheStrategy`, plus `autoInvalidate` (new here). */
+/** Accelerate's `cacheStrategy`, plus `autoInvalidate` and `staleIfError` (new here). */
 export interface CacheStrategy {
   /** Seconds the result is served fresh from cache without touching the database (finite, >= 0). */
   readonly ttl?: number
   /** Seconds after `ttl` during which the stale result is served while it is refreshed in the background (finite, >= 0). */
   readonly swr?: number
+  /**
+   * New here: when the database fails, seconds after `ttl` + `swr` during which a result that only
+   * aged out (never one a write invalidated) is served instead of the error (finite, >= 0).
+   */
+  readonly staleIfError?: number
   /** Names for `$accelerate.invalidate({ tags })`, at most 16: each is a well-formed string of 1-1024 bytes without control characters (and not '*'). */
   readonly tags?: readonly string[]
   /** `false`: only TTL and tags expire this result, not writes. @default true */
@@ -18,7 +23,7 @@ export interface ResolvedStrategy {
   readonly autoInvalidate: boolean
 }
 
-const KNOWN = ['ttl', 'swr', 'tags', 'autoInvalidate']
+const KNOWN = ['ttl', 'swr', 'staleIfError', 'tags', 'autoInvalidate']
 /** Freshness for `{ swr }` without `ttl` (Accelerate's "always revalidate"): the core needs a positive TTL. */
 const SWR_ONLY_TTL_SECONDS = 0.001
 
@@ -42,13 +47,14 @@ export function resolveStrategy(value: unknown, { field = 'cacheStrategy', extra
   const strategy = value as CacheStrategy
   const ttl = assertSeconds('prisma', `${field}.ttl`, strategy.ttl, true) ?? 0
   const swr = assertSeconds('prisma', `${field}.swr`, strategy.swr, true) ?? 0
+  const staleIfErrorSeconds = assertSeconds('prisma', `${field}.staleIfError`, strategy.staleIfError, true)
   const tags = strategy.tags === undefined ? [] : assertTags('prisma', `${field}.tags`, strategy.tags)
   if (strategy.autoInvalidate !== undefined && typeof strategy.autoInvalidate !== 'boolean') {
     throw kvCacheError('INVALID_OPTION', 'prisma', `Option \`${field}.autoInvalidate\` must be a boolean, got ${String(strategy.autoInvalidate)}.`)
   }
   if (ttl === 0 && swr === 0) return undefined
   return {
-    read: { ttlSeconds: ttl > 0 ? ttl : SWR_ONLY_TTL_SECONDS, swrSeconds: swr, tags: [...new Set(tags)].sort() },
+    read: { ttlSeconds: ttl > 0 ? ttl : SWR_ONLY_TTL_SECONDS, swrSeconds: swr, staleIfErrorSeconds, tags: [...new Set(tags)].sort() },
     autoInvalidate: strategy.autoInvalidate ?? true,
   }
 }

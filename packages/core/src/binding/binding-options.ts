@@ -1,4 +1,6 @@
 import { kvCacheError } from '../errors'
+import type { FieldTracking, ResolvedFieldTracking } from '../field-tracking'
+import { resolveFieldTracking, type FieldSchema } from './field-tracking-options'
 import { assertKnownOptions } from '../options'
 import { assertSeconds } from '../read-options'
 
@@ -18,11 +20,25 @@ export interface BindingOptions {
   /** Stale-while-revalidate window of cached reads that set none, in seconds. @default the cache's `defaultSwrSeconds` */
   readonly swrSeconds?: number
   /**
+   * When the database fails, how long after freshness (and swr) ended an entry may still answer,
+   * in seconds; never an entry a write invalidated. @default the cache's `defaultStaleIfErrorSeconds`
+   */
+  readonly staleIfErrorSeconds?: number
+  /**
    * How far behind its writes the database may answer, in seconds (see `sourceLagSeconds` on
    * `createCache`). Through Hyperdrive (a `*.hyperdrive.local` host) it is 75 unless given here:
    * pass 0 when that Hyperdrive configuration has caching disabled. @default the cache's, or 75 through Hyperdrive
    */
   readonly sourceLagSeconds?: number
+  /**
+   * Per table, columns whose changes no cached read needs to see: an UPDATE that assigns only
+   * those bumps nothing (an `invalidate` event with `quiet` says so). `alwaysInvalidateOn` wins
+   * over `neverInvalidateOn` (`'*'`: every column). Inserts, deletes, upserts and statements the
+   * planner cannot read exactly always invalidate. Example:
+   * `{ posts: { neverInvalidateOn: ['view_count'] }, users: { neverInvalidateOn: '*', alwaysInvalidateOn: ['name'] } }`
+   * @default none
+   */
+  readonly fieldTracking?: FieldTracking
 }
 
 /** The shared binding options after validation. */
@@ -31,22 +47,35 @@ export interface ResolvedBindingOptions {
   readonly database: string | undefined
   readonly ttlSeconds: number | undefined
   readonly swrSeconds: number | undefined
+  readonly staleIfErrorSeconds: number | undefined
   readonly sourceLagSeconds: number | undefined
+  /** By canonical table, in SQL column names; undefined when none is declared. */
+  readonly fieldTracking: ResolvedFieldTracking | undefined
 }
 
 /** The names of the shared options, for bindings listing their own. */
-export const BINDING_OPTIONS = ['strategy', 'database', 'ttlSeconds', 'swrSeconds', 'sourceLagSeconds'] as const satisfies readonly (keyof BindingOptions)[]
+export const BINDING_OPTIONS = [
+  'strategy',
+  'database',
+  'ttlSeconds',
+  'swrSeconds',
+  'staleIfErrorSeconds',
+  'sourceLagSeconds',
+  'fieldTracking',
+] as const satisfies readonly (keyof BindingOptions)[]
 
 /**
  * Validates a binding's options once, at construction: the shared ones here, unknown names
  * failing with the nearest valid one; `known` lists the binding's own (validated by it).
+ * `fieldSchema`: the binding's tables and columns, when it knows them (`fieldTracking` names are
+ * translated through it and checked against it).
  */
-export function resolveBindingOptions(binding: string, options: unknown, known: readonly string[]): ResolvedBindingOptions {
+export function resolveBindingOptions(binding: string, options: unknown, known: readonly string[], fieldSchema?: FieldSchema): ResolvedBindingOptions {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw kvCacheError('INVALID_OPTION', binding, `Options must be an object, got ${options === null ? 'null' : typeof options}.`)
   }
   assertKnownOptions(binding, options, [...BINDING_OPTIONS, ...known])
-  const { strategy, database, ttlSeconds, swrSeconds, sourceLagSeconds } = options as BindingOptions
+  const { strategy, database, ttlSeconds, swrSeconds, staleIfErrorSeconds, sourceLagSeconds, fieldTracking } = options as BindingOptions
   if (strategy !== undefined && strategy !== 'explicit' && strategy !== 'all') {
     throw kvCacheError('INVALID_OPTION', binding, `Option \`strategy\` must be 'explicit' or 'all', got ${String(strategy)}.`)
   }
@@ -58,6 +87,8 @@ export function resolveBindingOptions(binding: string, options: unknown, known: 
     database,
     ttlSeconds: assertSeconds(binding, 'ttlSeconds', ttlSeconds, false),
     swrSeconds: assertSeconds(binding, 'swrSeconds', swrSeconds, true),
+    staleIfErrorSeconds: assertSeconds(binding, 'staleIfErrorSeconds', staleIfErrorSeconds, true),
     sourceLagSeconds: assertSeconds(binding, 'sourceLagSeconds', sourceLagSeconds, true),
+    fieldTracking: resolveFieldTracking(binding, fieldTracking, fieldSchema),
   }
 }

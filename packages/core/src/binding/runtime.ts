@@ -1,5 +1,7 @@
 import type { Cache } from '../cache-types'
 import { changeScopes, type Change } from '../changes'
+import { splitQuiet } from '../field-tracking'
+import type { FieldSchema } from './field-tracking-options'
 import { claimDatabase, identityOf } from '../database-identity'
 import { assumedLagSeconds } from './source-lag'
 import { kvCacheError } from '../errors'
@@ -40,6 +42,8 @@ export interface BindingRuntimeOptions {
   readonly known?: readonly string[]
   /** Facts the binding knows without asking the database (an ORM schema, declared views). */
   readonly declared?: Catalog | undefined
+  /** The binding's tables and columns under the names its users write (`fieldTracking` is translated and checked through it). */
+  readonly fieldSchema?: FieldSchema | undefined
 }
 
 /** One read, as a binding hands it over. */
@@ -72,10 +76,15 @@ export interface BindingRuntime {
    * cache already serves another database under the same name.
    */
   attach(source: DatabaseSource): void
-  /** What a statement means for the cache. Never throws (see `planSafely`). `wait: false` inside a transaction. */
+  /**
+   * What a statement means for the cache. Never throws (see `planSafely`). `wait: false` inside a
+   * transaction. A write quiet under `fieldTracking` is reported here (an `invalidate` event with `quiet`).
+   */
   plan(input: PlanInput, context: { readonly wait: boolean; readonly run?: RunQuery | undefined }): Promise<Plan>
   /** Serves a read through the cache: keyed by binding, database and material; tags and lifetimes applied. */
   read<T>(read: BindingRead, loader: (context: LoadContext) => Promise<T>): Promise<T>
+  /** The scopes of changes a binding names itself (Prisma's unique-key lookups), without those `fieldTracking` makes quiet. */
+  scopesOf(changes: readonly Change[]): string[]
   /** Reports a read that runs uncached, and why (a `skip` event with reason `bypass`). */
   bypass(reason: string, statement?: string): void
   /** Reports a setup mistake (a `misconfigured` event; a console warning once when nobody listens). */
@@ -121,7 +130,7 @@ export function createBindingRuntime(init: BindingRuntimeOptions): BindingRuntim
       'Missing the cache: pass the one `createCache` from @kvcache/core returned (or a view of it from `withContext`).',
     )
   }
-  const options = resolveBindingOptions(binding, init.options, init.known ?? [])
+  const options = resolveBindingOptions(binding, init.options, init.known ?? [], init.fieldSchema)
   const catalog = createBindingCatalog({ cache, source: binding, declared: init.declared })
   let database = options.database ?? 'default'
   let lagSeconds = options.sourceLagSeconds
@@ -155,16 +164,20 @@ export function createBindingRuntime(init: BindingRuntimeOptions): BindingRuntim
       catalog.attach({ identity: catalogIdentity, dialect: source.dialect, run: source.run, introspect: source.introspect })
     },
     async plan(input, context) {
-      return planSafely(
+      const plan = await planSafely(
         input,
-        () => catalog.current(context),
+        async () => ({ catalog: await catalog.current(context), fieldTracking: options.fieldTracking }),
         (detail, error) => cache.report({ type: 'degraded', source: binding, detail, error }),
       )
+      if (plan.type === 'write') for (const quiet of plan.quiet ?? []) cache.report({ type: 'invalidate', scopes: [], quiet })
+      return plan
     },
+    scopesOf: (changes) => changeScopes(splitQuiet(changes, options.fieldTracking).loud),
     read(read, loader) {
       const own = read.options
       const ttlSeconds = own?.ttlSeconds ?? options.ttlSeconds
       const swrSeconds = own?.swrSeconds ?? options.swrSeconds
+      const staleIfErrorSeconds = own?.staleIfErrorSeconds ?? options.staleIfErrorSeconds
       const tags = own?.tags ?? []
       const scopes = tags.length === 0 ? read.scopes : [...read.scopes, ...changeScopes(tags.map((tag): Change => ({ kind: 'tag', tag })))]
       return cache.query(
@@ -174,6 +187,7 @@ export function createBindingRuntime(init: BindingRuntimeOptions): BindingRuntim
           scopes,
           ...(ttlSeconds === undefined ? {} : { ttlSeconds }),
           ...(swrSeconds === undefined ? {} : { swrSeconds }),
+          ...(staleIfErrorSeconds === undefined ? {} : { staleIfErrorSeconds }),
           ...(lagSeconds === undefined ? {} : { sourceLagSeconds: lagSeconds }),
           ...(read.lateOptions ? { lateOptions: read.lateOptions } : {}),
         },

@@ -41,12 +41,14 @@ describe('option names', () => {
 
 describe('read options (one rule for every binding)', () => {
   it('resolves and sorts tags, keeps lifetimes', () => {
-    expect(resolveReadOptions('x', { ttlSeconds: 5, swrSeconds: 0, tags: ['b', 'a', 'b', 'user:42', 'a@b.c'] })).toStrictEqual({
+    expect(resolveReadOptions('x', { ttlSeconds: 5, swrSeconds: 0, staleIfErrorSeconds: 600, tags: ['b', 'a', 'b', 'user:42', 'a@b.c'] })).toStrictEqual({
       ttlSeconds: 5,
       swrSeconds: 0,
+      staleIfErrorSeconds: 600,
       tags: ['a', 'a@b.c', 'b', 'user:42'],
     })
     expect(resolveReadOptions('x', undefined)).toStrictEqual({ ttlSeconds: undefined, swrSeconds: undefined, tags: [] })
+    expect(resolveReadOptions('x', {})).toStrictEqual({ ttlSeconds: undefined, swrSeconds: undefined, staleIfErrorSeconds: undefined, tags: [] })
   })
 
   it('fails fast naming the option', () => {
@@ -57,6 +59,9 @@ describe('read options (one rule for every binding)', () => {
       [{ ttlSeconds: Number.POSITIVE_INFINITY }, 'ttlSeconds'],
       [{ ttlSeconds: '60' }, 'ttlSeconds'],
       [{ swrSeconds: -1 }, 'swrSeconds'],
+      [{ staleIfErrorSeconds: -1 }, 'staleIfErrorSeconds'],
+      [{ staleIfErrorSeconds: Number.NaN }, 'staleIfErrorSeconds'],
+      [{ staleIfError: 60 }, 'staleIfErrorSeconds'],
       [{ tags: 'posts' }, 'tags'],
       [{ tags: [''] }, 'tags[0]'],
       [{ tags: ['*'] }, 'tags[0]'],
@@ -81,11 +86,16 @@ describe('binding options', () => {
       database: undefined,
       ttlSeconds: undefined,
       swrSeconds: undefined,
+      staleIfErrorSeconds: undefined,
       sourceLagSeconds: undefined,
     })
     expect(
-      resolveBindingOptions('drizzle', { strategy: 'all', database: 'main', ttlSeconds: 30, swrSeconds: 5, sourceLagSeconds: 0, schema: {} }, ['schema']),
-    ).toStrictEqual({ strategy: 'all', database: 'main', ttlSeconds: 30, swrSeconds: 5, sourceLagSeconds: 0 })
+      resolveBindingOptions(
+        'drizzle',
+        { strategy: 'all', database: 'main', ttlSeconds: 30, swrSeconds: 5, staleIfErrorSeconds: 600, sourceLagSeconds: 0, schema: {} },
+        ['schema'],
+      ),
+    ).toStrictEqual({ strategy: 'all', database: 'main', ttlSeconds: 30, swrSeconds: 5, staleIfErrorSeconds: 600, sourceLagSeconds: 0 })
   })
 
   it('rejects what every binding rejects, naming the option and the binding', () => {

@@ -29,6 +29,7 @@ export async function d1Harness(options: HarnessOptions = {}): Promise<Harness> 
     prefix: `p${crypto.randomUUID().slice(0, 8)}`,
     onEvent: (event) => events.push(event),
     codecExtensions: prismaCodecs(Prisma),
+    ...(options.now && { now: options.now }),
   })
   const bindingOptions: WithKvCacheOptions = { ...(options.withModels === false ? {} : { models }), ...options.binding }
   const plain = new PrismaClient({ adapter: new PrismaD1(DB) })

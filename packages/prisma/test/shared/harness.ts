@@ -7,6 +7,8 @@ export interface HarnessOptions {
   readonly withModels?: boolean
   /** Wraps the real storage (fault injection). */
   readonly storage?: (real: Storage) => Storage
+  /** The cache's clock (`createCache({ now })`): lets a test age entries without waiting. */
+  readonly now?: () => number
 }
 
 /** One database with a cached client and an uncached one, the same for D1 and PostgreSQL. */
