@@ -44,8 +44,8 @@ export async function bundleSize(options) {
   }
 }
 
-/** Minified bytes per module (`@kvcache/core`, `drizzle-orm/sqlite-core`, ...), from esbuild's metafile. */
-function groupByModule(inputs) {
+/** Minified bytes per module (`@kvcache/core`, `drizzle-orm/sqlite-core`, ...), from an esbuild metafile output's inputs. */
+export function groupByModule(inputs) {
   const groups = {}
   for (const [path, { bytesInOutput }] of Object.entries(inputs)) {
     const name = moduleOf(path)
@@ -55,7 +55,8 @@ function groupByModule(inputs) {
 }
 
 function moduleOf(path) {
-  const workspace = /(?:^|\/)packages\/([^/]+)\/src\/(?:(sql)\/)?/.exec(path)
+  // Sources (src/sql/ is its own row) or the built files wrangler bundles (dist/: one row per package).
+  const workspace = /(?:^|\/)packages\/([^/]+)\/(?:src|dist)\/(?:(sql)\/)?/.exec(path)
   if (workspace) return `@kvcache/${workspace[1]}${workspace[2] ? `/${workspace[2]}` : ''}`
   const dependency = /.*node_modules\/((?:@[^/]+\/)?[^/]+)\/(?:([^/]+)\/)?/.exec(path)
   if (!dependency) return 'worker'
