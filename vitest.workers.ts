@@ -5,6 +5,8 @@ import type { ViteUserConfig } from 'vitest/config'
 export interface WorkersTestBindings {
   readonly kvNamespaces?: string[]
   readonly d1Databases?: string[]
+  /** Workers Analytics Engine bindings: binding name -> dataset (miniflare's local dataset accepts points and keeps none). */
+  readonly analyticsEngineDatasets?: Record<string, { readonly dataset: string }>
   /** Durable Object bindings: binding name -> class exported by `main` (SQLite storage unless `useSQLite: false`). */
   readonly durableObjects?: Record<string, { readonly className: string; readonly useSQLite?: boolean }>
   /** The Worker module the Durable Object classes come from (runs in the tests' isolate). */
@@ -25,6 +27,7 @@ export function workersProject(bindings: WorkersTestBindings, test: NonNullable<
           compatibilityFlags: ['nodejs_compat'],
           kvNamespaces: bindings.kvNamespaces ?? [],
           d1Databases: bindings.d1Databases ?? [],
+          ...(bindings.analyticsEngineDatasets && { analyticsEngineDatasets: bindings.analyticsEngineDatasets }),
           durableObjects: Object.fromEntries(
             Object.entries(bindings.durableObjects ?? {}).map(([name, { className, useSQLite = true }]) => [name, { className, useSQLite }]),
           ),

@@ -14,7 +14,7 @@ export default defineConfig({
     projects: [
       // Everything that needs KV, the Cache API or D1: inside workerd.
       workersProject(
-        { kvNamespaces: ['KV'], d1Databases: ['DB', 'DB2'] },
+        { kvNamespaces: ['KV'], d1Databases: ['DB', 'DB2'], analyticsEngineDatasets: { KVCACHE_METRICS: { dataset: 'kvcache_metrics' } } },
         { name: 'workerd', include: ['test/**/*.test.ts'], exclude: ['test/unit/**', 'test/sql/unit/**', 'test/sql/pg/**'] },
       ),
       // Pure modules (codec, hashing, stamps, judging an entry, breaker, TTL, SQL reader and planner): plain Node, no database.

@@ -17,12 +17,13 @@ export async function bumpScopes(client: ClientState, scopes: readonly string[],
   const proposal = clock.next()
   const calls = chunked(planCalls(client.settings.layout, scopes, 'bump'))
   const landed = await Promise.all(
-    calls.map((call) =>
-      caller.bump(call, proposal).catch((error: unknown) => {
+    calls.map((call) => {
+      reportBump(context, call)
+      return caller.bump(call, proposal).catch((error: unknown) => {
         retryLater(client, call, proposal, context, error)
         return undefined
-      }),
-    ),
+      })
+    }),
   )
   // Shards of one write agree on the proposal unless one held a newer stamp. The lowest stamp is
   // returned: the core skips fills it thinks a bump overtook, and a stamp above a scope's real
@@ -43,6 +44,11 @@ export async function bumpScopes(client: ClientState, scopes: readonly string[],
   return lowest
 }
 
+/** One call to one object, for a request that meters its storage calls (`operation` events). */
+function reportBump(context: BumpContext | undefined, call: ShardCall): void {
+  context?.onOperation?.({ type: 'operation', storage: 'coordinator', kind: 'write', keys: call.scopes.length })
+}
+
 /** Retries one call of a bump in the background, with the same proposal, until it lands or runs out. */
 function retryLater(client: ClientState, call: ShardCall, proposal: Stamp, context: BumpContext | undefined, firstError: unknown): void {
   const { settings, caller, clock, local, retries } = client
@@ -51,6 +57,7 @@ function retryLater(client: ClientState, call: ShardCall, proposal: Stamp, conte
     for (let attempt = 0; attempt < settings.maxRetries; attempt++) {
       await sleep(settings.retryBaseMs * 2 ** attempt)
       try {
+        reportBump(context, call)
         const stamp = await caller.bump(call, proposal)
         clock.observe(stamp)
         for (const scope of call.scopes) local.learn(keyOf(call, scope), stamp, undefined)

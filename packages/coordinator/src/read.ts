@@ -24,6 +24,8 @@ export async function readStamps(client: ClientState, scopes: readonly string[],
     if (missing.length > 0) asks.push({ ...call, scopes: missing })
   }
   const calls = chunked(asks)
+  // One call per object: what a request that meters its storage calls is told (`operation` events).
+  for (const call of calls) context?.onOperation?.({ type: 'operation', storage: 'coordinator', kind: 'read', keys: call.scopes.length })
   const fetched = await Promise.all(calls.map((call) => caller.read(call)))
   calls.forEach((call, i) => {
     call.scopes.forEach((scope, j) => {

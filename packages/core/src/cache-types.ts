@@ -1,6 +1,7 @@
 import type { LoadContext } from './source-position'
 import type { BreakerOptions } from './breaker'
 import type { CodecExtension } from './codec'
+import type { CacheEventHandler } from './operations'
 import type { ScopeTarget } from './scopes'
 import type { CacheEvent, Storage, VersionStore } from './types'
 
@@ -32,8 +33,8 @@ export interface CacheOptions {
   readonly waitUntil?: (promise: Promise<unknown>) => void
   /** Namespaces keys and scopes; 1-128 bytes, no `:`, `/`, whitespace. @default none */
   readonly tenant?: string
-  /** Receives every cache event. Errors it throws are swallowed. */
-  readonly onEvent?: (event: CacheEvent) => void
+  /** Receives every cache event (`operation` events only if it sets `operations: true`). Errors it throws are swallowed. */
+  readonly onEvent?: CacheEventHandler
   /** Budget for one storage or version-store call, in milliseconds; past it the database answers. @default 1000 */
   readonly timeoutMs?: number
   /** Circuit breaker around storage, or `false` to disable it. @default { failureThreshold: 5, openSeconds: 30 } */
@@ -115,8 +116,8 @@ export interface CacheContext {
    * consistent KV. An invalid bookmark is ignored and reported as an `error` event.
    */
   readonly bookmark?: string
-  /** Also receives the events of this view's own calls (per-request tracing, `Server-Timing`...). */
-  readonly onEvent?: (event: CacheEvent) => void
+  /** Also receives the events of this view's own calls (per-request tracing, `Server-Timing`, `createMetrics()`). */
+  readonly onEvent?: CacheEventHandler
 }
 
 /** The cache that bindings and applications call. */

@@ -1,5 +1,6 @@
 import { stampMs, UNKNOWN_STAMP, ZERO_STAMP } from './clock'
 import { encodeValue, type EncodedValue } from './codec'
+import { reportOperation } from './operations'
 import { serializeEntry } from './entry'
 import { isKvCacheError } from './errors'
 import { budgetFor, rememberLarge } from './storage-read'
@@ -124,7 +125,8 @@ async function writeEntry(view: ViewState, key: string, raw: string, bytes: numb
     return
   }
   try {
-    await withTimeout(storage.set(key, raw, { ttlSeconds: plan.physicalSeconds }), budgetFor(isolate, bytes), `${storage.name}.set`)
+    reportOperation(storage, view.storageContext, 'write', 1)
+    await withTimeout(storage.set(key, raw, { ttlSeconds: plan.physicalSeconds }, view.storageContext), budgetFor(isolate, bytes), `${storage.name}.set`)
     breaker.success()
     rememberLarge(isolate, key, bytes)
     emit(view, { type: 'fill', key, bytes, ttlSeconds: plan.ttlSeconds })

@@ -2,6 +2,7 @@ import { createBookmarks, type Bookmarks } from './bookmark'
 import { BoundedMap } from './bounded-map'
 import { createBreaker, noopBreaker, type Breaker } from './breaker'
 import { createStampClock, type StampClock } from './clock'
+import type { CacheEventHandler } from './operations'
 import type { Settings } from './settings'
 import { storageVersions } from './storage-versions'
 import { trustedVersions } from './trusted-versions'
@@ -105,8 +106,10 @@ function colocatedStamps(storage: Storage, versions: VersionStore): ColocatedSta
 }
 
 /** Calls an event handler; a handler that throws must never break a read. */
-export function deliver(handler: ((event: CacheEvent) => void) | undefined, event: CacheEvent): void {
+export function deliver(handler: CacheEventHandler | undefined, event: CacheEvent): void {
   if (!handler) return
+  // Storage calls go only to handlers that asked for them (see `CacheEventHandler`).
+  if (event.type === 'operation' && handler.operations !== true) return
   try {
     handler(event)
   } catch {

@@ -98,6 +98,14 @@ export function qualifyScope(tenant: string | undefined, scope: string): string 
   return `${tenant ?? ''}:${boundScope(scope)}`
 }
 
+/** The table a tenant-qualified `table:<name>` scope names (as `qualifyScope` spelled it); undefined for other scopes and the whole database. */
+export function tableOfQualifiedScope(qualified: string): string | undefined {
+  // Tenants cannot contain `:`, so the scope starts right after the first one.
+  const scope = qualified.slice(qualified.indexOf(':') + 1)
+  const table = scope.startsWith('table:') ? scope.slice('table:'.length) : undefined
+  return table === ALL_TABLES ? undefined : table
+}
+
 /** Qualifies, de-duplicates and sorts scopes: the form entries record and compare. */
 export function qualifyScopes(tenant: string | undefined, scopes: readonly string[]): string[] {
   return [...new Set(scopes.map((scope) => qualifyScope(tenant, scope)))].sort()

@@ -4,8 +4,9 @@ import type { CacheOptions } from './cache-types'
 import { indexExtensions, type CodecExtension } from './codec'
 import { kvCacheError } from './errors'
 import { assertKeyBudget } from './layout'
+import type { CacheEventHandler } from './operations'
 import { assertKnownOptions, assertPositive, assertTenant } from './options'
-import type { CacheEvent, Storage } from './types'
+import type { Storage } from './types'
 
 /** `createCache` options, validated once and filled with defaults. */
 export interface Settings {
@@ -22,7 +23,7 @@ export interface Settings {
   readonly sourceLagSeconds: number
   readonly tenant: string | undefined
   readonly waitUntil: ((promise: Promise<unknown>) => void) | undefined
-  readonly onEvent: ((event: CacheEvent) => void) | undefined
+  readonly onEvent: CacheEventHandler | undefined
   readonly now: () => number
 }
 

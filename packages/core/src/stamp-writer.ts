@@ -1,5 +1,6 @@
 import { isPlausibleStamp, maxStamp } from './clock'
 import { isKvCacheError, kvCacheError } from './errors'
+import { meteringOf, reportOperation } from './operations'
 import { decodeStampValue, encodeStampValue, mergePositions, type SourcePosition } from './source-position'
 import { withTimeout } from './timeout'
 import type { BumpContext, Stamp, Storage } from './types'
@@ -152,7 +153,10 @@ async function attempt(state: KeyState, planned: StampMark, check: boolean): Pro
   const mark = check ? await markAfterCheck(state, planned) : planned
   if (mark === undefined) return
   state.lastAttemptMs = now()
-  const write = Promise.resolve(storage.set(state.key, encodeStampValue(mark.stamp, mark.position)))
+  // Counted for the request whose bump is being written (the latest one, when bumps coalesced).
+  const metering = meteringOf(state.context)
+  reportOperation(storage, metering, 'write', 1)
+  const write = Promise.resolve(storage.set(state.key, encodeStampValue(mark.stamp, mark.position), undefined, metering))
   try {
     await withTimeout(write, timeoutMs, `${storage.name}.set`)
   } catch (error) {
@@ -170,7 +174,9 @@ async function attempt(state: KeyState, planned: StampMark, check: boolean): Pro
  */
 async function markAfterCheck(state: KeyState, planned: StampMark): Promise<StampMark | undefined> {
   const { storage, timeoutMs, now, observe } = state.settings
-  const raw = await withTimeout(storage.get(state.key), timeoutMs, `${storage.name}.get`)
+  const metering = meteringOf(state.context)
+  reportOperation(storage, metering, 'read', 1)
+  const raw = await withTimeout(storage.get(state.key, metering), timeoutMs, `${storage.name}.get`)
   const found = decodeStampValue(raw, now())
   if (raw === null || !isPlausibleStamp(found.stamp, now())) return planned
   observe(found.stamp)

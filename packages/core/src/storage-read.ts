@@ -3,6 +3,7 @@ import { isKvCacheError } from './errors'
 import type { Isolate } from './isolate'
 import { isOwnScope } from './layout'
 import { bulkGet } from './bulk-get'
+import { reportOperation } from './operations'
 import { withTimeout } from './timeout'
 import type { ReadContext, Stamp, StampReading, Storage, StorageContext } from './types'
 import type { ViewState } from './view-state'
@@ -43,6 +44,7 @@ export function rememberLarge(isolate: Isolate, key: string, bytes: number): voi
 async function fetchEntry(isolate: Isolate, key: string, scopes: readonly string[], context: StorageContext, readContext: ReadContext): Promise<Found> {
   const { storage, colocated, versions } = isolate
   if (!colocated) {
+    reportOperation(storage, context, 'read', 1)
     const [raw, current] = await Promise.all([storage.get(key, context), versions.read(scopes, readContext)])
     return { raw, current, held: heldOf(current), positions: current.positions }
   }
@@ -95,6 +97,7 @@ export async function readUntargeted(view: ViewState, key: string): Promise<Foun
   const { isolate } = view
   const { storage, versions, settings } = isolate
   try {
+    reportOperation(storage, view.storageContext, 'read', 1)
     const raw = await withTimeout(storage.get(key, view.storageContext), settings.timeoutMs, `${storage.name}.get`)
     const listed = (raw === null ? undefined : parseEntry(raw)?.scopes) ?? []
     // Scopes read from storage are untrusted: only this view's own, well-formed ones are looked up.

@@ -3,10 +3,11 @@ import { createStampClock, maxStamp, UNKNOWN_STAMP, ZERO_STAMP } from './clock'
 import { decodeStampValue } from './source-position'
 import { kvCacheError } from './errors'
 import { assertKeyBudget, stampKey } from './layout'
+import { meteringOf } from './operations'
 import { assertKnownOptions, assertPositive } from './options'
 import { createStampWriter, type StampWriter } from './stamp-writer'
 import { withTimeout } from './timeout'
-import type { ColocatedStamp, Stamp, StampReading, Storage, VersionStore } from './types'
+import type { ColocatedStamp, ReadContext, Stamp, StampReading, Storage, VersionStore } from './types'
 
 /** Options for `storageVersions`. */
 export interface StorageVersionsOptions {
@@ -61,10 +62,10 @@ export function storageVersions(options: StorageVersionsOptions): VersionStore {
     }
   }
 
-  const read = async (scopes: readonly string[]): Promise<StampReading> => {
+  const read = async (scopes: readonly string[], context: ReadContext | undefined): Promise<StampReading> => {
     if (scopes.length === 0) return []
     const keys = scopes.map(keyOf)
-    const raws = await withTimeout(bulkGet(storage, keys), settings.timeoutMs, `${storage.name}.get`)
+    const raws = await withTimeout(bulkGet(storage, keys, meteringOf(context)), settings.timeoutMs, `${storage.name}.get`)
     const decoded = scopes.map((scope, i) => decode(scope, raws.get(keys[i] as string) ?? null))
     return Object.assign(
       decoded.map((each) => each.current),
@@ -86,7 +87,7 @@ export function storageVersions(options: StorageVersionsOptions): VersionStore {
       const mark = (stamp: Stamp) => ({ stamp, position: context?.position })
       // Reading first moves the clock past stamps minted elsewhere, so this bump outranks them,
       // and lets the first write skip its own check. A failed read only costs that shortcut.
-      const storageChecked = await read(scopes).then(
+      const storageChecked = await read(scopes, context).then(
         () => true,
         () => false,
       )

@@ -1,5 +1,6 @@
 import { bulkGet } from './bulk-get'
 import { kvCacheError } from './errors'
+import { reportOperation } from './operations'
 import { assertKnownOptions, assertPositive } from './options'
 import { byteLength } from './text'
 import type { Storage, StorageContext } from './types'
@@ -42,7 +43,7 @@ export function twoTierStorage(options: TwoTierOptions): Storage & { settled(): 
   validate(options)
   const { l1, l2 } = options
   const tiers = createTiers(options)
-  const getMany = l2.getMany ? bulkRead(tiers, l2.getMany.bind(l2)) : undefined
+  const getMany = l2.getMany ? bulkRead(tiers, l2, l2.getMany.bind(l2)) : undefined
   return {
     name: `two-tier(${l1.name}+${l2.name})`,
     capabilities: {
@@ -59,11 +60,13 @@ export function twoTierStorage(options: TwoTierOptions): Storage & { settled(): 
       listKeys: false,
     },
     durableTier: l2.durableTier ?? l2,
+    // Each tier's calls are reported here, with their tier; the core does not count this storage's.
+    reportsOperations: true,
     ...(getMany && { getMany }),
     async readWithDurable(key, durableKeys, context) {
       // L1 first: on a hit only the durable keys (stamps) go to L2; on a miss the entry joins them.
       const local = await tiers.readL1(key, context)
-      const durable = await bulkGet(l2, local === null ? [key, ...durableKeys] : durableKeys, context)
+      const durable = await bulkGet(l2, local === null ? [key, ...durableKeys] : durableKeys, context, 'L2')
       const value = local ?? durable.get(key) ?? null
       if (local === null && value !== null) tiers.promoteLater(key, value, context)
       return { value, durable }
@@ -71,20 +74,26 @@ export function twoTierStorage(options: TwoTierOptions): Storage & { settled(): 
     async get(key, context) {
       const local = await tiers.readL1(key, context)
       if (local !== null) return local
+      reportOperation(l2, context, 'read', 1, 'L2')
       const shared = await l2.get(key, context)
       if (shared !== null) tiers.promoteLater(key, shared, context)
       return shared
     },
-    async set(key, value, setOptions) {
+    async set(key, value, setOptions, context) {
       // The core never sends more than `maxValueBytes` (L2's); direct callers get the same per-tier skip.
-      if (tiers.fits('l2', key, value)) await l2.set(key, value, setOptions)
+      if (tiers.fits('l2', key, value)) {
+        reportOperation(l2, context, 'write', 1, 'L2')
+        await l2.set(key, value, setOptions, context)
+      }
       // Values without a TTL are durable data (stamps): they belong to L2 alone.
-      if (setOptions?.ttlSeconds !== undefined) await tiers.writeL1(key, value, tiers.l1Ttl(setOptions.ttlSeconds))
+      if (setOptions?.ttlSeconds !== undefined) await tiers.writeL1(key, value, tiers.l1Ttl(setOptions.ttlSeconds), context)
     },
-    async delete(key) {
-      await l2.delete(key)
+    async delete(key, context) {
+      reportOperation(l2, context, 'delete', 1, 'L2')
+      await l2.delete(key, context)
       try {
-        await l1.delete(key)
+        reportOperation(l1, context, 'delete', 1, 'L1')
+        await l1.delete(key, context)
       } catch (error) {
         tiers.report({ tier: 'l1', key, reason: 'error', error })
       }
@@ -127,10 +136,11 @@ function createTiers(options: TwoTierOptions) {
     report({ tier, key, reason: 'oversized' })
     return false
   }
-  const writeL1 = async (key: string, value: string, ttlSeconds: number) => {
+  const writeL1 = async (key: string, value: string, ttlSeconds: number, context: StorageContext | undefined) => {
     if (!fits('l1', key, value)) return
     try {
-      await l1.set(key, value, { ttlSeconds })
+      reportOperation(l1, context, 'write', 1, 'L1')
+      await l1.set(key, value, { ttlSeconds }, context)
     } catch (error) {
       report({ tier: 'l1', key, reason: 'error', error })
     }
@@ -142,6 +152,7 @@ function createTiers(options: TwoTierOptions) {
     l1Ttl: (ttlSeconds: number) => Math.max(1, l1.capabilities.minTtlSeconds, Math.round(ttlSeconds * ratio)),
     async readL1(key: string, context?: StorageContext): Promise<string | null> {
       try {
+        reportOperation(l1, context, 'read', 1, 'L1')
         return await l1.get(key, context)
       } catch (error) {
         // A broken L1 only costs speed: fall through to L2.
@@ -151,7 +162,7 @@ function createTiers(options: TwoTierOptions) {
     },
     promoteLater(key: string, value: string, context: StorageContext | undefined) {
       if (options.promoteOnGet === false) return
-      const work = writeL1(key, value, promoteTtlSeconds)
+      const work = writeL1(key, value, promoteTtlSeconds, context)
       pending.add(work)
       void work.finally(() => pending.delete(work))
       ;(context?.waitUntil ?? options.waitUntil)?.(work)
@@ -163,7 +174,7 @@ function createTiers(options: TwoTierOptions) {
 }
 
 /** Bulk read when L2 has one: each key tries L1 first, the rest go to L2 in one call and are promoted. */
-function bulkRead(tiers: ReturnType<typeof createTiers>, l2GetMany: NonNullable<Storage['getMany']>): NonNullable<Storage['getMany']> {
+function bulkRead(tiers: ReturnType<typeof createTiers>, l2: Storage, l2GetMany: NonNullable<Storage['getMany']>): NonNullable<Storage['getMany']> {
   return async (keys, context) => {
     const locals = await Promise.all(keys.map((key) => tiers.readL1(key, context)))
     const found = new Map<string, string | null>()
@@ -173,6 +184,7 @@ function bulkRead(tiers: ReturnType<typeof createTiers>, l2GetMany: NonNullable<
       return local === null
     })
     if (rest.length === 0) return found
+    reportOperation(l2, context, 'read', rest.length, 'L2')
     const shared = await l2GetMany(rest, context)
     for (const key of rest) {
       const value = shared.get(key) ?? null

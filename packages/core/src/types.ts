@@ -1,3 +1,5 @@
+import type { StorageOperation } from './operations'
+
 /** A value or a promise of it: backends may answer synchronously (memory) or not (KV). */
 export type MaybePromise<T> = T | Promise<T>
 
@@ -34,6 +36,8 @@ export interface StorageCapabilities {
 export interface StorageContext {
   /** Keeps the request alive until background work (e.g. a two-tier promotion) settles. */
   readonly waitUntil?: (promise: Promise<unknown>) => void
+  /** Present only when the request meters storage calls: a composite reports each tier's calls here. */
+  readonly onOperation?: (operation: StorageOperation) => void
 }
 
 /** Options for one storage write. */
@@ -53,8 +57,13 @@ export interface Storage {
   get(key: string, context?: StorageContext): MaybePromise<string | null>
   /** Bulk read; keys never exceed `capabilities.maxBatchGet`. Missing keys map to null. */
   getMany?(keys: readonly string[], context?: StorageContext): MaybePromise<ReadonlyMap<string, string | null>>
-  set(key: string, value: string, options?: StorageSetOptions): MaybePromise<void>
-  delete(key: string): MaybePromise<void>
+  set(key: string, value: string, options?: StorageSetOptions, context?: StorageContext): MaybePromise<void>
+  delete(key: string, context?: StorageContext): MaybePromise<void>
+  /**
+   * True when this storage reports its own calls through `StorageContext.onOperation` (a
+   * composite, per tier); the core then does not count its calls to it. @default false
+   */
+  readonly reportsOperations?: boolean
   /** Releases resources (timers, connections). */
   dispose?(): MaybePromise<void>
   /**
@@ -129,6 +138,8 @@ export interface ReadContext {
    * the request skip the round trip). Stores prefix their keys; the core never reads it.
    */
   readonly memo?: Map<string, unknown>
+  /** Present only when the request meters storage calls: a store reports each call it makes to its backend. */
+  readonly onOperation?: (operation: StorageOperation) => void
 }
 
 /** Per-call hooks for background work a bump may leave behind (coalesced or retried writes). */
@@ -250,6 +261,8 @@ export type CacheEvent =
       readonly appliedSeconds: number
       readonly storage: string
     }
+  /** One storage call made for this view (only to handlers with `operations: true`, see `CacheEventHandler`). */
+  | StorageOperation
 
 export type CacheEventType = CacheEvent['type']
 

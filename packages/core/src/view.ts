@@ -10,13 +10,14 @@ import { judgeEntry } from './judge'
 import { entryKey, qualifyScopes } from './layout'
 import { assertKnownOptions, assertTenant } from './options'
 import { assertSeconds } from './read-options'
+import { reportOperation, wantsOperations, type StorageOperation } from './operations'
 import { ANY_COPY, assertSourcePosition, type LoadContext } from './source-position'
 import { decodeFor, lookup, readStampAfter } from './read-path'
 import { assertTargetOptions, changedScopesOf, dependedScopesOf, type ScopeTarget } from './scopes'
 import { heldOf, readEntry, readUntargeted } from './storage-read'
 import { withTimeout } from './timeout'
 import { planTtl } from './ttl'
-import type { Stamp } from './types'
+import type { CacheEvent, Stamp } from './types'
 import { emit, reportError, see, type ViewState } from './view-state'
 import { kvCacheError } from './errors'
 
@@ -33,11 +34,14 @@ export interface ViewInit {
 /** The `Cache` a caller holds: one view of the isolate's cache, for a request or a tenant. */
 export function createView(isolate: Isolate, init: ViewInit): Cache {
   const { memo, ...rest } = init
+  // Storage calls are reported only when a handler asked for them: a request nobody meters allocates nothing per call.
+  const metered = wantsOperations(isolate.settings.onEvent) || wantsOperations(init.listener)
+  const onOperation = metered ? (operation: StorageOperation) => emit(view, operation) : undefined
   const view: ViewState = {
     isolate,
     ...rest,
-    storageContext: init.waitUntil ? { waitUntil: init.waitUntil } : {},
-    readContext: memo ? { memo } : {},
+    storageContext: { ...(init.waitUntil && { waitUntil: init.waitUntil }), ...(onOperation && { onOperation }) },
+    readContext: { ...(memo && { memo }), ...(onOperation && { onOperation }) },
     seen: init.floor,
   }
   const cache: Cache = {
@@ -155,7 +159,8 @@ async function remove(view: ViewState, key: string): Promise<void> {
   const { storage, settings } = view.isolate
   try {
     const storageKey = entryKey(settings.prefix, view.tenant, await hashMaterial(['key', key]))
-    await withTimeout(storage.delete(storageKey), settings.timeoutMs, `${storage.name}.delete`)
+    reportOperation(storage, view.storageContext, 'delete', 1)
+    await withTimeout(storage.delete(storageKey, view.storageContext), settings.timeoutMs, `${storage.name}.delete`)
   } catch (error) {
     reportError(view, 'delete', error)
   }
@@ -192,8 +197,10 @@ function lifetimeOf(options: EntryOptions): Pick<EntryOptions, 'ttlSeconds' | 's
 /** A nested view's listener hears its own calls and keeps the parent's listener informed too. */
 function chain(parent: CacheContext['onEvent'], own: CacheContext['onEvent']): CacheContext['onEvent'] {
   if (!parent || !own) return own ?? parent
-  return (event) => {
+  const both = (event: CacheEvent) => {
     deliver(parent, event)
     deliver(own, event)
   }
+  // `deliver` still hands operations only to the one that asked.
+  return parent.operations === true || own.operations === true ? Object.assign(both, { operations: true }) : both
 }
