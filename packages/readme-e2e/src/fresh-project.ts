@@ -48,8 +48,8 @@ export interface FreshProjectOptions {
  * packages its install lines name (the @kvcache ones from their tarballs, the others at the versions
  * the workspace lockfile resolves), and runs its commands. Resolves with the project's directory.
  *
- * pnpm installs from the workspace's store (`--prefer-offline`): the same bytes as the registry's for
- * those versions, without a network round trip per package.
+ * pnpm installs with `--prefer-offline`: files from the store the workspace's install filled, and only
+ * metadata not cached yet from the registry.
  */
 export async function createFreshProject(options: FreshProjectOptions): Promise<string> {
   const { readme, tarballs } = options

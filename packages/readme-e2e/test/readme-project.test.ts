@@ -120,7 +120,7 @@ describe.each(BINDINGS)('$name README shows a complete new Worker', (binding) =>
   const installed = [...readme.dependencies, ...readme.devDependencies]
 
   it('a wrangler.jsonc with name, main, compatibility date and flags, D1 and KV bindings; its main file', () => {
-    const config = JSON.parse(readme.files.get('wrangler.jsonc') ?? 'null') as Record<string, unknown> | null
+    const config = parseJsonc(readme.files.get('wrangler.jsonc') ?? 'null') as Record<string, unknown> | null
     expect(config).toMatchObject({
       name: expect.any(String),
       main: expect.any(String),
@@ -157,4 +157,9 @@ describe.each(BINDINGS)('$name README shows a complete new Worker', (binding) =>
 function packageName(specifier: string): string {
   const parts = specifier.split('/')
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] ?? '')
+}
+
+/** wrangler.jsonc as wrangler reads it: JSON with comments and trailing commas (none inside the strings a README shows). */
+function parseJsonc(text: string): unknown {
+  return JSON.parse(text.replace(/^\s*\/\/.*$/gm, '').replace(/,(\s*[}\]])/g, '$1'))
 }
