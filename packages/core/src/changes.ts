@@ -13,6 +13,7 @@ import { rowKeySpellings, type KeyType } from './row-keys'
  *     (a key that cannot be named, or more than MAX_ROWS rows: as "table changed")
  *   tag changed                 tag:<name>                             reads declaring the tag
  *   database changed            table:*                                every read of any table
+ *   an UPDATE of quiet columns  nothing (`fieldTracking`; see field-tracking.ts)
  *   everything changed          table:*, tag:*                         every entry (invalidateAll)
  *
  *   dependency                  the read depends on
@@ -37,9 +38,19 @@ export interface RowId {
   readonly key?: string
 }
 
+/**
+ * A change of a table's rows (all of them, or those named). `columns`, for an UPDATE only: the
+ * columns it assigned, when known exactly. A change whose columns are all quiet under the
+ * binding's `fieldTracking` bumps nothing (`splitQuiet`); without `columns` it always bumps.
+ */
+interface TableChange {
+  readonly table: string
+  readonly columns?: readonly string[]
+}
+
 export type Change =
-  | { readonly kind: 'table'; readonly table: string }
-  | { readonly kind: 'rows'; readonly table: string; readonly rows: readonly RowId[] }
+  | ({ readonly kind: 'table' } & TableChange)
+  | ({ readonly kind: 'rows'; readonly rows: readonly RowId[] } & TableChange)
   | { readonly kind: 'tag'; readonly tag: string }
   | { readonly kind: 'database' }
   | { readonly kind: 'everything' }

@@ -1,6 +1,5 @@
 import { changeScopes } from '../changes'
-import type { Catalog } from '../sql/catalog'
-import { planStatement, type Plan, type PlanInput } from '../sql/planner'
+import { planStatement, type Plan, type PlanContext, type PlanInput } from '../sql/planner'
 import { readStatement } from '../sql/reader'
 
 /**
@@ -9,13 +8,9 @@ import { readStatement } from '../sql/reader'
  * a read, the whole database is invalidated after it; a `degraded` event says so. Every binding
  * plans through this, so the rule is the same everywhere.
  */
-export async function planSafely(
-  input: PlanInput,
-  catalogNow: () => Promise<Catalog | undefined>,
-  report: (detail: string, error: unknown) => void,
-): Promise<Plan> {
+export async function planSafely(input: PlanInput, contextNow: () => Promise<PlanContext>, report: (detail: string, error: unknown) => void): Promise<Plan> {
   try {
-    return planStatement(input, { catalog: await catalogNow() })
+    return planStatement(input, await contextNow())
   } catch (error) {
     const read = certainlyRead(input)
     report(`could not analyse a statement: it runs uncached${read ? '' : ', and every cached read is invalidated after it'}`, error)

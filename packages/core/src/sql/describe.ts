@@ -1,6 +1,7 @@
 import { resolveRelation, type Catalog } from './catalog'
 import { assignsColumns, keyFilterOf } from './key-filter'
 import { readStatement, type SavepointStatement, type StatementKind, type TransactionControl } from './reader'
+import { updateColumnsOf } from './set-columns'
 import type { Dialect } from './tokens'
 import type { WriteEvent } from './writes'
 
@@ -15,6 +16,11 @@ export interface WriteDescription {
   readonly keys?: readonly RowKey[]
   /** True when the write assigns a primary-key column (the row moves to another key). */
   readonly keyChanged?: boolean
+  /**
+   * For an `update`: the columns it assigns, as the database names them, when known exactly.
+   * Omit when unknown: the write then counts as changing every column (never quiet under `fieldTracking`).
+   */
+  readonly columns?: readonly string[]
 }
 
 /**
@@ -94,11 +100,15 @@ export function describeSql(statement: SqlStatement, catalog: Catalog | undefine
     keys = keysFrom(keyFilterOf(sql, only, primaryKey, dialect), primaryKey, params)
     keyChanged = events[0] === 'update' && keys !== undefined && assignsColumns(sql, primaryKey, dialect)
   }
+  // A plain UPDATE of one table: the columns its SET assigns (field-aware invalidation).
+  const assigned = events.length === 1 && events[0] === 'update' ? updateColumnsOf(sql, dialect) : undefined
+  const columns = assigned?.table === only ? assigned?.columns : undefined
   const writes = shape.effects.map((effect) => ({
     table: effect.table,
     event: effect.event,
     ...(keys ? { keys } : {}),
     ...(keyChanged ? { keyChanged } : {}),
+    ...(columns ? { columns } : {}),
   }))
   return { ...base, writes }
 }

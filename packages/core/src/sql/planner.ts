@@ -1,4 +1,5 @@
 import { changeScopes, dependencyScopes, type Change, type Dependency, type RowId } from '../changes'
+import { splitQuiet, type QuietWrite, type ResolvedFieldTracking } from '../field-tracking'
 import { rowKeySpellings } from '../row-keys'
 import { resolveRelation, type Catalog, type TableFacts } from './catalog'
 import { describeSql, type OperationDescription, type RowKey, type SqlStatement, type WriteDescription } from './describe'
@@ -10,6 +11,8 @@ import type { SavepointStatement, TransactionControl } from './reader'
 export interface PlanContext {
   /** The database's tables, keys, foreign keys, views and triggers. Without one, every relation is taken for a table. */
   readonly catalog?: Catalog
+  /** The binding's `fieldTracking`, resolved: an UPDATE of quiet columns only bumps nothing. */
+  readonly fieldTracking?: ResolvedFieldTracking
 }
 
 /** A statement to plan: SQL text, or a description from an ORM's own structures. */
@@ -21,8 +24,17 @@ export type Plan =
   | { readonly type: 'read'; readonly scopes: readonly string[] }
   /** Run it uncached: a read whose dependencies cannot be named, or a statement that changes no data. */
   | { readonly type: 'bypass'; readonly reason: string }
-  /** A write: bump `scopes` after it commits. `schemaChanged`: refresh the catalog too. */
-  | { readonly type: 'write'; readonly scopes: readonly string[]; readonly tables: readonly string[]; readonly schemaChanged: boolean }
+  /**
+   * A write: bump `scopes` after it commits. `schemaChanged`: refresh the catalog too. `quiet`:
+   * tables whose own change bumps nothing, since it assigned only columns `fieldTracking` declares quiet.
+   */
+  | {
+      readonly type: 'write'
+      readonly scopes: readonly string[]
+      readonly tables: readonly string[]
+      readonly schemaChanged: boolean
+      readonly quiet?: readonly QuietWrite[]
+    }
   | { readonly type: 'transaction'; readonly control: TransactionControl; readonly savepoint?: SavepointStatement }
 
 /** One row's key values in key order, with their column types; undefined when a key column is missing. */
@@ -91,7 +103,22 @@ function preciseRows(table: string, writes: readonly WriteDescription[], reaches
   return rowsOf(catalog?.tables.get(table), keys)
 }
 
-function planWrite(operation: OperationDescription, catalog: Catalog | undefined): Plan {
+/**
+ * The columns every write to one table assigned, when each is an UPDATE that says so; else
+ * undefined (all columns). A write that moves a row to another key is never narrowed: reads by
+ * the new key must see it, whatever `fieldTracking` says of the key column.
+ */
+function assignedColumns(writes: readonly WriteDescription[], primaryKey: readonly string[]): string[] | undefined {
+  const columns = new Set<string>()
+  for (const write of writes) {
+    if (write.event !== 'update' || write.keyChanged || !write.columns || write.columns.length === 0) return undefined
+    for (const column of write.columns) columns.add(column)
+  }
+  return primaryKey.some((column) => columns.has(column)) ? undefined : [...columns]
+}
+
+function planWrite(operation: OperationDescription, context: PlanContext): Plan {
+  const { catalog } = context
   const byTable = new Map<string, WriteDescription[]>()
   for (const write of operation.writes ?? []) {
     const table = resolveRelation(catalog, canonicalTable(write.table))
@@ -108,10 +135,15 @@ function planWrite(operation: OperationDescription, catalog: Catalog | undefined
     // after it was read?): its triggers and cascades are unknown, so everything may have changed.
     if (reach.unknown || !isKnownRelation(catalog, table)) changes.push({ kind: 'database' })
     const rows = preciseRows(table, writes, reach.tables.has(table), catalog)
-    changes.push(rows ? { kind: 'rows', table, rows } : { kind: 'table', table })
+    // Only the table's own change says which columns it assigned: what the catalog derives from it
+    // (cascades, triggers, views; the table itself when a trigger writes it back) always bumps.
+    const columns = assignedColumns(writes, catalog?.tables.get(table)?.primaryKey ?? [])
+    const assigned = columns ? { columns } : {}
+    changes.push(rows ? { kind: 'rows', table, rows, ...assigned } : { kind: 'table', table, ...assigned })
     for (const reached of reach.tables) if (reached !== table || !rows) changes.push({ kind: 'table', table: reached })
   }
-  return { type: 'write', scopes: changeScopes(changes), tables, schemaChanged: false }
+  const { loud, quiet } = splitQuiet(changes, context.fieldTracking, (name) => resolveRelation(catalog, name))
+  return { type: 'write', scopes: changeScopes(loud), tables, schemaChanged: false, ...(quiet.length > 0 ? { quiet } : {}) }
 }
 
 /**
@@ -146,6 +178,6 @@ export function planOperation(operation: OperationDescription, context: PlanCont
     case 'read':
       return planRead(operation, catalog)
     default:
-      return planWrite(operation, catalog)
+      return planWrite(operation, context)
   }
 }

@@ -88,6 +88,7 @@ describe('binding options', () => {
       swrSeconds: undefined,
       staleIfErrorSeconds: undefined,
       sourceLagSeconds: undefined,
+      fieldTracking: undefined,
     })
     expect(
       resolveBindingOptions(
@@ -95,7 +96,15 @@ describe('binding options', () => {
         { strategy: 'all', database: 'main', ttlSeconds: 30, swrSeconds: 5, staleIfErrorSeconds: 600, sourceLagSeconds: 0, schema: {} },
         ['schema'],
       ),
-    ).toStrictEqual({ strategy: 'all', database: 'main', ttlSeconds: 30, swrSeconds: 5, staleIfErrorSeconds: 600, sourceLagSeconds: 0 })
+    ).toStrictEqual({
+      strategy: 'all',
+      database: 'main',
+      ttlSeconds: 30,
+      swrSeconds: 5,
+      staleIfErrorSeconds: 600,
+      sourceLagSeconds: 0,
+      fieldTracking: undefined,
+    })
   })
 
   it('rejects what every binding rejects, naming the option and the binding', () => {

@@ -50,7 +50,7 @@ async function concatenatedBundle(source: string): Promise<string> {
   return result.outputFiles[0]?.text ?? ''
 }
 
-const SQL_READER = ['sql/reader.ts', 'sql/reads.ts', 'sql/writes.ts', 'sql/key-filter.ts', 'sql/describe.ts']
+const SQL_READER = ['sql/reader.ts', 'sql/reads.ts', 'sql/writes.ts', 'sql/key-filter.ts', 'sql/describe.ts', 'sql/set-columns.ts']
 const POSTGRES = ['sql/introspect-postgres.ts', 'sql/postgres-queries.ts']
 
 describe('@kvcache/core/sql bundles', () => {
