@@ -14,6 +14,7 @@ import type { CacheConfig } from 'drizzle-orm/cache/core/types'
 import { npmVersion } from 'drizzle-orm/version'
 import { ttlSecondsOf } from './cache-config'
 import { createRunner, type Exec, type PositionOf, type Runner, type Session, type Statement } from './runner'
+import { fieldSchemaOf } from './field-schema'
 import { nameOfTable, schemaCatalog } from './schema-catalog'
 import { createSetupChecks, type SetupChecks } from './setup-checks'
 import { createSignals, type Signals } from './signals'
@@ -54,7 +55,8 @@ export class KvDrizzleCacheBase extends DrizzleCache {
     // Schema and declared views are translated once per schema object / views content, not per request.
     const own = typeof options === 'object' && options !== null ? options : {}
     const declared = mergeCatalogsOnce(own.schema ? schemaCatalog(own.schema) : undefined, declaredViews(own.views))
-    this.#runtime = createBindingRuntime({ cache, binding: 'drizzle', options, known: OWN_OPTIONS, declared })
+    const fieldSchema = own.schema ? fieldSchemaOf(own.schema) : undefined
+    this.#runtime = createBindingRuntime({ cache, binding: 'drizzle', options, known: OWN_OPTIONS, declared, fieldSchema })
     this.#checks = createSetupChecks(this.#runtime)
     const onBypass = own.onBypass
     this.#runner = createRunner({

@@ -45,7 +45,7 @@ function kindsOf(value: unknown): string[] {
 }
 
 /** The dialect of a Drizzle table object, or undefined for anything else (relations, enums, views). */
-function dialectOf(value: unknown): Dialect | undefined {
+export function dialectOf(value: unknown): Dialect | undefined {
   const kinds = kindsOf(value)
   if (kinds.includes('SQLiteTable')) return 'SQLite'
   if (kinds.includes('PgTable')) return 'Pg'
