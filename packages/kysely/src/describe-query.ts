@@ -1,5 +1,5 @@
 import { readFragment, type Dialect, type FragmentShape, type OperationDescription, type PlanInput, type WriteDescription } from '@kvcache/core/sql'
-import { assignedColumns, keyConstraints, rowKeysOf, targetsOneTable } from './key-filters'
+import { assignedColumns, keyConstraints, rowKeysOf, setColumns, targetsOneTable } from './key-filters'
 import type { CompiledQueryLike, OperationNodeLike } from './kysely-types'
 import { EXPLAIN, LOCKING_READ, readTree, type TableRef, type TreeFacts } from './walk'
 
@@ -42,7 +42,10 @@ function describeRead(tree: TreeFacts, root: OperationNodeLike, shapes: readonly
  * stay cached.
  */
 function describeWrite(tree: TreeFacts, root: OperationNodeLike, shapes: readonly FragmentShape[]): OperationDescription {
-  const writes: WriteDescription[] = tree.writes.flatMap((ref) => ref.events.map((event) => ({ table: nameOf(ref), event })))
+  const only = tree.writes.length === 1 && tree.root === 'update' ? tree.writes[0] : undefined
+  // An UPDATE of one table (no data-modifying CTE, no joined table written): the columns its SET names.
+  const columns = only?.events.length === 1 && only.events[0] === 'update' ? setColumns(root) : undefined
+  const writes: WriteDescription[] = tree.writes.flatMap((ref) => ref.events.map((event) => ({ table: nameOf(ref), event, ...(columns ? { columns } : {}) })))
   const reads = [...new Set([...tree.reads.map(nameOf), ...fragmentReads(tree, shapes)])]
   const [write] = writes
   const keyed = writes.length === 1 && write !== undefined && (tree.root === 'update' || tree.root === 'delete') && targetsOneTable(root)

@@ -84,6 +84,24 @@ export function rowKeysOf(constraints: KeyConstraints): Record<string, unknown>[
   return keys
 }
 
+/**
+ * Every column an UPDATE's SET assigns, or undefined when one of them is not a plain column
+ * (field-aware invalidation: a write whose columns are unknown changes every column).
+ */
+export function setColumns(root: OperationNodeLike): string[] | undefined {
+  const updates = (root as unknown as Fields).updates
+  if (!Array.isArray(updates) || updates.length === 0) return undefined
+  const columns: string[] = []
+  for (const update of updates) {
+    const node = fieldsOf(update)
+    const column = node?.kind === 'ColumnUpdateNode' ? fieldsOf(node.column) : undefined
+    const identifier = column?.kind === 'ColumnNode' ? fieldsOf(column.column) : undefined
+    if (typeof identifier?.name !== 'string') return undefined
+    columns.push(identifier.name)
+  }
+  return [...new Set(columns)]
+}
+
 /** Columns an UPDATE assigns (a key column assigned moves the row to another key). */
 export function assignedColumns(root: OperationNodeLike): string[] {
   const updates = (root as unknown as Fields).updates
