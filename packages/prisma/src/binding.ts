@@ -2,6 +2,8 @@ import type { Cache, LoadContext } from '@kvcache/core'
 import { bookmarkOf, createBindingRuntime, sessionFor, type BindingRuntime, type DatabaseSource } from '@kvcache/core/binding'
 import { introspectPostgres, introspectSqlite, type Dialect } from '@kvcache/core/sql'
 import { adapterSchema, databaseHandle, type EngineConfigOwner } from './database'
+import { withTrackedFields } from './field-options'
+import { fieldSchemaOf } from './field-schema'
 import { createGraph, type Graph } from './graph'
 import { installInfo, type InfoSinks } from './info'
 import { modelCatalog } from './model-catalog'
@@ -58,7 +60,17 @@ const sessionOf = (handle: unknown): SessionLike | undefined =>
 export function createPrismaBinding(cache: Cache, options: WithKvCacheOptions, client: PrismaClientLike): PrismaBinding {
   const models = options.models ? assertModels(options.models, client._runtimeDataModel) : graphFromRuntime(client._runtimeDataModel ?? { models: {} })
   const graph = createGraph(models, client._runtimeDataModel, adapterSchema(client))
-  const runtimeOf = (view: Cache) => createBindingRuntime({ cache: view, binding: 'prisma', options, known: PRISMA_OPTIONS, declared: modelCatalog(graph) })
+  // `fieldTracking` names models and fields: the core checks them against the graph and maps them to tables and columns.
+  const tracked = withTrackedFields(options, graph)
+  const runtimeOf = (view: Cache) =>
+    createBindingRuntime({
+      cache: view,
+      binding: 'prisma',
+      options: tracked,
+      known: PRISMA_OPTIONS,
+      declared: modelCatalog(graph),
+      fieldSchema: fieldSchemaOf(graph),
+    })
   const runtime = runtimeOf(cache)
   const dialect = dialectOf(options.models?.provider ?? client._engineConfig?.activeProvider)
   // Catalog queries go through the client we extend, so they never pass this extension.

@@ -54,7 +54,8 @@ export function clientMethods(binding: PrismaBinding, queryRaw: (sql: SqlLike) =
           if (plan?.type === 'bypass') runtime.bypass(plan.reason, statement?.sql)
           const result = await run()
           const position = binding.position()
-          if (plan?.type === 'write') await runtime.publish([...plan.scopes, ...changeScopes(uniqueKeyTables(graph, plan.tables))], undefined, position)
+          if (plan?.type === 'write')
+            await runtime.publish([...plan.scopes, ...runtime.scopesOf(uniqueKeyTables(graph, plan.tables, plan.quiet))], undefined, position)
           else if (plan?.type !== 'bypass') await runtime.publish(changeScopes([{ kind: 'database' }]), undefined, position)
           return result
         }

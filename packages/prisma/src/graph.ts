@@ -12,6 +12,8 @@ export interface Graph {
   joinTable(model: string, relation: RelationInfo): string | undefined
   /** How each of `fields` compares values, for row keys (from Prisma's field types). */
   keyTypes(model: string, fields: readonly string[]): KeyType[]
+  /** The column a scalar field is stored in (`@map`, from the client's runtime data model), else the field's name. */
+  column(model: string, field: string): string
   /** Tables of models that have unique keys besides the primary key: lookups by them use scopes SQL cannot name. */
   readonly uniqueKeyTables: ReadonlySet<string>
 }
@@ -50,12 +52,19 @@ function buildGraph(models: KvCacheModels, runtime: RuntimeDataModel | undefined
   const schemaOf = (model: string) => models.models[model]?.schema ?? defaultSchema
   const table = (model: string) => qualified(schemaOf(model), models.models[model]?.table ?? model)
   const types = new Map(Object.entries(runtime?.models ?? {}).map(([name, model]) => [name, new Map(model.fields.map((field) => [field.name, field.type]))]))
+  const columns = new Map(
+    Object.entries(runtime?.models ?? {}).map(([name, model]) => [
+      name,
+      new Map(model.fields.flatMap((field) => (field.dbName ? [[field.name, field.dbName]] : []))),
+    ]),
+  )
   return {
     exact: models.provider !== RUNTIME_PROVIDER,
     models: models.models,
     table,
     joinTable: (model, relation) => (relation.joinTable ? qualified(schemaOf(model), relation.joinTable) : undefined),
     keyTypes: (model, fields) => fields.map((field) => keyTypeOf(types.get(model)?.get(field))),
+    column: (model, field) => columns.get(model)?.get(field) ?? field,
     uniqueKeyTables: new Set(
       Object.entries(models.models)
         .filter(([, model]) => model.uniques.length > 0)

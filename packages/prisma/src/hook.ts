@@ -6,7 +6,7 @@ import { normalizeArgs } from './material'
 import { RAW_OPERATIONS, rawStatement, uniqueKeyTables } from './raw'
 import { READ_OPERATIONS, readDependencies } from './reads'
 import { cachesNothingByMistake, resolveStrategy } from './strategy'
-import { describeWrite, UPDATES, WRITE_OPERATIONS, type WriteOperation } from './writes'
+import { describeWrite, WRITE_OPERATIONS, type WriteOperation } from './writes'
 
 /** What Prisma hands a `query.$allOperations` hook. */
 export interface QueryParams {
@@ -94,12 +94,11 @@ async function modelRead(
 }
 
 function modelWrite(binding: PrismaBinding, params: QueryParams, model: string, operation: WriteOperation, args: Record<string, unknown>): Promise<unknown> {
-  const ignored = binding.options.ignoreFields?.[model]
-  if (ignored && UPDATES.has(operation) && onlyFields(args.data, ignored)) return Promise.resolve(params.query(args))
   return settle(binding, params, args, async (result, context) => {
     const write = describeWrite(binding.graph, model, operation, args, result)
     const plan = await binding.runtime.plan({ operation: write.operation }, context)
-    return [...scopesOf(plan), ...changeScopes(write.uniqueKeys)]
+    // `fieldTracking` (and `ignoreFields`) is the core's rule: the plan and the unique-key changes both follow it.
+    return [...scopesOf(plan), ...binding.runtime.scopesOf(write.uniqueKeys)]
   })
 }
 
@@ -111,7 +110,7 @@ function rawCall(binding: PrismaBinding, params: QueryParams): Promise<unknown> 
     const plan = await binding.runtime.plan(statement, context)
     if (plan.type !== 'write') return scopesOf(plan)
     if (plan.schemaChanged) binding.runtime.catalog.refresh()
-    return [...plan.scopes, ...changeScopes(uniqueKeyTables(binding.graph, plan.tables))]
+    return [...plan.scopes, ...binding.runtime.scopesOf(uniqueKeyTables(binding.graph, plan.tables, plan.quiet))]
   })
 }
 
@@ -146,10 +145,4 @@ async function settle(
     const buffer = interactive === undefined ? undefined : binding.transactions.buffer(interactive, runtime)
     await runtime.publish(bumped, buffer, binding.position())
   }
-}
-
-function onlyFields(data: unknown, fields: readonly string[]): boolean {
-  if (typeof data !== 'object' || data === null) return false
-  const keys = Object.keys(data)
-  return keys.length > 0 && keys.every((key) => fields.includes(key))
 }

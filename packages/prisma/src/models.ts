@@ -57,7 +57,14 @@ export interface RuntimeDataModel {
       {
         readonly dbName?: string | null
         readonly schema?: string | null
-        readonly fields: readonly { readonly name: string; readonly kind: string; readonly type: string; readonly relationName?: string }[]
+        readonly fields: readonly {
+          readonly name: string
+          readonly kind: string
+          readonly type: string
+          readonly relationName?: string
+          /** The column of a field mapped with `@map`. */
+          readonly dbName?: string | null
+        }[]
       }
     >
   >

@@ -1,4 +1,4 @@
-import { relationSpellings, type Change } from '@kvcache/core/binding'
+import { relationSpellings, type Change, type QuietWrite } from '@kvcache/core/binding'
 import type { Dialect, SqlStatement } from '@kvcache/core/sql'
 import type { Graph } from './graph'
 
@@ -34,9 +34,13 @@ export function rawStatement(args: unknown, dialect: Dialect | undefined): SqlSt
  * unique keys (`findUnique({ where: { email } })`) use their own scopes. A written table that
  * holds such a model changes as a whole for them.
  */
-export function uniqueKeyTables(graph: Graph, written: readonly string[]): Change[] {
+export function uniqueKeyTables(graph: Graph, written: readonly string[], quiet: readonly QuietWrite[] = []): Change[] {
   const spellings = new Set(written.flatMap(relationSpellings))
   return [...graph.uniqueKeyTables]
     .filter((table) => relationSpellings(table).some((name) => spellings.has(name)))
-    .map((table): Change => ({ kind: 'table', table }))
+    .map((table): Change => {
+      // A write `fieldTracking` found quiet for this table changed only those columns here too.
+      const columns = quiet.find((write) => relationSpellings(write.table).some((name) => relationSpellings(table).includes(name)))?.columns
+      return { kind: 'table', table, ...(columns ? { columns } : {}) }
+    })
 }

@@ -1,3 +1,4 @@
+import type { FieldTracking } from '@kvcache/core/binding'
 import type { Types } from '@prisma/client/runtime/client'
 import type { AccelerateInfo } from './info'
 import type { KvCacheModels } from './models'
@@ -21,7 +22,15 @@ export interface WithKvCacheOptions {
    * disabled. @default the cache's `sourceLagSeconds`, or 75 through Hyperdrive
    */
   readonly sourceLagSeconds?: number
-  /** Per model, fields whose writes invalidate nothing (view counters...): `{ Post: ['views'] }`. */
+  /**
+   * Per model, fields whose updates invalidate nothing (view counters...): an `update` /
+   * `updateMany` whose `data` sets only such fields, or a raw UPDATE of only their columns, bumps
+   * nothing. `alwaysInvalidateOn` wins over `neverInvalidateOn` (`'*'`: every field).
+   * @example { Post: { neverInvalidateOn: ['views'] }, User: { neverInvalidateOn: '*', alwaysInvalidateOn: ['name', 'email'] } }
+   * @default none
+   */
+  readonly fieldTracking?: FieldTracking
+  /** The older spelling of `fieldTracking`: `{ Post: ['views'] }` is `{ Post: { neverInvalidateOn: ['views'] } }`. */
   readonly ignoreFields?: Readonly<Record<string, readonly string[]>>
   /** Per model, `false` makes its cached reads expire by TTL and tags only. @default true for every model */
   readonly autoInvalidate?: Readonly<Record<string, boolean>>

@@ -56,17 +56,37 @@ export function describeWrite(graph: Graph, model: string, operation: WriteOpera
   const rows = returnedRows(result)
   const primaryKey = graph.models[model]?.primaryKey?.fields ?? []
   const keyChanged = primaryKey.some((field) => changed.has(field))
+  // An update whose data sets scalar fields only: the columns it assigns (fieldTracking may find them quiet).
+  const columns = UPDATES.has(operation) ? scalarColumns(graph, model, args.data) : undefined
+  const assigned = columns ? { columns } : {}
   const writes: WriteDescription[] = WRITE_OPERATIONS[operation].map((event) => ({
     table: graph.table(model),
     event,
     ...(rows ? { keys: rows as RowKey[] } : {}),
     ...(keyChanged ? { keyChanged } : {}),
+    ...assigned,
   }))
   const readable = datas.every((data) => nested(graph, model, data, writes, 0))
   return {
     operation: readable ? { kind: 'write', writes } : { kind: 'unknown' },
-    uniqueKeys: uniqueKeyChanges(graph, model, rows, changed),
+    // The same rows under their unique keys changed only in those columns too.
+    uniqueKeys: uniqueKeyChanges(graph, model, rows, changed).map((change) =>
+      change.kind === 'table' || change.kind === 'rows' ? { ...change, ...assigned } : change,
+    ),
   }
+}
+
+/**
+ * The columns an update's `data` assigns when every key is a scalar field (a plain value or an
+ * atomic operation: `{ increment: 1 }`, `{ set: x }`...); undefined when it names a relation
+ * (a nested write, a connect) or anything the model does not list.
+ */
+function scalarColumns(graph: Graph, model: string, data: unknown): string[] | undefined {
+  if (!isRecord(data)) return undefined
+  const scalars = graph.models[model]?.scalars ?? []
+  const fields = Object.keys(data)
+  if (fields.length === 0 || !fields.every((field) => scalars.includes(field))) return undefined
+  return fields.map((field) => graph.column(model, field))
 }
 
 /** The rows a write returned (`create`, `update`, `*AndReturn`...), or undefined (`{ count }`, a failure). Many rows become a table change in the core. */
