@@ -51,7 +51,7 @@ function pg(version: Version): ViteUserConfig {
       name: `pg-${version}`,
       include: ['test/pg/**/*.test.ts', 'test/unit/**/*.test.ts', 'test/libsql/**/*.test.ts'],
       // The bundle test measures what esbuild resolves from node_modules, whatever the alias says: once is enough.
-      exclude: excluded(version, version === 'newest' ? [] : ['test/unit/bundle.test.ts']),
+      exclude: excluded(version, version === 'newest' ? [] : ['test/unit/bundle.test.ts', 'test/unit/one-line-bundle.test.ts']),
       environment: 'node',
       fileParallelism: false,
       provide,

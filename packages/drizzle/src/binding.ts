@@ -33,7 +33,8 @@ export interface DrizzleCacheOptions extends BindingOptions {
   readonly onBypass?: (info: { readonly sql: string; readonly reason: string }) => void
 }
 
-const OWN_OPTIONS = ['schema', 'views', 'onBypass']
+/** The options only this binding has (the shared ones are core's `BINDING_OPTIONS`). */
+export const DRIZZLE_OPTIONS = ['schema', 'views', 'onBypass'] as const satisfies readonly (keyof DrizzleCacheOptions)[]
 
 /**
  * The Drizzle side of @kvcache, without its driver wrappers: a Drizzle `Cache` (for `$withCache()`
@@ -56,7 +57,7 @@ export class KvDrizzleCacheBase extends DrizzleCache {
     const own = typeof options === 'object' && options !== null ? options : {}
     const declared = mergeCatalogsOnce(own.schema ? schemaCatalog(own.schema) : undefined, declaredViews(own.views))
     const fieldSchema = own.schema ? fieldSchemaOf(own.schema) : undefined
-    this.#runtime = createBindingRuntime({ cache, binding: 'drizzle', options, known: OWN_OPTIONS, declared, fieldSchema })
+    this.#runtime = createBindingRuntime({ cache, binding: 'drizzle', options, known: DRIZZLE_OPTIONS, declared, fieldSchema })
     this.#checks = createSetupChecks(this.#runtime)
     const onBypass = own.onBypass
     this.#runner = createRunner({

@@ -1,11 +1,13 @@
 import type { Cache } from '@kvcache/core'
 import { KvDrizzleCacheBase, type DrizzleCacheOptions } from './binding'
+import { oneLineBinding, type DrizzleKvOptions, type KvNamespaceLike, type WaitUntilContext } from './one-line'
 import { attachD1, type D1DatabaseLike } from './d1-driver'
 import { attachLibsql, type LibsqlClientLike } from './libsql-driver'
 import { attachPg, type PgQueryable } from './pg-driver'
 
 export { KvDrizzleCacheBase } from './binding'
 export type { DrizzleCacheOptions, Session, Statement } from './binding'
+export type { DrizzleKvOptions, KvNamespaceLike, WaitUntilContext } from './one-line'
 export type { D1DatabaseLike } from './d1-driver'
 export type { LibsqlClientLike } from './libsql-driver'
 export type { PgQueryable } from './pg-driver'
@@ -48,4 +50,19 @@ export class KvDrizzleCache extends KvDrizzleCacheBase {
  */
 export function drizzleCache(cache: Cache, options: DrizzleCacheOptions = {}): KvDrizzleCache {
   return new KvDrizzleCache(cache, options)
+}
+
+/**
+ * The one-line setup: the binding on this isolate's cache for a KV namespace (built by the first
+ * request from its options, shared by every request after it), seen by this request (its
+ * `waitUntil`). Options are the binding's and the cache's in one object; a later request asking
+ * for other cache options fails fast naming the option. `drizzleCache(cache, options)` is the
+ * explicit form, for a cache you build yourself.
+ *
+ * @example
+ * const kv = drizzleKv(env.CACHE_KV, ctx, { schema, strategy: 'all' })
+ * const db = drizzle(kv.d1(env.DB), { schema, cache: kv })
+ */
+export function drizzleKv(namespace: KvNamespaceLike, ctx: WaitUntilContext, options: DrizzleKvOptions = {}): KvDrizzleCache {
+  return oneLineBinding(namespace, ctx, options, (cache, bindingOptions) => new KvDrizzleCache(cache, bindingOptions))
 }

@@ -36,7 +36,8 @@ export interface KyselyBinding {
 }
 
 const where = 'kysely'
-const OWN_OPTIONS = ['catalog', 'schema'] as const satisfies readonly (keyof KyselyCacheOptions)[]
+/** The options only this binding has (the shared ones are core's `BINDING_OPTIONS`). */
+export const KYSELY_OPTIONS = ['catalog', 'schema'] as const satisfies readonly (keyof KyselyCacheOptions)[]
 
 /**
  * Catalog SQL run on one of the driver's own connections (kysely-d1 keeps its D1 handle private):
@@ -95,7 +96,7 @@ function introspectorFor(runtime: BindingRuntime, options: KyselyCacheOptions, f
  */
 export function kyselyBinding(cache: Cache, options: KyselyCacheOptions, flavour: SqlFlavour, entry: KyselyEntry): KyselyBinding {
   const declared = declaredCatalog(options)
-  const runtime = createBindingRuntime({ cache, binding: where, options, known: OWN_OPTIONS, declared })
+  const runtime = createBindingRuntime({ cache, binding: where, options, known: KYSELY_OPTIONS, declared })
   const introspect = introspectorFor(runtime, options, flavour, entry)
   const dialect = flavour === 'other' ? undefined : flavour
   // Kysely dialects keep their database handle private: nothing to tell two databases apart by,
