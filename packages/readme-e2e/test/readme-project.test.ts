@@ -141,9 +141,11 @@ describe.each(BINDINGS)('$name README shows a complete new Worker', (binding) =>
     expect(installed).toStrictEqual(expect.arrayContaining(imported))
   })
 
-  it('a command that creates the tables locally, and how to see a hit', () => {
+  it('a command that creates the tables locally, and curl lines for what the slow test checks: miss, hit, write, fresh read', () => {
     expect(readme.commands).toStrictEqual(expect.arrayContaining([expect.stringMatching(/^npx wrangler d1 (migrations apply|execute) DB --local/)]))
-    expect(markdown).toContain(`x-cache: ${binding.hit}`)
+    for (const shown of ['[] and x-cache: miss', `[] and x-cache: ${binding.hit}`, `-d '{"title":"Hello"}'`, '[{"id":1,"title":"Hello"}] and x-cache: miss']) {
+      expect(markdown).toContain(shown)
+    }
   })
 
   it('@kvcache packages that exist in this workspace', () => {
