@@ -76,10 +76,7 @@ export interface BindingRuntime {
    * cache already serves another database under the same name.
    */
   attach(source: DatabaseSource): void
-  /**
-   * What a statement means for the cache. Never throws (see `planSafely`). `wait: false` inside a
-   * transaction. A write quiet under `fieldTracking` is reported here (an `invalidate` event with `quiet`).
-   */
+  /** What a statement means (never throws: `planSafely`); reports a write `fieldTracking` makes quiet. `wait: false` inside a transaction. */
   plan(input: PlanInput, context: { readonly wait: boolean; readonly run?: RunQuery | undefined }): Promise<Plan>
   /** Serves a read through the cache: keyed by binding, database and material; tags and lifetimes applied. */
   read<T>(read: BindingRead, loader: (context: LoadContext) => Promise<T>): Promise<T>
