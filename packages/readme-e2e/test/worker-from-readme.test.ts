@@ -9,6 +9,8 @@ import { readReadmeProject } from '../src/readme-project'
 
 // The fill after a miss is stored in the background (waitUntil): the next read may come before it landed.
 const HIT_WITHIN_MS = 10_000
+// A request that hangs fails the test here (and the server is stopped) rather than at the test's timeout.
+const REQUEST_TIMEOUT_MS = 30_000
 
 let packDir: string
 let tarballs: Map<string, string>
@@ -42,7 +44,7 @@ describe.each(BINDINGS)('$name README, as a new Worker', (binding) => {
 /** The Quick start's curl lines, asserted: values, and the `x-cache` header the README says shows a hit. */
 async function missHitWriteFresh(server: DevServer, binding: ReadmeBinding): Promise<void> {
   const read = async () => {
-    const response = await fetch(`${server.origin}/posts`)
+    const response = await fetch(`${server.origin}/posts`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })
     const text = await response.text()
     expect(response.status, `GET /posts answered ${text}\n${server.log()}`).toBe(200)
     return { body: JSON.parse(text) as unknown, cache: response.headers.get('x-cache') }
@@ -55,7 +57,11 @@ async function missHitWriteFresh(server: DevServer, binding: ReadmeBinding): Pro
   }
   expect(second, 'a later read is served from the cache').toStrictEqual({ body: [], cache: binding.hit })
 
-  const write = await fetch(`${server.origin}/posts`, { method: 'POST', body: JSON.stringify({ title: 'Hello' }) })
+  const write = await fetch(`${server.origin}/posts`, {
+    method: 'POST',
+    body: JSON.stringify({ title: 'Hello' }),
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  })
   const written = await write.text()
   expect(write.status, `POST /posts answered ${written}\n${server.log()}`).toBeLessThan(300)
 
