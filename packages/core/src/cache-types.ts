@@ -3,6 +3,8 @@ import type { BreakerOptions } from './breaker'
 import type { CodecExtension } from './codec'
 import type { CacheEventHandler } from './operations'
 import type { ScopeTarget } from './scopes'
+import type { QueryStatus } from './query-status'
+import type { ReadAbout } from './read-labels'
 import type { CacheEvent, Storage, VersionStore } from './types'
 
 /*
@@ -84,6 +86,10 @@ export interface QueryRequest {
   readonly lateOptions?: Promise<{ readonly ttlSeconds?: number | undefined; readonly swrSeconds?: number | undefined } | undefined>
   /** How far behind its writes the loader's source may answer, in seconds (see `CacheOptions.sourceLagSeconds`). @default the cache's */
   readonly sourceLagSeconds?: number
+  /** Who reads what: this read's events then carry `binding`, `tables` (from `scopes`) and a `digest` of the statement. */
+  readonly about?: ReadAbout
+  /** Told once, when the read settled (or failed), what the cache did for it. */
+  readonly onStatus?: (status: QueryStatus) => void
 }
 
 /** How a write's invalidation is recorded. */

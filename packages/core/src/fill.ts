@@ -74,8 +74,12 @@ function prepareFill(view: ViewState, request: FillRequest): Prepared {
     return { encoded, write: undefined }
   }
   reportClamp(view, plan)
-  if (recentlyFilled(view, key)) {
-    emit(view, { type: 'skip', key, reason: 'rate-limited' })
+  const sinceLastMs = recentlyFilled(view, key)
+  if (sinceLastMs !== undefined) {
+    const { name, capabilities } = view.isolate.storage
+    // Our own pacing, not the storage refusing: say which rule, so nobody goes looking for a 429.
+    const detail = `${name} takes one write per key every ${capabilities.minWriteIntervalMs} ms; this isolate filled this key ${sinceLastMs} ms ago (not sent, so no 429)`
+    emit(view, { type: 'skip', key, reason: 'rate-limited', detail })
     return { encoded, write: undefined }
   }
   return { encoded, write: () => writeEntry(view, key, raw, bytes, plan) }
@@ -106,15 +110,16 @@ function reportClamp(view: ViewState, plan: TtlPlan): void {
   emit(view, { type: 'clamp', requestedSeconds: requested, appliedSeconds: plan.physicalSeconds, storage: storage.name })
 }
 
-/** True (and nothing is recorded) when this key was filled within the storage's per-key write interval. */
-function recentlyFilled(view: ViewState, key: string): boolean {
+/** How long ago this key was filled, when within the storage's per-key write interval (nothing is recorded then); else undefined. */
+function recentlyFilled(view: ViewState, key: string): number | undefined {
   const { storage, lastFillMs, settings } = view.isolate
   const intervalMs = storage.capabilities.minWriteIntervalMs
-  if (intervalMs <= 0) return false
+  if (intervalMs <= 0) return undefined
   const last = lastFillMs.get(key)
-  if (last !== undefined && settings.now() - last < intervalMs) return true
-  lastFillMs.set(key, settings.now())
-  return false
+  const now = settings.now()
+  if (last !== undefined && now - last < intervalMs) return now - last
+  lastFillMs.set(key, now)
+  return undefined
 }
 
 async function writeEntry(view: ViewState, key: string, raw: string, bytes: number, plan: TtlPlan): Promise<void> {
@@ -134,7 +139,12 @@ async function writeEntry(view: ViewState, key: string, raw: string, bytes: numb
     if (isKvCacheError(error, 'RATE_LIMITED')) {
       // A per-key limit says nothing about the backend's health: no breaker failure, the next miss refills.
       breaker.success()
-      emit(view, { type: 'skip', key, reason: 'rate-limited' })
+      emit(view, {
+        type: 'skip',
+        key,
+        reason: 'rate-limited',
+        detail: `${storage.name} refused the write (429): another isolate wrote this key within the last second`,
+      })
       return
     }
     breaker.failure()

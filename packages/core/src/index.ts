@@ -23,6 +23,8 @@ export { cacheStatusHeader } from './status-header'
 export type { CacheEventHandler, OperationKind, StorageOperation } from './operations'
 export type { PrimaryKey, PrimaryKeyValue, RowRef, ScopeTarget } from './scopes'
 export type { ReadOptions } from './read-options'
+export type { QueryStatus } from './query-status'
+export type { ReadAbout } from './read-labels'
 export { storageVersions } from './storage-versions'
 export type { StorageVersionsOptions } from './storage-versions'
 export { twoTierStorage } from './two-tier'
@@ -36,6 +38,7 @@ export type {
   MissReason,
   Operation,
   ReadContext,
+  ReadLabels,
   SkipReason,
   Stamp,
   StampReading,

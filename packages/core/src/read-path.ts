@@ -43,7 +43,7 @@ export async function lookup<T>(view: ViewState, read: Read<T>): Promise<Outcome
   repairUnknownStamps(view, read.scopes, found.current)
   const readStamp = readStampAfter(view.isolate, found.current)
   const verdict = judgeEntry({ raw: found.raw, scopes: read.scopes, current: found.current, floor: view.floor, nowMs: view.isolate.settings.now() })
-  const served = verdict.kind === 'miss' ? undefined : serve(view, read, verdict, found.current)
+  const served = verdict.kind === 'miss' ? undefined : serve(view, read, verdict, found)
   if (served) return served
   const loadStartedMs = view.isolate.settings.now()
   emit(view, { type: 'miss', key: read.key, reason: verdict.kind === 'miss' ? verdict.reason : 'corrupt', atMs: loadStartedMs })
@@ -70,12 +70,19 @@ export function readStampAfter(isolate: Isolate, current: readonly Stamp[]): Sta
   return isolate.clock.next()
 }
 
-function serve<T>(view: ViewState, read: Read<T>, verdict: Exclude<Verdict, { kind: 'miss' }>, stamps: readonly Stamp[]): Outcome<T> | undefined {
+function serve<T>(view: ViewState, read: Read<T>, verdict: Exclude<Verdict, { kind: 'miss' }>, found: Found): Outcome<T> | undefined {
   const decoded = decodeFor(view, read.key, verdict.entry.value)
   if (!decoded.ok) return undefined
   see(view, verdict.entry.readStamp)
+  const stamps = found.current
   if (verdict.kind === 'fresh') {
-    emit(view, { type: 'hit', key: read.key, ageMs: verdict.ageMs, createdAtMs: verdict.entry.createdAtMs })
+    const { key } = read
+    emit(
+      view,
+      found.tier
+        ? { type: 'hit', key, ageMs: verdict.ageMs, createdAtMs: verdict.entry.createdAtMs, tier: found.tier }
+        : { type: 'hit', key, ageMs: verdict.ageMs, createdAtMs: verdict.entry.createdAtMs },
+    )
   } else {
     emit(view, { type: 'stale', key: read.key, ageMs: verdict.ageMs, createdAtMs: verdict.entry.createdAtMs })
     revalidate(view, read)

@@ -17,6 +17,8 @@ export interface Found {
   readonly held: readonly Stamp[]
   /** The source position recorded with each stamp, when the store keeps them (see `StampReading.positions`). */
   readonly positions: readonly (string | undefined)[] | undefined
+  /** Which tier of a two-tier storage held the entry. */
+  readonly tier?: 'L1' | 'L2' | undefined
 }
 
 /** What the store holds, from a reading that may have been raised to this isolate's pending bumps. */
@@ -58,7 +60,7 @@ async function fetchEntry(isolate: Isolate, key: string, scopes: readonly string
     return { raw: found.get(key) ?? null, ...decode(found) }
   }
   const read = await (storage.readWithDurable as NonNullable<Storage['readWithDurable']>)(key, stampKeys, context)
-  return { raw: read.value, ...decode(read.durable) }
+  return { raw: read.value, ...decode(read.durable), tier: read.tier }
 }
 
 /**

@@ -69,7 +69,7 @@ export function twoTierStorage(options: TwoTierOptions): Storage & { settled(): 
       const durable = await bulkGet(l2, local === null ? [key, ...durableKeys] : durableKeys, context, 'L2')
       const value = local ?? durable.get(key) ?? null
       if (local === null && value !== null) tiers.promoteLater(key, value, context)
-      return { value, durable }
+      return { value, durable, ...(value !== null && { tier: local === null ? 'L2' : 'L1' }) }
     },
     async get(key, context) {
       const local = await tiers.readL1(key, context)

@@ -83,6 +83,8 @@ export interface Storage {
 export interface DurableRead {
   readonly value: string | null
   readonly durable: ReadonlyMap<string, string | null>
+  /** Which tier `value` came from, when found. */
+  readonly tier?: 'L1' | 'L2'
 }
 
 /**
@@ -173,39 +175,59 @@ export interface ColocatedStamp {
   readonly position: string | undefined
 }
 
+/**
+ * What the events of a binding's read carry besides their own fields (`hit`, `miss`, `stale`,
+ * `stale-if-error`, `joined`, `fill`, `skip`, `error`), when a listener receives them.
+ */
+export interface ReadLabels {
+  /** `drizzle`, `kysely`, `prisma`... */
+  readonly binding?: string
+  /** The tables the read depends on (from its scopes; the whole-database scope and tags left out). */
+  readonly tables?: readonly string[]
+  /** The statement (SQL, or `Model.action`), whitespace collapsed, at most 120 characters. */
+  readonly digest?: string
+}
+
 /** Everything the cache reports. Handlers must be cheap; errors thrown by them are swallowed. */
 export type CacheEvent =
-  | { readonly type: 'hit'; readonly key: string; readonly ageMs: number; readonly createdAtMs: number }
-  | {
+  | ({
+      readonly type: 'hit'
+      readonly key: string
+      readonly ageMs: number
+      readonly createdAtMs: number
+      /** Which tier of a two-tier storage answered: `L1` (the Cache API, this location) or `L2` (KV). */
+      readonly tier?: 'L1' | 'L2'
+    } & ReadLabels)
+  | ({
       readonly type: 'miss'
       readonly key: string
       readonly reason: MissReason
       /** When the database read started: the `createdAtMs` an entry filled from it carries. */
       readonly atMs?: number
-    }
-  | { readonly type: 'stale'; readonly key: string; readonly ageMs: number; readonly createdAtMs: number }
+    } & ReadLabels)
+  | ({ readonly type: 'stale'; readonly key: string; readonly ageMs: number; readonly createdAtMs: number } & ReadLabels)
   /**
    * The database failed (`error`, still thrown when no entry can answer) and an entry past its
    * freshness, within `staleIfErrorSeconds`, answered instead. Only entries that aged out: never
    * one a write invalidated.
    */
-  | { readonly type: 'stale-if-error'; readonly key: string; readonly ageMs: number; readonly createdAtMs: number; readonly error: unknown }
+  | ({ readonly type: 'stale-if-error'; readonly key: string; readonly ageMs: number; readonly createdAtMs: number; readonly error: unknown } & ReadLabels)
   /** This call joined an identical lookup already in flight and got its result (de-duplication). */
-  | { readonly type: 'joined'; readonly key: string }
-  | {
+  | ({ readonly type: 'joined'; readonly key: string } & ReadLabels)
+  | ({
       readonly type: 'fill'
       readonly key: string
       readonly bytes: number
       readonly ttlSeconds: number
-    }
-  | {
+    } & ReadLabels)
+  | ({
       readonly type: 'skip'
       /** The entry key, when the skip concerns one entry. */
       readonly key?: string
       readonly reason: SkipReason
-      /** Why, in words (set by bindings for `bypass`). */
+      /** Why, in words (set by bindings for `bypass`; names the storage rule behind `rate-limited`). */
       readonly detail?: string
-    }
+    } & ReadLabels)
   | {
       /** A binding fell back to a coarser but safe plan (table-level instead of row-level invalidation...). */
       readonly type: 'degraded'
@@ -244,12 +266,12 @@ export type CacheEvent =
       /** The table (canonical) and the columns the write assigned. */
       readonly quiet: { readonly table: string; readonly columns: readonly string[] }
     }
-  | {
+  | ({
       readonly type: 'error'
       readonly operation: Operation
       readonly error: unknown
       readonly key?: string
-    }
+    } & ReadLabels)
   | {
       readonly type: 'breaker'
       readonly state: BreakerState

@@ -1,6 +1,6 @@
 import { maxStamp } from './clock'
 import { deliver, type Isolate } from './isolate'
-import type { CacheEvent, Operation, ReadContext, Stamp, StorageContext } from './types'
+import type { CacheEvent, Operation, ReadContext, ReadLabels, Stamp, StorageContext } from './types'
 
 /** The cache as one request (or tenant) sees it: its tenant, `waitUntil`, bookmark floor and listener. */
 export interface ViewState {
@@ -16,15 +16,33 @@ export interface ViewState {
   readonly readContext: ReadContext
   /** Highest stamp this view wrote or served: the client's next bookmark. */
   seen: Stamp
+  /** One read's view: the labels its events carry (computed when delivered to a listener). */
+  readonly labels?: () => ReadLabels
+  /** One read's view: also told each of its events (a status recorder), whoever else listens. */
+  readonly observe?: (event: CacheEvent) => void
+  /** One read's view: the request view whose bookmark it advances. */
+  readonly owner?: ViewState
+}
+
+/** The view of one read inside `view`: its events labelled and observed, its bookmark the request's. */
+export function readView(view: ViewState, labels: () => ReadLabels, observe: ((event: CacheEvent) => void) | undefined): ViewState {
+  return { ...view, owner: view.owner ?? view, labels, ...(observe && { observe }) }
 }
 
 /** Sends an event to the cache's handler and the view's own listener. */
 export function emit(view: ViewState, event: CacheEvent): void {
-  const { settings, warned } = view.isolate
-  deliver(settings.onEvent, event)
-  deliver(view.listener, event)
+  const { settings } = view.isolate
+  view.observe?.(event)
+  if (!settings.onEvent && !view.listener) return warnOnce(view, event)
+  const labelled = view.labels ? ({ ...event, ...view.labels() } as CacheEvent) : event
+  deliver(settings.onEvent, labelled)
+  deliver(view.listener, labelled)
+}
+
+function warnOnce(view: ViewState, event: CacheEvent): void {
+  const { warned } = view.isolate
   // Nobody listens: a setup mistake must still be seen, once per isolate. Runtime misses stay quiet.
-  if (event.type === 'misconfigured' && !settings.onEvent && !view.listener) {
+  if (event.type === 'misconfigured') {
     const key = `${event.source}\u0000${event.problem}`
     if (warned.has(key)) return
     warned.set(key, true)
@@ -40,7 +58,8 @@ export function reportError(view: ViewState, operation: Operation, error: unknow
 
 /** Records a stamp this view served or wrote, for its bookmark. */
 export function see(view: ViewState, stamp: Stamp): void {
-  view.seen = maxStamp(view.seen, stamp)
+  const target = view.owner ?? view
+  target.seen = maxStamp(target.seen, stamp)
 }
 
 /**

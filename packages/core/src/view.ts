@@ -11,6 +11,8 @@ import { entryKey, qualifyScopes } from './layout'
 import { assertKnownOptions, assertTenant } from './options'
 import { assertSeconds } from './read-options'
 import { reportOperation, wantsOperations, type StorageOperation } from './operations'
+import { statusRecorder, tellStatus } from './query-status'
+import { lazyLabels } from './read-labels'
 import { ANY_COPY, assertSourcePosition, type LoadContext } from './source-position'
 import { decodeFor, lookup, readStampAfter } from './read-path'
 import { assertTargetOptions, changedScopesOf, dependedScopesOf, type ScopeTarget } from './scopes'
@@ -18,7 +20,7 @@ import { heldOf, readEntry, readUntargeted } from './storage-read'
 import { withTimeout } from './timeout'
 import { planTtl } from './ttl'
 import type { CacheEvent, Stamp } from './types'
-import { emit, reportError, see, type ViewState } from './view-state'
+import { emit, readView, reportError, see, type ViewState } from './view-state'
 import { kvCacheError } from './errors'
 
 /** What a new view starts from. */
@@ -69,7 +71,7 @@ export function createView(isolate: Isolate, init: ViewInit): Cache {
   return cache
 }
 
-const QUERY_REQUEST = ['material', 'scopes', 'ttlSeconds', 'swrSeconds', 'staleIfErrorSeconds', 'lateOptions', 'sourceLagSeconds']
+const QUERY_REQUEST = ['material', 'scopes', 'ttlSeconds', 'swrSeconds', 'staleIfErrorSeconds', 'lateOptions', 'sourceLagSeconds', 'about', 'onStatus']
 
 /** The lifetime of one read. Throws on invalid options: a programming error, reported at the call. */
 function lifetime(view: ViewState, request: Pick<QueryRequest, 'ttlSeconds' | 'swrSeconds' | 'staleIfErrorSeconds'>) {
@@ -83,24 +85,35 @@ async function locate(view: ViewState, material: unknown, scopes: readonly strin
   return { scopes: qualifyScopes(view.tenant, scopes), key: entryKey(settings.prefix, view.tenant, await hashMaterial(material)) }
 }
 
-async function query<T>(view: ViewState, request: QueryRequest, loader: (context: LoadContext) => T | Promise<T>): Promise<T> {
+async function query<T>(outer: ViewState, request: QueryRequest, loader: (context: LoadContext) => T | Promise<T>): Promise<T> {
   assertKnownOptions('core', request, QUERY_REQUEST)
   if (!Array.isArray(request.scopes)) throw kvCacheError('INVALID_OPTION', 'core', '`query` needs `scopes`: an array of scope strings.')
-  const plan = lifetime(view, request)
-  const lagSeconds = assertSeconds('core', 'sourceLagSeconds', request.sourceLagSeconds, true) ?? view.isolate.settings.sourceLagSeconds
-  let located: Awaited<ReturnType<typeof locate>>
+  const plan = lifetime(outer, request)
+  const lagSeconds = assertSeconds('core', 'sourceLagSeconds', request.sourceLagSeconds, true) ?? outer.isolate.settings.sourceLagSeconds
+  // A binding's read gets a view of its own: its events labelled, its status recorded.
+  const { about, onStatus } = request
+  const labels = about || onStatus ? lazyLabels(about, request.scopes) : undefined
+  const recorder = onStatus && labels ? statusRecorder(() => labels().tables ?? []) : undefined
+  const view = labels ? readView(outer, labels, recorder?.observe) : outer
+  let status = 'unhashable'
   try {
-    located = await locate(view, request.material, request.scopes)
-  } catch (error) {
-    // Material we cannot hash (a class instance among the parameters): the database answers, and
-    // the caller's bookmark moves on as for any read it saw.
-    reportError(view, 'encode', error)
-    see(view, readStampAfter(view.isolate, []))
-    return loader(ANY_COPY)
+    let located: Awaited<ReturnType<typeof locate>>
+    try {
+      located = await locate(view, request.material, request.scopes)
+    } catch (error) {
+      // Material we cannot hash (a class instance among the parameters): the database answers, and
+      // the caller's bookmark moves on as for any read it saw.
+      reportError(view, 'encode', error)
+      see(view, readStampAfter(view.isolate, []))
+      return await loader(ANY_COPY)
+    }
+    status = 'not looked up'
+    const { key, scopes } = located
+    const read = { key, scopes, plan, loader, lagMs: lagSeconds * 1000, ...(request.lateOptions && { lateOptions: request.lateOptions }) }
+    return await dedupe(view, key, scopes, () => lookup(view, read))
+  } finally {
+    if (recorder && onStatus) tellStatus(onStatus, recorder.status(status))
   }
-  const { key, scopes } = located
-  const read = { key, scopes, plan, loader, lagMs: lagSeconds * 1000, ...(request.lateOptions && { lateOptions: request.lateOptions }) }
-  return dedupe(view, key, scopes, () => lookup(view, read))
 }
 
 async function wrap<T>(cache: Cache, key: string, loader: (context: LoadContext) => T | Promise<T>, options: EntryOptions): Promise<T> {

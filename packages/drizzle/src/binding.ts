@@ -1,4 +1,4 @@
-import type { Cache as KvCache } from '@kvcache/core'
+import type { Cache as KvCache, QueryStatus } from '@kvcache/core'
 import {
   assertTags,
   changeScopes,
@@ -18,6 +18,7 @@ import { fieldSchemaOf } from './field-schema'
 import { nameOfTable, schemaCatalog } from './schema-catalog'
 import { createSetupChecks, type SetupChecks } from './setup-checks'
 import { createSignals, type Signals } from './signals'
+import { createStatusRequests, runWithStatus, type QueryWithSql } from './status'
 
 export type { Session, Statement } from './runner'
 
@@ -46,6 +47,7 @@ export const DRIZZLE_OPTIONS = ['schema', 'views', 'onBypass'] as const satisfie
 export class KvDrizzleCacheBase extends DrizzleCache {
   readonly #runtime: BindingRuntime
   readonly #signals: Signals = createSignals()
+  readonly #statuses = createStatusRequests()
   readonly #writing = new Map<string, number>()
   readonly #runner: Runner
   readonly #checks: SetupChecks
@@ -63,10 +65,11 @@ export class KvDrizzleCacheBase extends DrizzleCache {
     this.#runner = createRunner({
       runtime: this.#runtime,
       signals: this.#signals,
+      statuses: this.#statuses,
       writing: this.#writing,
-      reportBypass: (sql, reason) => {
+      reportBypass: (sql, reason, onStatus) => {
         onBypass?.({ sql, reason })
-        this.#runtime.bypass(reason, sql)
+        this.#runtime.bypass(reason, sql, onStatus)
       },
       onRead: () => this.#checks.readThroughWrapper(),
     })
@@ -134,6 +137,18 @@ export class KvDrizzleCacheBase extends DrizzleCache {
       })
       await this.#runtime.publish(changeScopes([{ kind: 'database' }]))
     }
+  }
+
+  /**
+   * Runs one query and says what the cache did for it: a fresh hit (with the entry's age), a stale
+   * hit being refreshed, a miss, merged into an identical lookup, or not cached and why; with the
+   * tables the read depends on.
+   *
+   * @example
+   * const { data, status } = await kv.withStatus(db.select().from(posts).where(eq(posts.id, 1)))
+   */
+  withStatus<T>(query: QueryWithSql<T>): Promise<{ readonly data: T; readonly status: QueryStatus }> {
+    return runWithStatus(this.#statuses, query)
   }
 
   /**

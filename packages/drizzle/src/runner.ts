@@ -1,7 +1,8 @@
-import { changeScopes, transactionStepOf, type BindingRuntime, type TransactionBuffer, type WritePlan } from '@kvcache/core/binding'
+import { changeScopes, tellUncached, transactionStepOf, type BindingRuntime, type TransactionBuffer, type WritePlan } from '@kvcache/core/binding'
 import type { LoadContext } from '@kvcache/core'
 import { readStatement, type Plan, type RunQuery } from '@kvcache/core/sql'
 import type { Signals } from './signals'
+import type { StatusRequests } from './status'
 
 /** One statement as a driver wrapper sees it. */
 export interface Statement {
@@ -22,9 +23,11 @@ export interface Session {
 export interface RunnerContext {
   readonly runtime: BindingRuntime
   readonly signals: Signals
+  /** `withStatus` requests waiting for their statement. */
+  readonly statuses: StatusRequests
   /** Tables with a write in flight through a driver wrapper (counted, until the task after it settled), so Drizzle's own `onMutate` can skip them. */
   readonly writing: Map<string, number>
-  readonly reportBypass: (sql: string, reason: string) => void
+  readonly reportBypass: (sql: string, reason: string, onStatus?: OnStatus) => void
   /** Told about every read a wrapper runs outside a transaction, before it is served (setup checks). */
   readonly onRead: () => void
 }
@@ -56,19 +59,30 @@ function planOf(context: RunnerContext, statement: Statement, session: Session |
   )
 }
 
+type OnStatus = ReturnType<StatusRequests['take']>
+
 async function read<T>(context: RunnerContext, statement: Statement, session: Session | undefined, exec: Exec<T>): Promise<T> {
+  const onStatus = context.statuses.take(statement)
   const signal = await context.signals.take(statement)
-  if (session?.transaction.inTransaction) return exec()
+  if (session?.transaction.inTransaction) {
+    tellUncached(onStatus, 'read inside a transaction')
+    return exec()
+  }
   context.onRead()
-  if (!signal && context.runtime.options.strategy === 'explicit') return exec()
+  if (!signal && context.runtime.options.strategy === 'explicit') {
+    tellUncached(onStatus, "strategy 'explicit' and no $withCache() on this read")
+    return exec()
+  }
   const plan = await planOf(context, statement, session)
   if (plan.type !== 'read') {
-    context.reportBypass(statement.sql, plan.type === 'bypass' ? plan.reason : 'not a read')
+    context.reportBypass(statement.sql, plan.type === 'bypass' ? plan.reason : 'not a read', onStatus)
     return exec()
   }
   return context.runtime.read(
     {
       material: { sql: statement.sql, params: statement.params, method: statement.method },
+      statement: statement.sql,
+      onStatus,
       // `autoInvalidate: false`: only the tag (or the TTL) ends the entry.
       scopes: signal && !signal.autoInvalidate ? [] : plan.scopes,
       ...(signal?.tag === undefined ? {} : { options: { ttlSeconds: undefined, swrSeconds: undefined, tags: [signal.tag] } }),
@@ -103,6 +117,7 @@ export function createRunner(context: RunnerContext): Runner {
     async run(statement, session, exec, position) {
       const shape = readStatement(statement.sql, runtime.catalog.dialect)
       if (shape.kind === 'read') return read(context, statement, session, exec)
+      tellUncached(context.statuses.take(statement), `not a read (${shape.kind})`)
       // Registered before the first await: Drizzle calls `onMutate` right after starting the query.
       countWrites(context.writing, shape.writes, 1)
       try {

@@ -1,10 +1,11 @@
-import { bookmarkOf, transactionStepOf } from '@kvcache/core/binding'
+import { bookmarkOf, tellUncached, transactionStepOf } from '@kvcache/core/binding'
 import type { Plan } from '@kvcache/core/sql'
 import type { CachedConnection } from './connection'
 import { controlOf, type QueryControl } from './control'
 import { trackD1 } from './d1-sessions'
 import { describeQuery } from './describe-query'
 import type { CompiledQueryLike, QueryResultLike } from './kysely-types'
+import { statusOf } from './status'
 
 type Exec = () => Promise<QueryResultLike>
 
@@ -30,6 +31,8 @@ export async function runStatement(connection: CachedConnection, compiled: Compi
   const { runtime, transaction } = connection
   const plan = await planOf(connection, compiled)
   const control = controlOf(compiled.query)
+  const onStatus = statusOf(compiled.query)
+  if (plan.type !== 'read' && plan.type !== 'bypass') tellUncached(onStatus, `not a read (${plan.type})`)
   switch (plan.type) {
     case 'transaction':
       // The result passes through untouched: Kysely reads COMMIT's ROLLBACK tag to raise AbortedTransactionError.
@@ -47,23 +50,37 @@ export async function runStatement(connection: CachedConnection, compiled: Compi
     case 'bypass':
       // Asked for by name and refused: a setup mistake, not a runtime miss.
       if (control?.mode === 'cache') runtime.misconfigured(CACHED_BUT_NOT_CACHEABLE, CACHED_FIX)
-      runtime.bypass(plan.reason, compiled.sql)
+      runtime.bypass(plan.reason, compiled.sql, onStatus)
       return exec()
     case 'read':
-      return read(connection, compiled, plan.scopes, control, exec)
+      return read(connection, compiled, plan.scopes, control, exec, onStatus)
   }
 }
 
-async function read(connection: CachedConnection, compiled: CompiledQueryLike, scopes: readonly string[], control: QueryControl | undefined, exec: Exec) {
+async function read(
+  connection: CachedConnection,
+  compiled: CompiledQueryLike,
+  scopes: readonly string[],
+  control: QueryControl | undefined,
+  exec: Exec,
+  onStatus: ReturnType<typeof statusOf>,
+) {
   const { runtime, transaction } = connection
-  if (control?.mode === 'bypass') return exec()
-  if (transaction.inTransaction) {
-    runtime.bypass('read inside a transaction', compiled.sql)
+  if (control?.mode === 'bypass') {
+    tellUncached(onStatus, 'uncached() was applied')
     return exec()
   }
-  if (control === undefined && runtime.options.strategy === 'explicit') return exec()
+  if (transaction.inTransaction) {
+    runtime.bypass('read inside a transaction', compiled.sql, onStatus)
+    return exec()
+  }
+  if (control === undefined && runtime.options.strategy === 'explicit') {
+    tellUncached(onStatus, "strategy 'explicit' and no cached() on this read")
+    return exec()
+  }
   const options = control?.mode === 'cache' ? control.options : undefined
-  return runtime.read({ material: { sql: compiled.sql, parameters: compiled.parameters }, scopes, options }, (context) => {
+  const read = { material: { sql: compiled.sql, parameters: compiled.parameters }, scopes, options, statement: compiled.sql, onStatus }
+  return runtime.read(read, (context) => {
     // A `d1Sessions` session sends the read to a copy as recent as the recorded writes ask.
     const { result, call } = trackD1(context.freshness, exec)
     // Set while preparing, or when the anchored session refused the statement and the own one answered.

@@ -6,6 +6,8 @@ import { claimDatabase, identityOf } from '../database-identity'
 import { assumedLagSeconds } from './source-lag'
 import { kvCacheError } from '../errors'
 import { assertKnownOptions, nearestOption } from '../options'
+import { tellUncached, type QueryStatus } from '../query-status'
+import { digestOf } from '../read-labels'
 import { assertTags, type ResolvedReadOptions } from '../read-options'
 import { canonicalTable } from '../relation-names'
 import { transactionBuffer, type TransactionBuffer } from '../transaction'
@@ -56,6 +58,10 @@ export interface BindingRead {
   readonly options?: ResolvedReadOptions | undefined
   /** Lifetime known only after the loader ran (Drizzle's `$withCache({ config })`). */
   readonly lateOptions?: Promise<{ readonly ttlSeconds?: number | undefined; readonly swrSeconds?: number | undefined } | undefined>
+  /** The statement in words (SQL, `Model.action`): events carry a digest of it. */
+  readonly statement?: string | undefined
+  /** Told what the cache did for this read once it settled (a per-query status the binding hands its caller). */
+  readonly onStatus?: ((status: QueryStatus) => void) | undefined
 }
 
 /**
@@ -82,8 +88,8 @@ export interface BindingRuntime {
   read<T>(read: BindingRead, loader: (context: LoadContext) => Promise<T>): Promise<T>
   /** The scopes of changes a binding names itself (Prisma's unique-key lookups), without those `fieldTracking` makes quiet. */
   scopesOf(changes: readonly Change[]): string[]
-  /** Reports a read that runs uncached, and why (a `skip` event with reason `bypass`). */
-  bypass(reason: string, statement?: string): void
+  /** Reports a read that runs uncached, and why (a `skip` event with reason `bypass`; an `uncached` status to `onStatus`). */
+  bypass(reason: string, statement?: string, onStatus?: (status: QueryStatus) => void): void
   /** Reports a setup mistake (a `misconfigured` event; a console warning once when nobody listens). */
   misconfigured(problem: string, fix: string): void
   /** A transaction buffer for one connection or interactive transaction. */
@@ -187,12 +193,16 @@ export function createBindingRuntime(init: BindingRuntimeOptions): BindingRuntim
           ...(staleIfErrorSeconds === undefined ? {} : { staleIfErrorSeconds }),
           ...(lagSeconds === undefined ? {} : { sourceLagSeconds: lagSeconds }),
           ...(read.lateOptions ? { lateOptions: read.lateOptions } : {}),
+          about: { binding, ...(read.statement !== undefined && { statement: read.statement }) },
+          ...(read.onStatus ? { onStatus: read.onStatus } : {}),
         },
         loader,
       )
     },
-    bypass(reason, statement) {
-      cache.report({ type: 'skip', reason: 'bypass', detail: statement === undefined ? reason : `${reason}: ${statement.slice(0, 200)}` })
+    bypass(reason, statement, onStatus) {
+      const labels = { binding, ...(statement !== undefined && { digest: digestOf(statement) }) }
+      cache.report({ type: 'skip', reason: 'bypass', detail: statement === undefined ? reason : `${reason}: ${statement.slice(0, 200)}`, ...labels })
+      tellUncached(onStatus, reason)
     },
     misconfigured(problem, fix) {
       cache.report({ type: 'misconfigured', source: binding, problem, fix })
