@@ -7,7 +7,7 @@ import { countingNamespace, fakeTable, unique } from './helpers'
 
 const post = { rows: [{ table: 'posts', pk: 1 }] }
 
-/** Calls and keys per kind to one storage, from a snapshot. */
+/** Calls per kind to one storage, from a snapshot. */
 const callsTo = (snapshot: MetricsSnapshot, storage: string) =>
   Object.fromEntries(snapshot.operations.filter((row) => row.storage === storage).map((row) => [row.kind, row.calls]))
 
