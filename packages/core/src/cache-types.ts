@@ -1,5 +1,6 @@
 import type { LoadContext } from './source-position'
 import type { BreakerOptions } from './breaker'
+import type { AdmissionOptions, BudgetOptions } from './budget'
 import type { CodecExtension } from './codec'
 import type { CacheEventHandler } from './operations'
 import type { ScopeTarget } from './scopes'
@@ -64,6 +65,14 @@ export interface CacheOptions {
   readonly bookmarkSecret?: string | Uint8Array
   /** Clock in epoch milliseconds, for tests. @default Date.now */
   readonly now?: () => number
+  /**
+   * Caps on what filling spends, per isolate: writes per minute and per UTC day, and the month's
+   * estimated KV bill in USD. Past 90 % of a cap only entries stored before are stored again; at
+   * 100 % nothing is stored. Hits are served and writes invalidate either way. @default none
+   */
+  readonly budget?: BudgetOptions
+  /** Store a query's result only once it has missed `minMisses` times within `windowSeconds` in this isolate. @default every miss is stored */
+  readonly admission?: AdmissionOptions
 }
 
 /** What a binding hands the core for one read. */

@@ -145,6 +145,10 @@ export type SkipReason =
   | 'freshness-unmet'
   /** A binding chose not to cache a read (dependencies unknown, inside a transaction, opted out). */
   | 'bypass'
+  /** A `budget` cap is (nearly) used up: the result was not stored (the detail names the cap). */
+  | 'budget'
+  /** `admission`: this query has not missed often enough in this isolate to be stored yet. */
+  | 'not-admitted'
 
 export type Operation = 'get' | 'set' | 'delete' | 'versions.read' | 'versions.bump' | 'encode' | 'decode' | 'revalidate' | 'bookmark'
 

@@ -74,6 +74,13 @@ function prepareFill(view: ViewState, request: FillRequest): Prepared {
     return { encoded, write: undefined }
   }
   reportClamp(view, plan)
+  // Admission counts this miss, and a budget may refuse the write (a key filled within the last
+  // second is one stored before: the rate limit below then skips it anyway).
+  const refused = view.isolate.budget?.judgeFill(key)
+  if (refused) {
+    emit(view, { type: 'skip', key, reason: refused.reason, detail: refused.detail })
+    return { encoded, write: undefined }
+  }
   const sinceLastMs = recentlyFilled(view, key)
   if (sinceLastMs !== undefined) {
     const { name, capabilities } = view.isolate.storage

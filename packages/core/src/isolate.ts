@@ -1,6 +1,7 @@
 import { createBookmarks, type Bookmarks } from './bookmark'
 import { BoundedMap } from './bounded-map'
 import { createBreaker, noopBreaker, type Breaker } from './breaker'
+import { createBudget, type Budget } from './budget'
 import { createStampClock, type StampClock } from './clock'
 import type { CacheEventHandler } from './operations'
 import type { Settings } from './settings'
@@ -58,6 +59,8 @@ export interface Isolate {
   readonly databases: BoundedMap<string, DatabaseClaim>
   /** Configuration problems already written to the console (once per isolate each). */
   readonly warned: BoundedMap<string, true>
+  /** What filling may still spend (`budget`) and which queries earned a fill (`admission`); undefined when neither is set. */
+  readonly budget: Budget | undefined
 }
 
 /** The database a name was first used for: a string identity, or a driver object (held weakly). */
@@ -90,6 +93,7 @@ export function createIsolate(settings: Settings, versionStore: VersionStore | u
     background: new Set(),
     databases: new BoundedMap(10_000),
     warned: new BoundedMap(1000),
+    budget: createBudget(settings.budget, settings.admission, now),
   }
 }
 

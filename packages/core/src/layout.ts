@@ -106,6 +106,16 @@ export function tableOfQualifiedScope(qualified: string): string | undefined {
   return table === ALL_TABLES ? undefined : table
 }
 
+/** The table a scope a read depends on names (`table:<t>`, `bulk:<t>`, `row:<t>:<key>`); undefined for tags and the whole database. */
+export function tableOfScope(scope: string): string | undefined {
+  const kind = scope.slice(0, scope.indexOf(':') + 1)
+  if (kind !== 'table:' && kind !== 'bulk:' && kind !== 'row:') return undefined
+  const rest = scope.slice(kind.length)
+  // A row scope's key follows the table after a `:` (keys may hold `:` themselves, tables rarely do).
+  const table = kind === 'row:' ? rest.slice(0, rest.indexOf(':')) : rest
+  return table === ALL_TABLES || table === '' ? undefined : table
+}
+
 /** Qualifies, de-duplicates and sorts scopes: the form entries record and compare. */
 export function qualifyScopes(tenant: string | undefined, scopes: readonly string[]): string[] {
   return [...new Set(scopes.map((scope) => qualifyScope(tenant, scope)))].sort()

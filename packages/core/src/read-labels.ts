@@ -1,4 +1,5 @@
 import type { QueryStatus } from './query-status'
+import { tableOfScope } from './layout'
 import type { ReadLabels } from './types'
 
 /** What a binding says about one read, for the events it causes and its status. */
@@ -12,14 +13,12 @@ export interface ReadAbout {
 /** Longest statement digest in events: enough to recognise a query in a log line. */
 export const DIGEST_CHARS = 120
 
-/** The tables named by scopes (`table:posts`, `bulk:posts`, `row:posts:n1` -> `posts`), in order, without repeats. */
+/** The tables named by unqualified scopes (`table:posts`, `bulk:posts`, `row:posts:n1` -> `posts`), in order, without repeats. */
 export function tablesOfScopes(scopes: readonly string[]): string[] {
   const tables = new Set<string>()
   for (const scope of scopes) {
-    // Scopes may be tenant-qualified (`<tenant>:table:posts`): read from the kind onwards.
-    const match = /(?:^|:)(table|bulk|row):([^:]+)/.exec(scope)
-    const table = match?.[2]
-    if (table !== undefined && table !== '*') tables.add(table)
+    const table = tableOfScope(scope)
+    if (table !== undefined) tables.add(table)
   }
   return [...tables]
 }

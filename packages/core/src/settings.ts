@@ -1,4 +1,5 @@
 import { secretBytes } from './bookmark'
+import { assertBudgetOptions, type AdmissionOptions, type BudgetOptions } from './budget'
 import type { BreakerOptions } from './breaker'
 import type { CacheOptions } from './cache-types'
 import { indexExtensions, type CodecExtension } from './codec'
@@ -25,6 +26,8 @@ export interface Settings {
   readonly waitUntil: ((promise: Promise<unknown>) => void) | undefined
   readonly onEvent: CacheEventHandler | undefined
   readonly now: () => number
+  readonly budget: BudgetOptions | undefined
+  readonly admission: AdmissionOptions | undefined
 }
 
 const WHERE = 'core'
@@ -48,6 +51,8 @@ export const CACHE_OPTIONS = [
   'sourceLagSeconds',
   'bookmarkSecret',
   'now',
+  'budget',
+  'admission',
 ] as const satisfies readonly (keyof CacheOptions)[]
 
 function assertFunction(name: string, value: unknown, hint: string): void {
@@ -91,6 +96,7 @@ export function resolveSettings(options: CacheOptions): Settings {
   assertFunction('waitUntil', options.waitUntil, ' (pass `(p) => ctx.waitUntil(p)`)')
   assertFunction('onEvent', options.onEvent, '')
   assertFunction('now', options.now, ' returning epoch milliseconds')
+  assertBudgetOptions(WHERE, options.budget, options.admission)
   const extensions = options.codecExtensions ?? []
   return {
     storage,
@@ -112,5 +118,7 @@ export function resolveSettings(options: CacheOptions): Settings {
     waitUntil: options.waitUntil,
     onEvent: options.onEvent,
     now: options.now ?? Date.now,
+    budget: options.budget,
+    admission: options.admission,
   }
 }

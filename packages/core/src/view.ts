@@ -36,9 +36,17 @@ export interface ViewInit {
 /** The `Cache` a caller holds: one view of the isolate's cache, for a request or a tenant. */
 export function createView(isolate: Isolate, init: ViewInit): Cache {
   const { memo, ...rest } = init
-  // Storage calls are reported only when a handler asked for them: a request nobody meters allocates nothing per call.
+  // Storage calls are reported only when a handler asked for them, or a budget counts them: a
+  // request nobody meters allocates nothing per call.
   const metered = wantsOperations(isolate.settings.onEvent) || wantsOperations(init.listener)
-  const onOperation = metered ? (operation: StorageOperation) => emit(view, operation) : undefined
+  const { budget } = isolate
+  const onOperation =
+    metered || budget
+      ? (operation: StorageOperation) => {
+          budget?.record(operation)
+          if (metered) emit(view, operation)
+        }
+      : undefined
   const view: ViewState = {
     isolate,
     ...rest,

@@ -1,6 +1,7 @@
 /**
  * Whether a later `requestCache` call asks for the cache the isolate already has. Values are
- * compared by what they configure: numbers and strings by value, `breaker` by its fields,
+ * compared by what they configure: numbers and strings by value, `breaker`, `budget` and
+ * `admission` by their fields (a `budget.spentUsd` function is the first call's, like `now`),
  * `bookmarkSecret` by its bytes, `codecExtensions` by the extension objects (one module-scope
  * array, or `prismaCodecs(Prisma)`, which returns the same array every time).
  */
@@ -22,7 +23,7 @@ export function firstDifference(first: Options, now: Options): string | undefine
 function same(name: string, a: unknown, b: unknown): boolean {
   if (Object.is(a, b)) return true
   if (name === 'codecExtensions') return sameItems(a ?? [], b ?? [])
-  if (name === 'breaker') return sameFields(a ?? {}, b ?? {})
+  if (name === 'breaker' || name === 'budget' || name === 'admission') return sameFields(a ?? {}, b ?? {})
   if (a instanceof Uint8Array && b instanceof Uint8Array) return sameItems(a, b)
   return false
 }
@@ -36,7 +37,11 @@ function sameItems(a: unknown, b: unknown): boolean {
 function sameFields(a: unknown, b: unknown): boolean {
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
   const keys = new Set([...Object.keys(a), ...Object.keys(b)])
-  for (const key of keys) if (!Object.is((a as Options)[key], (b as Options)[key])) return false
+  for (const key of keys) {
+    const [x, y] = [(a as Options)[key], (b as Options)[key]]
+    // A callback written inline is a new function per request: the first one is kept.
+    if (!Object.is(x, y) && !(typeof x === 'function' && typeof y === 'function')) return false
+  }
   return true
 }
 

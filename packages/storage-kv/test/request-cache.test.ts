@@ -102,6 +102,13 @@ describe('requestCache: one cache per KV namespace per isolate, a view per reque
     const extensions = failure(() => requestCache(namespace, ctx, { ...options, codecExtensions: [{ ...decimal }] }))
     expect(extensions.message).toContain('Option `codecExtensions` is not the one')
     expect(extensions.message).toContain('create `codecExtensions` once, at module scope')
+    // Budgets and admission compare by their fields; a spentUsd callback written inline is the first call's.
+    const capped = freshNamespace()
+    const budgeted = { budget: { monthlyUsd: 5, spentUsd: () => 1 }, admission: { minMisses: 2 } }
+    requestCache(capped, ctx, budgeted)
+    requestCache(capped, ctx, { budget: { monthlyUsd: 5, spentUsd: () => 2 }, admission: { minMisses: 2 } })
+    expect(failure(() => requestCache(capped, ctx, { ...budgeted, budget: { monthlyUsd: 50 } })).message).toContain('Option `budget` is not the one')
+    expect(failure(() => requestCache(capped, ctx, { ...budgeted, admission: { minMisses: 3 } })).message).toContain('Option `admission` is not the one')
     // Left out is different too: the first call asked for 300 s.
     expect(failure(() => requestCache(namespace, ctx)).message).toContain('Option `defaultTtlSeconds` is undefined here')
   })
