@@ -1,3 +1,4 @@
+import { updateColumnsOf } from './set-columns'
 import { boundedMemo } from './memo'
 import { nameAt } from './names'
 import { statementRanges } from './reader'
@@ -194,20 +195,11 @@ export function keyFilterOf(sql: string, table: string, keyColumns: readonly str
 
 const assigns = /* @__PURE__ */ boundedMemo(1000, (key) => {
   const [[dialect, columns], sql] = fromMemoKey<[Dialect | null, string[]]>(key)
-  const statement = parse(sql, dialect ?? undefined)
-  if (!statement) return true
-  const set = topLevel(statement, statement.from, new Set(['set']))
-  if (set < 0) return false
-  const end = topLevel(statement, set + 1, new Set(['where', 'from', 'returning']))
-  const { tokens, parens } = statement
-  for (let i = set + 1; i < (end < 0 ? statement.to : end); i++) {
-    // A row-value assignment `(a, b) = (...)` may include the key: assume it does.
-    if (isPunct(tokens[i], '(')) return true
-    const target = columnAt(tokens, i)
-    if (target && columns.some((column) => sameColumn(target.column, column, statement.dialect))) return true
-    while (i < statement.to && !isPunct(tokens[i], ',') && !(end >= 0 && i >= end)) i = isPunct(tokens[i], '(') ? (parens[i] as number) + 1 : i + 1
-  }
-  return false
+  // The SET list as the field-tracking reader sees it (it knows `is distinct from` is no FROM).
+  // Unreadable: assume the key moves. Names compare without case: a false match only costs precision.
+  const update = updateColumnsOf(sql, dialect ?? undefined)
+  if (!update) return true
+  return update.columns.some((target) => columns.some((column) => column.toLowerCase() === target.toLowerCase()))
 })
 
 /** True when an UPDATE assigns one of `keyColumns` in its SET clause (the row moves to another key). */

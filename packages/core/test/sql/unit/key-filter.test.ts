@@ -67,6 +67,11 @@ describe('assignsColumns', () => {
     ['update posts set (id, title) = (?, ?) where id = ?', true],
     ['update posts set title = (select id from x where id = 1) where id = ?', false],
     ['update posts set views = coalesce(views, 0) + 1, title = ? where id = ?', false],
+    // `is distinct from` does not end the SET list: the key assigned after it moves the row.
+    ['update posts set flagged = title is distinct from ?, id = ? where id = ?', true, 'postgres'],
+    ['update posts set flagged = title is not distinct from ?, "ID" = ? where id = ?', true, 'postgres'],
+    ['update posts set flagged = title is distinct from ? where id = ?', false, 'postgres'],
+    ['update posts set title = ? from other where posts.id = other.id', false, 'postgres'],
   ]
   for (const [sql, expected, dialect] of cases) {
     it(sql, () => expect(assignsColumns(sql, ['id'], dialect)).toBe(expected))
