@@ -115,7 +115,7 @@ export type CacheEvent =
       readonly storage: string
     }
   /** One storage call made for this view (only to handlers with `operations: true`, see `CacheEventHandler`). */
-  | StorageOperation
+  | (StorageOperation & ReadLabels)
 
 export type CacheEventType = CacheEvent['type']
 

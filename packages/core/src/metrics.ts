@@ -1,7 +1,7 @@
 import { estimateKvCost, type KvCost } from './kv-cost'
 import type { CacheEventHandler, OperationKind, StorageOperation } from './operations'
 import { tableOfQualifiedScope } from './layout'
-import type { CacheEvent, MissReason, SkipReason } from './types'
+import type { CacheEvent, MissReason, ReadLabels, SkipReason } from './types'
 
 /** The table under which events that name none are counted (reads without a binding's labels, tag invalidations). */
 export const UNKNOWN_TABLE = '(unknown)'
@@ -62,6 +62,12 @@ export interface MetricsSnapshot {
   readonly operations: readonly OperationCount[]
   /** The KV calls among them, and what they cost at list prices. */
   readonly kv: KvCost
+  /**
+   * The KV calls per table, from the reads that made them (a read of two tables counts under
+   * both, so the tables add up to more than `kv`); calls of no read (invalidations, `get`) count
+   * under `(unknown)`.
+   */
+  readonly tableKv: Readonly<Record<string, KvCost>>
 }
 
 /** Aggregates events into counts: attach `onEvent` per request (`withContext`) or per isolate (`createCache`). */
@@ -89,6 +95,7 @@ export function createMetrics(): Metrics {
   let totals = emptyCounts()
   let tables = new Map<string, OutcomeCounts>()
   let operations = new Map<string, { -readonly [K in keyof OperationCount]: OperationCount[K] }>()
+  let tableOperations = new Map<string, Map<OperationKind, { kind: OperationKind; calls: number; keys: number }>>()
 
   const countAll = (names: readonly string[], count: (counts: OutcomeCounts) => void) => {
     count(totals)
@@ -99,7 +106,7 @@ export function createMetrics(): Metrics {
     }
   }
 
-  const record = (operation: StorageOperation) => {
+  const record = (operation: StorageOperation & ReadLabels) => {
     const id = `${operation.storage}\u0000${operation.tier ?? ''}\u0000${operation.kind}`
     let row = operations.get(id)
     if (row === undefined) {
@@ -108,6 +115,15 @@ export function createMetrics(): Metrics {
     }
     row.calls++
     row.keys += operation.keys
+    if (operation.storage !== 'kv') return
+    for (const name of operation.tables?.length ? operation.tables : [UNKNOWN_TABLE]) {
+      const kinds = tableOperations.get(name) ?? new Map()
+      const counted = kinds.get(operation.kind) ?? { kind: operation.kind, calls: 0, keys: 0 }
+      counted.calls++
+      counted.keys += operation.keys
+      kinds.set(operation.kind, counted)
+      tableOperations.set(name, kinds)
+    }
   }
 
   const onEvent = (event: CacheEvent): void => {
@@ -129,12 +145,14 @@ export function createMetrics(): Metrics {
         tables: Object.fromEntries([...tables].map(([name, counts]) => [name, copyCounts(counts)])),
         operations: rows,
         kv: estimateKvCost(rows.filter((row) => row.storage === 'kv')),
+        tableKv: Object.fromEntries([...tableOperations].map(([name, kinds]) => [name, estimateKvCost([...kinds.values()])])),
       }
     },
     reset() {
       totals = emptyCounts()
       tables = new Map()
       operations = new Map()
+      tableOperations = new Map()
     },
   }
 }

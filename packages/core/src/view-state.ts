@@ -1,5 +1,6 @@
 import { maxStamp } from './clock'
 import { deliver, type Isolate } from './isolate'
+import type { StorageOperation } from './operations'
 import type { CacheEvent, Operation, ReadContext, ReadLabels, Stamp, StorageContext } from './types'
 
 /** The cache as one request (or tenant) sees it: its tenant, `waitUntil`, bookmark floor and listener. */
@@ -22,11 +23,27 @@ export interface ViewState {
   readonly observe?: (event: CacheEvent) => void
   /** One read's view: the request view whose bookmark it advances. */
   readonly owner?: ViewState
+  /** True when a handler asked for `operation` events (a budget counts storage calls either way). */
+  readonly metered: boolean
+}
+
+/** What a view hands storage to report its calls: to the budget, and as events when metered (undefined: nobody counts). */
+export function operationHook(view: ViewState): ((operation: StorageOperation) => void) | undefined {
+  const { budget } = view.isolate
+  if (!view.metered && !budget) return undefined
+  return (operation) => {
+    budget?.record(operation)
+    if (view.metered) emit(view, operation)
+  }
 }
 
 /** The view of one read inside `view`: its events labelled and observed, its bookmark the request's. */
 export function readView(view: ViewState, labels: () => ReadLabels, observe: ((event: CacheEvent) => void) | undefined): ViewState {
-  return { ...view, owner: view.owner ?? view, labels, ...(observe && { observe }) }
+  const child: ViewState = { ...view, owner: view.owner ?? view, labels, ...(observe && { observe }) }
+  // Its storage calls are reported through it too, so they carry the read's tables.
+  const onOperation = operationHook(child)
+  if (!onOperation) return child
+  return { ...child, storageContext: { ...view.storageContext, onOperation }, readContext: { ...view.readContext, onOperation } }
 }
 
 /** Sends an event to the cache's handler and the view's own listener. */

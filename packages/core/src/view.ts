@@ -10,7 +10,7 @@ import { judgeEntry } from './judge'
 import { entryKey, qualifyScopes } from './layout'
 import { assertKnownOptions, assertTenant } from './options'
 import { assertSeconds } from './read-options'
-import { reportOperation, wantsOperations, type StorageOperation } from './operations'
+import { reportOperation, wantsOperations } from './operations'
 import { statusRecorder, tellStatus } from './query-status'
 import { lazyLabels } from './read-labels'
 import { ANY_COPY, assertSourcePosition, type LoadContext } from './source-position'
@@ -20,7 +20,7 @@ import { heldOf, readEntry, readUntargeted } from './storage-read'
 import { withTimeout } from './timeout'
 import { planTtl } from './ttl'
 import type { CacheEvent, Stamp } from './types'
-import { emit, readView, reportError, see, type ViewState } from './view-state'
+import { emit, operationHook, readView, reportError, see, type ViewState } from './view-state'
 import { kvCacheError } from './errors'
 
 /** What a new view starts from. */
@@ -39,20 +39,12 @@ export function createView(isolate: Isolate, init: ViewInit): Cache {
   // Storage calls are reported only when a handler asked for them, or a budget counts them: a
   // request nobody meters allocates nothing per call.
   const metered = wantsOperations(isolate.settings.onEvent) || wantsOperations(init.listener)
-  const { budget } = isolate
-  const onOperation =
-    metered || budget
-      ? (operation: StorageOperation) => {
-          budget?.record(operation)
-          if (metered) emit(view, operation)
-        }
-      : undefined
+  const base: ViewState = { isolate, ...rest, storageContext: {}, readContext: {}, seen: init.floor, metered }
+  const onOperation = operationHook(base)
   const view: ViewState = {
-    isolate,
-    ...rest,
+    ...base,
     storageContext: { ...(init.waitUntil && { waitUntil: init.waitUntil }), ...(onOperation && { onOperation }) },
     readContext: { ...(memo && { memo }), ...(onOperation && { onOperation }) },
-    seen: init.floor,
   }
   const cache: Cache = {
     tenant: init.tenant,
@@ -128,7 +120,8 @@ async function wrap<T>(cache: Cache, key: string, loader: (context: LoadContext)
   // Invalid options throw here, before the loader: `{ table: [...] }` must not cache an entry nothing invalidates.
   assertTargetOptions(options, LIFETIME)
   const scopes = dependedScopesOf(options)
-  return cache.query({ ...lifetimeOf(options), material: ['key', key], scopes }, loader)
+  // Labelled like a binding's read: its events name the tables it depends on.
+  return cache.query({ ...lifetimeOf(options), material: ['key', key], scopes, about: {} }, loader)
 }
 
 async function get<T>(view: ViewState, key: string, target: ScopeTarget | undefined): Promise<T | undefined> {

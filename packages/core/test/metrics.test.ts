@@ -186,6 +186,12 @@ describe('createMetrics', () => {
     expect(first.totals.hits).toBe(0)
     expect(metrics.snapshot().totals.hits).toBe(1)
     metrics.reset()
-    expect(metrics.snapshot()).toStrictEqual({ totals: createMetrics().snapshot().totals, tables: {}, operations: [], kv: createMetrics().snapshot().kv })
+    expect(metrics.snapshot()).toStrictEqual({
+      totals: createMetrics().snapshot().totals,
+      tables: {},
+      operations: [],
+      kv: createMetrics().snapshot().kv,
+      tableKv: {},
+    })
   })
 })

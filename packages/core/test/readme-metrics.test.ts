@@ -15,10 +15,10 @@ it("the README's metrics example: a header per request, a miss then a hit, and d
   let loads = 0
   const loadPosts = async () => (loads++, ['Hello'])
   const first = await handle(dataset, loadPosts)
-  expect(first.response.headers.get('x-kvcache')).toBe('miss; reason=absent')
+  expect(first.response.headers.get('x-kvcache')).toBe('miss; reason=absent; tables=posts')
   expect(await first.response.json()).toStrictEqual(['Hello'])
   const second = await handle(dataset, loadPosts)
-  expect(second.response.headers.get('x-kvcache')).toMatch(/^hit; age=\d+$/)
+  expect(second.response.headers.get('x-kvcache')).toMatch(/^hit; tables=posts; age=\d+$/)
   expect(loads).toBe(1)
   // The hit: one bulk read of the entry and its two stamps (`tables` reads depend on `table:` and `bulk:`).
   expect(second.snapshot.operations).toStrictEqual([{ storage: 'memory', kind: 'read', calls: 1, keys: 3 }])

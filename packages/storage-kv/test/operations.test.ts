@@ -83,3 +83,25 @@ describe('per-request metrics over real KV', () => {
     expect(made).toStrictEqual({ readCalls: kvA.readCalls + kvB.readCalls, readKeys: kvA.readKeys + kvB.readKeys, writes: 1, deletes: 0 })
   })
 })
+
+describe('per-table KV cost over real KV', () => {
+  it('each read is priced under the tables it depends on; calls of no read count under (unknown)', async () => {
+    const meter = countingKv(KV)
+    const cache = createCache({ storage: kvStorage(meter.namespace), prefix: uniquePrefix(), now: manualClock().now })
+    const metrics = createMetrics()
+    const ctx = createExecutionContext()
+    const view = cache.withContext({ waitUntil: (promise) => ctx.waitUntil(promise), onEvent: metrics.onEvent })
+    // `about` labels a binding's read with the tables of its scopes, as every binding does.
+    await view.query({ ...posts, about: { binding: 'test' } }, fakeTable(['p']).load)
+    await view.query({ ...posts, about: { binding: 'test' } }, fakeTable(['p']).load)
+    await view.wrap('feed', fakeTable(['u']).load, { tables: ['users'] })
+    await view.invalidate({ tables: ['users'] })
+    await waitOnExecutionContext(ctx)
+    const { tableKv, kv } = metrics.snapshot()
+    expect(counts(tableKv.posts as KvCost)).toStrictEqual({ readCalls: 2, readKeys: 4, writes: 1, deletes: 0 })
+    expect(counts(tableKv.users as KvCost)).toStrictEqual({ readCalls: 1, readKeys: 3, writes: 1, deletes: 0 })
+    // The invalidation's stamp read and writes belong to no read.
+    expect(counts(tableKv['(unknown)'] as KvCost)).toStrictEqual({ readCalls: 1, readKeys: 2, writes: 2, deletes: 0 })
+    expect(counts(kv)).toStrictEqual({ readCalls: 4, readKeys: 9, writes: 4, deletes: 0 })
+  })
+})
