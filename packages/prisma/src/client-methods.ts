@@ -63,7 +63,7 @@ export function clientMethods(binding: PrismaBinding, queryRaw: (sql: SqlLike) =
         const dependencies: Dependency[] = strategy.autoInvalidate ? tables.map((table): Dependency => ({ kind: 'table', table })) : [{ kind: 'everything' }]
         const scopes = strategy.autoInvalidate ? [...plan.scopes, ...dependencyScopes(dependencies)] : dependencyScopes(dependencies)
         const material = { raw: [...sql.strings], values: normalizeArgs([...sql.values]), tags: strategy.read.tags, autoInvalidate: strategy.autoInvalidate }
-        return runtime.read({ material, scopes, options: strategy.read }, binding.loader(run))
+        return runtime.read({ material, scopes, options: strategy.read, statement: sql.strings.join('?') }, binding.loader(run))
       },
     },
   }

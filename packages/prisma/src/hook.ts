@@ -86,7 +86,7 @@ async function modelRead(
   }
   const reader = sink ? await binding.viewRuntime(runtime.cache.withContext({ onEvent: (event) => sink.observe(event) })) : runtime
   const value = await reader.read(
-    { material, scopes: dependencyScopes(dependencies), options: strategy.read },
+    { material, scopes: dependencyScopes(dependencies), options: strategy.read, statement: `${model}.${operation}` },
     binding.loader(async () => params.query(args)),
   )
   sink?.settle()
