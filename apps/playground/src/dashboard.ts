@@ -1,4 +1,5 @@
 // The dashboard: plain HTML and a small script that calls the Worker's JSON routes.
+import { metricsPanel, metricsPanelCss } from './metrics-panel'
 import { pageCss } from './page-style'
 
 export const dashboardHtml = /* html */ `<!doctype html>
@@ -9,6 +10,7 @@ export const dashboardHtml = /* html */ `<!doctype html>
 <title>@kvcache playground</title>
 <style>
 ${pageCss}
+${metricsPanelCss}
   table { border-collapse: collapse; width: 100%; } td, th { text-align: left; padding: 0.3rem 0.4rem; border-bottom: 1px solid #eceff5; }
 </style>
 </head>
@@ -47,6 +49,8 @@ ${pageCss}
   <svg id="chart" viewBox="0 0 600 180" width="100%" height="180" role="img" aria-label="latency chart"></svg>
   <p class="muted"><span style="color:#f38020">&#9632;</span> cached &nbsp; <span style="color:#4a5a7a">&#9632;</span> uncached &nbsp; medians: cached <span id="median-cached">-</span> ms, uncached <span id="median-uncached">-</span> ms</p>
 </section>
+
+${metricsPanel('/api/metrics')}
 
 <section>
   <h2>Recent invalidations</h2>
@@ -90,7 +94,7 @@ async function refresh() {
 async function busy(button, work) {
   document.querySelectorAll('button').forEach((b) => (b.disabled = true))
   // Buttons come back only once the stats are painted: what you (and the browser test) see is settled.
-  try { await work(); await refresh() } finally { document.querySelectorAll('button').forEach((b) => (b.disabled = false)) }
+  try { await work(); await Promise.all([refresh(), refreshMetrics()]) } finally { document.querySelectorAll('button').forEach((b) => (b.disabled = false)) }
 }
 
 async function read(cache) {

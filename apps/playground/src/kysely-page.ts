@@ -1,4 +1,5 @@
 // The Kysely page: one query over three tables, cached through kyselyCache(), and the writes that invalidate it.
+import { metricsPanel, metricsPanelCss } from './metrics-panel'
 import { pageCss } from './page-style'
 
 export const kyselyPageHtml = /* html */ `<!doctype html>
@@ -9,6 +10,7 @@ export const kyselyPageHtml = /* html */ `<!doctype html>
 <title>@kvcache playground: Kysely</title>
 <style>
 ${pageCss}
+${metricsPanelCss}
   pre { background: #eef1f7; padding: 0.6rem; border-radius: 6px; white-space: pre-wrap; word-break: break-word; }
 </style>
 </head>
@@ -46,6 +48,8 @@ ${pageCss}
   </div>
 </section>
 
+${metricsPanel('/kysely/api/metrics')}
+
 <script>
 const $ = (id) => document.getElementById(id)
 let generation = 0
@@ -58,7 +62,7 @@ async function refresh() {
 }
 async function busy(work) {
   document.querySelectorAll('button').forEach((b) => (b.disabled = true))
-  try { await work(); await refresh() } finally { document.querySelectorAll('button').forEach((b) => (b.disabled = false)) }
+  try { await work(); await Promise.all([refresh(), refreshMetrics()]) } finally { document.querySelectorAll('button').forEach((b) => (b.disabled = false)) }
 }
 async function read(cache) {
   const r = await (await fetch('/kysely/api/read?id=1&cache=' + cache)).json()

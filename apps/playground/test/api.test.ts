@@ -32,6 +32,8 @@ describe('playground API input', () => {
       await post(`/api/burst?${query}`),
     ]) {
       expect(response.status).toBe(400)
+      // The debug header is on every API response, these too: no read used the cache.
+      expect(response.headers.get('x-kvcache')).toBe('none')
       expect(((await response.json()) as { error: string }).error).toMatch(/^id must be a positive integer/)
     }
   })

@@ -98,3 +98,41 @@ export async function expectMissHitWriteFresh(opened: BrowserPage, title: string
   expect(await opened.text('#last-outcome')).toBe('miss')
   expect(await opened.text('#last-title')).toBe(title)
 }
+
+/**
+ * The per-table panel is live: after a read, a repeated read and a write of post `id` made outside
+ * the page (through `<apiPrefix>/api/...`, as curl or another tab would), the page's next poll shows
+ * them in the `posts` row without a reload: 1 hit, 1 miss, a 50% hit rate, a KV cost above zero.
+ */
+export async function expectLivePostsRow(opened: BrowserPage, apiPrefix: string, id: number): Promise<void> {
+  const { page, url } = opened
+  const api = (path: string, init?: RequestInit) => fetch(`${url}${apiPrefix}/api/${path}`, init)
+  expect((await api('reset', { method: 'POST' })).status).toBe(200)
+  // The panel painted the reset: the counts below are exactly this test's requests.
+  await page.waitForSelector('#metrics-rows td[colspan]', { timeout: 10_000 })
+  // A mark on this page's window: still there at the end, so the page was never reloaded.
+  await page.evaluate(() => Object.assign(window, { kvcacheNotReloaded: true }))
+
+  expect((await api(`read?id=${id}`)).headers.get('x-kvcache')).toMatch(/^miss; reason=absent; tables=.*posts/)
+  expect((await api(`read?id=${id}`)).headers.get('x-kvcache')).toMatch(/^hit; tables=.*posts.*; age=\d+$/)
+  const write = await api(`write?id=${id}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"title":"Live on the panel"}' })
+  expect(write.status).toBe(200)
+
+  const row = '#metrics-rows tr[data-table="posts"]'
+  const value = (field: string) => page.locator(`${row} [data-field="${field}"] .value`).innerText()
+  await page.waitForFunction(
+    (selector) =>
+      ['hits', 'misses', 'invalidations'].every((field) => document.querySelector(`${selector} [data-field="${field}"] .value`)?.textContent === '1'),
+    row,
+    { timeout: 10_000 },
+  )
+  expect(await value('hits')).toBe('1')
+  expect(await value('misses')).toBe('1')
+  expect(await page.locator(`${row} [data-field="misses"] .why`).innerText()).toBe('absent 1')
+  expect(await value('hit-rate')).toBe('50%')
+  for (const reading of ['usd-bulk-one', 'usd-per-key']) expect(Number((await value(reading)).replace('$', ''))).toBeGreaterThan(0)
+  expect(Number(await value('kv-reads'))).toBeGreaterThan(0)
+  expect(await page.locator('#metrics-calls').innerText()).toMatch(/L2 kv read \d+ \(\d+ keys\)/)
+  expect(await page.evaluate(() => (window as { kvcacheNotReloaded?: boolean }).kvcacheNotReloaded)).toBe(true)
+  await page.locator('#metrics').screenshot({ path: join(tmpdir(), `kvcache-metrics${apiPrefix.replace('/', '-') || '-drizzle'}.png`) })
+}

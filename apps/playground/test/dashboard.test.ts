@@ -4,7 +4,7 @@ import autocannon from 'autocannon'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { expectMissHitWriteFresh, usePlaygroundPage } from './browser-page'
+import { expectLivePostsRow, expectMissHitWriteFresh, usePlaygroundPage } from './browser-page'
 
 const opened = usePlaygroundPage('/')
 const { clickAndSettle, text } = opened
@@ -46,5 +46,11 @@ describe('the Worker under concurrent requests', () => {
     const load = await autocannon({ url: `${opened.url}/api/read?id=2&cache=on`, connections: 10, duration: 5 })
     expect(load.requests.total).toBeGreaterThan(100)
     expect({ errors: load.errors, timeouts: load.timeouts, non2xx: load.non2xx }).toStrictEqual({ errors: 0, timeouts: 0, non2xx: 0 })
+  }, 60_000)
+})
+
+describe('the per-table panel', () => {
+  it("shows this page's reads and writes of posts live, polled without a reload: hits, a miss, the hit rate, the KV cost", async () => {
+    await expectLivePostsRow(opened, '', 3)
   }, 60_000)
 })

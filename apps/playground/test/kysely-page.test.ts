@@ -3,7 +3,7 @@
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { usePlaygroundPage } from './browser-page'
+import { expectLivePostsRow, usePlaygroundPage } from './browser-page'
 
 const opened = usePlaygroundPage('/kysely')
 const { clickAndSettle, text } = opened
@@ -38,5 +38,11 @@ describe('the Kysely page, in a real browser', () => {
     expect(await text('#last-outcome')).toBe('uncached')
     expect(await text('#last-comments')).toBe('3')
     await opened.page.screenshot({ path: join(tmpdir(), 'kvcache-kysely-opened.page.png'), fullPage: true })
+  }, 60_000)
+})
+
+describe('the per-table panel', () => {
+  it("shows this page's reads and writes of posts live, polled without a reload: hits, a miss, the hit rate, the KV cost", async () => {
+    await expectLivePostsRow(opened, '/kysely', 3)
   }, 60_000)
 })

@@ -4,7 +4,7 @@
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { expectMissHitWriteFresh, usePlaygroundPage } from './browser-page'
+import { expectLivePostsRow, expectMissHitWriteFresh, usePlaygroundPage } from './browser-page'
 
 const opened = usePlaygroundPage('/prisma')
 const { clickAndSettle, text } = opened
@@ -41,5 +41,11 @@ describe('the Prisma page, in a real browser', () => {
     expect(await text('#last-outcome')).toBe('uncached')
     expect(await opened.page.locator('#chart polyline').count()).toBe(2)
     await opened.page.screenshot({ path: join(tmpdir(), 'kvcache-prisma-dashboard.png'), fullPage: true })
+  }, 60_000)
+})
+
+describe('the per-table panel', () => {
+  it("shows this page's reads and writes of posts live, polled without a reload: hits, a miss, the hit rate, the KV cost", async () => {
+    await expectLivePostsRow(opened, '/prisma', 3)
   }, 60_000)
 })

@@ -1,14 +1,16 @@
 // The Prisma page: the same dashboard and D1 data as the Drizzle page, read through
 // `@kvcache/prisma` with Accelerate's API (`cacheStrategy`, `.withAccelerateInfo()`).
-import { createCache, twoTierStorage, type Cache, type CacheEvent } from '@kvcache/core'
+import { createCache, twoTierStorage, type Cache, type CacheEvent, type CacheEventHandler } from '@kvcache/core'
 import { prismaCodecs, withKvCache } from '@kvcache/prisma'
 import { cacheApiStorage } from '@kvcache/storage-cache-api'
 import { kvStorage } from '@kvcache/storage-kv'
 import { PrismaD1 } from '@prisma/adapter-d1'
+import { createBindingMetrics, withStatusHeader } from '../binding-metrics'
 import { dashboardHtml } from '../dashboard'
 import { Prisma, PrismaClient } from '../generated/prisma/client'
 import { models } from '../generated/kvcache/models.js'
 import { badRequest, readBurstSize, readPostId, readTitle } from '../input'
+import { settlingWaitUntil } from '../settle'
 import { countingD1, countingKv, createStats } from '../stats'
 
 interface Env {
@@ -17,6 +19,7 @@ interface Env {
 }
 
 const stats = createStats()
+const metrics = createBindingMetrics('prisma')
 let cache: Cache | undefined
 
 // The Drizzle page's dashboard, pointed at this page's routes.
@@ -27,7 +30,7 @@ const pageHtml = dashboardHtml
   .replace('Drizzle on D1,', 'Prisma (<code>cacheStrategy</code>, <code>.withAccelerateInfo()</code>) on the same D1 data,')
   .replace('<h2>Drizzle cache</h2>', '<h2>Prisma cache</h2>')
 
-function client(env: Env, events: CacheEvent[]) {
+function client(env: Env, onEvent: CacheEventHandler, waitUntil: (promise: Promise<unknown>) => void) {
   // Same storage and stamps as the Drizzle page: a write on either page invalidates both.
   cache ??= createCache({
     storage: twoTierStorage({ l1: cacheApiStorage({ cacheName: 'kvcache-playground' }), l2: kvStorage(countingKv(env.CACHE_KV, stats)) }),
@@ -36,23 +39,29 @@ function client(env: Env, events: CacheEvent[]) {
     codecExtensions: prismaCodecs(Prisma),
   })
   const prisma = new PrismaClient({ adapter: new PrismaD1(countingD1(env.DB, stats)) })
-  return prisma.$extends(withKvCache(cache.withContext({ onEvent: (event) => events.push(event) }), { models, database: 'playground' }))
+  return prisma.$extends(withKvCache(cache.withContext({ onEvent, waitUntil }), { models, database: 'playground' }))
 }
 
 const STATUS_BADGE = { ttl: 'hit', swr: 'stale', miss: 'miss', none: 'uncached' } as const
 
-/** Routes under `/prisma`; anything else is not ours. */
-export async function prismaRoutes(request: Request, env: Env, url: URL): Promise<Response> {
+/** Routes under `/prisma` (`/prisma/api/*` with the request's `x-kvcache` header); anything else is not ours. */
+export async function prismaRoutes(request: Request, env: Env, ctx: ExecutionContext, url: URL): Promise<Response> {
+  const path = url.pathname.slice('/prisma'.length) || '/'
+  if (!path.startsWith('/api/')) return path === '/' ? new Response(pageHtml, { headers: { 'content-type': 'text/html; charset=utf-8' } }) : notFound()
   const events: CacheEvent[] = []
-  const prisma = client(env, events)
+  const metering = metrics.request((event) => events.push(event))
+  const background = settlingWaitUntil(ctx)
+  const answer = await answerApi(request, url, path, client(env, metering.onEvent, background.waitUntil), events)
+  await background.settled()
+  return withStatusHeader(answer, metering)
+}
+
+async function answerApi(request: Request, url: URL, path: string, prisma: ReturnType<typeof client>, events: readonly CacheEvent[]): Promise<Response> {
   const id = readPostId(url)
   if (!id.ok) return badRequest(id.error)
   const postId = id.value
-  const path = url.pathname.slice('/prisma'.length) || '/'
   const started = performance.now()
   const elapsed = () => performance.now() - started
-
-  if (path === '/') return new Response(pageHtml, { headers: { 'content-type': 'text/html; charset=utf-8' } })
 
   if (path === '/api/read' && request.method === 'GET') {
     stats.state.requests++
@@ -88,10 +97,15 @@ export async function prismaRoutes(request: Request, env: Env, url: URL): Promis
 
   if (path === '/api/stats') return Response.json(stats.snapshot())
 
+  if (path === '/api/metrics') return Response.json(metrics.snapshot())
+
   if (path === '/api/reset' && request.method === 'POST') {
     stats.reset()
+    metrics.reset()
     return Response.json({ ok: true })
   }
 
-  return new Response('Not found', { status: 404 })
+  return notFound()
 }
+
+const notFound = () => new Response('Not found', { status: 404 })
