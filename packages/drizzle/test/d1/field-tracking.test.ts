@@ -3,7 +3,9 @@
 // `invalidate` event with `quiet` says so); every other write invalidates as before.
 import { createCache, isKvCacheError, type CacheEvent } from '@kvcache/core'
 import { kvStorage } from '@kvcache/storage-kv'
-import { expectFreshAfterWrite, itInvalidates } from '@kvcache/test-support/invalidation'
+import { fieldTrackingChecks, TRACKED_POSTS_SQLITE } from '@kvcache/test-support/field-tracking'
+import { itInvalidates } from '@kvcache/test-support/invalidation'
+import { thrown } from '@kvcache/test-support/thrown'
 import { eq, sql } from 'drizzle-orm'
 import { drizzle, type DrizzleD1Database } from 'drizzle-orm/d1'
 import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
@@ -24,13 +26,7 @@ const trackedPosts = sqliteTable('tracked_posts', {
 const schema = { trackedPosts }
 
 beforeEach(async () => {
-  for (const statement of [
-    'DROP TABLE IF EXISTS tracked_posts',
-    'CREATE TABLE tracked_posts (id INTEGER PRIMARY KEY, title TEXT NOT NULL, view_count INTEGER NOT NULL DEFAULT 0)',
-    "INSERT INTO tracked_posts VALUES (1, 'Hello', 10), (2, 'World', 20)",
-  ]) {
-    await DB.prepare(statement).run()
-  }
+  for (const statement of TRACKED_POSTS_SQLITE) await DB.prepare(statement).run()
 })
 
 const QUIET_VIEW_COUNT: DrizzleCacheOptions['fieldTracking'] = { trackedPosts: { neverInvalidateOn: ['viewCount'] } }
@@ -52,30 +48,11 @@ const READS: Record<string, (db: Db) => Promise<unknown>> = {
   'a row read by id': (db) => db.select({ title: trackedPosts.title, viewCount: trackedPosts.viewCount }).from(trackedPosts).where(eq(trackedPosts.id, 1)),
 }
 
-const changeBehind = () => behind("UPDATE tracked_posts SET title = 'behind' WHERE id = 1")
-
-/**
- * The quiet case: fill, prove the hit, write, and the read still serves the filled value although
- * the database now differs (nothing was bumped), with one quiet `invalidate` event and no bump.
- */
-async function expectQuiet(h: ReturnType<typeof setup>, read: (db: Db) => Promise<unknown>, write: () => Promise<unknown>, columns: string[]) {
-  const filled = await read(h.db)
-  await changeBehind()
-  expect(await read(h.db), 'served from the cache').toStrictEqual(filled)
-  const seen = h.events.length
-  await write()
-  expect(await read(h.plain), 'the write changed the database').not.toStrictEqual(filled)
-  expect(await read(h.db), 'still a hit: the quiet write bumped nothing').toStrictEqual(filled)
-  const after = h.events.slice(seen)
-  const invalidations = after.flatMap((event) => (event.type === 'invalidate' ? [event.quiet] : []))
-  // One quiet event per statement (a batch has several), and no bump.
-  expect(invalidations.length).toBeGreaterThan(0)
-  for (const quiet of invalidations) expect(quiet).toStrictEqual({ table: 'tracked_posts', columns })
-  expect(after.filter((event) => event.type === 'hit').length).toBeGreaterThan(0)
-}
-
-const fresh = (h: ReturnType<typeof setup>, read: (db: Db) => Promise<unknown>, write: () => Promise<unknown>) =>
-  expectFreshAfterWrite({ read: () => read(h.db), direct: () => read(h.plain), changeBehind, write })
+// A quiet write: still a hit, quiet events, no bump; a loud one: fresh after the write.
+const { expectQuiet, fresh } = fieldTrackingChecks<Db>({
+  table: 'tracked_posts',
+  changeBehind: () => behind("UPDATE tracked_posts SET title = 'behind' WHERE id = 1"),
+})
 
 for (const [readName, read] of Object.entries(READS)) {
   describe(`fieldTracking, ${readName}`, () => {
@@ -196,15 +173,6 @@ describe('fieldTracking validation', () => {
     (fieldTracking: unknown, withSchema = true) =>
     () =>
       drizzleCache(createCache({ storage: kvStorage(KV) }), { ...(withSchema ? { schema } : {}), fieldTracking: fieldTracking as never })
-  const thrown = (run: () => unknown) => {
-    try {
-      run()
-    } catch (error) {
-      return error as Error
-    }
-    throw new Error('did not throw')
-  }
-
   it('bad shapes fail at construction, naming the option', () => {
     expect(thrown(make(['tracked_posts'])).message).toContain('Option `fieldTracking` must be an object')
     expect(thrown(make({ tracked_posts: { neverInvalidateOn: 'view_count' } })).message).toContain('`fieldTracking.tracked_posts.neverInvalidateOn`')

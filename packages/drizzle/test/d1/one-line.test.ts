@@ -1,8 +1,9 @@
 // The one-line setup (`drizzleKv`): the README's Worker, run as workerd runs it (a request, its
 // env and ctx), against real D1 and KV; what it adds to a Worker without the cache, counted.
-import { isKvCacheError, type CacheEvent } from '@kvcache/core'
-import { expectFreshAfterWrite, itInvalidates } from '@kvcache/test-support/invalidation'
-import { setupLines } from '@kvcache/test-support/setup-lines'
+import { isKvCacheError } from '@kvcache/core'
+import { itInvalidates } from '@kvcache/test-support/invalidation'
+import { expectFreshAfterPost, expectOwnEventsPerRequest, expectSetupRow, workerRequests } from '@kvcache/test-support/readme-worker'
+import { thrown } from '@kvcache/test-support/thrown'
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { eq } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
@@ -28,25 +29,10 @@ async function readmeTables() {
   await DB.prepare("INSERT INTO posts (title) VALUES ('Hello'), ('World')").run()
 }
 
-/** One request to the README's Worker, its waitUntil settled before the response is read. */
-async function request(init?: { method: 'POST'; body: unknown }): Promise<{ status: number; cache: string | null; body: unknown }> {
-  const ctx = createExecutionContext()
-  const incoming = new Request('https://example.com/posts', init ? { method: init.method, body: JSON.stringify(init.body) } : undefined)
-  const response = await worker.fetch(incoming as Parameters<typeof worker.fetch>[0], env, ctx)
-  await waitOnExecutionContext(ctx)
-  return { status: response.status, cache: response.headers.get('x-cache'), body: response.status === 200 ? await response.json() : null }
-}
+/** Requests to the README's Worker, each one's waitUntil settled before its response is read. */
+const request = workerRequests(worker, env, { createExecutionContext, waitOnExecutionContext })
 
 const titles = () => drizzle(DB).select().from(posts).orderBy(posts.id)
-
-function failure(run: () => unknown): Error {
-  try {
-    run()
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected an error')
-}
 
 describe('the README Worker (drizzleKv)', () => {
   it('the README shows exactly these files, each after the line naming it', () => {
@@ -58,25 +44,23 @@ describe('the README Worker (drizzleKv)', () => {
     'a miss, then hits from KV across requests (its x-cache header says so); a write through Drizzle; the next request reads the fresh rows',
     async () => {
       await readmeTables()
-      const headers: (string | null)[] = []
-      await expectFreshAfterWrite({
-        read: async () => {
-          const { cache, body } = await request()
-          headers.push(cache)
-          return body
-        },
+      await expectFreshAfterPost({
+        request,
         direct: titles,
         changeBehind: () => behind("UPDATE posts SET title = 'behind' WHERE id = 2"),
-        write: async () => expect((await request({ method: 'POST', body: { title: 'Hello, again' } })).status).toBe(201),
+        xCache: ['miss', 'hit', 'miss'],
       })
-      expect(headers).toStrictEqual(['miss', 'hit', 'miss'])
     },
   )
 
   it('the root README states the lines it adds to the same Worker without the cache', () => {
-    const { imports, code, env: envLines } = setupLines(withoutCacheSource, workerSource)
-    expect({ imports, code, envLines }).toStrictEqual({ imports: 1, code: 2, envLines: 1 })
-    expect(rootReadme).toContain(`| Drizzle (\`drizzleKv\`) | ${imports} | ${code} | ${envLines} |`)
+    expectSetupRow({
+      readme: rootReadme,
+      label: 'Drizzle (`drizzleKv`)',
+      before: withoutCacheSource,
+      after: workerSource,
+      counts: { imports: 1, code: 2, envLines: 1 },
+    })
   })
 })
 
@@ -87,7 +71,7 @@ describe('drizzleKv: one cache per KV namespace per isolate', () => {
     drizzleKv(KV, first, { strategy: 'all' }).d1(DB)
     // Two caches would each take their database; one cache refuses a second D1 database under one name.
     const second = createExecutionContext()
-    const conflict = failure(() => drizzleKv(KV, second, { strategy: 'all' }).d1(DB2))
+    const conflict = thrown(() => drizzleKv(KV, second, { strategy: 'all' }).d1(DB2))
     expect(isKvCacheError(conflict, 'DATABASE_CONFLICT')).toBe(true)
     expect(conflict.message).toContain('`database`')
     // Named, the second database is welcome on the same cache; and `@kvcache/drizzle` shares it too.
@@ -98,37 +82,31 @@ describe('drizzleKv: one cache per KV namespace per isolate', () => {
 
   it("per-request options reach only that request's view: its onEvent sees its own hit", async () => {
     await resetDatabase()
-    const read = async (events: CacheEvent['type'][]) => {
+    await expectOwnEventsPerRequest(async (events) => {
       const ctx = createExecutionContext()
       const kv = drizzleKv(KV, ctx, { strategy: 'all', database: 'per-request', onEvent: (event) => events.push(event.type) })
       const rows = await drizzle(kv.d1(DB), { cache: kv }).select().from(posts).where(eq(posts.id, 7))
       await waitOnExecutionContext(ctx)
       return rows
-    }
-    const first: CacheEvent['type'][] = []
-    const second: CacheEvent['type'][] = []
-    await read(first)
-    await read(second)
-    expect(first).toContain('miss')
-    expect(second).toStrictEqual(['hit'])
+    })
   })
 
   it('a request asking for other cache options fails fast naming the option; unknown names name the nearest', () => {
     const ctx = createExecutionContext()
     drizzleKv(KV, ctx, { strategy: 'all' })
-    const ttl = failure(() => drizzleKv(KV, ctx, { strategy: 'all', defaultTtlSeconds: 60 }))
+    const ttl = thrown(() => drizzleKv(KV, ctx, { strategy: 'all', defaultTtlSeconds: 60 }))
     expect(isKvCacheError(ttl, 'INVALID_OPTION')).toBe(true)
     expect(ttl.message).toContain('Option `defaultTtlSeconds` is 60 here')
     // Binding options may differ per request: they are the binding's, not the cache's.
     expect(() => drizzleKv(KV, ctx, { strategy: 'explicit', sourceLagSeconds: 5 })).not.toThrow()
-    const typo = failure(() => drizzleKv(KV, ctx, { stratgy: 'all' } as never))
+    const typo = thrown(() => drizzleKv(KV, ctx, { stratgy: 'all' } as never))
     expect(isKvCacheError(typo, 'UNKNOWN_OPTION')).toBe(true)
     expect(typo.message).toMatch(/^\[kvcache\] \[drizzle\] .*Did you mean `strategy`\?/)
-    expect(failure(() => drizzleKv(KV, ctx, { defaultTtlSecs: 5 } as never)).message).toContain('Did you mean `defaultTtlSeconds`?')
-    expect(failure(() => drizzleKv(KV, ctx, { strategy: 'some' as never })).message).toContain('`strategy`')
+    expect(thrown(() => drizzleKv(KV, ctx, { defaultTtlSecs: 5 } as never)).message).toContain('Did you mean `defaultTtlSeconds`?')
+    expect(thrown(() => drizzleKv(KV, ctx, { strategy: 'some' as never })).message).toContain('`strategy`')
     expect(
       isKvCacheError(
-        failure(() => drizzleKv(undefined as never, ctx)),
+        thrown(() => drizzleKv(undefined as never, ctx)),
         'MISSING_BINDING',
       ),
     ).toBe(true)

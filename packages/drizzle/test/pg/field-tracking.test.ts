@@ -2,12 +2,13 @@
 // transaction, inside `db.transaction`, and in savepoints (nested `tx.transaction`), a quiet update
 // bumps nothing and a loud one is published (on commit).
 import { createCache, memoryStorage, type CacheEvent } from '@kvcache/core'
-import { expectFreshAfterWrite, itInvalidates } from '@kvcache/test-support/invalidation'
+import { fieldTrackingChecks } from '@kvcache/test-support/field-tracking'
+import { itInvalidates } from '@kvcache/test-support/invalidation'
 import { eq, sql } from 'drizzle-orm'
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres'
 import { integer, pgSchema, text } from 'drizzle-orm/pg-core'
 import pg from 'pg'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest'
 import { drizzleCache } from '../../src'
 
 const schemaName = `kvc_ft_${Math.random().toString(36).slice(2, 10)}`
@@ -53,7 +54,6 @@ const READS: Record<string, (db: Db) => Promise<unknown>> = {
   'a table read': (db) => db.select({ title: trackedPosts.title, viewCount: trackedPosts.viewCount }).from(trackedPosts).orderBy(trackedPosts.id),
   'a row read by id': (db) => db.select({ title: trackedPosts.title, viewCount: trackedPosts.viewCount }).from(trackedPosts).where(eq(trackedPosts.id, 1)),
 }
-const changeBehind = () => pool.query(`UPDATE ${table} SET title = 'behind' WHERE id = 1`)
 const bumpViews = (db: Db) =>
   db
     .update(trackedPosts)
@@ -61,25 +61,11 @@ const bumpViews = (db: Db) =>
     .where(eq(trackedPosts.id, 1))
 const retitle = (db: Db) => db.update(trackedPosts).set({ title: 'Retitled' }).where(eq(trackedPosts.id, 1))
 
-/** Fill, prove the hit, write, and the read still serves the filled value (nothing bumped; a quiet event instead). */
-async function expectQuiet(h: ReturnType<typeof setup>, read: (db: Db) => Promise<unknown>, write: () => Promise<unknown>) {
-  const filled = await read(h.db)
-  await changeBehind()
-  expect(await read(h.db), 'served from the cache').toStrictEqual(filled)
-  const seen = h.events.length
-  await write()
-  expect(await read(h.plain), 'the write changed the database').not.toStrictEqual(filled)
-  expect(await read(h.db), 'still a hit: nothing was bumped').toStrictEqual(filled)
-  const invalidations = h.events.slice(seen).filter((event) => event.type === 'invalidate')
-  expect(invalidations.length).toBeGreaterThan(0)
-  for (const event of invalidations) expect(event.quiet).toStrictEqual({ table, columns: ['view_count'] })
-}
+// A quiet write: still a hit, a quiet event (the schema-qualified table), no bump; a loud one: fresh after the write (on commit).
+const { expectQuiet, fresh } = fieldTrackingChecks<Db>({ table, changeBehind: () => pool.query(`UPDATE ${table} SET title = 'behind' WHERE id = 1`) })
 
 for (const [readName, read] of Object.entries(READS)) {
   describe(`fieldTracking on PostgreSQL, ${readName}`, () => {
-    const fresh = (h: ReturnType<typeof setup>, write: () => Promise<unknown>) =>
-      expectFreshAfterWrite({ read: () => read(h.db), direct: () => read(h.plain), changeBehind, write })
-
     it('outside a transaction: a quiet update is still a hit', async () => {
       const h = setup()
       await expectQuiet(h, read, () => bumpViews(h.db))
@@ -117,12 +103,12 @@ for (const [readName, read] of Object.entries(READS)) {
 
     itInvalidates('inside db.transaction: a title update invalidates on commit', async () => {
       const h = setup()
-      await fresh(h, () => h.db.transaction(async (tx) => void (await retitle(tx as unknown as Db))))
+      await fresh(h, read, () => h.db.transaction(async (tx) => void (await retitle(tx as unknown as Db))))
     })
 
     itInvalidates('inside db.transaction: a quiet update and a loud one invalidate on commit', async () => {
       const h = setup()
-      await fresh(h, () =>
+      await fresh(h, read, () =>
         h.db.transaction(async (tx) => {
           await bumpViews(tx as unknown as Db)
           await tx.transaction(async (inner) => void (await retitle(inner as unknown as Db)))
@@ -132,7 +118,7 @@ for (const [readName, read] of Object.entries(READS)) {
 
     itInvalidates('outside a transaction: raw SQL updating title and view_count invalidates', async () => {
       const h = setup()
-      await fresh(h, () => h.db.execute(sql.raw(`UPDATE ${table} SET view_count = 0, title = 'Raw' WHERE id = 1`)))
+      await fresh(h, read, () => h.db.execute(sql.raw(`UPDATE ${table} SET view_count = 0, title = 'Raw' WHERE id = 1`)))
     })
   })
 }

@@ -3,7 +3,9 @@
 // an `invalidate` event with `quiet` says so); every other write invalidates as before.
 import { createCache, isKvCacheError, type CacheEvent } from '@kvcache/core'
 import { kvStorage } from '@kvcache/storage-kv'
-import { expectFreshAfterWrite, itInvalidates } from '@kvcache/test-support/invalidation'
+import { fieldTrackingChecks, TRACKED_POSTS_SQLITE } from '@kvcache/test-support/field-tracking'
+import { itInvalidates } from '@kvcache/test-support/invalidation'
+import { thrown } from '@kvcache/test-support/thrown'
 import { Kysely, sql } from 'kysely'
 import { D1Dialect } from 'kysely-d1'
 import { beforeEach, describe, expect, it } from 'vitest'
@@ -18,13 +20,7 @@ interface Tracked {
 }
 
 beforeEach(async () => {
-  for (const statement of [
-    'DROP TABLE IF EXISTS tracked_posts',
-    'CREATE TABLE tracked_posts (id INTEGER PRIMARY KEY, title TEXT NOT NULL, view_count INTEGER NOT NULL DEFAULT 0)',
-    "INSERT INTO tracked_posts VALUES (1, 'Hello', 10), (2, 'World', 20)",
-  ]) {
-    await DB.prepare(statement).run()
-  }
+  for (const statement of TRACKED_POSTS_SQLITE) await DB.prepare(statement).run()
 })
 
 const QUIET_VIEW_COUNT: KyselyCacheOptions['fieldTracking'] = { tracked_posts: { neverInvalidateOn: ['view_count'] } }
@@ -42,27 +38,14 @@ const READS: Record<string, (db: Db) => Promise<unknown>> = {
   'a table read': (db) => db.selectFrom('tracked_posts').select(['title', 'view_count']).orderBy('id').execute(),
   'a row read by id': (db) => db.selectFrom('tracked_posts').select(['title', 'view_count']).where('id', '=', 1).execute(),
 }
-const changeBehind = () => DB.prepare("UPDATE tracked_posts SET title = 'behind' WHERE id = 1").run()
-
-/** Fill, prove the hit, write, and the read still serves the filled value (nothing bumped; quiet events instead). */
-async function expectQuiet(h: ReturnType<typeof setup>, read: (db: Db) => Promise<unknown>, write: () => Promise<unknown>, columns = ['view_count']) {
-  const filled = await read(h.db)
-  await changeBehind()
-  expect(await read(h.db), 'served from the cache').toStrictEqual(filled)
-  const seen = h.events.length
-  await write()
-  expect(await read(h.plain), 'the write changed the database').not.toStrictEqual(filled)
-  expect(await read(h.db), 'still a hit: nothing was bumped').toStrictEqual(filled)
-  const invalidations = h.events.slice(seen).filter((event) => event.type === 'invalidate')
-  expect(invalidations.length).toBeGreaterThan(0)
-  for (const event of invalidations) expect(event.quiet).toStrictEqual({ table: 'tracked_posts', columns })
-}
+// A quiet write: still a hit, quiet events, no bump; a loud one: fresh after the write.
+const { expectQuiet, fresh } = fieldTrackingChecks<Db>({
+  table: 'tracked_posts',
+  changeBehind: () => DB.prepare("UPDATE tracked_posts SET title = 'behind' WHERE id = 1").run(),
+})
 
 for (const [readName, read] of Object.entries(READS)) {
   describe(`fieldTracking through Kysely, ${readName}`, () => {
-    const fresh = (h: ReturnType<typeof setup>, write: () => Promise<unknown>) =>
-      expectFreshAfterWrite({ read: () => read(h.db), direct: () => read(h.plain), changeBehind, write })
-
     it('a builder update of only view_count is quiet: the next read is still a hit', async () => {
       const h = setup()
       await expectQuiet(h, read, () =>
@@ -81,27 +64,27 @@ for (const [readName, read] of Object.entries(READS)) {
 
     itInvalidates('a builder update of title invalidates', async () => {
       const h = setup()
-      await fresh(h, () => h.db.updateTable('tracked_posts').set({ title: 'Retitled' }).where('id', '=', 1).execute())
+      await fresh(h, read, () => h.db.updateTable('tracked_posts').set({ title: 'Retitled' }).where('id', '=', 1).execute())
     })
 
     itInvalidates('a builder update of title and view_count together invalidates', async () => {
       const h = setup()
-      await fresh(h, () => h.db.updateTable('tracked_posts').set({ title: 'Retitled', view_count: 0 }).where('id', '=', 1).execute())
+      await fresh(h, read, () => h.db.updateTable('tracked_posts').set({ title: 'Retitled', view_count: 0 }).where('id', '=', 1).execute())
     })
 
     itInvalidates('raw SQL updating title invalidates', async () => {
       const h = setup()
-      await fresh(h, () => sql`update tracked_posts set title = ${'Raw'} where id = ${1}`.execute(h.db))
+      await fresh(h, read, () => sql`update tracked_posts set title = ${'Raw'} where id = ${1}`.execute(h.db))
     })
 
     itInvalidates('raw SQL updating title and view_count invalidates', async () => {
       const h = setup()
-      await fresh(h, () => sql`update tracked_posts set view_count = 0, title = 'Raw' where id = 1`.execute(h.db))
+      await fresh(h, read, () => sql`update tracked_posts set view_count = 0, title = 'Raw' where id = 1`.execute(h.db))
     })
 
     itInvalidates('an update whose SET holds a raw expression for a column still names its columns: title invalidates', async () => {
       const h = setup()
-      await fresh(h, () =>
+      await fresh(h, read, () =>
         h.db
           .updateTable('tracked_posts')
           .set({ title: sql`upper(title)` })
@@ -117,12 +100,12 @@ for (const [readName, read] of Object.entries(READS)) {
 
     itInvalidates("neverInvalidateOn: '*' with alwaysInvalidateOn: ['title']: a title update invalidates", async () => {
       const h = setup(ONLY_TITLE)
-      await fresh(h, () => h.db.updateTable('tracked_posts').set({ title: 'Only this' }).where('id', '=', 1).execute())
+      await fresh(h, read, () => h.db.updateTable('tracked_posts').set({ title: 'Only this' }).where('id', '=', 1).execute())
     })
 
     itInvalidates("neverInvalidateOn: '*': an upsert (INSERT ... ON CONFLICT DO UPDATE of view_count) still invalidates", async () => {
       const h = setup(ONLY_TITLE)
-      await fresh(h, () =>
+      await fresh(h, read, () =>
         h.db
           .insertInto('tracked_posts')
           .values({ id: 1, title: 'Inserted', view_count: 1 })
@@ -133,34 +116,21 @@ for (const [readName, read] of Object.entries(READS)) {
 
     itInvalidates("neverInvalidateOn: '*': a DELETE still invalidates", async () => {
       const h = setup(ONLY_TITLE)
-      await fresh(h, () => h.db.deleteFrom('tracked_posts').where('id', '=', 1).execute())
+      await fresh(h, read, () => h.db.deleteFrom('tracked_posts').where('id', '=', 1).execute())
     })
   })
 }
 
 itInvalidates("neverInvalidateOn: '*': a plain INSERT still invalidates a table read", async () => {
   const h = setup(ONLY_TITLE)
-  const read = READS['a table read'] as (db: Db) => Promise<unknown>
-  await expectFreshAfterWrite({
-    read: () => read(h.db),
-    direct: () => read(h.plain),
-    changeBehind,
-    write: () => h.db.insertInto('tracked_posts').values({ id: 3, title: 'New', view_count: 0 }).execute(),
-  })
+  await fresh(h, READS['a table read'] as (db: Db) => Promise<unknown>, () =>
+    h.db.insertInto('tracked_posts').values({ id: 3, title: 'New', view_count: 0 }).execute(),
+  )
 })
 
 describe('fieldTracking validation', () => {
   const make = (fieldTracking: unknown) => () =>
     kyselyCache(new D1Dialect({ database: DB }), createCache({ storage: kvStorage(KV) }), { fieldTracking: fieldTracking as never })
-  const thrown = (run: () => unknown) => {
-    try {
-      run()
-    } catch (error) {
-      return error as Error
-    }
-    throw new Error('did not throw')
-  }
-
   it('bad shapes fail at construction with INVALID_OPTION, naming the option', () => {
     for (const [value, message] of [
       ['tracked_posts', 'Option `fieldTracking` must be an object'],

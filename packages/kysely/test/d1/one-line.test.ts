@@ -1,8 +1,9 @@
 // The one-line setup (`kyselyKv`): the README's Worker, run as workerd runs it (a request, its
 // env and ctx), against real D1 and KV; what it adds to a Worker without the cache, counted.
-import { isKvCacheError, type CacheEvent } from '@kvcache/core'
-import { expectFreshAfterWrite, itInvalidates } from '@kvcache/test-support/invalidation'
-import { setupLines } from '@kvcache/test-support/setup-lines'
+import { isKvCacheError } from '@kvcache/core'
+import { itInvalidates } from '@kvcache/test-support/invalidation'
+import { expectFreshAfterPost, expectOwnEventsPerRequest, expectSetupRow, workerRequests } from '@kvcache/test-support/readme-worker'
+import { thrown } from '@kvcache/test-support/thrown'
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { Kysely } from 'kysely'
 import { D1Dialect } from 'kysely-d1'
@@ -28,26 +29,11 @@ async function readmeTables() {
   await DB.prepare("INSERT INTO posts (title) VALUES ('Hello'), ('World')").run()
 }
 
-/** One request to the README's Worker, its waitUntil settled before the response is read. */
-async function request(init?: { method: 'POST'; body: unknown }): Promise<{ status: number; cache: string | null; body: unknown }> {
-  const ctx = createExecutionContext()
-  const incoming = new Request('https://example.com/posts', init ? { method: init.method, body: JSON.stringify(init.body) } : undefined)
-  const response = await worker.fetch(incoming as Parameters<typeof worker.fetch>[0], env, ctx)
-  await waitOnExecutionContext(ctx)
-  return { status: response.status, cache: response.headers.get('x-cache'), body: response.status === 200 ? await response.json() : null }
-}
+/** Requests to the README's Worker, each one's waitUntil settled before its response is read. */
+const request = workerRequests(worker, env, { createExecutionContext, waitOnExecutionContext })
 
 const direct = new Kysely<Database>({ dialect: new D1Dialect({ database: DB }) })
 const titles = () => direct.selectFrom('posts').selectAll().orderBy('id').execute()
-
-function failure(run: () => unknown): Error {
-  try {
-    run()
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected an error')
-}
 
 describe('the README Worker (kyselyKv)', () => {
   it('the README shows exactly these files, each after the line naming it', () => {
@@ -59,32 +45,30 @@ describe('the README Worker (kyselyKv)', () => {
     'a miss, then hits from KV across requests (its x-cache header says so); a write through Kysely; the next request reads the fresh rows',
     async () => {
       await readmeTables()
-      const headers: (string | null)[] = []
-      await expectFreshAfterWrite({
-        read: async () => {
-          const { cache, body } = await request()
-          headers.push(cache)
-          return body
-        },
+      await expectFreshAfterPost({
+        request,
         direct: titles,
         changeBehind: () => behindTheCache("UPDATE posts SET title = 'behind' WHERE id = 2"),
-        write: async () => expect((await request({ method: 'POST', body: { title: 'Hello, again' } })).status).toBe(201),
+        xCache: ['miss', 'hit', 'miss'],
       })
-      expect(headers).toStrictEqual(['miss', 'hit', 'miss'])
     },
   )
 
   it('the root README states the lines it adds to the same Worker without the cache', () => {
-    const { imports, code, env: envLines } = setupLines(withoutCacheSource, workerSource)
-    expect({ imports, code, envLines }).toStrictEqual({ imports: 1, code: 1, envLines: 1 })
-    expect(rootReadme).toContain(`| Kysely (\`kyselyKv\`) | ${imports} | ${code} | ${envLines} |`)
+    expectSetupRow({
+      readme: rootReadme,
+      label: 'Kysely (`kyselyKv`)',
+      before: withoutCacheSource,
+      after: workerSource,
+      counts: { imports: 1, code: 1, envLines: 1 },
+    })
   })
 })
 
 describe('kyselyKv: one cache per KV namespace per isolate', () => {
   it("per-request options reach only that request's view: its onEvent sees its own hit", async () => {
     await readmeTables()
-    const read = async (events: CacheEvent['type'][]) => {
+    const rows = await expectOwnEventsPerRequest(async (events) => {
       const ctx = createExecutionContext()
       const dialect = kyselyKv(new D1Dialect({ database: DB }), KV, ctx, {
         strategy: 'all',
@@ -94,20 +78,15 @@ describe('kyselyKv: one cache per KV namespace per isolate', () => {
       const rows = await new Kysely<Database>({ dialect }).selectFrom('posts').select('title').where('id', '=', 2).execute()
       await waitOnExecutionContext(ctx)
       return rows
-    }
-    const first: CacheEvent['type'][] = []
-    const second: CacheEvent['type'][] = []
-    expect(await read(first)).toStrictEqual([{ title: 'World' }])
-    expect(await read(second)).toStrictEqual([{ title: 'World' }])
-    expect(first).toContain('miss')
-    expect(second).toStrictEqual(['hit'])
+    })
+    expect(rows).toStrictEqual([[{ title: 'World' }], [{ title: 'World' }]])
   })
 
   it('a later request asking for other cache options fails fast naming the option: the memo found the first one', () => {
     const dialect = () => new D1Dialect({ database: DB })
     const [first, second] = [createExecutionContext(), createExecutionContext()]
     kyselyKv(dialect(), KV, first, { strategy: 'all' })
-    const ttl = failure(() => kyselyKv(dialect(), KV, second, { strategy: 'all', defaultTtlSeconds: 60 }))
+    const ttl = thrown(() => kyselyKv(dialect(), KV, second, { strategy: 'all', defaultTtlSeconds: 60 }))
     expect(isKvCacheError(ttl, 'INVALID_OPTION')).toBe(true)
     expect(ttl.message).toContain('Option `defaultTtlSeconds` is 60 here')
     // The root entry shares the same memo; binding options may differ per request.
@@ -117,17 +96,17 @@ describe('kyselyKv: one cache per KV namespace per isolate', () => {
   it('bad options fail fast naming the nearest valid name, on either side', () => {
     const ctx = createExecutionContext()
     const dialect = new D1Dialect({ database: DB })
-    const typo = failure(() => kyselyKv(dialect, KV, ctx, { catalogue: false } as never))
+    const typo = thrown(() => kyselyKv(dialect, KV, ctx, { catalogue: false } as never))
     expect(isKvCacheError(typo, 'UNKNOWN_OPTION')).toBe(true)
     expect(typo.message).toMatch(/^\[kvcache\] \[kysely\] .*Did you mean `catalog`\?/)
-    expect(failure(() => kyselyKv(dialect, KV, ctx, { defaultTtlSecs: 5 } as never)).message).toContain('Did you mean `defaultTtlSeconds`?')
-    expect(failure(() => kyselyKv(dialect, KV, ctx, { ttlSeconds: 0 })).message).toContain('`ttlSeconds`')
+    expect(thrown(() => kyselyKv(dialect, KV, ctx, { defaultTtlSecs: 5 } as never)).message).toContain('Did you mean `defaultTtlSeconds`?')
+    expect(thrown(() => kyselyKv(dialect, KV, ctx, { ttlSeconds: 0 })).message).toContain('`ttlSeconds`')
     expect(
       isKvCacheError(
-        failure(() => kyselyKv(dialect, undefined as never, ctx)),
+        thrown(() => kyselyKv(dialect, undefined as never, ctx)),
         'MISSING_BINDING',
       ),
     ).toBe(true)
-    expect(failure(() => kyselyKv(dialect, KV, undefined as never)).message).toContain('`ctx`')
+    expect(thrown(() => kyselyKv(dialect, KV, undefined as never)).message).toContain('`ctx`')
   })
 })

@@ -2,11 +2,12 @@
 // transaction, inside `db.transaction().execute()` and in savepoints, a quiet update bumps nothing
 // and a loud one is published on commit.
 import { createCache, memoryStorage, type CacheEvent } from '@kvcache/core'
-import { expectFreshAfterWrite, itInvalidates } from '@kvcache/test-support/invalidation'
+import { fieldTrackingChecks } from '@kvcache/test-support/field-tracking'
+import { itInvalidates } from '@kvcache/test-support/invalidation'
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely'
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { beforeAll, beforeEach, describe, it } from 'vitest'
 import { kyselyCache } from '../../src'
-import { usePostgres } from './setup'
+import { schemaName, usePostgres } from './setup'
 
 interface Tracked {
   tracked_posts: { id: number; title: string; view_count: number }
@@ -37,7 +38,6 @@ const READS: Record<string, (db: Db) => Promise<unknown>> = {
   'a table read': (db) => db.selectFrom('tracked_posts').select(['title', 'view_count']).orderBy('id').execute(),
   'a row read by id': (db) => db.selectFrom('tracked_posts').select(['title', 'view_count']).where('id', '=', 1).execute(),
 }
-const changeBehind = () => pool.query("UPDATE tracked_posts SET title = 'behind' WHERE id = 1")
 const countView = (db: Db) =>
   db
     .updateTable('tracked_posts')
@@ -46,25 +46,14 @@ const countView = (db: Db) =>
     .execute()
 const retitle = (db: Db) => db.updateTable('tracked_posts').set({ title: 'Retitled' }).where('id', '=', 1).execute()
 
-/** Fill, prove the hit, write, and the read still serves the filled value (nothing bumped; quiet events instead). */
-async function expectQuiet(h: ReturnType<typeof setup>, read: (db: Db) => Promise<unknown>, write: () => Promise<unknown>) {
-  const filled = await read(h.db)
-  await changeBehind()
-  expect(await read(h.db), 'served from the cache').toStrictEqual(filled)
-  const seen = h.events.length
-  await write()
-  expect(await read(h.plain), 'the write changed the database').not.toStrictEqual(filled)
-  expect(await read(h.db), 'still a hit: nothing was bumped').toStrictEqual(filled)
-  const invalidations = h.events.slice(seen).filter((event) => event.type === 'invalidate')
-  expect(invalidations.length).toBeGreaterThan(0)
-  for (const event of invalidations) expect(event.quiet?.columns).toStrictEqual(['view_count'])
-}
+// A quiet write: still a hit, quiet events (on the table as the search path finds it), no bump; a loud one: fresh after the write (on commit).
+const { expectQuiet, fresh } = fieldTrackingChecks<Db>({
+  table: `${schemaName}.tracked_posts`,
+  changeBehind: () => pool.query("UPDATE tracked_posts SET title = 'behind' WHERE id = 1"),
+})
 
 for (const [readName, read] of Object.entries(READS)) {
   describe(`fieldTracking on PostgreSQL through Kysely, ${readName}`, () => {
-    const fresh = (h: ReturnType<typeof setup>, write: () => Promise<unknown>) =>
-      expectFreshAfterWrite({ read: () => read(h.db), direct: () => read(h.plain), changeBehind, write })
-
     it('outside a transaction: a quiet update is still a hit', async () => {
       const h = setup()
       await expectQuiet(h, read, () => countView(h.db))
@@ -94,12 +83,12 @@ for (const [readName, read] of Object.entries(READS)) {
 
     itInvalidates('inside a transaction: a title update invalidates on commit', async () => {
       const h = setup()
-      await fresh(h, () => h.db.transaction().execute((trx) => retitle(trx)))
+      await fresh(h, read, () => h.db.transaction().execute((trx) => retitle(trx)))
     })
 
     itInvalidates('inside a transaction: a quiet update, then a loud one in a released savepoint, invalidate on commit', async () => {
       const h = setup()
-      await fresh(h, () =>
+      await fresh(h, read, () =>
         h.db.transaction().execute(async (trx) => {
           await countView(trx)
           await sql`savepoint s`.execute(trx)
@@ -111,7 +100,7 @@ for (const [readName, read] of Object.entries(READS)) {
 
     itInvalidates('outside a transaction: raw SQL updating title and view_count invalidates', async () => {
       const h = setup()
-      await fresh(h, () => sql`UPDATE tracked_posts SET view_count = 0, title = ${'Raw'} WHERE id = ${1}`.execute(h.db))
+      await fresh(h, read, () => sql`UPDATE tracked_posts SET view_count = 0, title = ${'Raw'} WHERE id = ${1}`.execute(h.db))
     })
   })
 }

@@ -3,7 +3,8 @@
 // without the cache, and to one on Accelerate, counted.
 import { isKvCacheError, type CacheEvent } from '@kvcache/core'
 import type { KvNamespaceLike } from '@kvcache/storage-kv'
-import { expectFreshAfterWrite, itInvalidates } from '@kvcache/test-support/invalidation'
+import { itInvalidates } from '@kvcache/test-support/invalidation'
+import { expectFreshAfterPost, expectOwnEventsPerRequest, expectSetupRow, workerRequests } from '@kvcache/test-support/readme-worker'
 import { diffLines, setupLines } from '@kvcache/test-support/setup-lines'
 import { PrismaD1 } from '@prisma/adapter-d1'
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
@@ -27,14 +28,8 @@ async function twoPosts(db: D1Database = DB) {
   await db.prepare(`INSERT INTO "Post" ("title", "price") VALUES ('Hello', 1.5), ('World', 2.25)`).run()
 }
 
-/** One request to the README's Worker, its waitUntil settled before the response is read. */
-async function request(init?: { method: 'POST'; body: unknown }): Promise<{ status: number; cache: string | null; body: unknown }> {
-  const ctx = createExecutionContext()
-  const incoming = new Request('https://example.com/posts', init ? { method: init.method, body: JSON.stringify(init.body) } : undefined)
-  const response = await worker.fetch(incoming as Parameters<typeof worker.fetch>[0], env, ctx)
-  await waitOnExecutionContext(ctx)
-  return { status: response.status, cache: response.headers.get('x-cache'), body: response.status === 200 ? await response.json() : null }
-}
+/** Requests to the README's Worker, each one's waitUntil settled before its response is read. */
+const request = workerRequests(worker, env, { createExecutionContext, waitOnExecutionContext })
 
 const direct = () => new PrismaClient({ adapter: new PrismaD1(DB) }).post.findMany({ select: { id: true, title: true }, orderBy: { id: 'asc' } })
 
@@ -62,25 +57,23 @@ describe('the README Worker (withKvCache(env.CACHE_KV, ctx, { models }))', () =>
     'a miss, then hits from KV across requests (its x-cache header says so); a write through Prisma; the next request reads the fresh rows',
     async () => {
       await twoPosts()
-      const headers: (string | null)[] = []
-      await expectFreshAfterWrite({
-        read: async () => {
-          const { cache, body } = await request()
-          headers.push(cache)
-          return body
-        },
+      await expectFreshAfterPost({
+        request,
         direct,
         changeBehind: () => DB.prepare(`UPDATE "Post" SET "title" = 'behind' WHERE "id" = 2`).run(),
-        write: async () => expect((await request({ method: 'POST', body: { title: 'Hello, again' } })).status).toBe(201),
+        xCache: ['miss', 'ttl', 'miss'],
       })
-      expect(headers).toStrictEqual(['miss', 'ttl', 'miss'])
     },
   )
 
   it('the root README states the lines it adds to the same Worker without the cache', () => {
-    const { imports, code, env: envLines } = setupLines(withoutCacheSource, workerSource)
-    expect({ imports, code, envLines }).toStrictEqual({ imports: 2, code: 2, envLines: 1 })
-    expect(rootReadme).toContain(`| Prisma (\`withKvCache\`) | ${imports} | ${code} | ${envLines} |`)
+    expectSetupRow({
+      readme: rootReadme,
+      label: 'Prisma (`withKvCache`)',
+      before: withoutCacheSource,
+      after: workerSource,
+      counts: { imports: 2, code: 2, envLines: 1 },
+    })
   })
 
   it('both READMEs show every line moving from Accelerate adds or changes, and count them', () => {
@@ -134,17 +127,11 @@ describe('withKvCache(env.CACHE_KV, ctx, options): one cache per KV namespace pe
   it("per-request options reach only that request's view: its onEvent sees its own hit", async () => {
     await twoPosts()
     const namespace = freshNamespace()
-    const read = async (events: CacheEvent['type'][]) => {
+    await expectOwnEventsPerRequest(async (events) => {
       const ctx = createExecutionContext()
       await titles(client(DB, ctx, namespace, { tenant: 'per-request', onEvent: (event: CacheEvent) => events.push(event.type) }))
       await waitOnExecutionContext(ctx)
-    }
-    const first: CacheEvent['type'][] = []
-    const second: CacheEvent['type'][] = []
-    await read(first)
-    await read(second)
-    expect(first).toContain('miss')
-    expect(second).toStrictEqual(['hit'])
+    })
   })
 
   it('bad input fails fast with a KvCacheError naming it', () => {
