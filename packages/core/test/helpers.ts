@@ -1,8 +1,35 @@
-import type { Storage, StorageCapabilities } from '../src'
+import { createCache, memoryStorage, memoryVersions, type CacheOptions, type Storage, type StorageCapabilities } from '../src'
 import { isStampKey } from '../src/layout'
-import { deferred } from '../src/testing'
+import { deferred, eventLog, manualClock } from '../src/testing'
 
 export { deferred, eventLog, fakeTable, manualClock } from '../src/testing'
+
+/** The error `run` throws; a call that throws nothing fails the test. */
+export function thrown(run: () => unknown): Error {
+  try {
+    run()
+  } catch (error) {
+    return error as Error
+  }
+  throw new Error('did not throw')
+}
+
+/**
+ * A cache on memory storage and stamps whose clocks are the cache's manual clock (the bytes expire
+ * when the plan says, not later), its events logged; `options` override any of it.
+ */
+export function cacheOnManualClock(options: Partial<CacheOptions> = {}) {
+  const clock = manualClock()
+  const log = eventLog()
+  const cache = createCache({
+    storage: memoryStorage({ now: clock.now }),
+    versions: memoryVersions({ now: clock.now }),
+    now: clock.now,
+    onEvent: log.onEvent,
+    ...options,
+  })
+  return { cache, clock, log }
+}
 
 /** Fault injection the real backends cannot produce on demand: every call throws (or hangs). */
 export function failingStorageFault(inner: Storage, mode: { failing: boolean; hang?: boolean }): Storage & { calls: number } {

@@ -1,9 +1,9 @@
 // Issue 18: the cache never makes a read staler than its source. A source that answers from the past
 // (Hyperdrive's query cache, a read replica) is declared with `sourceLagSeconds`.
 import { describe, expect, it } from 'vitest'
-import { createCache, isKvCacheError, memoryStorage, memoryVersions } from '../src'
+import { createCache, isKvCacheError, memoryStorage } from '../src'
 import { tableScope } from '../src/layout'
-import { eventLog, manualClock } from './helpers'
+import { cacheOnManualClock } from './helpers'
 
 /** A database whose reads answer as of `lagMs` ago: what Hyperdrive's cache or a replica does after a write. */
 function laggingSource<T>(initial: T, now: () => number, lagMs: number) {
@@ -15,16 +15,7 @@ function laggingSource<T>(initial: T, now: () => number, lagMs: number) {
 }
 
 function setup(sourceLagSeconds?: number) {
-  const clock = manualClock()
-  const log = eventLog()
-  const options = sourceLagSeconds === undefined ? {} : { sourceLagSeconds }
-  const cache = createCache({
-    storage: memoryStorage({ now: clock.now }),
-    versions: memoryVersions({ now: clock.now }),
-    now: clock.now,
-    onEvent: log.onEvent,
-    ...options,
-  })
+  const { cache, clock, log } = cacheOnManualClock(sourceLagSeconds === undefined ? {} : { sourceLagSeconds })
   const db = laggingSource('v0', clock.now, 400)
   return { cache, clock, log, db }
 }

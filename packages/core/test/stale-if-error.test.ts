@@ -1,9 +1,9 @@
 // Issue 19: stale-if-error. When the database fails, an entry that merely aged out may answer,
 // within `staleIfErrorSeconds` after its freshness (and swr) ended; an entry a write invalidated never does.
 import { describe, expect, it } from 'vitest'
-import { createCache, isKvCacheError, memoryStorage, memoryVersions, type CacheOptions } from '../src'
+import { isKvCacheError, type CacheOptions } from '../src'
 import { tableScope } from '../src/layout'
-import { deferred, eventLog, manualClock } from './helpers'
+import { cacheOnManualClock, deferred } from './helpers'
 
 /** A database that can be made to fail: what a D1 outage or a dropped Hyperdrive connection looks like to a loader. */
 function flakyDatabase(initial: string) {
@@ -19,17 +19,7 @@ function flakyDatabase(initial: string) {
 }
 
 function setup(options: Partial<CacheOptions> = {}) {
-  const clock = manualClock()
-  const log = eventLog()
-  const cache = createCache({
-    // Storage and stamps on the same clock: the bytes expire when the plan says, not later.
-    storage: memoryStorage({ now: clock.now }),
-    versions: memoryVersions({ now: clock.now }),
-    now: clock.now,
-    onEvent: log.onEvent,
-    ...options,
-  })
-  return { cache, clock, log, db: flakyDatabase('v0') }
+  return { ...cacheOnManualClock(options), db: flakyDatabase('v0') }
 }
 
 const read = { material: ['select * from posts'], scopes: [tableScope('posts')], ttlSeconds: 10, staleIfErrorSeconds: 600 }

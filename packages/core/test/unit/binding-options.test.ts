@@ -3,15 +3,7 @@ import { resolveBindingOptions } from '../../src/binding/binding-options'
 import { isKvCacheError } from '../../src/errors'
 import { assertKnownOptions, nearestOption } from '../../src/options'
 import { resolveReadOptions } from '../../src/read-options'
-
-const thrown = (run: () => unknown): Error => {
-  try {
-    run()
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('did not throw')
-}
+import { thrown } from '../helpers'
 
 describe('option names', () => {
   it("names the nearest valid option: typos, case, and other caches' names", () => {

@@ -8,17 +8,9 @@ import { isKvCacheError } from '../../src/errors'
 import { isQuietChange, splitQuiet, type ResolvedFieldTracking } from '../../src/field-tracking'
 import { createCatalog, planOperation, planStatement, type Plan } from '../../src/sql'
 import readme from '../../README.md?raw'
+import { thrown } from '../helpers'
 import { options as readmeOptions } from '../readme-field-tracking'
 import readmeSource from '../readme-field-tracking.ts?raw'
-
-const thrown = (run: () => unknown): Error => {
-  try {
-    run()
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('did not throw')
-}
 
 const tracking = (value: unknown, schema?: FieldSchema) => resolveFieldTracking('test', value, schema) as ResolvedFieldTracking
 
