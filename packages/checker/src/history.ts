@@ -26,6 +26,8 @@ export interface Pending {
   end(value?: string): void
   /** A call that failed: a read is dropped; a write stays in flight for good (it may or may not have taken effect). */
   abandon(): void
+  /** A call that failed and certainly took no effect (the database refused it): dropped, read or write. */
+  discard(): void
 }
 
 /** Records operations as clients run them. */
@@ -52,6 +54,9 @@ export function createRecorder(now: () => number, initial: ReadonlyMap<string, s
         },
         abandon() {
           if (op.kind === 'read') inFlight.delete(id)
+        },
+        discard() {
+          inFlight.delete(id)
         },
       }
     },

@@ -11,7 +11,7 @@ import { at, perIsolate, type Scenario, type System, type World, type WorkerRequ
  */
 
 /** A `System` over per-isolate caches; with `bookmarks`, each client carries `cache.bookmark()` to its next request. */
-function cacheSystem(world: World, caches: Cache[][], bookmarks: boolean): System {
+export function cacheSystem(world: World, caches: Cache[][], bookmarks: boolean): System {
   const viewFor = (request: WorkerRequest) =>
     at(caches, request).withContext({ waitUntil: request.waitUntil, ...(bookmarks && request.client.bookmark && { bookmark: request.client.bookmark }) })
   return {
@@ -31,7 +31,7 @@ function cacheSystem(world: World, caches: Cache[][], bookmarks: boolean): Syste
 }
 
 /** One cache per isolate over the location's simulated KV, stamps in the same KV. */
-function kvCaches(world: World, extra: Partial<CacheOptions> = {}): Cache[][] {
+export function kvCaches(world: World, extra: Partial<CacheOptions> = {}): Cache[][] {
   const { settings, kv, time } = world
   return perIsolate(settings, (location) => {
     const storage = kv.storageAt(location, { cacheTtlSeconds: settings.cacheTtlSeconds })

@@ -1,3 +1,4 @@
+import type { MetricsSnapshot } from '@kvcache/core'
 import { checkHistory, type Bound, type CheckReport } from './check'
 import { createRecorder, type History, type Recorder } from './history'
 import { seededRandom } from './random'
@@ -22,9 +23,12 @@ export interface RunResult {
   readonly report: CheckReport
   readonly outcome: WorkloadOutcome
   readonly kv: SimulatedKvStats
-  readonly sourceCalls: { readonly reads: number; readonly writes: number }
+  /** Database calls, those refused during an outage included (and counted again in `failed`). */
+  readonly sourceCalls: { readonly reads: number; readonly writes: number; readonly failed: number }
   /** The system's own counters (`System.counters`), at the end of the run; empty when it has none. */
   readonly counters: Readonly<Record<string, number>>
+  /** What the system's caches reported to `System.metrics`, at the end of the run (background work drained). */
+  readonly metrics: MetricsSnapshot | undefined
   /** No violation and no failed call. */
   readonly withinBound: boolean
 }
@@ -55,6 +59,7 @@ export async function runWorld(scenario: Scenario, seed: number, overrides: Part
       propagation: settings.propagation,
       latencyMs: settings.kvLatencyMs,
       tail: settings.kvTail,
+      failRatio: settings.kvFailRatio,
     })
     const lagMs = scenario.sourceLagMs?.(settings) ?? 0
     const source = simulatedSource({
@@ -64,6 +69,7 @@ export async function runWorld(scenario: Scenario, seed: number, overrides: Part
       lagMs,
       latencyMs: settings.sourceLatencyMs,
       writeLatencyMs: settings.sourceWriteLatencyMs,
+      outages: settings.sourceOutages.map((outage) => ({ fromMs: START_MS + outage.afterMs, toMs: START_MS + outage.afterMs + outage.durationMs })),
     })
     const world: World = { settings, time, random: random.fork('world'), kv, source }
     const system = scenario.build(world)
@@ -92,6 +98,7 @@ export async function runWorld(scenario: Scenario, seed: number, overrides: Part
       kv: kv.stats,
       sourceCalls: { ...source.calls },
       counters: { ...system.counters },
+      metrics: system.metrics?.snapshot(),
       withinBound,
     }
   })

@@ -33,7 +33,7 @@ export function runScript(
   overrides: Partial<WorldSettings> = {},
 ): Promise<RunResult> {
   return runWorld(scenario, seed, overrides, async (world, system, recorder) => {
-    const outcome: WorkloadOutcome = { errors: [], backgroundFailures: 0 }
+    const outcome: WorkloadOutcome = { errors: [], backgroundFailures: 0, sourceFailures: 0 }
     const clients = new Map<number, Client>()
     const requestAt = (where: Where): WorkerRequest => {
       const client = clients.get(where.client) ?? { id: where.client, home: where.location, bookmark: undefined }

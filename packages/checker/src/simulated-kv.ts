@@ -25,6 +25,12 @@ export interface SimulatedKvOptions {
   readonly defaultCacheTtlSeconds?: number
   /** Writes of one key must arrive at least this far apart, in milliseconds (KV: 1000). @default 1000 */
   readonly writeIntervalMs?: number
+  /**
+   * This fraction of calls fails with a 500 after its latency (KV's occasional internal errors). A
+   * failed read reads nothing; a failed write lands or not with equal chance (the answer is lost
+   * either way), so a caller cannot tell whether it took effect. @default 0
+   */
+  readonly failRatio?: number
 }
 
 /** What every location sees of one key at some point: a version of the central store. */
@@ -47,6 +53,10 @@ export interface SimulatedKvStats {
   writes: number
   /** Writes rejected because the key was written less than `writeIntervalMs` before (KV's 429). */
   rateLimited: number
+  /** Calls that failed with an injected 500 (`failRatio`), reads and writes. */
+  failed: number
+  /** Calls that took the tail's latency (`tail`). */
+  slow: number
 }
 
 /** A simulated Workers KV namespace seen from several locations. */
@@ -76,13 +86,22 @@ export function simulatedKv(options: SimulatedKvOptions): SimulatedKv {
   const propagation = options.propagation ?? { meanMs: 2000, maxMs: 10_000 }
   const [minMs, maxMs] = options.latencyMs ?? [2, 20]
   const tail = options.tail ?? { ratio: 0, slowMs: [200, 3000] }
-  const latency = () => (tail.ratio > 0 && random.chance(tail.ratio) ? random.between(tail.slowMs[0], tail.slowMs[1]) : random.between(minMs, maxMs))
+  const stats: SimulatedKvStats = { reads: 0, cachedReads: 0, writes: 0, rateLimited: 0, failed: 0, slow: 0 }
+  const latency = () => {
+    if (tail.ratio > 0 && random.chance(tail.ratio)) {
+      stats.slow++
+      return random.between(tail.slowMs[0], tail.slowMs[1])
+    }
+    return random.between(minMs, maxMs)
+  }
   const defaultCacheTtlMs = (options.defaultCacheTtlSeconds ?? 60) * 1000
   const writeIntervalMs = options.writeIntervalMs ?? 1000
   const lastArrival = new Map<string, number>()
   const replicas = Array.from({ length: options.locations }, () => new Map<string, Version>())
   const caches = Array.from({ length: options.locations }, () => new Map<string, Cached>())
-  const stats: SimulatedKvStats = { reads: 0, cachedReads: 0, writes: 0, rateLimited: 0 }
+  const failRatio = options.failRatio ?? 0
+  // No draw unless faults are asked for: a world without them replays draw for draw as before.
+  const fails = () => failRatio > 0 && random.chance(failRatio)
   const holds: { kind: 'read' | 'write'; location: number; match: (key: string) => boolean; extraMs: number }[] = []
   const heldFor = (kind: 'read' | 'write', location: number, keys: readonly string[]): number => {
     const index = holds.findIndex((hold) => hold.kind === kind && hold.location === location && keys.some(hold.match))
@@ -113,6 +132,17 @@ export function simulatedKv(options: SimulatedKvOptions): SimulatedKv {
 
   const writeAt = async (location: number, key: string, value: string | null, ttlSeconds: number | undefined) => {
     await time.sleep(latency() + heldFor('write', location, [key]))
+    if (fails()) {
+      stats.failed++
+      // Landed (unless KV's per-key limit refused it) or not: the caller hears a 500 either way.
+      if (random.chance(0.5)) ignoreRateLimit(() => land(location, key, value, ttlSeconds))
+      throw new Error(`KV PUT failed: 500 Internal Server Error (${key})`)
+    }
+    land(location, key, value, ttlSeconds)
+  }
+
+  /** A write arriving at the central store: a 429 within the key's interval, else the newest version, propagated. */
+  const land = (location: number, key: string, value: string | null, ttlSeconds: number | undefined) => {
     stats.writes++
     const arrivedMs = time.now()
     if (arrivedMs - (lastArrival.get(key) ?? Number.NEGATIVE_INFINITY) < writeIntervalMs) {
@@ -134,6 +164,10 @@ export function simulatedKv(options: SimulatedKvOptions): SimulatedKv {
     if (!Number.isInteger(location) || location < 0 || location >= options.locations) throw new Error(`[checker] simulated-kv: no location ${location}`)
     const get = async (keys: string | string[], readOptions?: { cacheTtl?: number }) => {
       await time.sleep(latency() + heldFor('read', location, typeof keys === 'string' ? [keys] : keys))
+      if (fails()) {
+        stats.failed++
+        throw new Error('KV GET failed: 500 Internal Server Error')
+      }
       const cacheTtlMs = readOptions?.cacheTtl === undefined ? defaultCacheTtlMs : readOptions.cacheTtl * 1000
       if (typeof keys === 'string') return readAt(location, keys, cacheTtlMs)
       return new Map(keys.map((key) => [key, readAt(location, key, cacheTtlMs)]))
@@ -150,5 +184,14 @@ export function simulatedKv(options: SimulatedKvOptions): SimulatedKv {
     storageAt: (location, storageOptions) => kvStorage(namespaceAt(location), storageOptions),
     holdNext: (kind, location, match, extraMs) => void holds.push({ kind, location, match, extraMs }),
     stats,
+  }
+}
+
+/** Runs `land` for a write whose answer is lost anyway: a 429 it raises reaches nobody. */
+function ignoreRateLimit(land: () => void): void {
+  try {
+    land()
+  } catch {
+    // Refused by the per-key limit: counted in `rateLimited`, nothing landed.
   }
 }

@@ -9,8 +9,30 @@ export interface Source {
   write(key: string, value: string): Promise<void>
   /** How far behind the primary reads answer, in milliseconds (0: a primary). */
   readonly lagMs: number
-  /** Calls made so far. */
-  readonly calls: { reads: number; writes: number }
+  /** Calls made so far; `failed` counts those refused during an outage (included in `reads` and `writes`). */
+  readonly calls: { reads: number; writes: number; failed: number }
+}
+
+/** When the database refuses every call, in simulated epoch milliseconds: `[fromMs, toMs)`. */
+export interface SourceOutage {
+  readonly fromMs: number
+  readonly toMs: number
+}
+
+/**
+ * What the database answers during an outage. A refused write never committed (it fails at the
+ * point where it would have), so it certainly did not take effect.
+ */
+export class SourceUnavailableError extends Error {
+  constructor(key: string) {
+    super(`[checker] source: the database is unavailable (${key})`)
+    this.name = 'SourceUnavailableError'
+  }
+}
+
+/** True for the database's outage error, whoever passed it on. */
+export function isSourceUnavailable(error: unknown): error is SourceUnavailableError {
+  return error instanceof Error && error.name === 'SourceUnavailableError'
 }
 
 export interface SourceOptions {
@@ -26,6 +48,8 @@ export interface SourceOptions {
   readonly latencyMs?: readonly [number, number]
   /** Round trip of one write, commit included, in milliseconds (it commits halfway through). @default `latencyMs` */
   readonly writeLatencyMs?: readonly [number, number]
+  /** Windows during which every read and write fails with `SourceUnavailableError` (after its usual latency). @default [] */
+  readonly outages?: readonly SourceOutage[]
 }
 
 /** An in-memory database: every write is a new version, and a lagging source reads the past. */
@@ -36,7 +60,8 @@ export function simulatedSource(options: SourceOptions): Source {
   const writeLatency = options.writeLatencyMs ?? readLatency
   const versions = new Map<string, { atMs: number; value: string }[]>()
   for (const [key, value] of options.initial) versions.set(key, [{ atMs: Number.NEGATIVE_INFINITY, value }])
-  const calls = { reads: 0, writes: 0 }
+  const outages = options.outages ?? []
+  const calls = { reads: 0, writes: 0, failed: 0 }
 
   const valueAt = (key: string, atMs: number): string => {
     const list = versions.get(key) ?? []
@@ -46,13 +71,19 @@ export function simulatedSource(options: SourceOptions): Source {
     }
     throw new Error(`[checker] source: no value of ${key} as of ${atMs}`)
   }
-  // Half the round trip to reach the database, half to come back.
-  const roundTrip = async <T>([minMs, maxMs]: readonly [number, number], work: () => T): Promise<T> => {
+  const down = (nowMs: number) => outages.some((outage) => nowMs >= outage.fromMs && nowMs < outage.toMs)
+  // Half the round trip to reach the database, half to come back; during an outage the work is refused there.
+  const roundTrip = async <T>(key: string, [minMs, maxMs]: readonly [number, number], work: () => T): Promise<T> => {
     const latency = random.between(minMs, maxMs)
     await time.sleep(Math.floor(latency / 2))
-    const result = work()
+    const refused = down(time.now())
+    const result = refused ? undefined : work()
     await time.sleep(latency - Math.floor(latency / 2))
-    return result
+    if (refused) {
+      calls.failed++
+      throw new SourceUnavailableError(key)
+    }
+    return result as T
   }
 
   return {
@@ -60,11 +91,11 @@ export function simulatedSource(options: SourceOptions): Source {
     calls,
     read(key) {
       calls.reads++
-      return roundTrip(readLatency, () => valueAt(key, time.now() - lagMs))
+      return roundTrip(key, readLatency, () => valueAt(key, time.now() - lagMs))
     },
     write(key, value) {
       calls.writes++
-      return roundTrip(writeLatency, () => {
+      return roundTrip(key, writeLatency, () => {
         const list = versions.get(key) ?? []
         list.push({ atMs: time.now(), value })
         versions.set(key, list)

@@ -1,5 +1,7 @@
 import type { Recorder } from './history'
+import { pickerOf } from './popularity'
 import type { Random } from './random'
+import { isSourceUnavailable } from './source'
 import type { Client, WorkerRequest, System, World } from './world'
 
 /** What the clients left behind besides the history. */
@@ -8,6 +10,11 @@ export interface WorkloadOutcome {
   readonly errors: unknown[]
   /** `waitUntil` work that failed (a baseline's fill giving up after 429s, for instance). */
   backgroundFailures: number
+  /**
+   * Calls that failed because the database did (an outage: `SourceUnavailableError`), with no
+   * cached answer to fall back on. The caller would have failed without a cache too.
+   */
+  sourceFailures: number
 }
 
 /** The key names of a world: `k0`, `k1`... */
@@ -18,14 +25,14 @@ export function keyNames(count: number): string[] {
 /**
  * Runs every client until `settings.durationMs` has passed: each sends a request, waits for it,
  * pauses (exponential think time) and sends the next. A request picks a location (the client's home,
- * sometimes another), an isolate there, a key, and reads one of its queries or writes it a value no
- * other write writes. Resolves when every client has stopped.
+ * sometimes another), an isolate there, a key, and reads one of its queries (`pickerOf`) or writes it
+ * a value no other write writes. Resolves when every client has stopped.
  */
 export async function runClients(world: World, system: System, recorder: Recorder): Promise<WorkloadOutcome> {
   const { settings, time } = world
   const endMs = time.now() + settings.durationMs
-  const keys = keyNames(settings.keys)
-  const outcome: WorkloadOutcome = { errors: [], backgroundFailures: 0 }
+  const picker = pickerOf(settings, keyNames(settings.keys))
+  const outcome: WorkloadOutcome = { errors: [], backgroundFailures: 0, sourceFailures: 0 }
   const waitUntil = (promise: Promise<unknown>) => {
     promise.catch(() => outcome.backgroundFailures++)
   }
@@ -41,7 +48,8 @@ export async function runClients(world: World, system: System, recorder: Recorde
       const request: WorkerRequest = { client, location, isolate: random.int(settings.isolatesPerLocation), waitUntil }
       const where = `l${location}/i${request.isolate}`
       const write = burst !== undefined || random.chance(settings.writeRatio)
-      const key = burst?.key ?? (keys[random.int(keys.length)] as string)
+      const target = write ? { key: burst?.key ?? picker.writeKey(random), query: 0 } : picker.read(random)
+      const { key } = target
       burst = !write ? undefined : burst ? (burst.left > 1 ? { key, left: burst.left - 1 } : undefined) : nextBurst(key, random.int(settings.writeBurst + 1))
       const op = recorder.begin({ client: client.id, kind: write ? 'write' : 'read', key, where, ...(write && { value: `${key}=c${client.id}.${++writes}` }) })
       try {
@@ -49,12 +57,18 @@ export async function runClients(world: World, system: System, recorder: Recorde
           await system.write(request, key, op.value)
           op.end()
         } else {
-          op.end(await system.read(request, key, random.int(settings.queriesPerKey)))
+          op.end(await system.read(request, key, target.query))
         }
       } catch (error) {
-        // A failed write may or may not have taken effect: it stays in the history, never completed.
-        op.abandon()
-        outcome.errors.push(error)
+        if (isSourceUnavailable(error)) {
+          // The database refused the call: a write never committed, a read has nothing to check.
+          op.discard()
+          outcome.sourceFailures++
+        } else {
+          // A failed write may or may not have taken effect: it stays in the history, never completed.
+          op.abandon()
+          outcome.errors.push(error)
+        }
       }
     }
   }

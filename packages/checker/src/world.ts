@@ -1,4 +1,6 @@
+import type { Metrics } from '@kvcache/core'
 import type { Bound } from './check'
+import type { Popularity } from './popularity'
 import type { Random } from './random'
 import type { CoordinatorOutages } from './simulated-coordinator'
 import type { SimulatedKv } from './simulated-kv'
@@ -16,6 +18,8 @@ export interface WorldSettings {
   readonly keys: number
   /** Distinct cached queries per key (each reads the key's value under its own cache key). */
   readonly queriesPerKey: number
+  /** How often each query is asked: absent, every key and query equally often. */
+  readonly popularity?: Popularity
   /** How long clients send requests, in simulated milliseconds. */
   readonly durationMs: number
   /** Mean pause between a client's requests, in milliseconds (exponential). */
@@ -38,10 +42,14 @@ export interface WorldSettings {
   readonly kvLatencyMs: readonly [number, number]
   /** The fraction of KV calls that are slow, and how slow, in milliseconds (a congested network). */
   readonly kvTail: { readonly ratio: number; readonly slowMs: readonly [number, number] }
+  /** The fraction of KV calls that fail with a 500 (`simulatedKv`'s `failRatio`). */
+  readonly kvFailRatio: number
   /** Round trip of one database query, in milliseconds. */
   readonly sourceLatencyMs: readonly [number, number]
   /** Round trip of one database write, commit included, in milliseconds. */
   readonly sourceWriteLatencyMs: readonly [number, number]
+  /** When the database refuses every call, in milliseconds after the run started (`simulatedSource`'s `outages`). */
+  readonly sourceOutages: readonly { readonly afterMs: number; readonly durationMs: number }[]
   /** KV `cacheTtl` of every read the cache makes, in seconds (KV's minimum is 30). */
   readonly cacheTtlSeconds: number
   /** Lifetime of cached entries, in seconds. */
@@ -80,8 +88,10 @@ export const DEFAULT_SETTINGS: WorldSettings = {
   propagation: { meanMs: 2000, maxMs: 10_000 },
   kvLatencyMs: [2, 20],
   kvTail: { ratio: 0.01, slowMs: [200, 3000] },
+  kvFailRatio: 0,
   sourceLatencyMs: [5, 40],
   sourceWriteLatencyMs: [20, 200],
+  sourceOutages: [],
   cacheTtlSeconds: 30,
   entryTtlSeconds: 300,
   sourceLagMs: 5000,
@@ -123,6 +133,8 @@ export interface System {
   write(request: WorkerRequest, key: string, value: string): Promise<void>
   /** Counters of simulated parts the design brings (a coordinator's calls and injected faults), live. */
   readonly counters?: Readonly<Record<string, number>>
+  /** The core's `createMetrics()` every cache of the design reports to, if it has one. */
+  readonly metrics?: Metrics
 }
 
 /** One row of the table: a design, the bound it declares, and whether it is expected to keep it. */

@@ -51,6 +51,42 @@ describe('simulatedKv', () => {
     expect(await run(there.get('k', text(0)), 100)).toBe('v1') // past cacheTtl: the location's copy
   })
 
+  it('fails a share of calls with a 500 (not a 429); a failed write lands or not, unknown to the caller', async () => {
+    const time = createVirtualTime(START_MS)
+    const kv = simulatedKv({ time, random: seededRandom(3), locations: 1, latencyMs: [10, 10], failRatio: 0.5 })
+    const storage = kv.storageAt(0)
+    const settle = async <T>(work: T | Promise<T>): Promise<{ value?: T; error?: unknown }> => {
+      let result: { value?: T; error?: unknown } | undefined
+      Promise.resolve(work).then(
+        (value) => (result = { value }),
+        (error: unknown) => (result = { error }),
+      )
+      await time.runUntil(time.now() + 100)
+      return result as { value?: T; error?: unknown }
+    }
+    /** Reads until a read gets through: reads fail too. */
+    const readBack = async (key: string) => {
+      for (let attempt = 0; attempt < 50; attempt++) {
+        const read = await settle(storage.get(key))
+        if (!('error' in read)) return read.value
+      }
+      throw new Error('no read got through')
+    }
+    const written: { key: string; failed: boolean }[] = []
+    for (let i = 0; i < 40; i++) {
+      const write = await settle(storage.set(`k${i}`, `v${i}`))
+      if ('error' in write) expect(isKvCacheError(write.error, 'RATE_LIMITED')).toBe(false)
+      written.push({ key: `k${i}`, failed: 'error' in write })
+    }
+    const landed: { failed: boolean; landed: boolean }[] = []
+    for (const { key, failed } of written) landed.push({ failed, landed: (await readBack(key)) !== null })
+    expect(landed.filter((write) => !write.failed).every((write) => write.landed)).toBe(true)
+    const failed = landed.filter((write) => write.failed)
+    expect(failed.some((write) => write.landed)).toBe(true)
+    expect(failed.some((write) => !write.landed)).toBe(true)
+    expect(kv.stats.failed).toBeGreaterThan(failed.length) // reads failed too
+  })
+
   it('is deterministic: the same seed gives the same history, another seed another one', async () => {
     const settings = { durationMs: 20_000 }
     // One after the other: a run owns the process's timers and clock while it lasts.
