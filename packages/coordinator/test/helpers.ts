@@ -1,7 +1,7 @@
 import type { Storage } from '@kvcache/core'
-import { deferred } from '@kvcache/core/testing'
 import { isStampKey } from '@kvcache/core/storage'
-import type { CoordinatorNamespaceLike, CoordinatorStubLike } from '../src'
+import { chaosCoordinatorFake } from '@kvcache/test-support/chaos-coordinator-fake'
+import type { CoordinatorNamespaceLike } from '../src'
 
 export { deferred, eventLog, fakeTable } from '@kvcache/core/testing'
 
@@ -41,47 +41,19 @@ export function countingNamespace(namespace: CoordinatorNamespaceLike) {
  * Fault injection over the REAL coordinator binding, for what a healthy local object never does:
  * calls that throw (an overloaded or unreachable object), or hang until the test lets them go.
  * `mode` applies to calls made while it is set; `release()` lets parked calls through to the
- * real object.
+ * real object. The chaos fake from test-support, switched the way these tests need it.
  */
 export function coordinatorFault(namespace: CoordinatorNamespaceLike) {
-  let mode: 'pass' | 'throw' | 'hang' = 'pass'
-  let only: 'read' | 'bump' | undefined
-  let gate = deferred()
-  const stats = { failed: 0, parked: 0 }
-  const wrap = <T>(operation: 'read' | 'bump' | 'load', call: () => Promise<T>): Promise<T> => {
-    if (mode === 'pass' || operation === 'load' || (only !== undefined && operation !== only)) return call()
-    if (mode === 'throw') {
-      stats.failed++
-      const error = Object.assign(new Error('Durable Object is overloaded. Too many requests queued.'), { overloaded: true, retryable: true })
-      return Promise.reject(error)
-    }
-    stats.parked++
-    return gate.promise.then(call)
-  }
-  const faulty: CoordinatorNamespaceLike = {
-    idFromName: (name) => namespace.idFromName(name),
-    get(id, options) {
-      const stub = namespace.get(id, options)
-      const wrapped: CoordinatorStubLike = {
-        read: (scopes) => wrap('read', () => stub.read(scopes)),
-        bump: (scopes, proposal) => wrap('bump', () => stub.bump(scopes, proposal)),
-        load: () => stub.load(),
-      }
-      return wrapped
-    },
-  }
+  const chaos = chaosCoordinatorFake(namespace, { fault: { kind: 'none' } })
   return {
-    namespace: faulty,
-    stats,
+    namespace: chaos.namespace,
     set(next: 'pass' | 'throw' | 'hang', operation?: 'read' | 'bump') {
-      mode = next
-      only = operation
+      chaos.set({ fault: { kind: next === 'pass' ? 'none' : next }, calls: operation === undefined ? 'all' : operation === 'read' ? 'reads' : 'writes' })
     },
     /** Lets parked calls reach the object, and stops parking new ones. */
     release() {
-      mode = 'pass'
-      gate.resolve()
-      gate = deferred()
+      chaos.heal()
+      chaos.release()
     },
   }
 }
