@@ -36,7 +36,13 @@ export async function bumpScopes(client: ClientState, scopes: readonly string[],
       // Until the retry lands, this isolate reads its own write from the pending record. Never
       // learned as held: the object does not hold it, and the next answer would drop the record.
       if (landed[i] === undefined) local.pendingBump(key, proposal)
-      else local.learn(key, stamp, context?.memo)
+      else {
+        local.learn(key, stamp, context?.memo)
+        // Also held as this isolate's own bump until an answer carries it (a healthy object's next
+        // one does): an object that acknowledged the bump but answers from before it (a lost
+        // write, a stale read: the chaos suite's faults) cannot hide this isolate's write from it.
+        local.pendingBump(key, stamp)
+      }
     }
     clock.observe(stamp)
     if (i === 0 || stamp < lowest) lowest = stamp
