@@ -33,7 +33,8 @@ function d1(version: Version): ViteUserConfig {
     {
       name: `d1-${version}`,
       include: ['test/d1/**/*.test.ts'],
-      exclude: excluded(version),
+      // The chaos suite's faults are in storage, not in the ORM: once, on the newest version.
+      exclude: excluded(version, version === 'newest' ? [] : ['test/d1/chaos.test.ts']),
     },
   )
   const { alias, provide } = pinned(version)

@@ -23,8 +23,13 @@ const nativeWasmImport: Plugin = {
 }
 
 const d1 = workersProject(
-  // DB2: a second D1 database behind the same KV namespace (database identity tests).
-  { kvNamespaces: ['KV'], d1Databases: ['DB', 'DB2'] },
+  // DB2: a second D1 database behind the same KV namespace (database identity tests); the coordinator's object for the chaos suite.
+  {
+    kvNamespaces: ['KV'],
+    d1Databases: ['DB', 'DB2'],
+    main: './test/d1/chaos-worker.ts',
+    durableObjects: { KVCACHE_COORDINATOR: { className: 'KvCacheCoordinator' } },
+  },
   // The first test of a file also pays for loading Prisma's query compiler (WebAssembly) in workerd.
   { name: 'd1', include: ['test/d1/**/*.test.ts'], globalSetup: ['test/setup/global-d1.mjs'], testTimeout: 20_000 },
 )
