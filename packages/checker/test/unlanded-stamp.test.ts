@@ -41,8 +41,11 @@ it('a stamp that lands late, over a newer one, brings back no entry read under i
     },
     { durationMs: 330_000 },
   )
-  // The interleaving happened: A's older stamp landed last, so the stamp in KV moved backwards.
+  // B's stamp landed while A's write was held. A's held write timed out and was retried with a stamp
+  // minted then, newer than B's: when the held, older write finally landed over it, the writer wrote
+  // its newest again, so KV ends at least as new as B's stamp (before stamps were minted per retry,
+  // it ended older and relied on held stamps alone; `bench/chaos` seed 10 went past its bound that way).
   expect(typeof seen.afterB).toBe('string')
-  expect((seen.final as string) < (seen.afterB as string)).toBe(true)
+  expect((seen.final as string) >= (seen.afterB as string)).toBe(true)
   expectWithinBound(rowOf(kvStamps, [result]))
 })

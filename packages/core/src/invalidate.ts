@@ -29,7 +29,10 @@ export async function bump(view: ViewState, scopes: readonly string[], position?
       onError: (error: unknown) => reportError(view, 'versions.bump', error),
       ...(position !== undefined && { position }),
     }
-    const stamp = await withTimeout(versions.bump(scopes, context), settings.timeoutMs * BUMP_BUDGET_FACTOR, `${versions.name}.bump`)
+    // Without `waitUntil` a bump also waits out the storage's per-key write interval (see the stamp writer).
+    const intervalMs = view.waitUntil ? 0 : (isolate.storage.durableTier ?? isolate.storage).capabilities.minWriteIntervalMs
+    const budgetMs = settings.timeoutMs * BUMP_BUDGET_FACTOR + intervalMs
+    const stamp = await withTimeout(versions.bump(scopes, context), budgetMs, `${versions.name}.bump`)
     for (const scope of scopes) recentBumps.set(scope, stamp)
     clock.observe(stamp)
     see(view, bookmarkAfterBump(stamp))

@@ -27,6 +27,8 @@ export interface StampWriterSettings {
   readonly now: () => number
   /** Told about stamps found in storage, so later bumps outrank them. */
   readonly observe: (stamp: Stamp) => void
+  /** Mints a stamp now (after everything observed): a write that waited or failed goes out with a fresh one. */
+  readonly mint: () => Stamp
 }
 
 /** The single writer of one stamp key in this isolate. */
@@ -57,10 +59,22 @@ interface KeyState {
   landedMark: StampMark | undefined
   lastAttemptMs: number
   running: Promise<void> | undefined
+  /** When the running drain should have made progress by: past it, its timers died with a request (see `offer`). */
+  dueMs: number
   context: BumpContext | undefined
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+/** Slack on a drain's due time: a busy isolate runs timers late. */
+const DUE_SLACK_MS = 500
+
+/** True when `work` settled within `ms` (on a timer of the caller's own). */
+async function settledWithin(work: Promise<void>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, ms))))
+  return Promise.race([work.then(() => true), late]).finally(() => clearTimeout(timer))
+}
 
 /**
  * One key's stamp writes, in order:
@@ -80,6 +94,7 @@ export function createStampWriter(key: string, settings: StampWriterSettings): S
     landedMark: undefined,
     lastAttemptMs: Number.NEGATIVE_INFINITY,
     running: undefined,
+    dueMs: Number.POSITIVE_INFINITY,
     context: undefined,
   }
   return {
@@ -96,15 +111,25 @@ export function createStampWriter(key: string, settings: StampWriterSettings): S
   }
 }
 
+/**
+ * In workerd, a request's timers stop with it unless `waitUntil` holds it open. So a bump without
+ * `waitUntil` waits until its write was attempted (after the per-key interval), and a drain that
+ * missed its due time (its request ended) is replaced: otherwise every later bump of the key in
+ * this isolate would join a write that never happens.
+ */
 function offer(state: KeyState, mark: StampMark, context: BumpContext | undefined, storageChecked: boolean): Promise<void> {
   state.pending = merged(state.pending, mark)
   state.context = context ?? state.context
-  if (state.running) {
+  const running = state.running
+  if (running && state.settings.now() <= state.dueMs) {
     // Coalesced into the drain already under way for this key.
-    context?.waitUntil?.(state.running)
-    return Promise.resolve()
+    if (context?.waitUntil) {
+      context.waitUntil(running)
+      return Promise.resolve()
+    }
+    return settledWithin(running, state.dueMs - state.settings.now()).then((settled) => (settled ? undefined : offer(state, mark, context, false)))
   }
-  state.checkFirst = !storageChecked
+  state.checkFirst = !storageChecked || running !== undefined
   const immediate = state.settings.now() - state.lastAttemptMs >= state.settings.intervalMs
   let signal!: () => void
   const attempted = new Promise<void>((resolve) => (signal = resolve))
@@ -113,7 +138,7 @@ function offer(state: KeyState, mark: StampMark, context: BumpContext | undefine
   })
   state.running = current
   context?.waitUntil?.(current)
-  return immediate ? attempted : Promise.resolve()
+  return immediate || !context?.waitUntil ? attempted : Promise.resolve()
 }
 
 /** Writes the newest pending stamp until none is left, waiting out the interval and backing off on failure. */
@@ -123,10 +148,16 @@ async function drain(state: KeyState, firstAttempted: () => void): Promise<void>
   while (state.pending !== undefined) {
     const delay = failures === 0 ? settings.intervalMs : settings.retryBaseMs * 2 ** (failures - 1)
     const wait = state.lastAttemptMs + delay - settings.now()
+    // Due once the wait, a check read and a write (each bounded by the timeout) are over.
+    state.dueMs = settings.now() + Math.max(0, wait) + 2 * settings.timeoutMs + DUE_SLACK_MS
     if (wait > 0) await sleep(wait)
-    const mark = state.pending
+    // A write that waited or failed may land after other isolates' newer stamps (KV keeps the last
+    // write, and our check read may not see theirs yet): it goes out with a stamp minted now, which
+    // can only invalidate more, never bring an older stamp back.
+    const late = wait > 0 || failures > 0
+    const mark = late && state.pending ? { ...state.pending, stamp: maxStamp(state.pending.stamp, settings.mint()) } : state.pending
     state.pending = undefined
-    const check = state.checkFirst || wait > 0 || failures > 0
+    const check = state.checkFirst || late
     state.checkFirst = true
     try {
       await attempt(state, mark, check)

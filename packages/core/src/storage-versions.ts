@@ -45,7 +45,7 @@ export function storageVersions(options: StorageVersionsOptions): VersionStore {
   // Highest stamp this isolate bumped per scope: read-your-writes here even before storage propagates.
   const local = new Map<string, { stamp: Stamp; atMs: number }>()
   const writers = new Map<string, StampWriter>()
-  const writerSettings = { ...settings, observe: (stamp: Stamp) => clock.observe(stamp) }
+  const writerSettings = { ...settings, observe: (stamp: Stamp) => clock.observe(stamp), mint: () => clock.next() }
   const keyOf = (scope: string) => stampKey(prefix, scope)
 
   // One parse per stored stamp (a hit reads one per scope): the stamp to read by (raised to this

@@ -124,9 +124,13 @@ describe('stamps in KV under the one-write-per-second limit', () => {
     const { namespace, stats } = rateLimitedKvFault(KV)
     const errors: unknown[] = []
     const prefix = uniquePrefix()
+    // Stamp writes that wait out the interval run in the background, kept alive by `waitUntil`
+    // (without it, each bump waits for its own write: see test/node/no-wait-until.test.ts).
+    const ctx = createExecutionContext()
     const cache = createCache({
       storage: kvStorage(namespace),
       prefix,
+      waitUntil: (promise) => ctx.waitUntil(promise),
       onEvent: (e) => (e.type === 'error' ? errors.push(e.error) : undefined),
     })
     const db = table({ v: 0 })
@@ -137,6 +141,7 @@ describe('stamps in KV under the one-write-per-second limit', () => {
       // This isolate sees its own writes at once, even while the stamp write waits its turn.
       expect(await cache.query(query, db.load)).toStrictEqual({ v: i })
     }
+    await waitOnExecutionContext(ctx)
     await cache.flush()
     expect(errors).toStrictEqual([])
     expect(stats.puts).toBeLessThanOrEqual(4)

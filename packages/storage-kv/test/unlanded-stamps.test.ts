@@ -4,6 +4,7 @@
 import { createCache, storageVersions, type CacheEvent } from '@kvcache/core'
 import { fakeTable, tableScope } from '@kvcache/core/testing'
 import { qualifyScope, stampKey } from '@kvcache/core/storage'
+import { createExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { expect, it } from 'vitest'
 import { kvStorage } from '../src'
@@ -18,7 +19,15 @@ it('a stamp that lands after a newer one never brings back an entry read under i
   const fault = heldPutsKvFault(KV)
   const storageA = kvStorage(fault.namespace)
   const events: CacheEvent[] = []
-  const a = createCache({ storage: storageA, prefix, versions: storageVersions({ storage: storageA, prefix }), onEvent: (event) => events.push(event) })
+  // A hands its background stamp writes to `waitUntil`, as a Worker does (without it, each bump waits for its write).
+  const ctx = createExecutionContext()
+  const a = createCache({
+    storage: storageA,
+    prefix,
+    versions: storageVersions({ storage: storageA, prefix }),
+    waitUntil: (promise) => ctx.waitUntil(promise),
+    onEvent: (event) => events.push(event),
+  })
   const b = createCache({ storage: kvStorage(KV), prefix })
   const c = createCache({ storage: kvStorage(KV), prefix })
   const db = fakeTable('v0')

@@ -72,7 +72,8 @@ describe('storage versions record the position of each bump', () => {
     const { storage, versions } = setup()
     const key = stampKey('kvc', scopes[0] as string)
     await versions.bump(scopes, { position: p1 })
-    await versions.bump(scopes, { position: p2 }) // waits out the interval: checked against storage first
+    // Waits out the interval in the background (a request with `waitUntil`): checked against storage first.
+    await versions.bump(scopes, { position: p2, waitUntil: () => undefined })
     // Meanwhile another isolate's newer bump lands, with an older position (its write committed before ours).
     const newer = createStampClock(() => Date.now() + 5_000).next()
     await storage.set(key, `${newer} ${p1}`)
