@@ -31,7 +31,7 @@ const d1 = workersProject(
     durableObjects: { KVCACHE_COORDINATOR: { className: 'KvCacheCoordinator' } },
   },
   // The first test of a file also pays for loading Prisma's query compiler (WebAssembly) in workerd.
-  { name: 'd1', include: ['test/d1/**/*.test.ts'], globalSetup: ['test/setup/global-d1.mjs'], testTimeout: 20_000 },
+  { name: 'd1', include: ['test/d1/**/*.test.ts'], globalSetup: ['test/setup/global-d1.mjs'], testTimeout: 30_000, hookTimeout: 60_000 },
 )
 
 export default defineConfig({
@@ -48,6 +48,9 @@ export default defineConfig({
           include: ['test/pg/**/*.test.ts', 'test/unit/**/*.test.ts'],
           environment: 'node',
           fileParallelism: false,
+          // A real Prisma client and PostgreSQL: seconds per test on a loaded 2-core machine. Only a hang should fail one.
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
           globalSetup: [postgresGlobalSetup, 'test/setup/global-pg.mjs'],
         },
       },
@@ -60,6 +63,8 @@ export default defineConfig({
           include: ['test/pg6/**/*.test.ts'],
           environment: 'node',
           fileParallelism: false,
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
           globalSetup: [postgresGlobalSetup, 'test/setup/global-pg6.mjs'],
         },
       },

@@ -7,7 +7,7 @@ import type { Harness, HarnessOptions, MakeHarness } from '../shared/harness'
 
 /** One generated client (per Prisma version) and its adapter. */
 export interface PgClientKit {
-  readonly PrismaClient: new (options: { adapter: unknown }) => any
+  readonly PrismaClient: new (options: { adapter: unknown; transactionOptions?: { maxWait: number; timeout: number } }) => any
   readonly Prisma: PrismaNamespaceLike
   readonly models: KvCacheModels
   readonly PrismaPg: new (pool: pg.Pool, options: { schema: string }) => unknown
@@ -27,7 +27,9 @@ export function pgHarnessFor(kit: PgClientKit): MakeHarness {
     await pool.end()
   })
   const client = () => {
-    const created = new kit.PrismaClient({ adapter: new kit.PrismaPg(pool, { schema }) })
+    // Prisma's interactive transactions give up after 2 s waiting to start and 5 s running, by the
+    // wall clock: a loaded machine is not a failure. Only a hang should fail a test.
+    const created = new kit.PrismaClient({ adapter: new kit.PrismaPg(pool, { schema }), transactionOptions: { maxWait: 20_000, timeout: 30_000 } })
     clients.push(created)
     return created
   }
@@ -37,7 +39,12 @@ export function pgHarnessFor(kit: PgClientKit): MakeHarness {
     for (const statement of ddl('pg')) await pool.query(`SET search_path TO ${schema}; ${statement}`)
     const events: CacheEvent[] = []
     const storage: Storage = options.storage?.(memoryStorage()) ?? memoryStorage()
-    const cache = createCache({ storage, onEvent: (event) => events.push(event), codecExtensions: prismaCodecs(kit.Prisma) })
+    const cache = createCache({
+      storage,
+      onEvent: (event) => events.push(event),
+      codecExtensions: prismaCodecs(kit.Prisma),
+      ...(options.now && { now: options.now }),
+    })
     const bindingOptions: WithKvCacheOptions = { ...(options.withModels === false ? {} : { models: kit.models }), ...options.binding }
     const plain = client()
     const prisma = plain.$extends(withKvCache(cache, bindingOptions))

@@ -6,6 +6,9 @@ import { prismaCodecs, withKvCache } from '../../src'
 import type { PgClientKit } from '../pg/harness-core'
 import { ddl } from '../setup/schema'
 
+/** Creating or dropping two databases: generous, since only a hang should fail the hooks. */
+const DATABASE_HOOK_TIMEOUT_MS = 120_000
+
 const users = (client: any) => client.user.findMany({ orderBy: { id: 'asc' }, select: { email: true }, cacheStrategy: { ttl: 60 } })
 
 /** Two real databases on the test server (created here, dropped after), and two schemas of the first. */
@@ -28,6 +31,7 @@ export function postgresIdentity(kit: PgClientKit): void {
       return pool
     }
 
+    // CREATE and DROP DATABASE each force a checkpoint: seconds on a loaded machine. Only a hang fails these hooks.
     beforeAll(async () => {
       for (const [index, name] of names.entries()) {
         await admin.query(`CREATE DATABASE ${name}`)
@@ -40,13 +44,13 @@ export function postgresIdentity(kit: PgClientKit): void {
           await pool.query(`INSERT INTO "${schema}"."users" ("email") VALUES ($1)`, [`${schema}@example.com`])
         }
       }
-    })
+    }, DATABASE_HOOK_TIMEOUT_MS)
     afterAll(async () => {
       await Promise.all(clients.map((client) => client.$disconnect()))
       await Promise.all(pools.map((pool) => pool.end()))
       for (const name of names) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
       await admin.end()
-    })
+    }, DATABASE_HOOK_TIMEOUT_MS)
 
     const setup = () => {
       const events: CacheEvent[] = []
