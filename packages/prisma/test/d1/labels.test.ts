@@ -9,5 +9,5 @@ it('a model read: binding `prisma`, its tables, and `Model.operation` as the dig
   await prisma.post.findMany({ include: { comments: true }, cacheStrategy: { ttl: 60 } })
   const miss = events.find((event) => event.type === 'miss')
   expect(miss).toMatchObject({ binding: 'prisma', digest: 'Post.findMany' })
-  expect([...((miss as { tables: string[] }).tables ?? [])].sort()).toStrictEqual(['comment', 'post'])
+  expect([...((miss as { tables?: readonly string[] }).tables ?? [])].sort()).toStrictEqual(['comment', 'post'])
 })
