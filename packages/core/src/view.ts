@@ -92,7 +92,9 @@ async function query<T>(outer: ViewState, request: QueryRequest, loader: (contex
   const lagSeconds = assertSeconds('core', 'sourceLagSeconds', request.sourceLagSeconds, true) ?? outer.isolate.settings.sourceLagSeconds
   // A binding's read gets a view of its own: its events labelled, its status recorded.
   const { about, onStatus } = request
-  const labels = about || onStatus ? lazyLabels(about, request.scopes) : undefined
+  // Only when someone will read them: a hit nobody listens to allocates no view of its own.
+  const listening = outer.listener !== undefined || outer.isolate.settings.onEvent !== undefined
+  const labels = (about && listening) || onStatus ? lazyLabels(about, request.scopes) : undefined
   const recorder = onStatus && labels ? statusRecorder(() => labels().tables ?? []) : undefined
   const view = labels ? readView(outer, labels, recorder?.observe) : outer
   let status = 'unhashable'
