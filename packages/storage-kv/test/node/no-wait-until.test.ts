@@ -2,7 +2,7 @@
 // second bump of a key within KV's one write per key per second must wait in the background;
 // after the response, workerd never fires that request's timers, so the stamp was never written
 // and every later bump of the key in the isolate joined the dead write. Real workerd, real requests.
-import { build } from 'esbuild'
+import { workerScript } from '@kvcache/test-support/worker-bundle'
 import { Miniflare } from 'miniflare'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, expect, it } from 'vitest'
@@ -10,17 +10,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 let miniflare: Miniflare
 
 beforeAll(async () => {
-  const bundle = await build({
-    entryPoints: [fileURLToPath(new URL('./no-wait-until-worker.ts', import.meta.url))],
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'neutral',
-    mainFields: ['module', 'main'],
-    conditions: ['@kvcache/source', 'workerd', 'worker', 'import'],
-    logLevel: 'silent',
-  })
-  miniflare = new Miniflare({ modules: true, script: bundle.outputFiles[0]?.text ?? '', compatibilityDate: '2026-04-01', kvNamespaces: ['CACHE_KV'] })
+  const script = await workerScript(fileURLToPath(new URL('./no-wait-until-worker.ts', import.meta.url)))
+  miniflare = new Miniflare({ modules: true, script, compatibilityDate: '2026-04-01', kvNamespaces: ['CACHE_KV'] })
   await miniflare.ready
 })
 afterAll(() => miniflare?.dispose())

@@ -1,6 +1,7 @@
 // `requestCache` must cost nothing to a Worker that builds its cache with `createCache` and
 // `kvStorage` (issue 21's size target): neither its modules (bundled from source, as in this
 // repository) nor its code once the package is one file (as tsup publishes `dist/index.js`).
+import { WORKER_BUILD } from '@kvcache/test-support/worker-bundle'
 import { build, type BuildOptions } from 'esbuild'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -10,15 +11,12 @@ import { afterAll, describe, expect, it } from 'vitest'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const WORKER_OPTIONS: BuildOptions = {
-  bundle: true,
+  ...WORKER_BUILD,
+  mainFields: [...WORKER_BUILD.mainFields],
+  conditions: [...WORKER_BUILD.conditions],
   write: false,
   metafile: true,
-  format: 'esm',
-  platform: 'neutral',
-  mainFields: ['module', 'main'],
-  conditions: ['@kvcache/source', 'workerd', 'worker', 'import'],
   minify: true,
-  logLevel: 'silent',
 }
 /** Text only `requestCache` carries. */
 const MARKER = 'one cache per KV namespace per isolate'

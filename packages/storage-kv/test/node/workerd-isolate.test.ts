@@ -1,7 +1,7 @@
 // Does workerd give every request of an isolate the same `env.CACHE_KV` object? `requestCache`
 // keys its one cache per isolate by it. Asked of a real workerd (miniflare), with real requests
 // to a bundled Worker, not of the test pool (whose `env` is the test's own object).
-import { build } from 'esbuild'
+import { workerScript } from '@kvcache/test-support/worker-bundle'
 import { Miniflare } from 'miniflare'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -9,17 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 let miniflare: Miniflare
 
 beforeAll(async () => {
-  const bundle = await build({
-    entryPoints: [fileURLToPath(new URL('./memo-worker.ts', import.meta.url))],
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'neutral',
-    mainFields: ['module', 'main'],
-    conditions: ['@kvcache/source', 'workerd', 'worker', 'import'],
-    logLevel: 'silent',
-  })
-  const script = bundle.outputFiles[0]?.text ?? ''
+  const script = await workerScript(fileURLToPath(new URL('./memo-worker.ts', import.meta.url)))
   miniflare = new Miniflare({ modules: true, script, compatibilityDate: '2026-04-01', kvNamespaces: ['CACHE_KV'] })
   await miniflare.ready
 })
