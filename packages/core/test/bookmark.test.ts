@@ -141,8 +141,11 @@ describe('signed bookmarks', () => {
   it('move on when the database answers because storage failed: the next request never goes back to an older entry (found by the checker)', async () => {
     const shared = memoryStorage()
     const mode = { failing: false }
-    const flaky = createCache({ storage: failingStorageFault(shared, mode), breaker: false })
-    const healthy = createCache({ storage: shared })
+    // Two isolates whose requests come a few milliseconds apart: stamps minted in one millisecond by
+    // two isolates are ordered by their random part (they are concurrent), so real time could flake.
+    const clock = manualClock()
+    const flaky = createCache({ storage: failingStorageFault(shared, mode), breaker: false, now: () => clock.now() + 5 })
+    const healthy = createCache({ storage: shared, now: clock.now })
     const db = fakeTable({ n: 1 })
     // An entry of n = 1 is stored; then n = 2 is written by a request the cache does not see invalidated yet (lagging stamps).
     expect(await healthy.query(postsQuery, db.load)).toStrictEqual({ n: 1 })
