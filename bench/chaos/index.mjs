@@ -3,11 +3,7 @@
 // USD cap, with admission and both caps. Per side: stale reads beyond the declared bound (must be
 // 0: exits 1 otherwise), database reads, KV calls, estimated KV cost, hit rate.
 // `node bench/chaos/index.mjs --seeds=1,2,3` picks the seeds.
-import { build } from 'esbuild'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { importChecker } from '../lib/checker.mjs'
 
 const seedsArg = process.argv.find((arg) => arg.startsWith('--seeds='))
 const seeds = seedsArg ? seedsArg.slice('--seeds='.length).split(',').map(Number) : [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
@@ -58,21 +54,8 @@ function figuresOf(run) {
   }
 }
 
-// The checker is TypeScript source (a private package with no build): bundle it for Node, workspace sources included.
-const dir = mkdtempSync(join(tmpdir(), 'kvcache-chaos-'))
-const outfile = join(dir, 'checker.mjs')
-try {
-  await build({
-    entryPoints: [fileURLToPath(new URL('../../packages/checker/src/index.ts', import.meta.url))],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    conditions: ['@kvcache/source'],
-    outfile,
-    logLevel: 'warning',
-  })
-  const checker = await import(pathToFileURL(outfile).href)
+{
+  const checker = await importChecker()
   const {
     CHAOS_ADMISSION,
     CHAOS_CAPS,
@@ -203,6 +186,4 @@ try {
     process.stderr.write(`\nStale reads beyond the declared bound (${formatMs(bound)}) or failed calls: ${where}. First:\n${failing[0]}\n`)
     process.exitCode = 1
   }
-} finally {
-  rmSync(dir, { recursive: true, force: true })
 }

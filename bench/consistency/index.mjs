@@ -1,30 +1,13 @@
 // bench/consistency: the consistency checker (packages/checker) over every mode and baseline, several
 // seeds each, on simulated time: how stale reads get, against the bound each design declares.
 // `node bench/consistency/index.mjs --seeds=1,2,3` picks the seeds.
-import { build } from 'esbuild'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { importChecker } from '../lib/checker.mjs'
 
 const seedsArg = process.argv.find((arg) => arg.startsWith('--seeds='))
 const seeds = seedsArg ? seedsArg.slice('--seeds='.length).split(',').map(Number) : [1, 2, 3, 4, 5]
 
-// The checker is TypeScript source (a private package with no build): bundle it for Node, workspace sources included.
-const dir = mkdtempSync(join(tmpdir(), 'kvcache-consistency-'))
-const outfile = join(dir, 'checker.mjs')
-try {
-  await build({
-    entryPoints: [fileURLToPath(new URL('../../packages/checker/src/index.ts', import.meta.url))],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    conditions: ['@kvcache/source'],
-    outfile,
-    logLevel: 'warning',
-  })
-  const checker = await import(pathToFileURL(outfile).href)
+{
+  const checker = await importChecker()
   const {
     BASELINES,
     DEFAULT_SETTINGS: s,
@@ -71,6 +54,4 @@ try {
   ]
   // A failed calibration is a finding to read, not a broken bench: the table is printed either way (the checker's tests gate CI).
   console.log(lines.join('\n'))
-} finally {
-  rmSync(dir, { recursive: true, force: true })
 }
