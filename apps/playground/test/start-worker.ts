@@ -18,8 +18,22 @@ async function freePort(): Promise<number> {
   })
 }
 
-/** Starts the playground exactly as the quick start does (`wrangler dev`), on a free port with fresh local state. */
+/**
+ * Starts the playground exactly as the quick start does (`wrangler dev`), on a free port with fresh
+ * local state. A port found free can be taken before wrangler binds it (another process's outgoing
+ * connection on a busy machine): then it starts again on another one.
+ */
 export async function startPlayground(): Promise<{ url: string; stop(): Promise<void> }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce()
+    } catch (error) {
+      if (attempt >= 3 || !String(error).includes('Address already in use')) throw error
+    }
+  }
+}
+
+async function startOnce(): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort()
   const state = mkdtempSync(join(tmpdir(), 'kvcache-playground-'))
   const child: ChildProcess = spawn(
@@ -42,6 +56,7 @@ export async function startPlayground(): Promise<{ url: string; stop(): Promise<
     child.stderr?.on('data', onData)
     child.on('exit', (code) => {
       clearTimeout(timer)
+      rmSync(state, { recursive: true, force: true })
       reject(new Error(`wrangler dev exited with ${code}:\n${output}`))
     })
   })
