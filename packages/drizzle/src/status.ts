@@ -50,7 +50,14 @@ function keyOf(sql: string, params: readonly unknown[]): string {
 /** Runs a query with its status registered; the status says `uncached` when the statement never reached the runner. */
 export async function runWithStatus<T>(requests: StatusRequests, query: QueryWithSql<T>): Promise<{ readonly data: T; readonly status: QueryStatus }> {
   let status: QueryStatus | undefined
-  const release = requests.expect(query.toSQL(), (told) => (status = told))
+  let shown: { readonly sql: string; readonly params: readonly unknown[] }
+  try {
+    shown = query.toSQL()
+  } catch (error) {
+    // A query that cannot show its SQL still runs: the status never fails the query.
+    return { data: await query, status: { kind: 'uncached', reason: `the query could not show its SQL (${String(error)})`, tables: [] } }
+  }
+  const release = requests.expect(shown, (told) => (status = told))
   try {
     const data = await query
     return {

@@ -61,4 +61,17 @@ describe('kv.withStatus (Drizzle, D1)', () => {
     expect(miss).toMatchObject({ binding: 'drizzle', tables: ['posts', 'users'] })
     expect((miss as { digest: string }).digest).toMatch(/^select "posts"\."title", "users"\."name" from "posts" inner join "users"/)
   })
+
+  it('a query whose SQL cannot be shown still runs, and says it was not seen', async () => {
+    const { db, kv } = await setup({ strategy: 'all' })
+    const query = db.select().from(posts).where(eq(posts.id, 1))
+    const opaque = Object.assign(query, {
+      toSQL: () => {
+        throw new Error('no SQL here')
+      },
+    })
+    const { data, status } = await kv.withStatus(opaque)
+    expect(data).toStrictEqual(await db.select().from(posts).where(eq(posts.id, 1)))
+    expect(status).toMatchObject({ kind: 'uncached', reason: expect.stringContaining('no SQL here') })
+  })
 })
