@@ -1,6 +1,7 @@
-// Where the bytes of a Worker bundle come from: each entry in ./entries is bundled the way
-// wrangler does (esbuild, minified, ESM, workerd conditions), gzipped at level 9, and the output
-// is attributed back to source files through the source map. A group's gzipped cost is marginal:
+// Where the bytes of a Worker bundle come from, for any entry in ./entries (index.mjs is the bench
+// run by bench/run.mjs; this is the exploring tool): each entry is bundled with esbuild (minified,
+// ESM, workerd conditions; no keep_names), gzipped as wrangler reports it, and the output is
+// attributed back to source files through the source map. A group's gzipped cost is marginal:
 // gzip(bundle) - gzip(bundle without that group's bytes), so the numbers answer "what would
 // removing this save", and they do not add up exactly.
 //
@@ -10,10 +11,10 @@
 //                 default: the TypeScript sources (the @kvcache/source condition), no build needed
 // --orm-external  leave drizzle-orm / kysely out: the cache's own code alone
 // --modules       one row per source module of ours
-// --features      rows per feature of the core and the SQL layer (lists below)
+// --features      rows per feature of the core and the SQL layer (lists in attribution.mjs)
 import { build } from 'esbuild'
 import { fileURLToPath } from 'node:url'
-import { gzipSync } from 'node:zlib'
+import { FEATURES, attribution, gzipBytes, groupOf } from './attribution.mjs'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const args = process.argv.slice(2)
@@ -21,79 +22,7 @@ const flag = (name) => args.includes(`--${name}`)
 const only = args.filter((arg) => !arg.startsWith('--'))
 const ENTRIES = ['core-kv', 'drizzle-d1-plain', 'drizzle-d1-root', 'drizzle-d1', 'kysely-d1-plain', 'kysely-d1-root', 'kysely-d1']
 
-const FEATURES = {
-  'core: read path, views, fill, de-dup': [
-    'read-path',
-    'view',
-    'view-state',
-    'storage-read',
-    'fill',
-    'dedupe',
-    'isolate',
-    'judge',
-    'entry',
-    'create-cache',
-    'bounded-map',
-  ],
-  'core: version stamps, invalidation': ['storage-versions', 'stamp-writer', 'clock', 'trusted-versions', 'invalidate', 'transaction', 'bulk-get'],
-  'core: keys, hashing (SHA-256 in JS)': ['hash', 'sha256', 'layout', 'scopes', 'text'],
-  'core: codec (Date, BigInt, bytes round trip)': ['codec', 'codec-encode', 'codec-decode', 'codec-shared'],
-  'core: bookmarks (HMAC-signed)': ['bookmark'],
-  'core: options, errors, breaker, TTL, timeouts': ['settings', 'options', 'errors', 'breaker', 'ttl', 'timeout'],
-  'sql: lexer and statement reader': ['sql/tokens', 'sql/reader', 'sql/reads', 'sql/writes', 'sql/names', 'sql/memo'],
-  'sql: primary-key filters from SQL text (row scopes)': ['sql/key-filter', 'sql/describe'],
-  'sql: planner': ['sql/planner'],
-  'sql: catalog, catalog cache, cascade/trigger reach': ['sql/catalog', 'sql/catalog-cache', 'sql/binding-catalog', 'sql/effects'],
-  'sql: SQLite introspection': ['sql/introspect-sqlite'],
-  'sql: PostgreSQL introspection': ['sql/introspect-postgres', 'sql/postgres-queries'],
-}
-
-const gz = (text) => gzipSync(Buffer.from(text), { level: 9 }).length
 const kb = (bytes) => (bytes / 1024).toFixed(1)
-
-/** `core/read-path`, `core/sql/planner`, `drizzle/binding`... for our files; `npm` or `entry` otherwise. */
-function moduleOf(path) {
-  const ours = /packages\/([^/]+)\/(?:src|dist)\/(.*)\.(?:ts|js)$/.exec(path)
-  if (ours) return `${ours[1]}/${ours[2]}`
-  return path.includes('node_modules') ? 'npm' : 'entry'
-}
-
-function groupOf(module) {
-  if (module === 'npm' || module === 'entry') return module
-  if (module.startsWith('core/sql/')) return 'core/sql'
-  return module.split('/')[0]
-}
-
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
-
-/** Source-map segments per generated line: `[column, sourceIndex]` (-1 for unmapped). */
-function decodeMappings(mappings) {
-  let source = 0
-  return mappings.split(';').map((line) => {
-    let column = 0
-    return line
-      .split(',')
-      .filter(Boolean)
-      .map((segment) => {
-        const values = []
-        let value = 0
-        let shift = 0
-        for (const char of segment) {
-          const digit = B64.indexOf(char)
-          value += (digit & 31) << shift
-          if (digit & 32) shift += 5
-          else {
-            values.push(value & 1 ? -(value >> 1) : value >> 1)
-            value = 0
-            shift = 0
-          }
-        }
-        column += values[0]
-        if (values.length > 1) source += values[1]
-        return [column, values.length > 1 ? source : -1]
-      })
-  })
-}
 
 async function bundle(name) {
   const alias = flag('dist')
@@ -132,34 +61,6 @@ async function bundle(name) {
   return { code, map }
 }
 
-/** The bundle's bytes owned by each source module, and a way to cut any set of modules out. */
-function attribution({ code, map }) {
-  const lines = code.split('\n')
-  const modules = map.sources.map(moduleOf)
-  const ranges = decodeMappings(map.mappings).map((segments, line) =>
-    segments.map(([column, source], i) => [column, i + 1 < segments.length ? segments[i + 1][0] : lines[line].length, source]),
-  )
-  const without = (drop) =>
-    lines
-      .map((line, index) => {
-        let kept = ''
-        let last = 0
-        for (const [start, end, source] of ranges[index] ?? []) {
-          if (source < 0 || !drop(modules[source])) continue
-          kept += line.slice(last, start)
-          last = end
-        }
-        return kept + line.slice(last)
-      })
-      .join('\n')
-  const total = gz(code)
-  const cost = (drop) => {
-    const rest = without(drop)
-    return { min: code.length - rest.length, gz: total - gz(rest) }
-  }
-  return { modules: [...new Set(modules)], cost }
-}
-
 const rows = []
 for (const name of ENTRIES.filter((entry) => only.length === 0 || only.includes(entry))) {
   const output = await bundle(name)
@@ -167,9 +68,9 @@ for (const name of ENTRIES.filter((entry) => only.length === 0 || only.includes(
   const groups = [...new Set(modules.map(groupOf))].filter((group) => group !== 'entry')
   const parts = groups.map((group) => {
     const size = cost((module) => groupOf(module) === group)
-    return `${group} ${kb(size.min)} / ${kb(size.gz)}`
+    return `${group} ${kb(size.minBytes)} / ${kb(size.gzipBytes)}`
   })
-  rows.push(`| ${name} | ${kb(output.code.length)} | ${kb(gz(output.code))} | ${parts.join(', ')} |`)
+  rows.push(`| ${name} | ${kb(output.code.length)} | ${kb(gzipBytes(output.code))} | ${parts.join(', ')} |`)
   const details = []
   if (flag('modules')) {
     for (const module of modules.filter((module) => module !== 'npm' && module !== 'entry')) details.push([module, cost((m) => m === module)])
@@ -185,7 +86,9 @@ for (const name of ENTRIES.filter((entry) => only.length === 0 || only.includes(
   }
   if (details.length > 0) {
     console.log(`\n${name}: marginal bytes (minified / gzipped)\n`)
-    for (const [label, { min, gz: zipped }] of details.filter(([, size]) => size.min > 0).sort((a, b) => b[1].gz - a[1].gz)) {
+    for (const [label, { minBytes: min, gzipBytes: zipped }] of details
+      .filter(([, size]) => size.minBytes > 0)
+      .sort((a, b) => b[1].gzipBytes - a[1].gzipBytes)) {
       console.log(`${String(min).padStart(7)} ${String(zipped).padStart(6)}  ${label}`)
     }
   }
