@@ -6,7 +6,16 @@ import type { Storage, StorageContext } from './types'
  * all in parallel (an entry and 150 stamps is two calls, not three), or one `get` per key. Each
  * call is reported to the request (`tier` when `storage` is one tier of a composite).
  */
-export async function bulkGet(storage: Storage, keys: readonly string[], context?: StorageContext, tier?: 'L1' | 'L2'): Promise<Map<string, string | null>> {
+export function bulkGet(storage: Storage, keys: readonly string[], context?: StorageContext, tier?: 'L1' | 'L2'): Promise<ReadonlyMap<string, string | null>> {
+  if (storage.getMany && keys.length > 0 && keys.length <= Math.max(1, storage.capabilities.maxBatchGet)) {
+    // One call (every hit): its answer as it is, no copy, no extra step.
+    reportOperation(storage, context, 'read', keys.length, tier)
+    return Promise.resolve(storage.getMany(keys, context))
+  }
+  return bulkGetInChunks(storage, keys, context, tier)
+}
+
+async function bulkGetInChunks(storage: Storage, keys: readonly string[], context?: StorageContext, tier?: 'L1' | 'L2'): Promise<Map<string, string | null>> {
   const found = new Map<string, string | null>()
   if (keys.length === 0) return found
   if (!storage.getMany) {

@@ -34,6 +34,9 @@ export interface StampClock {
 export function createStampClock(now: () => number = Date.now): StampClock {
   let lastMs = 0
   let counter = 0
+  // Every hit observes its stamps, and nearly all of them are ones this clock has passed already:
+  // stamps order as strings, so one comparison settles those.
+  let highest = ZERO_STAMP
   return {
     next() {
       let ms = Math.max(now(), lastMs)
@@ -48,7 +51,8 @@ export function createStampClock(now: () => number = Date.now): StampClock {
       return ms.toString(36).padStart(MS_WIDTH, '0') + counter.toString(36).padStart(COUNTER_WIDTH, '0') + random.toString(36).padStart(RANDOM_WIDTH, '0')
     },
     observe(stamp) {
-      if (!isPlausibleStamp(stamp, now()) || stamp === ZERO_STAMP) return
+      if (stamp <= highest || !isPlausibleStamp(stamp, now())) return
+      highest = stamp
       const ms = stampMs(stamp)
       const seen = Number.parseInt(stamp.slice(MS_WIDTH, MS_WIDTH + COUNTER_WIDTH), 36)
       if (ms > lastMs || (ms === lastMs && seen > counter)) {

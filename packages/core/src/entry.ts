@@ -1,3 +1,4 @@
+import { TextMemo } from './bounded-map'
 import { isStamp } from './clock'
 import type { EncodedValue } from './codec'
 import { parsePlan } from './codec-rows'
@@ -54,9 +55,31 @@ export function serializeEntry(entry: Entry): string {
 export function parseEntry(raw: string): Entry | null {
   const newline = raw.indexOf('\n')
   if (newline < 0) return null
+  const text = raw.slice(0, newline)
+  let header = headers.get(text)
+  if (header === undefined) {
+    const parsed = parseHeader(text)
+    if (parsed === null) return null
+    headers.set(text, parsed)
+    header = parsed
+  }
+  const { tagged, plan, ...rest } = header
+  return { ...rest, value: { json: raw.slice(newline + 1), tagged, ...(plan && { plan }) } }
+}
+
+type ParsedHeader = EntryHeader & Pick<EncodedValue, 'tagged' | 'plan'>
+
+/**
+ * Headers already parsed and checked in this isolate: every hit of an entry reads the same header
+ * text until the entry is replaced, and parsing it was the largest part of a hit's own work. Keyed
+ * by the exact text, so bytes found in storage are checked once and never trusted by likeness.
+ */
+const headers = /* @__PURE__ */ new TextMemo<ParsedHeader>({ maxEntries: 2048, maxChars: 1 << 19, maxKeyChars: 4096 })
+
+function parseHeader(text: string): ParsedHeader | null {
   let header: Record<string, unknown>
   try {
-    header = JSON.parse(raw.slice(0, newline)) as Record<string, unknown>
+    header = JSON.parse(text) as Record<string, unknown>
   } catch {
     return null
   }
@@ -67,13 +90,8 @@ export function parseEntry(raw: string): Entry | null {
   if (typeof c !== 'number' || typeof t !== 'number' || typeof s !== 'number') return null
   if (!Array.isArray(k) || !Array.isArray(v) || k.length !== v.length) return null
   if (!k.every((scope) => typeof scope === 'string') || !v.every(isStamp) || !isStamp(r)) return null
-  return {
-    createdAtMs: c,
-    ttlSeconds: t,
-    swrSeconds: s,
-    scopes: k as string[],
-    stamps: v as Stamp[],
-    readStamp: r,
-    value: { json: raw.slice(newline + 1), tagged: g === 1, ...(plan && { plan }) },
-  }
+  // Frozen: one parsed header is shared by every hit of its entry.
+  Object.freeze(k)
+  Object.freeze(v)
+  return { createdAtMs: c, ttlSeconds: t, swrSeconds: s, scopes: k as string[], stamps: v as Stamp[], readStamp: r, tagged: g === 1, ...(plan && { plan }) }
 }

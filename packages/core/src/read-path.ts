@@ -10,7 +10,7 @@ import { heldOf, readEntry, type Found } from './storage-read'
 import { withTimeout } from './timeout'
 import { planTtl, type TtlPlan } from './ttl'
 import type { Stamp } from './types'
-import { emit, reportError, runDetached, runInBackground, see, type ViewState } from './view-state'
+import { emit, heard, reportError, runDetached, runInBackground, see, type ViewState } from './view-state'
 
 /** Background refreshes (stale-while-revalidate) one isolate runs at once, at most. */
 const MAX_REVALIDATIONS = 1_000
@@ -41,10 +41,13 @@ export async function lookup<T>(view: ViewState, read: Read<T>): Promise<Outcome
     return { value: await read.loader(ANY_COPY), encoded: undefined, stamps: undefined, readStamp }
   }
   repairUnknownStamps(view, read.scopes, found.current)
-  const readStamp = readStampAfter(view.isolate, found.current)
+  const { clock } = view.isolate
+  for (const stamp of found.current) clock.observe(stamp)
   const verdict = judgeEntry({ raw: found.raw, scopes: read.scopes, current: found.current, floor: view.floor, nowMs: view.isolate.settings.now() })
   const served = verdict.kind === 'miss' ? undefined : serve(view, read, verdict, found)
   if (served) return served
+  // Minted only for a load: a hit carries the entry's own read stamp.
+  const readStamp = clock.next()
   const loadStartedMs = view.isolate.settings.now()
   emit(view, { type: 'miss', key: read.key, reason: verdict.kind === 'miss' ? verdict.reason : 'corrupt', atMs: loadStartedMs })
   const fallback = verdict.kind === 'miss' ? fallbackOf(read.plan, verdict) : undefined
@@ -77,12 +80,13 @@ function serve<T>(view: ViewState, read: Read<T>, verdict: Exclude<Verdict, { ki
   const stamps = found.current
   if (verdict.kind === 'fresh') {
     const { key } = read
-    emit(
-      view,
-      found.tier
-        ? { type: 'hit', key, ageMs: verdict.ageMs, createdAtMs: verdict.entry.createdAtMs, tier: found.tier }
-        : { type: 'hit', key, ageMs: verdict.ageMs, createdAtMs: verdict.entry.createdAtMs },
-    )
+    if (heard(view))
+      emit(
+        view,
+        found.tier
+          ? { type: 'hit', key, ageMs: verdict.ageMs, createdAtMs: verdict.entry.createdAtMs, tier: found.tier }
+          : { type: 'hit', key, ageMs: verdict.ageMs, createdAtMs: verdict.entry.createdAtMs },
+      )
   } else {
     emit(view, { type: 'stale', key: read.key, ageMs: verdict.ageMs, createdAtMs: verdict.entry.createdAtMs })
     revalidate(view, read)

@@ -51,16 +51,33 @@ async function fetchEntry(isolate: Isolate, key: string, scopes: readonly string
     return { raw, current, held: heldOf(current), positions: current.positions }
   }
   const stampKeys = scopes.map(colocated.keyOf)
-  const decode = (found: ReadonlyMap<string, string | null>) => {
-    const decoded = scopes.map((scope, i) => colocated.decode(scope, found.get(stampKeys[i] as string) ?? null))
-    return { current: decoded.map((each) => each.current), held: decoded.map((each) => each.held), positions: decoded.map((each) => each.position) }
-  }
   if (colocated.storage === storage) {
     const found = await bulkGet(storage, [key, ...stampKeys], context)
-    return { raw: found.get(key) ?? null, ...decode(found) }
+    return decodeStamps(colocated, scopes, stampKeys, found, found.get(key) ?? null, undefined)
   }
   const read = await (storage.readWithDurable as NonNullable<Storage['readWithDurable']>)(key, stampKeys, context)
-  return { raw: read.value, ...decode(read.durable), tier: read.tier }
+  return decodeStamps(colocated, scopes, stampKeys, read.durable, read.value, read.tier)
+}
+
+/** Every hit runs this: one pass, no intermediate arrays. */
+function decodeStamps(
+  colocated: NonNullable<Isolate['colocated']>,
+  scopes: readonly string[],
+  stampKeys: readonly string[],
+  found: ReadonlyMap<string, string | null>,
+  raw: string | null,
+  tier: Found['tier'],
+): Found {
+  const current: Stamp[] = []
+  const held: Stamp[] = []
+  const positions: (string | undefined)[] = []
+  for (let i = 0; i < scopes.length; i++) {
+    const stamp = colocated.decode(scopes[i] as string, found.get(stampKeys[i] as string) ?? null)
+    current.push(stamp.current)
+    held.push(stamp.held)
+    positions.push(stamp.position)
+  }
+  return tier === undefined ? { raw, current, held, positions } : { raw, current, held, positions, tier }
 }
 
 /**

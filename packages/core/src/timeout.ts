@@ -1,15 +1,23 @@
 import { kvCacheError } from './errors'
 
-/** Races a storage call against a budget; the timer is always cleared so no isolate is kept busy. */
-export async function withTimeout<T>(work: T | Promise<T>, timeoutMs: number, what: string): Promise<T> {
-  if (!(work instanceof Promise)) return work
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(kvCacheError('TIMEOUT', 'core', `${what} took longer than ${timeoutMs} ms.`)), timeoutMs)
+/**
+ * Races a storage call against a budget; the timer is always cleared so no isolate is kept busy.
+ * Every read goes through here, so it is written without `async` or `Promise.race`: one promise
+ * and one timer per call, nothing else.
+ */
+export function withTimeout<T>(work: T | Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  if (!(work instanceof Promise)) return Promise.resolve(work)
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(kvCacheError('TIMEOUT', 'core', `${what} took longer than ${timeoutMs} ms.`)), timeoutMs)
+    work.then(
+      (value) => {
+        clearTimeout(timer)
+        resolve(value)
+      },
+      (error: unknown) => {
+        clearTimeout(timer)
+        reject(error)
+      },
+    )
   })
-  try {
-    return await Promise.race([work, timeout])
-  } finally {
-    clearTimeout(timer)
-  }
 }

@@ -47,6 +47,11 @@ export function readView(view: ViewState, labels: () => ReadLabels, observe: ((e
 }
 
 /** Sends an event to the cache's handler and the view's own listener. */
+/** False when no event of this view reaches anyone: a hit then builds none. */
+export function heard(view: ViewState): boolean {
+  return view.observe !== undefined || view.listener !== undefined || view.isolate.settings.onEvent !== undefined
+}
+
 export function emit(view: ViewState, event: CacheEvent): void {
   const { settings } = view.isolate
   view.observe?.(event)
