@@ -79,10 +79,22 @@ function lifetime(view: ViewState, request: Pick<QueryRequest, 'ttlSeconds' | 's
   return planTtl(request, settings.defaults, storage.capabilities.minTtlSeconds)
 }
 
-/** The entry key and scopes of one read. Throws when the material cannot be hashed; callers answer from the database. */
-async function locate(view: ViewState, material: unknown, scopes: readonly string[]) {
-  const { settings } = view.isolate
-  return { scopes: qualifyScopes(view.tenant, scopes), key: entryKey(settings.prefix, view.tenant, await hashMaterial(material)) }
+/**
+ * The entry key and scopes of one read. Throws when the material cannot be hashed; callers answer
+ * from the database. Synchronous when the key is memoised (every repeated query): no extra step.
+ */
+function locate(view: ViewState, material: unknown, scopes: readonly string[]): Located | Promise<Located> {
+  const hashed = hashMaterial(material)
+  return typeof hashed === 'string' ? placed(view, hashed, scopes) : hashed.then((hash) => placed(view, hash, scopes))
+}
+
+interface Located {
+  readonly key: string
+  readonly scopes: readonly string[]
+}
+
+function placed(view: ViewState, hash: string, scopes: readonly string[]): Located {
+  return { scopes: qualifyScopes(view.tenant, scopes), key: entryKey(view.isolate.settings.prefix, view.tenant, hash) }
 }
 
 async function query<T>(outer: ViewState, request: QueryRequest, loader: (context: LoadContext) => T | Promise<T>): Promise<T> {
@@ -99,9 +111,10 @@ async function query<T>(outer: ViewState, request: QueryRequest, loader: (contex
   const view = labels ? readView(outer, labels, recorder?.observe) : outer
   let status = 'unhashable'
   try {
-    let located: Awaited<ReturnType<typeof locate>>
+    let found: Located
     try {
-      located = await locate(view, request.material, request.scopes)
+      const place = locate(view, request.material, request.scopes)
+      found = place instanceof Promise ? await place : place
     } catch (error) {
       // Material we cannot hash (a class instance among the parameters): the database answers, and
       // the caller's bookmark moves on as for any read it saw.
@@ -110,7 +123,7 @@ async function query<T>(outer: ViewState, request: QueryRequest, loader: (contex
       return await loader(ANY_COPY)
     }
     status = 'not looked up'
-    const { key, scopes } = located
+    const { key, scopes } = found
     const read = { key, scopes, plan, loader, lagMs: lagSeconds * 1000, ...(request.lateOptions && { lateOptions: request.lateOptions }) }
     return await dedupe(view, key, scopes, () => lookup(view, read))
   } finally {
