@@ -91,8 +91,8 @@ function corrupt(what: string): never {
   throw kvCacheError('CORRUPT_ENTRY', 'codec', `Cannot decode the stored rows: ${what}.`)
 }
 
+/** The spellings other than Dates and BigInts: rarer, revived one cell at a time. */
 function revive(kind: ColumnKind, value: unknown, extensions: ReadonlyMap<string, CodecExtension>): unknown {
-  if (value === null) return null
   if (kind === 'd') return typeof value === 'number' ? new Date(value) : corrupt('a date is not a number')
   if (kind === 'b') return typeof value === 'string' ? BigInt(value) : corrupt('a bigint is not text')
   if (kind === 'u8') return typeof value === 'string' ? fromBase64(value) : corrupt('bytes are not text')
@@ -100,25 +100,54 @@ function revive(kind: ColumnKind, value: unknown, extensions: ReadonlyMap<string
   return fromTagged(value, extensions)
 }
 
+// One loop per column and per common kind: each loop reads and writes a single key and creates a
+// single type, which measured faster than a row loop dispatching on every cell's kind. JSON.parse
+// never yields undefined, so `undefined` means the row lacks the column (rows may differ in keys).
+
+function reviveDates(rows: readonly unknown[], column: string): void {
+  for (let i = 0; i < rows.length; i++) {
+    const cells = rows[i] as Record<string, unknown>
+    const stored = cells[column]
+    if (typeof stored === 'number') cells[column] = new Date(stored)
+    else if (stored !== null && stored !== undefined) corrupt('a date is not a number')
+  }
+}
+
+function reviveBigInts(rows: readonly unknown[], column: string): void {
+  for (let i = 0; i < rows.length; i++) {
+    const cells = rows[i] as Record<string, unknown>
+    const stored = cells[column]
+    if (typeof stored === 'string') cells[column] = BigInt(stored)
+    else if (stored !== null && stored !== undefined) corrupt('a bigint is not text')
+  }
+}
+
+/** Any kind, and names a row inherits (`constructor`, `__proto__`...): only own cells count and are written. */
+function reviveOwnCells(rows: readonly unknown[], column: string, kind: ColumnKind, extensions: ReadonlyMap<string, CodecExtension>): void {
+  for (let i = 0; i < rows.length; i++) {
+    const cells = rows[i] as Record<string, unknown>
+    if (!Object.hasOwn(cells, column)) continue
+    const stored = cells[column]
+    if (stored !== null) setOwn(cells, column, revive(kind, stored, extensions))
+  }
+}
+
 /** Revives the planned columns of parsed rows in place: the hot path of a hit on rows. */
 export function reviveRows(parsed: unknown, plan: RowPlan, extensions: ReadonlyMap<string, CodecExtension>): unknown {
-  if (!isRowArray(parsed)) corrupt('rows are not an array')
-  const columns = Object.keys(plan.c)
-  const kinds = columns.map((column) => plan.c[column] as ColumnKind)
-  // JSON.parse never yields undefined, so `cells[column] === undefined` means "absent", except for
-  // names an object inherits (`constructor`, `toString`...), which need an own-property check.
-  const inherited = columns.map((column) => column in Object.prototype)
-  for (const row of parsed) {
-    if (plan.m === 'o' ? !isRecord(row) : !isRowArray(row)) corrupt('a row has the wrong shape')
-    const cells = row as Record<string, unknown>
-    for (let i = 0; i < columns.length; i++) {
-      const column = columns[i] as string
-      const stored = cells[column]
-      if (stored === undefined || (inherited[i] && !Object.hasOwn(cells, column))) continue
-      const value = revive(kinds[i] as ColumnKind, stored, extensions)
-      if (inherited[i]) setOwn(cells, column, value)
-      else cells[column] = value
-    }
+  // JSON.parse made these, so every object has Object.prototype and every array Array.prototype.
+  if (!Array.isArray(parsed)) corrupt('rows are not an array')
+  const objects = plan.m === 'o'
+  for (let i = 0; i < parsed.length; i++) {
+    const row: unknown = parsed[i]
+    if (typeof row !== 'object' || row === null || Array.isArray(row) === objects) corrupt('a row has the wrong shape')
+  }
+  const prototype: object = objects ? Object.prototype : Array.prototype
+  for (const column of Object.keys(plan.c)) {
+    const kind = plan.c[column] as ColumnKind
+    if (column in prototype) reviveOwnCells(parsed, column, kind, extensions)
+    else if (kind === 'd') reviveDates(parsed, column)
+    else if (kind === 'b') reviveBigInts(parsed, column)
+    else reviveOwnCells(parsed, column, kind, extensions)
   }
   return parsed
 }
