@@ -92,8 +92,8 @@ export function claimDatabase(cache: Cache, { binding, name, handle }: DatabaseH
     throw kvCacheError(
       'DATABASE_CONFLICT',
       binding,
-      `This cache already serves another database under \`database: ${JSON.stringify(resolved)}\`, so the two would share cached rows. ` +
-        "Give each database its own name with the `database` option (for example `database: 'tenant-42'` for one D1 database per tenant).",
+      `This cache already serves another database under \`database: ${JSON.stringify(resolved)}\` (they would share cached rows). ` +
+        "Give each its own `database` option (e.g. `database: 'tenant-42'`).",
     )
   }
   if (same === undefined) claims.set(key, 'text' in identity ? { text: identity.text } : { object: new WeakRef(identity.object) })

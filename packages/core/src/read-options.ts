@@ -39,7 +39,8 @@ function isTag(tag: unknown): tag is string {
   return typeof tag === 'string' && tag.length > 0 && tag !== '*' && byteLength(tag) <= MAX_TAG_BYTES && isWellFormed(tag) && !CONTROL.test(tag)
 }
 
-function describe(value: unknown): string {
+/** A value as an option message shows it after `got`: strings quoted (cut at 80), objects by kind. */
+export function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value)
   if (typeof value === 'bigint') return `${value}n`
   if (Array.isArray(value)) return 'an array'
@@ -50,12 +51,12 @@ function describe(value: unknown): string {
 /** Validates a list of tags (`field` names it in the message); returns it. */
 export function assertTags(where: string, field: string, tags: unknown, max: number = MAX_TAGS): readonly string[] {
   if (!Array.isArray(tags)) {
-    throw kvCacheError('INVALID_OPTION', where, `Option \`${field}\` must be an array of tags, got ${describe(tags)}.`)
+    throw kvCacheError('INVALID_OPTION', where, `Option \`${field}\` must be an array of tags, got ${describeValue(tags)}.`)
   }
   if (tags.length > max) throw kvCacheError('INVALID_OPTION', where, `Option \`${field}\` takes at most ${max} tags, got ${tags.length}.`)
   tags.forEach((tag: unknown, index) => {
     if (!isTag(tag)) {
-      throw kvCacheError('INVALID_OPTION', where, `Option \`${field}[${index}]\` must be ${TAG_RULE}, got ${describe(tag)}.`)
+      throw kvCacheError('INVALID_OPTION', where, `Option \`${field}[${index}]\` must be ${TAG_RULE}, got ${describeValue(tag)}.`)
     }
   })
   return tags as readonly string[]
@@ -65,7 +66,11 @@ export function assertTags(where: string, field: string, tags: unknown, max: num
 export function assertSeconds(where: string, field: string, value: unknown, allowZero: boolean): number | undefined {
   if (value === undefined) return undefined
   if (typeof value !== 'number' || !Number.isFinite(value) || (allowZero ? value < 0 : value <= 0)) {
-    throw kvCacheError('INVALID_OPTION', where, `Option \`${field}\` must be a finite number of seconds ${allowZero ? '>= 0' : '> 0'}, got ${describe(value)}.`)
+    throw kvCacheError(
+      'INVALID_OPTION',
+      where,
+      `Option \`${field}\` must be a finite number of seconds ${allowZero ? '>= 0' : '> 0'}, got ${describeValue(value)}.`,
+    )
   }
   return value
 }
@@ -80,7 +85,7 @@ const READ_OPTION_NAMES = ['ttlSeconds', 'swrSeconds', 'staleIfErrorSeconds', 't
 export function resolveReadOptions(where: string, options: unknown, { field = '', known = [] as readonly string[] } = {}): ResolvedReadOptions {
   if (options === undefined) return { ttlSeconds: undefined, swrSeconds: undefined, tags: [] }
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw kvCacheError('INVALID_OPTION', where, `${field || 'Options'} must be an object like { ttlSeconds: 60 }, got ${describe(options)}.`)
+    throw kvCacheError('INVALID_OPTION', where, `${field || 'Options'} must be an object like { ttlSeconds: 60 }, got ${describeValue(options)}.`)
   }
   assertKnownOptions(where, options, [...READ_OPTION_NAMES, ...known])
   const named = (name: string) => (field ? `${field}.${name}` : name)

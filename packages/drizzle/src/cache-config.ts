@@ -1,4 +1,4 @@
-import { assertKnownOptions, assertSeconds, kvCacheError } from '@kvcache/core/binding'
+import { assertKnownOptions, assertSeconds, describeValue, kvCacheError } from '@kvcache/core/binding'
 
 /**
  * Drizzle's `$withCache({ config })` (Redis-style expiry). `keepTtl` and `hexOptions` are Redis
@@ -16,15 +16,11 @@ export interface DrizzleTtlConfig {
 const CONFIG_NAMES = ['ex', 'px', 'exat', 'pxat', 'keepTtl', 'hexOptions']
 const EXPIRY_NAMES = ['ex', 'px', 'exat', 'pxat'] as const
 
-function describe(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : typeof value === 'object' && value !== null ? 'an object' : String(value)
-}
-
 /** A moment (`exat` / `pxat`): any finite number; one already past is valid and caches nothing. */
 function assertMoment(field: string, value: unknown, unit: string): number | undefined {
   if (value === undefined) return undefined
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw kvCacheError('INVALID_OPTION', 'drizzle', `Option \`config.${field}\` must be a finite unix time in ${unit}, got ${describe(value)}.`)
+    throw kvCacheError('INVALID_OPTION', 'drizzle', `Option \`config.${field}\` must be a finite unix time in ${unit}, got ${describeValue(value)}.`)
   }
   return value
 }
@@ -38,7 +34,7 @@ function assertMoment(field: string, value: unknown, unit: string): number | und
 export function ttlSecondsOf(config: DrizzleTtlConfig | undefined, nowMs: number): number | undefined {
   if (config === undefined) return undefined
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
-    throw kvCacheError('INVALID_OPTION', 'drizzle', `Option \`config\` of $withCache must be an object like { ex: 60 }, got ${describe(config)}.`)
+    throw kvCacheError('INVALID_OPTION', 'drizzle', `Option \`config\` of $withCache must be an object like { ex: 60 }, got ${describeValue(config)}.`)
   }
   assertKnownOptions('drizzle', config, CONFIG_NAMES)
   const given = EXPIRY_NAMES.filter((name) => config[name] !== undefined)
@@ -49,7 +45,7 @@ export function ttlSecondsOf(config: DrizzleTtlConfig | undefined, nowMs: number
   if (ex !== undefined) return ex
   if (config.px !== undefined) {
     if (typeof config.px !== 'number' || !Number.isFinite(config.px) || config.px <= 0) {
-      throw kvCacheError('INVALID_OPTION', 'drizzle', `Option \`config.px\` must be a finite number of milliseconds > 0, got ${describe(config.px)}.`)
+      throw kvCacheError('INVALID_OPTION', 'drizzle', `Option \`config.px\` must be a finite number of milliseconds > 0, got ${describeValue(config.px)}.`)
     }
     return config.px / 1000
   }

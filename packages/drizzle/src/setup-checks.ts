@@ -47,20 +47,20 @@ export function createSetupChecks(runtime: BindingRuntime): SetupChecks {
     readThroughWrapper() {
       if (consulted || runtime.options.strategy !== 'explicit') return
       once(
-        "A wrapped driver runs reads, but Drizzle was not given this cache, so with strategy 'explicit' no read is cached ($withCache() cannot reach it).",
-        "Pass the binding to drizzle() as its cache: drizzle(kv.d1(env.DB), { cache: kv }) (or use strategy: 'all').",
+        "A wrapped driver runs reads, but Drizzle was not given this cache: with strategy 'explicit' no read is cached.",
+        "Pass it to drizzle(): drizzle(kv.d1(env.DB), { cache: kv }) (or use strategy: 'all').",
       )
     },
     sessionWithoutDatabase() {
       once(
-        'kv.d1() was given a D1 session rather than the database, so a read right after a write cannot be sent to a replica that has the write: such reads are served, not cached.',
-        "Wrap the database and open the session on what kv.d1() returns: kv.d1(env.DB).withSession(bookmark ?? 'first-unconstrained').",
+        'kv.d1() was given a D1 session, not the database: reads right after a write are served, not cached.',
+        "Open the session on what kv.d1() returns: kv.d1(env.DB).withSession(bookmark ?? 'first-unconstrained').",
       )
     },
     momentPassed() {
       once(
-        'A $withCache({ config }) expiry (`exat` / `pxat`) has already passed, so that read is not cached.',
-        'Give a moment in the future, or a duration with `ex` (seconds) / `px` (milliseconds).',
+        'A $withCache({ config }) expiry (`exat` / `pxat`) has passed: that read is not cached.',
+        'Give a future moment, or `ex` (seconds) / `px` (milliseconds).',
       )
     },
   }

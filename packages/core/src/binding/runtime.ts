@@ -127,11 +127,7 @@ export type WritePlan = Extract<Plan, { type: 'write' }>
 export function createBindingRuntime(init: BindingRuntimeOptions): BindingRuntime {
   const { cache, binding } = init
   if (!cache || typeof cache.query !== 'function' || typeof cache.invalidate !== 'function') {
-    throw kvCacheError(
-      'MISSING_BINDING',
-      binding,
-      'Missing the cache: pass the one `createCache` from @kvcache/core returned (or a view of it from `withContext`).',
-    )
+    throw kvCacheError('MISSING_BINDING', binding, 'Missing the cache: pass what `createCache` returned (or its `withContext` view).')
   }
   const options = resolveBindingOptions(binding, init.options, init.known ?? [], init.fieldSchema)
   const catalog = createBindingCatalog({ cache, source: binding, declared: init.declared })
@@ -155,7 +151,7 @@ export function createBindingRuntime(init: BindingRuntimeOptions): BindingRuntim
         throw kvCacheError(
           'DATABASE_CONFLICT',
           binding,
-          `This binding already serves the database \`${attached.database}\`; a binding's entries carry one database's name. Create one binding per database, each with its own \`database\` option when they share a cache.`,
+          `This binding already serves the database \`${attached.database}\`. Create one binding per database (each with its own \`database\` option when they share a cache).`,
         )
       }
       attached = { database: name, identity }

@@ -21,9 +21,9 @@ export function assumedLagSeconds(binding: string, identity: ReturnType<typeof i
   if (!told.has(binding)) {
     told.add(binding)
     console.info(
-      `[@kvcache/${binding}] Connected through Hyperdrive, whose query cache may answer up to ${HYPERDRIVE_LAG_SECONDS} s behind writes: ` +
-        `reads within ${HYPERDRIVE_LAG_SECONDS} s of a write to their tables are served but not cached. ` +
-        'Disable caching on this Hyperdrive configuration and pass `sourceLagSeconds: 0` to cache them; pass another value to declare its lag.',
+      `[@kvcache/${binding}] Hyperdrive's query cache may answer up to ${HYPERDRIVE_LAG_SECONDS} s behind writes: ` +
+        `reads within ${HYPERDRIVE_LAG_SECONDS} s of a write to their tables are served, not cached. ` +
+        'To cache them, disable caching on this Hyperdrive configuration and pass `sourceLagSeconds: 0` (or its lag).',
     )
   }
   return HYPERDRIVE_LAG_SECONDS

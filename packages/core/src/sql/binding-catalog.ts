@@ -86,8 +86,7 @@ export function declaredViews(views: Readonly<Record<string, readonly string[]>>
 }
 
 const DEGRADED =
-  'Could not read the database catalog: planning from the declared schema and views only (no triggers, no ' +
-  'undeclared views; table-level scopes without a schema) until it can be read again.'
+  'Could not read the database catalog: planning from the declared schema and views only (no triggers; table-level scopes without a schema) until it can be read.'
 
 /**
  * What every SQL binding does with the catalog: remember the driver, introspect through it once

@@ -220,7 +220,7 @@ describe('finding 5: per-call options are checked', () => {
     expect(names(await read())).toStrictEqual(['behind'])
     const misconfigured = events.filter((event) => event.type === 'misconfigured')
     expect(misconfigured).toStrictEqual([
-      { type: 'misconfigured', source: 'drizzle', problem: expect.stringMatching(/already passed/), fix: expect.stringMatching(/future/) },
+      { type: 'misconfigured', source: 'drizzle', problem: expect.stringMatching(/has passed/), fix: expect.stringMatching(/future/) },
     ])
     expect(events.filter((event) => event.type === 'fill')).toStrictEqual([])
   })

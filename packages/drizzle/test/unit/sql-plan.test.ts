@@ -66,6 +66,9 @@ describe('ttlSecondsOf ($withCache config)', () => {
     [{ EX: 60 }, 'UNKNOWN_OPTION', /Did you mean `ex`\?/],
     [{ keepTTL: true }, 'UNKNOWN_OPTION', /Did you mean `keepTtl`\?/],
     ['60', 'INVALID_OPTION', /`config` of \$withCache must be an object/],
+    // Shown the way every option message shows a value (read-options' describeValue).
+    [[60], 'INVALID_OPTION', /`config` of \$withCache must be an object like \{ ex: 60 \}, got an array\./],
+    [{ px: [10] }, 'INVALID_OPTION', /`config\.px` must be a finite number of milliseconds > 0, got an array\./],
   ])('%j fails with %s', (config, code, message) => {
     let error: unknown
     try {
