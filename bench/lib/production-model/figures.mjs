@@ -11,6 +11,9 @@ const fromRange = (p1Ms, p99Ms) => ({ p50Ms: Math.sqrt(p1Ms * p99Ms), p99Ms })
 const CROSS_REGION_ROUND_TRIP = { p50Ms: 130, p99Ms: 200 }
 // A round trip from a Cloudflare location to KV's central stores on the same continent.
 const CENTRAL_STORE_ROUND_TRIP = { p50Ms: 50, p99Ms: 200 }
+// A round trip between a Cloudflare location and another data center in the same region
+// (London to Frankfurt is ~15 ms): an assumption, no first-party figure found.
+const IN_REGION_ROUND_TRIP = { p50Ms: 15, p99Ms: 50 }
 
 export const FIGURES = {
   kvHotRead: {
@@ -63,8 +66,53 @@ export const FIGURES = {
     ...CROSS_REGION_ROUND_TRIP,
     what: 'PostgreSQL in western North America through Hyperdrive, Worker in Europe (added to the real local query time)',
     basis:
-      "Hyperdrive sets connections up at the edge and keeps pooled connections next to the database, so a query costs one round trip to the database region; Hyperdrive's own query cache off",
+      'Hyperdrive sets connections up at the edge and keeps pooled connections next to the database, so a query (or a query-cache miss) costs one round trip to the database region',
     sources: ['https://developers.cloudflare.com/hyperdrive/configuration/how-hyperdrive-works/', 'https://calpaterson.com/latency.html'],
+  },
+  hyperdriveCacheHit: {
+    ...IN_REGION_ROUND_TRIP,
+    what: "Hyperdrive query-cache hit (the Worker's region)",
+    basis:
+      'a hit "avoids a network round trip to your database"; no published hit latency found, so a hit is assumed to cost one in-region round trip (15 ms p50, 50 ms p99: an assumption)',
+    sources: ['https://developers.cloudflare.com/hyperdrive/concepts/query-caching/'],
+  },
+  hyperdriveMaxAgeSeconds: {
+    value: 60,
+    what: "Hyperdrive query cache: a result's fresh lifetime (max_age, default)",
+    basis:
+      'default max_age 60 s; only read-only statements that call no function PostgreSQL marks volatile or stable are cached (the Drizzle relational read calls json_agg / json_build_array, which are stable); writes do not purge it ("It does not do any proactive purging on mutation")',
+    sources: ['https://developers.cloudflare.com/hyperdrive/concepts/query-caching/', 'https://www.answeroverflow.com/m/1261000796502495312'],
+  },
+  hyperdriveStaleSeconds: {
+    value: 15,
+    what: 'Hyperdrive query cache: stale_while_revalidate after max_age (default; a stale hit revalidates in the background)',
+    basis: 'default stale_while_revalidate 15 s, so a cached result can be served up to ~75 s after it was fetched',
+    sources: ['https://developers.cloudflare.com/hyperdrive/concepts/query-caching/'],
+  },
+  d1Replica: {
+    ...IN_REGION_ROUND_TRIP,
+    what: "D1 read replica in the Worker's region (Sessions API; added to the real local query time)",
+    basis:
+      'replicas are created "in each supported D1 region" and reads in a session go to a nearby one; in-region round trip assumed (15 ms p50, 50 ms p99); writes and reads a lagging replica cannot serve go to the primary (the D1 query figure above)',
+    sources: [
+      'https://developers.cloudflare.com/changelog/2025-04-10-d1-read-replication-beta/',
+      'https://developers.cloudflare.com/d1/best-practices/read-replication/',
+    ],
+  },
+  d1ReplicaLag: {
+    p50Ms: 800,
+    p99Ms: 6100,
+    what: 'D1 replica lag: time until a committed write is applied at the replica (drawn per write, applied in commit order)',
+    basis:
+      'D1 replicates asynchronously and "a read replica may be arbitrarily out of date"; a community probe (200 writes, NA primary, Tokyo replica) measured p50 ~800 ms, p95 ~3,400 ms, p99 ~6,100 ms; no first-party figure',
+    sources: ['https://developers.cloudflare.com/d1/best-practices/read-replication/', 'https://news.warptechlab.com/news/206796014'],
+  },
+  durableObjectCall: {
+    ...IN_REGION_ROUND_TRIP,
+    what: "coordinator (Durable Object) call, object in the Worker's region",
+    basis:
+      'an object is created "close to where the initial get() request is made", not necessarily in the same data center; in-region round trip assumed (15 ms p50, 50 ms p99)',
+    sources: ['https://developers.cloudflare.com/durable-objects/reference/data-location/'],
   },
 }
 
