@@ -119,15 +119,16 @@ function distResolver(packagesDir) {
 
 /**
  * Bundles `entry` (a file path) the way `wrangler deploy --minify` does (wrangler 4: esbuild with
- * `keepNames` unless `keep_names = false`, target es2024, workerd conditions), with `@kvcache/*` from
- * `packagesDir`'s built dist/. `external` leaves modules out (e.g. the ORM). Returns { code, map }.
+ * `keepNames` unless `keep_names = false`, target es2024, workerd conditions), or with `minify: false`
+ * as `wrangler deploy` does by default, with `@kvcache/*` from `packagesDir`'s built dist/.
+ * `external` leaves modules out (e.g. the ORM). Returns { code, map }.
  */
-export async function bundleWorker({ entry, packagesDir = livePackagesDir, keepNames = true, external = [] }) {
+export async function bundleWorker({ entry, packagesDir = livePackagesDir, minify = true, keepNames = true, external = [] }) {
   const result = await build({
     entryPoints: [entry],
     outfile: `${here}out/worker.js`,
     bundle: true,
-    minify: true,
+    minify,
     keepNames,
     format: 'esm',
     platform: 'neutral',
@@ -216,21 +217,22 @@ export const DRIZZLE_D1 = {
 
 /**
  * Everything bench/bundle-attribution reports for the Drizzle + D1 Worker built from `packagesDir`:
- * what the cache adds (with and without keep_names; the same difference bench/bundle-size takes of
- * wrangler's totals), and per module and per feature the marginal cost of our code.
+ * what the cache adds (the same difference bench/bundle-size takes of wrangler's totals) to the
+ * `--minify` build with and without keep_names and to the default unminified build (`minBytes`
+ * is then the unminified size), and per module and per feature the marginal cost of our code.
  */
 export async function measureDrizzleD1(packagesDir = livePackagesDir) {
   const size = (output) => ({ minBytes: output.code.length, gzipBytes: gzipBytes(output.code) })
+  const builds = { keepNames: { keepNames: true }, noKeepNames: { keepNames: false }, unminified: { minify: false } }
   const added = {}
-  let cachedOutput
-  for (const keepNames of [true, false]) {
-    const plain = size(await bundleWorker({ entry: DRIZZLE_D1.plain, packagesDir, keepNames }))
-    const output = await bundleWorker({ entry: DRIZZLE_D1.cached, packagesDir, keepNames })
-    const cached = size(output)
-    if (keepNames) cachedOutput = output
-    added[keepNames ? 'keepNames' : 'noKeepNames'] = { minBytes: cached.minBytes - plain.minBytes, gzipBytes: cached.gzipBytes - plain.gzipBytes }
+  const outputs = {}
+  for (const [name, options] of Object.entries(builds)) {
+    const plain = size(await bundleWorker({ entry: DRIZZLE_D1.plain, packagesDir, ...options }))
+    outputs[name] = await bundleWorker({ entry: DRIZZLE_D1.cached, packagesDir, ...options })
+    const cached = size(outputs[name])
+    added[name] = { minBytes: cached.minBytes - plain.minBytes, gzipBytes: cached.gzipBytes - plain.gzipBytes }
   }
-  const { modules, cost } = attribution(cachedOutput)
+  const { modules, cost } = attribution(outputs.keepNames)
   const ours = modules.filter(isOurs).sort()
   const features = [...new Set(ours.map(featureOf))].sort()
   return {

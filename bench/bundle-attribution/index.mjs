@@ -50,6 +50,10 @@ console.log(
     table(headers('total'), [
       ['**added by the cache** (wrangler default `--minify`)', ...sides(before.added.keepNames, after.added.keepNames).map((cell) => `**${cell}**`)],
       ['added by the cache, `keep_names = false`', ...sides(before.added.noKeepNames, after.added.noKeepNames)],
+      [
+        'added by the cache, default `wrangler deploy` (unminified; "minified" columns: unminified bytes)',
+        ...sides(before.added.unminified, after.added.unminified),
+      ],
       ['our modules, all of them (marginal)', ...sides(before.ours, after.ours)],
     ]),
     '',
