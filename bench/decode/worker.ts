@@ -1,7 +1,8 @@
 import { decodeValue, encodeValue } from '@kvcache/core/testing'
 
-// 50 rows as an ORM returns them from a list query: two Dates and a BigInt per row.
-const rows = Array.from({ length: 50 }, (_, i) => ({
+// Two workloads of 50 rows as an ORM returns them from a list query.
+// `dates`: two Dates and a BigInt per row (every row needs reviving).
+const dateRows = Array.from({ length: 50 }, (_, i) => ({
   id: i + 1,
   title: `Post number ${i + 1}`,
   body: 'Lorem ipsum dolor sit amet, consectetur adipiscing elit. '.repeat(4),
@@ -11,15 +12,30 @@ const rows = Array.from({ length: 50 }, (_, i) => ({
   createdAt: new Date(1_700_000_000_000 + i * 1000),
   updatedAt: new Date(1_700_000_500_000 + i),
 }))
-// The floor: the same rows as plain JSON (Dates as ISO strings, the BigInt as a number).
-const plainJson = JSON.stringify(rows.map((row) => ({ ...row, views: Number(row.views) })))
-const planned = encodeValue(rows)
-// The same values, not shaped as rows: every value is walked for tags (the pre-plan decoder's path).
-const walked = encodeValue({ rows })
+// `plain` and `few`: strings, numbers and booleans; `few` adds one Date column set in 5 rows of 50.
+const plainRows = Array.from({ length: 50 }, (_, i) => ({
+  id: i + 1,
+  sku: `SKU-${String(i).padStart(5, '0')}`,
+  name: `Product ${i + 1}`,
+  description: 'A sturdy thing that does what it says on the box. '.repeat(2),
+  priceCents: 1999 + i * 25,
+  stock: (i * 7) % 40,
+  active: i % 4 !== 0,
+  rating: 3.5 + (i % 3) / 2,
+}))
+const fewRows = plainRows.map((row, i) => ({ ...row, discontinuedAt: i % 10 === 3 ? new Date(1_700_000_000_000 + i) : null }))
 
-// What any decoder must at least do: parse, and create the 100 Dates and 50 BigInts.
-const materialize = () => {
-  const parsed = JSON.parse(planned.json) as Record<string, unknown>[]
+// "The same rows as plain JSON": what JSON.parse alone would read (Dates as ISO text, the BigInt as a number).
+const plainJsonOf = (rows: readonly Record<string, unknown>[]) =>
+  JSON.stringify(rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v]))))
+
+const dates = { plainJson: plainJsonOf(dateRows), encoded: encodeValue(dateRows), walked: encodeValue({ rows: dateRows }) }
+const plain = { plainJson: plainJsonOf(plainRows), encoded: encodeValue(plainRows) }
+const few = { plainJson: plainJsonOf(fewRows), encoded: encodeValue(fewRows) }
+
+// Any decoder's floor: parse our stored JSON, then create the special values by hand, knowing where they are.
+const datesFloor = () => {
+  const parsed = JSON.parse(dates.encoded.json) as Record<string, unknown>[]
   for (const row of parsed) {
     row.createdAt = new Date(row.createdAt as number)
     row.updatedAt = new Date(row.updatedAt as number)
@@ -27,28 +43,49 @@ const materialize = () => {
   }
   return parsed
 }
+const fewFloor = () => {
+  const parsed = JSON.parse(few.encoded.json) as Record<string, unknown>[]
+  for (const row of parsed) if (row.discontinuedAt !== null) row.discontinuedAt = new Date(row.discontinuedAt as number)
+  return parsed
+}
 
 const paths: Record<string, () => unknown> = {
-  json: () => JSON.parse(plainJson),
-  floor: materialize,
-  planned: () => decodeValue(planned),
-  walked: () => decodeValue(walked),
+  'dates.json': () => JSON.parse(dates.plainJson),
+  'dates.floor': datesFloor,
+  'dates.ours': () => decodeValue(dates.encoded),
+  'dates.walked': () => decodeValue(dates.walked),
+  'plain.json': () => JSON.parse(plain.plainJson),
+  'plain.ours': () => decodeValue(plain.encoded),
+  'few.json': () => JSON.parse(few.plainJson),
+  'few.floor': fewFloor,
+  'few.ours': () => decodeValue(few.encoded),
 }
 
 export default {
   async fetch(req: Request): Promise<Response> {
     const url = new URL(req.url)
-    const path = paths[url.searchParams.get('path') ?? '']
-    if (!path) return new Response('unknown path', { status: 404 })
-    const n = Number(url.searchParams.get('n') ?? '2000')
-    const started = performance.now()
-    for (let i = 0; i < n; i++) path()
-    // workerd's clock only moves on I/O: one fetch-free timer read after the loop.
-    await new Promise((resolve) => setTimeout(resolve, 0))
+    const names = (url.searchParams.get('paths') ?? '').split(',')
+    const unknown = names.filter((name) => !paths[name])
+    if (unknown.length > 0) return new Response(`unknown paths: ${unknown.join(', ')}`, { status: 404 })
+    const n = Number(url.searchParams.get('n') ?? '100')
+    const batches = Number(url.searchParams.get('batches') ?? '10')
+    // Short batches of every path in turn, rotating which goes first, summed per path: a burst of
+    // load from other processes lands on all paths alike. The clock ticks in whole milliseconds,
+    // which sums to the true time over many batches.
+    const totalMs = Object.fromEntries(names.map((name) => [name, 0]))
+    for (let batch = 0; batch < batches; batch++) {
+      for (let k = 0; k < names.length; k++) {
+        const name = names[(k + batch) % names.length] as string
+        const path = paths[name] as () => unknown
+        const started = performance.now()
+        for (let i = 0; i < n; i++) path()
+        totalMs[name] += performance.now() - started
+      }
+    }
+    if (Object.values(totalMs).every((ms) => ms === 0)) return new Response('the clock did not move while decoding', { status: 500 })
     return Response.json({
-      msPerDecode: (performance.now() - started) / n,
-      plan: planned.plan ?? null,
-      bytes: { json: plainJson.length, planned: planned.json.length },
+      usPerDecode: Object.fromEntries(names.map((name) => [name, ((totalMs[name] as number) * 1000) / (n * batches)])),
+      plans: { dates: dates.encoded.plan ?? null, plain: plain.encoded.plan ?? null, few: few.encoded.plan ?? null },
     })
   },
 }
