@@ -71,6 +71,18 @@ function keysFrom(rows: readonly (readonly number[])[] | undefined, columns: rea
  * single-table reads and for updates and deletes of one table (using the catalog's keys).
  */
 export function describeSql(statement: SqlStatement, catalog: Catalog | undefined): OperationDescription {
+  return describeSqlText(statement, catalog).operation
+}
+
+/** A description of SQL text, and whether it holds for these parameters only. */
+export interface TextDescription {
+  readonly operation: OperationDescription
+  /** True when the text pins rows by key: its row keys are read from the parameters, so another call's differ. */
+  readonly keyed: boolean
+}
+
+/** `describeSql`, saying whether the parameters took part (the planner memoises what they did not). */
+export function describeSqlText(statement: SqlStatement, catalog: Catalog | undefined): TextDescription {
   const { sql, dialect } = statement
   const params = statement.params ?? []
   const shape = readStatement(sql, dialect)
@@ -86,9 +98,10 @@ export function describeSql(statement: SqlStatement, catalog: Catalog | undefine
   if (shape.kind === 'read') {
     const only = shape.reads.length === 1 ? shape.reads[0] : undefined
     const primaryKey = only === undefined ? undefined : catalog?.tables.get(resolveRelation(catalog, only))?.primaryKey
-    if (only === undefined || !primaryKey || primaryKey.length === 0) return base
-    const readKeys = keysFrom(keyFilterOf(sql, only, primaryKey, dialect), primaryKey, params)
-    return readKeys ? { ...base, readKeys } : base
+    if (only === undefined || !primaryKey || primaryKey.length === 0) return { operation: base, keyed: false }
+    const filter = keyFilterOf(sql, only, primaryKey, dialect)
+    const readKeys = keysFrom(filter, primaryKey, params)
+    return { operation: readKeys ? { ...base, readKeys } : base, keyed: filter !== undefined }
   }
   const tables = [...new Set(shape.effects.map((effect) => effect.table))]
   const only = tables.length === 1 ? tables[0] : undefined
@@ -96,8 +109,10 @@ export function describeSql(statement: SqlStatement, catalog: Catalog | undefine
   const primaryKey = only === undefined ? undefined : catalog?.tables.get(resolveRelation(catalog, only))?.primaryKey
   let keys: RowKey[] | undefined
   let keyChanged = false
+  let filter: readonly (readonly number[])[] | undefined
   if (only !== undefined && primaryKey && primaryKey.length > 0 && events.length === 1 && (events[0] === 'update' || events[0] === 'delete')) {
-    keys = keysFrom(keyFilterOf(sql, only, primaryKey, dialect), primaryKey, params)
+    filter = keyFilterOf(sql, only, primaryKey, dialect)
+    keys = keysFrom(filter, primaryKey, params)
     keyChanged = events[0] === 'update' && keys !== undefined && assignsColumns(sql, primaryKey, dialect)
   }
   // A plain UPDATE of one table: the columns its SET assigns (field-aware invalidation).
@@ -110,5 +125,5 @@ export function describeSql(statement: SqlStatement, catalog: Catalog | undefine
     ...(keyChanged ? { keyChanged } : {}),
     ...(columns ? { columns } : {}),
   }))
-  return { ...base, writes }
+  return { operation: { ...base, writes }, keyed: filter !== undefined }
 }

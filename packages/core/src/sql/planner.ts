@@ -2,9 +2,10 @@ import { changeScopes, dependencyScopes, type Change, type Dependency, type RowI
 import { splitQuiet, type QuietWrite, type ResolvedFieldTracking } from '../field-tracking'
 import { rowKeySpellings } from '../row-keys'
 import { resolveRelation, type Catalog, type TableFacts } from './catalog'
-import { describeSql, type OperationDescription, type RowKey, type SqlStatement, type WriteDescription } from './describe'
+import { describeSql, describeSqlText, type OperationDescription, type RowKey, type SqlStatement, type WriteDescription } from './describe'
 import { reachOf } from './effects'
 import { canonicalTable } from './names'
+import { recallPlan, rememberPlan, type LearnedPlan } from './plan-memo'
 import type { SavepointStatement, TransactionControl } from './reader'
 
 /** What the planner knows besides the statement. */
@@ -15,8 +16,20 @@ export interface PlanContext {
   readonly fieldTracking?: ResolvedFieldTracking
 }
 
-/** A statement to plan: SQL text, or a description from an ORM's own structures. */
-export type PlanInput = SqlStatement | { readonly operation: OperationDescription }
+/**
+ * SQL text its ORM also describes from its own structures (Kysely's operation tree). The
+ * planner learns each text once per catalog: `describe` runs only for a text it has not planned
+ * with this catalog, `withKeys` on each call whose rows come from the call's values.
+ */
+export interface DescribedStatement extends SqlStatement {
+  /** The statement without row keys (`keyed`: each call pins its rows), or undefined to plan the text. */
+  readonly describe: () => { readonly operation: OperationDescription; readonly keyed: boolean } | undefined
+  /** This call's description: the learned one with the rows this call's values pin. */
+  readonly withKeys: (operation: OperationDescription) => OperationDescription
+}
+
+/** A statement to plan: SQL text, or a description from an ORM's own structures (given whole, or learned per text). */
+export type PlanInput = SqlStatement | DescribedStatement | { readonly operation: OperationDescription }
 
 /** What one statement means for the cache. */
 export type Plan =
@@ -151,13 +164,49 @@ function planWrite(operation: OperationDescription, context: PlanContext): Plan 
  * foreign-key cascades, trigger effects, views), a bypass, or transaction control. Takes SQL
  * text (`{ sql, params, dialect }`) or a structured description (`{ operation }`). Unknown
  * statements bump the whole database; reads of relations a complete catalog does not know bypass.
+ * What a text means is learned once per catalog (bounded, per isolate): catalogs are never
+ * changed in place, so a new or refreshed one plans every text afresh.
  *
  * @example
  * planStatement({ sql: 'update "users" set "name" = ? where "id" = ?', params: ['Ada', 1] }, { catalog })
  * // { type: 'write', scopes: ['table:users', 'row:users:n1', 'table:audit', 'bulk:audit'], ... }
  */
 export function planStatement(input: PlanInput, context: PlanContext = {}): Plan {
-  return planOperation('operation' in input ? input.operation : describeSql(input, context.catalog), context)
+  if ('operation' in input) return planOperation(input.operation, context)
+  // The plan is a pure function of the text and the catalog, apart from row keys read from the
+  // call's values: a call that pins rows is planned with its own keys, every other call shares one plan.
+  const { catalog, fieldTracking } = context
+  const key = `${'describe' in input ? 'o' : 't'}${input.dialect ?? ''}\u0000${input.sql}`
+  const known = recallPlan(catalog, fieldTracking, key)
+  if (known?.plan && !known.keyed) return known.plan
+  const learned = known ?? learn(input, catalog)
+  const operation = 'call' in learned ? learned.call : thisCall(input, learned, catalog)
+  const keyless = !hasRowKeys(operation)
+  if (keyless && known?.plan) return known.plan
+  const plan = planOperation(operation, context)
+  if (!known || (keyless && !known.plan)) {
+    rememberPlan(catalog, key, { keyed: learned.keyed, operation: learned.operation, plan: keyless ? plan : undefined, fieldTracking })
+  }
+  return plan
+}
+
+/** What a text says apart from any call's values (a binding's description, or the text's), and this call's description. */
+function learn(input: SqlStatement | DescribedStatement, catalog: Catalog | undefined) {
+  const described = 'describe' in input ? input.describe() : undefined
+  if (!described || !('describe' in input)) {
+    const text = describeSqlText(input, catalog)
+    return { keyed: text.keyed, operation: undefined, call: text.operation }
+  }
+  return { ...described, call: described.keyed ? input.withKeys(described.operation) : described.operation }
+}
+
+/** This call's description of a text learned before: the learned one with this call's row keys. */
+function thisCall(input: SqlStatement | DescribedStatement, known: LearnedPlan, catalog: Catalog | undefined): OperationDescription {
+  return known.operation && 'describe' in input ? input.withKeys(known.operation) : describeSql(input, catalog)
+}
+
+function hasRowKeys(operation: OperationDescription): boolean {
+  return operation.readKeys !== undefined || (operation.writes ?? []).some((write) => write.keys !== undefined)
 }
 
 /**
