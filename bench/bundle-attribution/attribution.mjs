@@ -215,6 +215,25 @@ export const DRIZZLE_D1 = {
   cached: fileURLToPath(new URL('../bundle-size/workers/drizzle-d1-cached.ts', import.meta.url)),
 }
 
+/** A Worker with the core and KV storage only (no SQL layer, no binding), and an empty one. */
+const CORE_KV = { plain: `${here}entries/empty.ts`, cached: `${here}entries/core-kv.ts` }
+
+/**
+ * Modules that only do something when an option asks for them (`bookmarkSecret`, `budget` /
+ * `admission`, `fieldTracking`, `staleIfErrorSeconds`, a lagging source such as Hyperdrive): their
+ * marginal cost together is the most that moving every opt-in feature out of the default path could save.
+ */
+export const OPT_IN_MODULES = [
+  'core/bookmark',
+  'core/budget',
+  'core/kv-cost',
+  'core/field-tracking',
+  'core/binding/field-tracking-options',
+  'drizzle/field-schema',
+  'core/stale-if-error',
+  'core/binding/source-lag',
+]
+
 /**
  * Everything bench/bundle-attribution reports for the Drizzle + D1 Worker built from `packagesDir`:
  * what the cache adds (the same difference bench/bundle-size takes of wrangler's totals) to the
@@ -226,17 +245,24 @@ export async function measureDrizzleD1(packagesDir = livePackagesDir) {
   const builds = { keepNames: { keepNames: true }, noKeepNames: { keepNames: false }, unminified: { minify: false } }
   const added = {}
   const outputs = {}
+  const difference = async (worker, options) => {
+    const plain = size(await bundleWorker({ entry: worker.plain, packagesDir, ...options }))
+    const output = await bundleWorker({ entry: worker.cached, packagesDir, ...options })
+    const cached = size(output)
+    return { output, added: { minBytes: cached.minBytes - plain.minBytes, gzipBytes: cached.gzipBytes - plain.gzipBytes } }
+  }
   for (const [name, options] of Object.entries(builds)) {
-    const plain = size(await bundleWorker({ entry: DRIZZLE_D1.plain, packagesDir, ...options }))
-    outputs[name] = await bundleWorker({ entry: DRIZZLE_D1.cached, packagesDir, ...options })
-    const cached = size(outputs[name])
-    added[name] = { minBytes: cached.minBytes - plain.minBytes, gzipBytes: cached.gzipBytes - plain.gzipBytes }
+    const measured = await difference(DRIZZLE_D1, options)
+    outputs[name] = measured.output
+    added[name] = measured.added
   }
   const { modules, cost } = attribution(outputs.keepNames)
   const ours = modules.filter(isOurs).sort()
   const features = [...new Set(ours.map(featureOf))].sort()
   return {
     added,
+    coreKv: (await difference(CORE_KV, builds.keepNames)).added,
+    optIn: cost((module) => OPT_IN_MODULES.includes(module)),
     ours: cost(isOurs),
     modules: Object.fromEntries(ours.map((module) => [module, cost((m) => m === module)])),
     features: Object.fromEntries(features.map((feature) => [feature, cost((m) => isOurs(m) && featureOf(m) === feature)])),
