@@ -93,5 +93,6 @@ function parseHeader(text: string): ParsedHeader | null {
   // Frozen: one parsed header is shared by every hit of its entry.
   Object.freeze(k)
   Object.freeze(v)
+  if (plan) Object.freeze(plan.c)
   return { createdAtMs: c, ttlSeconds: t, swrSeconds: s, scopes: k as string[], stamps: v as Stamp[], readStamp: r, tagged: g === 1, ...(plan && { plan }) }
 }
