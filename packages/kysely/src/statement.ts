@@ -3,7 +3,7 @@ import type { Plan } from '@kvcache/core/sql'
 import type { CachedConnection } from './connection'
 import { controlOf, type QueryControl } from './control'
 import { trackD1 } from './d1-sessions'
-import { describeQuery } from './describe-query'
+import { plannableQuery } from './describe-query'
 import type { CompiledQueryLike, QueryResultLike } from './kysely-types'
 import { statusOf } from './status'
 
@@ -15,15 +15,18 @@ const CACHED_BUT_NOT_CACHEABLE =
 const CACHED_FIX =
   'Remove cached() from that read, or move the volatile expression out of it (each such read is reported as a `skip` event with its reason and SQL).'
 
-/** What the core planner says about a statement, on this connection (the core's rule when it cannot read it). */
-async function planOf({ binding, runtime, transaction, run }: CachedConnection, compiled: CompiledQueryLike): Promise<Plan> {
-  const described = describeQuery(compiled, binding.dialect)
-  if (described.unknownKinds) {
-    const detail = `operation node kinds this version of @kvcache/kysely does not know (${described.unknownKinds.join(', ')}): planned from the SQL text`
+/**
+ * What the core planner says about a statement, on this connection (the core's rule when it
+ * cannot read it). The tree is walked once per SQL text and catalog; unknown node kinds are
+ * reported then.
+ */
+function planOf({ binding, runtime, transaction, run }: CachedConnection, compiled: CompiledQueryLike): Promise<Plan> {
+  const input = plannableQuery(compiled, binding.dialect, (kinds) => {
+    const detail = `operation node kinds this version of @kvcache/kysely does not know (${kinds.join(', ')}): planned from the SQL text`
     runtime.cache.report({ type: 'degraded', source: runtime.binding, detail })
-  }
+  })
   // Inside a transaction the connection is busy (a failing catalog query would abort it): plan with what is known.
-  return runtime.plan(described.input, { wait: !transaction.inTransaction, run })
+  return runtime.plan(input, { wait: !transaction.inTransaction, run })
 }
 
 /** Runs one statement through the cache policy. Never fails because of the cache. */
@@ -57,14 +60,15 @@ export async function runStatement(connection: CachedConnection, compiled: Compi
   }
 }
 
-async function read(
+// Not async: it awaits nothing, and a hit should not pay for one more promise.
+function read(
   connection: CachedConnection,
   compiled: CompiledQueryLike,
   scopes: readonly string[],
   control: QueryControl | undefined,
   exec: Exec,
   onStatus: ReturnType<typeof statusOf>,
-) {
+): Promise<QueryResultLike> {
   const { runtime, transaction } = connection
   if (control?.mode === 'bypass') {
     tellUncached(onStatus, 'uncached() was applied')

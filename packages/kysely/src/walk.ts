@@ -75,8 +75,12 @@ const LOCKING = new Set(['ForUpdate', 'ForNoKeyUpdate', 'ForShare', 'ForKeyShare
 export function readTree(root: OperationNodeLike): TreeFacts {
   const acc: Acc = { reads: [], writes: [], verbs: new Set(), ddl: false, raw: [], unknownKinds: [], uncacheable: [], volatile: false }
   visit(root, { ctes: new Set(), writing: undefined, depth: 0 }, acc)
-  const where = (root as { where?: { where?: OperationNodeLike } }).where?.where
-  return { root: roleOf(root.kind), ...acc, where }
+  return { root: roleOf(root.kind), ...acc, where: whereOf(root) }
+}
+
+/** The root query's top-level WHERE condition. */
+export function whereOf(root: OperationNodeLike): OperationNodeLike | undefined {
+  return (root as { where?: { where?: OperationNodeLike } }).where?.where
 }
 
 function isNode(value: unknown): value is OperationNodeLike {

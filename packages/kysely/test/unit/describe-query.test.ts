@@ -1,7 +1,7 @@
 import { changeScopes, dependencyScopes, type Change, type Dependency } from '@kvcache/core/binding'
 import { createCatalog, planStatement, type Catalog } from '@kvcache/core/sql'
 import { describe, expect, it } from 'vitest'
-import { describeQuery } from '../../src/describe-query'
+import { describeQuery, plannableQuery } from '../../src/describe-query'
 import { compilerOnly, KYSELY_VERSIONS } from './versions'
 
 const catalog = createCatalog({
@@ -169,6 +169,41 @@ describe.each(KYSELY_VERSIONS)('describing a compiled query for the core planner
       scopes: changeScopes([rows('posts', [3])]),
     })
     expect(plan(CompiledQuery.raw('select nextval(?)', ['s']))).toMatchObject({ type: 'bypass' })
+  })
+
+  it('planned through the memo, one text walks its tree once and each call plans its own rows', () => {
+    // A catalog of its own: the memo is per catalog, so earlier tests' plans are not in it.
+    const own = createCatalog({ tables: [{ name: 'posts', primaryKey: ['id'] }], complete: true })
+    let walks = 0
+    const memoised = (id: number) => {
+      const input = plannableQuery(db.selectFrom('posts').selectAll().where('id', '=', id).compile(), 'sqlite', () => undefined)
+      return planStatement({ ...input, describe: () => (walks++, input.describe()) }, { catalog: own })
+    }
+    expect(memoised(1)).toStrictEqual(reads(rows('posts', [1])))
+    expect(memoised(2)).toStrictEqual(reads(rows('posts', [2])))
+    expect(memoised(3)).toStrictEqual(reads(rows('posts', [3])))
+    expect(walks).toBe(1)
+    const update = (id: number) =>
+      planStatement(
+        plannableQuery(db.updateTable('posts').set({ id: 9 }).where('id', '=', id).compile(), 'sqlite', () => undefined),
+        { catalog: own },
+      )
+    // Assigning the pinned key column moves the row: the table is planned in bulk, on every call.
+    expect(update(1)).toMatchObject({ type: 'write', scopes: changeScopes([table('posts')]) })
+    expect(update(2)).toMatchObject({ type: 'write', scopes: changeScopes([table('posts')]) })
+  })
+
+  it('a tree with unknown kinds is reported when its text is first planned with a catalog', () => {
+    const own = createCatalog({ tables: [{ name: 'posts', primaryKey: ['id'] }], complete: true })
+    const read = db.selectFrom('posts').select('title').compile()
+    const strange = { ...read, query: { ...read.query, where: { kind: 'WhereNode', where: { kind: 'QuantumNode' } } } }
+    const told: (readonly string[])[] = []
+    const planned = planStatement(
+      plannableQuery(strange, 'sqlite', (kinds) => told.push(kinds)),
+      { catalog: own },
+    )
+    expect(planned).toStrictEqual(reads(table('posts')))
+    expect(told).toStrictEqual([['QuantumNode']])
   })
 
   it('DDL invalidates everything and says the schema changed', () => {
