@@ -72,7 +72,10 @@ function describeWrite(tree: TreeFacts, root: OperationNodeLike, shapes: readonl
  * top-level where pins (by equality or `in`): a read's `readKeys`, the keys of a write of one table.
  */
 export function withRowKeys(operation: OperationDescription, root: OperationNodeLike): OperationDescription {
-  const constraints = keyConstraints(whereOf(root))
+  const where = whereOf(root)
+  // Most reads of one table pin nothing (a list, a page): nothing to allocate for them.
+  if (where === undefined) return operation
+  const constraints = keyConstraints(where)
   const keys = rowKeysOf(constraints)
   if (!keys) return operation
   if (operation.kind === 'read') return { ...operation, readKeys: keys }
