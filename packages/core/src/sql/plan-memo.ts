@@ -1,4 +1,4 @@
-import { BoundedMap } from '../bounded-map'
+import { TextMemo } from '../bounded-map'
 import type { ResolvedFieldTracking } from '../field-tracking'
 import type { Catalog } from './catalog'
 import type { OperationDescription } from './describe'
@@ -16,17 +16,18 @@ export interface LearnedPlan {
   readonly fieldTracking: ResolvedFieldTracking | undefined
 }
 
-/** Statements kept per catalog: an app sends the same few hundred over and over. */
-const MAX_STATEMENTS = 1000
-/** Longer texts are planned every time instead of being kept as memo keys. */
-const MAX_KEY_CHARS = 16_384
+/**
+ * Per catalog: an app sends the same few hundred statements over and over. At most 1 MiB of
+ * statement text is kept; longer texts are planned every time instead of being kept as keys.
+ */
+const LIMITS = { maxEntries: 1000, maxChars: 1 << 20, maxKeyChars: 16_384 }
 /** Stands for "no catalog" as a WeakMap key. */
 const NO_CATALOG = {}
 
 // Keyed by the catalog object: a refreshed or newly read catalog is another object (catalogs are
 // never changed in place), so it starts with an empty memo and never serves a plan learned from
 // the old one; the old memo goes with the old catalog.
-const byCatalog = new WeakMap<object, BoundedMap<string, LearnedPlan>>()
+const byCatalog = new WeakMap<object, TextMemo<LearnedPlan>>()
 
 /** What was learned about `key` with this catalog (and, for a write's plan, this `fieldTracking`). */
 export function recallPlan(catalog: Catalog | undefined, fieldTracking: ResolvedFieldTracking | undefined, key: string): LearnedPlan | undefined {
@@ -37,9 +38,8 @@ export function recallPlan(catalog: Catalog | undefined, fieldTracking: Resolved
 
 /** Keeps what was learned about `key` with this catalog. The plan is frozen: every later call shares it. */
 export function rememberPlan(catalog: Catalog | undefined, key: string, learned: LearnedPlan): void {
-  if (key.length > MAX_KEY_CHARS) return
   let memo = byCatalog.get(catalog ?? NO_CATALOG)
-  if (!memo) byCatalog.set(catalog ?? NO_CATALOG, (memo = new BoundedMap(MAX_STATEMENTS)))
+  if (!memo) byCatalog.set(catalog ?? NO_CATALOG, (memo = new TextMemo(LIMITS)))
   if (learned.plan) freezePlan(learned.plan)
   memo.set(key, learned)
 }

@@ -59,6 +59,19 @@ describe('the same text is planned once per catalog', () => {
     expect(scopesOf(planStatement(input, { catalog: after }))).toEqual(expect.arrayContaining([tableScope('parents'), tableScope('children')]))
   })
 
+  it('a text too long to keep is planned on every call, correctly', () => {
+    const input = {
+      sql: `select * from "children" where "note" in (${Array.from({ length: 3000 }, (_, i) => `'n${i}'`).join(', ')})`,
+      dialect: 'postgres' as const,
+    }
+    expect(input.sql.length).toBeGreaterThan(16_384)
+    const first = planStatement(input, { catalog: before })
+    const second = planStatement(input, { catalog: before })
+    expect(second).not.toBe(first)
+    expect(second).toStrictEqual(first)
+    expect(scopesOf(second)).toContain(tableScope('children'))
+  })
+
   it("a write's plan follows the fieldTracking it is planned with", () => {
     const input = { sql: 'update "parents" set "views" = "views" + 1', dialect: 'postgres' as const }
     const quiet = resolveFieldTracking('test', { parents: { neverInvalidateOn: ['views'] } })
