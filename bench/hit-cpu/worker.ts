@@ -4,6 +4,7 @@
 // keys and JSON.parses the stored payload.
 import { createCache, memoryStorage, type Storage } from '@kvcache/core'
 import { tableScope } from '@kvcache/core/testing'
+import { withTimeout } from '../../packages/core/src/timeout'
 
 const rowsOf = {
   tiny: [{ id: 1, title: 'One post' }],
@@ -65,6 +66,13 @@ async function setup(): Promise<Record<string, unknown>> {
   return summary
 }
 
+/**
+ * The least a read that must not hang can do: the storage call raced against a timer that is
+ * cleared when it settles. The cache's own guard (every read has its `timeoutMs`), imported from
+ * its source so both sides run the same code.
+ */
+const guarded = <T>(work: Promise<T>): Promise<T> => withTimeout(work, 1000, 'floor')
+
 export default {
   async fetch(request: Request): Promise<Response> {
     const url = new URL(request.url)
@@ -78,10 +86,11 @@ export default {
         throw new Error('expected a hit')
       }
       for (let i = 0; i < n; i++) ok += (await cache.query(requestOf(payload), miss)).length === expected ? 1 : 0
-    } else if (url.pathname === '/floor') {
+    } else if (url.pathname === '/floor' || url.pathname === '/guarded') {
       const { keys, entryKey } = floorKeys.get(payload)!
+      const read = url.pathname === '/floor' ? () => memory.getMany!(keys) : () => guarded(Promise.resolve(memory.getMany!(keys)))
       for (let i = 0; i < n; i++) {
-        const values = await memory.getMany!(keys)
+        const values = await read()
         const raw = values.get(entryKey) as string
         ok += (JSON.parse(raw.slice(raw.indexOf('\n') + 1)) as unknown[]).length === expected ? 1 : 0
       }

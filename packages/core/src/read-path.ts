@@ -54,17 +54,15 @@ export async function lookup<T>(view: ViewState, read: Read<T>): Promise<Outcome
   return loadAndFill(view, read, found, readStamp, loadStartedMs, fallback)
 }
 
-async function readFromStorage(view: ViewState, key: string, scopes: readonly string[]): Promise<Found | undefined> {
+function readFromStorage(view: ViewState, key: string, scopes: readonly string[]): Promise<Found | undefined> | undefined {
   if (!view.isolate.breaker.allow()) {
     emit(view, { type: 'skip', key, reason: 'breaker-open' })
     return undefined
   }
-  try {
-    return await readEntry(view.isolate, key, scopes, view.storageContext, view.readContext)
-  } catch (error) {
+  return readEntry(view.isolate, key, scopes, view.storageContext, view.readContext).catch((error: unknown) => {
     reportError(view, 'get', error, key)
     return undefined
-  }
+  })
 }
 
 /** A stamp that orders after everything just read: the entry's place relative to bookmarks. */

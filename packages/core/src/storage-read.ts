@@ -52,8 +52,8 @@ async function fetchEntry(isolate: Isolate, key: string, scopes: readonly string
   }
   const stampKeys = scopes.map(colocated.keyOf)
   if (colocated.storage === storage) {
-    const found = await bulkGet(storage, [key, ...stampKeys], context)
-    return decodeStamps(colocated, scopes, stampKeys, found, found.get(key) ?? null, undefined)
+    // Every hit on KV: one step from the storage call to the decoded stamps.
+    return bulkGet(storage, [key, ...stampKeys], context).then((found) => decodeStamps(colocated, scopes, stampKeys, found, found.get(key) ?? null, undefined))
   }
   const read = await (storage.readWithDurable as NonNullable<Storage['readWithDurable']>)(key, stampKeys, context)
   return decodeStamps(colocated, scopes, stampKeys, read.durable, read.value, read.tier)
@@ -88,7 +88,7 @@ function decodeStamps(
 export async function readEntry(isolate: Isolate, key: string, scopes: readonly string[], context: StorageContext, readContext: ReadContext): Promise<Found> {
   const work = fetchEntry(isolate, key, scopes, context, readContext)
   try {
-    const found = await withTimeout(work, budgetFor(isolate, isolate.largeKeys.get(key) ?? 0), `${isolate.storage.name}.get`)
+    const found = await withTimeout(work, budgetFor(isolate, isolate.largeKeys.get(key) ?? 0), isolate.storage.name, '.get')
     isolate.breaker.success()
     if (found.raw !== null) rememberLarge(isolate, key, found.raw.length)
     return found

@@ -54,9 +54,10 @@ export function storageVersions(options: StorageVersionsOptions): VersionStore {
   const decode = (scope: string, raw: string | null): ColocatedStamp => {
     const stored = decodeStampValue(raw, now())
     clock.observe(stored.stamp)
-    const landed = writers.get(keyOf(scope))?.landed
+    // An isolate that never bumped (most reading isolates) looks nothing up.
+    const landed = writers.size === 0 ? undefined : writers.get(keyOf(scope))?.landed
     return {
-      current: maxStamp(stored.stamp, local.get(scope)?.stamp ?? ZERO_STAMP),
+      current: local.size === 0 ? stored.stamp : maxStamp(stored.stamp, local.get(scope)?.stamp ?? ZERO_STAMP),
       held: stored.stamp === UNKNOWN_STAMP || landed === undefined ? stored.stamp : maxStamp(stored.stamp, landed),
       position: stored.position,
     }
@@ -65,7 +66,7 @@ export function storageVersions(options: StorageVersionsOptions): VersionStore {
   const read = async (scopes: readonly string[], context: ReadContext | undefined): Promise<StampReading> => {
     if (scopes.length === 0) return []
     const keys = scopes.map(keyOf)
-    const raws = await withTimeout(bulkGet(storage, keys, meteringOf(context)), settings.timeoutMs, `${storage.name}.get`)
+    const raws = await withTimeout(bulkGet(storage, keys, meteringOf(context)), settings.timeoutMs, storage.name, '.get')
     const decoded = scopes.map((scope, i) => decode(scope, raws.get(keys[i] as string) ?? null))
     return Object.assign(
       decoded.map((each) => each.current),

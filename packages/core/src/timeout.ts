@@ -5,10 +5,11 @@ import { kvCacheError } from './errors'
  * Every read goes through here, so it is written without `async` or `Promise.race`: one promise
  * and one timer per call, nothing else.
  */
-export function withTimeout<T>(work: T | Promise<T>, timeoutMs: number, what: string): Promise<T> {
+export function withTimeout<T>(work: T | Promise<T>, timeoutMs: number, what: string, call = ''): Promise<T> {
   if (!(work instanceof Promise)) return Promise.resolve(work)
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(kvCacheError('TIMEOUT', 'core', `${what} took longer than ${timeoutMs} ms.`)), timeoutMs)
+    // `what` + `call` (`kv` + `.get`): the name is put together only if the call is late.
+    const timer = setTimeout(() => reject(kvCacheError('TIMEOUT', 'core', `${what}${call} took longer than ${timeoutMs} ms.`)), timeoutMs)
     work.then(
       (value) => {
         clearTimeout(timer)
