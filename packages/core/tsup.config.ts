@@ -1,9 +1,6 @@
 import { packageConfig } from '../../tsup.config.base'
 
 export default packageConfig({
-  // Short local names in dist/: wrangler keeps function names (`keep_names`) by default, so every
-  // long one would ship as a string. bench/bundle-attribution measures the saving.
-  minifyIdentifiers: true,
   entry: { index: 'src/index.ts', storage: 'src/storage.ts', binding: 'src/binding/index.ts', testing: 'src/testing.ts', sql: 'src/sql/index.ts' },
   external: ['vitest'],
 })

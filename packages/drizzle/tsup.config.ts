@@ -1,9 +1,6 @@
 import { packageConfig } from '../../tsup.config.base'
 
 export default packageConfig({
-  // Short local names in dist/: wrangler keeps function names (`keep_names`) by default, so every
-  // long one would ship as a string. bench/bundle-attribution measures the saving.
-  minifyIdentifiers: true,
   // One entry per driver besides the root, so a Worker bundles only the wrapper it uses.
   entry: { index: 'src/index.ts', d1: 'src/d1.ts', pg: 'src/pg.ts', libsql: 'src/libsql.ts' },
   external: ['drizzle-orm', /^drizzle-orm\//],

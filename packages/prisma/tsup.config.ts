@@ -1,8 +1,5 @@
 import { packageConfig } from '../../tsup.config.base'
 
 export default packageConfig({
-  // Short local names in dist/: wrangler keeps function names (`keep_names`) by default, so every
-  // long one would ship as a string. bench/bundle-attribution measures the saving.
-  minifyIdentifiers: true,
   entry: { index: 'src/index.ts', generator: 'src/generator/bin.ts' },
 })

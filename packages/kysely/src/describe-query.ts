@@ -1,5 +1,6 @@
 import {
   readFragment,
+  type DescribedStatement,
   type Dialect,
   type FragmentShape,
   type OperationDescription,
@@ -10,9 +11,6 @@ import {
 import { assignedColumns, keyConstraints, rowKeysOf, setColumns, targetsOneTable } from './key-filters'
 import type { CompiledQueryLike, OperationNodeLike } from './kysely-types'
 import { EXPLAIN, LOCKING_READ, readTree, whereOf, type TableRef, type TreeFacts } from './walk'
-
-// The core's `DescribedStatement` (`@kvcache/core/sql` does not name it yet).
-type DescribedStatement = Extract<PlanInput, { readonly describe: unknown }>
 
 /**
  * A compiled Kysely query, as the core planner takes it: the operation-node tree's description,
