@@ -130,9 +130,13 @@ async function run(env: Env, ops: { read: Op; write: Op }, from: number, count: 
   const pool = new pg.Pool({ connectionString: env.HYPERDRIVE.connectionString, max: lanes, stream: coalescingPgStream } as pg.PoolConfig)
   let writes = 0
   let next = from
+  // Each query's request hands its background work (fills, stamp writes) to `waitUntil`, as the
+  // READMEs set it up; without one, a write would wait for KV's one write per second per key.
+  const background: Promise<unknown>[] = []
+  const waitUntil = (promise: Promise<unknown>) => void background.push(promise)
   const lane = async () => {
     for (let i = next++; i < from + count; i = next++) {
-      const context = { env, pool, view: isolateCache.withContext({}) }
+      const context = { env, pool, view: isolateCache.withContext({ waitUntil }) }
       // A miss (load + fill); every fourth query is read again (a hit); every tenth op writes a row.
       await ops.read(context, i)
       if (i % 4 === 3) await ops.read(context, i)
@@ -144,6 +148,7 @@ async function run(env: Env, ops: { read: Op; write: Op }, from: number, count: 
   }
   try {
     await Promise.all(Array.from({ length: lanes }, lane))
+    await Promise.allSettled(background)
     await isolateCache.flush()
   } finally {
     await pool.end()
