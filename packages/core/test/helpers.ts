@@ -4,15 +4,9 @@ import { deferred, eventLog, manualClock } from '../src/testing'
 
 export { deferred, eventLog, fakeTable, manualClock } from '../src/testing'
 
-/** The error `run` throws; a call that throws nothing fails the test. */
-export function thrown(run: () => unknown): Error {
-  try {
-    run()
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('did not throw')
-}
+// One copy for every package's tests: core has no dependency on test-support, but its tests may
+// read a plain file from it (as vitest.config.ts does).
+export { thrown } from '../../../test-support/thrown'
 
 /**
  * A cache on memory storage and stamps whose clocks are the cache's manual clock (the bytes expire
