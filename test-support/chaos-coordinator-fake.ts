@@ -4,13 +4,13 @@
 import { controlsOf, createChaos, type ChaosPlan } from './chaos-engine'
 
 /** The RPC surface of a coordinator stub (typed here: this package depends on no @kvcache package). */
-interface StubLike {
+export interface StubLike {
   read(scopes: string[]): Promise<unknown>
   bump(scopes: string[], proposal?: string): Promise<unknown>
   load(): Promise<unknown>
 }
 
-interface NamespaceLike {
+export interface NamespaceLike {
   idFromName(name: string): unknown
   get(id: unknown, options?: unknown): StubLike
 }

@@ -1,22 +1,12 @@
 // The coordinator's Durable Object namespace with production latency (figures.durableObjectCall)
 // around the real local objects: every read, bump and load on a stub waits one draw first.
+import type { NamespaceLike, StubLike } from '../../../test-support/chaos-coordinator-fake'
 import type { LatencyModel } from './latency'
-
-interface StubLike {
-  read(scopes: string[]): Promise<unknown>
-  bump(scopes: string[], proposal?: string): Promise<unknown>
-  load(): Promise<unknown>
-}
-
-interface NamespaceLike {
-  idFromName(name: string): unknown
-  get(id: never, options?: never): StubLike
-}
 
 export function modeledCoordinator<T extends NamespaceLike>(namespace: T, model: LatencyModel): T {
   const modeled = {
     idFromName: (name: string) => namespace.idFromName(name),
-    get(id: never, options?: never): StubLike {
+    get(id: unknown, options?: unknown): StubLike {
       const stub = namespace.get(id, options)
       return {
         read: async (scopes) => (await model.wait('durableObjectCall'), stub.read(scopes)),
